@@ -1,0 +1,3 @@
+from mailapp.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,247 @@
+"""The mailing state machine, personal responses and journal events.
+
+Pure domain rules with no database or Qt: the services apply them inside a
+transaction, the UI asks them which buttons to enable, and the tests can walk
+every move without touching anything else.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class MailingKind(StrEnum):
+    BULK = "bulk"
+    TRIGGER = "trigger"
+
+
+class MailingState(StrEnum):
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+    WAITING = "waiting_before_send"
+    PAUSED = "paused"
+    QUEUED = "queued"
+    SENDING = "sending"
+    ACTIVE = "active"
+    STOPPING = "stopping"
+    STOPPED = "stopped"
+    COMPLETED = "completed"
+    EXPIRED = "expired"
+    ERROR = "error"
+
+
+class Response(StrEnum):
+    PLANNED = "planned"
+    SENDING = "sending"
+    SENT = "sent"
+    UNCONFIRMED = "unconfirmed"
+    SOFT_BOUNCE = "soft_bounce"
+    HARD_BOUNCE = "hard_bounce"
+    CANCELLED_NO_EMAIL = "cancelled_no_email"
+    CANCELLED_INVALID_EMAIL = "cancelled_invalid_email"
+    CANCELLED_DUPLICATE = "cancelled_duplicate"
+    CANCELLED_UNSUBSCRIBED = "cancelled_unsubscribed"
+    CANCELLED_TEMPLATE_ERROR = "cancelled_template_error"
+    STOPPED_MANUALLY = "stopped_manually"
+    STOPPED_EXPIRED = "stopped_expired"
+
+    @property
+    def is_final(self) -> bool:
+        return self not in (Response.PLANNED, Response.SENDING)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.value.startswith("cancelled_")
+
+    @property
+    def is_bounce(self) -> bool:
+        return self in (Response.SOFT_BOUNCE, Response.HARD_BOUNCE)
+
+    @property
+    def handed_over(self) -> bool:
+        """True when the provider has (or may have) taken the message."""
+        return self in (Response.SENT, Response.UNCONFIRMED)
+
+
+class EventType(StrEnum):
+    INFO = "info"
+    ERROR = "error"
+
+
+class Event(StrEnum):
+    MAILING_STARTED = "mailing_started"
+    MAILING_SCHEDULED = "mailing_scheduled"
+    MAILING_PAUSED = "mailing_paused"
+    MAILING_RESTARTED = "mailing_restarted"
+    AUDIENCE_PREPARED = "audience_prepared"
+    SENDING_STARTED = "sending_started"
+    BATCH_SENT = "batch_sent"
+    MAILING_STOPPING = "mailing_stopping"
+    MAILING_STOPPED_MANUALLY = "mailing_stopped_manually"
+    MAILING_COMPLETED = "mailing_completed"
+    MAILING_EXPIRED = "mailing_expired"
+    PROVIDER_ERROR = "provider_error"
+    MAILING_ERROR = "mailing_error"
+    PARTICIPANTS_ADDED = "participants_added"
+
+    @property
+    def type(self) -> EventType:
+        if self in (Event.PROVIDER_ERROR, Event.MAILING_ERROR):
+            return EventType.ERROR
+        return EventType.INFO
+
+
+#: English messages of the journal; ``{name}`` fields come from the event's
+#: parameters. The window shows its own translated copies of these.
+EVENT_MESSAGES: dict[Event, str] = {
+    Event.MAILING_STARTED: "Mailing started; sending begins in {delay} s",
+    Event.MAILING_SCHEDULED: "Mailing scheduled for {at}",
+    Event.MAILING_PAUSED: "Mailing paused",
+    Event.MAILING_RESTARTED: "Mailing started again; sending begins in {delay} s",
+    Event.AUDIENCE_PREPARED: (
+        "Audience prepared: {will_send} will be sent, {invalid} invalid, "
+        "{duplicates} duplicates, {unsubscribed} unsubscribed, {no_email} without email"
+    ),
+    Event.SENDING_STARTED: "Sending started",
+    Event.BATCH_SENT: "{count} emails handed to the provider",
+    Event.MAILING_STOPPING: "Stopping the mailing: {pending} recipients not yet handed over",
+    Event.MAILING_STOPPED_MANUALLY: "Mailing stopped manually: {stopped} recipients stopped",
+    Event.MAILING_COMPLETED: "Mailing completed: {sent} sent",
+    Event.MAILING_EXPIRED: "Time to send expired: {stopped} recipients stopped",
+    Event.PROVIDER_ERROR: "Provider error: {error}",
+    Event.MAILING_ERROR: "Sending error: {error}",
+    Event.PARTICIPANTS_ADDED: "{count} participants added{suffix}",
+}
+
+
+def event_message(event: Event, params: dict[str, object]) -> str:
+    """The English journal line for an event; missing fields show as '?'."""
+
+    class _Default(dict[str, object]):
+        def __missing__(self, key: str) -> str:
+            return "?"
+
+    return EVENT_MESSAGES[event].format_map(_Default(params))
+
+
+#: States in which the dispatcher may hand messages to the provider.
+SENDING_STATES = frozenset({MailingState.QUEUED, MailingState.SENDING, MailingState.ACTIVE})
+
+#: States a mailing never leaves.
+FINAL_STATES = frozenset({MailingState.STOPPED, MailingState.COMPLETED, MailingState.EXPIRED})
+
+#: States in which expiration applies (the mailing may still send something).
+EXPIRABLE_STATES = frozenset(
+    {
+        MailingState.SCHEDULED,
+        MailingState.WAITING,
+        MailingState.PAUSED,
+        MailingState.QUEUED,
+        MailingState.SENDING,
+        MailingState.ACTIVE,
+        MailingState.ERROR,
+    }
+)
+
+_START_FROM = frozenset({MailingState.DRAFT, MailingState.PAUSED, MailingState.ERROR})
+_PAUSE_FROM = frozenset({MailingState.SCHEDULED, MailingState.WAITING})
+_STOP_FROM = frozenset(
+    {MailingState.QUEUED, MailingState.SENDING, MailingState.ACTIVE, MailingState.ERROR}
+)
+_SCHEDULE_FROM = frozenset({MailingState.DRAFT, MailingState.PAUSED})
+_EDIT_FROM = frozenset({MailingState.DRAFT, MailingState.PAUSED})
+
+
+class Refused(Exception):
+    """A request the rules do not allow; ``code`` lets the UI translate it."""
+
+    def __init__(self, code: str, message: str, **params: object) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.params = params
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class StopAction(StrEnum):
+    """What *Stop sending* does in a given state."""
+
+    PAUSE = "pause"
+    STOP = "stop"
+
+
+def can_start(state: MailingState) -> bool:
+    return state in _START_FROM
+
+
+def stop_action(state: MailingState) -> StopAction | None:
+    """PAUSE inside the delay window, STOP once sending has begun, else None."""
+    if state in _PAUSE_FROM:
+        return StopAction.PAUSE
+    if state in _STOP_FROM:
+        return StopAction.STOP
+    return None
+
+
+def can_schedule(state: MailingState) -> bool:
+    return state in _SCHEDULE_FROM
+
+
+def can_edit(state: MailingState) -> bool:
+    return state in _EDIT_FROM
+
+
+def can_delete(state: MailingState) -> bool:
+    return state is MailingState.DRAFT
+
+
+def check_start(state: MailingState) -> None:
+    if can_start(state):
+        return
+    if state in FINAL_STATES:
+        raise Refused(
+            "start_final",
+            f"The mailing is {state.value} and can never be started again",
+            state=state.value,
+        )
+    raise Refused(
+        "start_state",
+        f"A mailing in the state {state.value} cannot be started",
+        state=state.value,
+    )
+
+
+def check_stop(state: MailingState) -> StopAction:
+    action = stop_action(state)
+    if action is None:
+        raise Refused(
+            "stop_state",
+            f"A mailing in the state {state.value} cannot be stopped",
+            state=state.value,
+        )
+    return action
+
+
+def check_schedule(state: MailingState) -> None:
+    if not can_schedule(state):
+        raise Refused(
+            "schedule_state",
+            f"A mailing in the state {state.value} cannot be scheduled",
+            state=state.value,
+        )
+
+
+def check_edit(state: MailingState, handed_over: int) -> None:
+    if handed_over:
+        raise Refused(
+            "edit_sent",
+            "The mailing has already handed emails to the provider and cannot be changed",
+        )
+    if not can_edit(state):
+        raise Refused(
+            "edit_state",
+            f"A mailing in the state {state.value} cannot be changed; pause it first",
+            state=state.value,
+        )

@@ -1,0 +1,45 @@
+"""Checks of user input that every entry point (CLI, window, import) shares."""
+
+from __future__ import annotations
+
+from email_validator import EmailNotValidError, validate_email
+
+from mailapp.models.states import Refused
+
+_HEADER_BREAKERS = ("\r", "\n", "\x00")
+
+
+def email_status(address: str | None) -> str:
+    """``valid``, ``invalid`` or ``none`` for a stored contact address."""
+    if address is None or not address.strip():
+        return "none"
+    try:
+        validate_email(address.strip(), check_deliverability=False)
+    except EmailNotValidError:
+        return "invalid"
+    return "valid"
+
+
+def require_email(address: str, what: str = "Email") -> str:
+    """The normalised address, or :class:`Refused` with the validator's reason."""
+    text = address.strip()
+    if not text:
+        raise Refused("email_empty", f"{what} is empty")
+    if any(ch in text for ch in _HEADER_BREAKERS):
+        raise Refused("header_injection", f"{what} cannot contain line breaks")
+    try:
+        return validate_email(text, check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise Refused("email_invalid", f"{what} {text!r} is not valid: {exc}") from None
+
+
+def require_header_text(value: str, what: str, *, required: bool = True, limit: int = 998) -> str:
+    """Text that goes into a mail header: no line breaks (header injection)."""
+    if any(ch in value for ch in _HEADER_BREAKERS):
+        raise Refused("header_injection", f"{what} cannot contain line breaks")
+    text = value.strip()
+    if required and not text:
+        raise Refused("field_empty", f"{what} is empty")
+    if len(text) > limit:
+        raise Refused("field_too_long", f"{what} is longer than {limit} characters")
+    return text

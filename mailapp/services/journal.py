@@ -1,0 +1,78 @@
+"""The sending log: written in the same transaction as the change it tells of."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mailapp.models import JournalEvent
+from mailapp.models.base import utcnow
+from mailapp.models.states import Event, EventType, event_message
+from mailapp.services.context import AppContext
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    id: int
+    time: datetime
+    mailing_id: int | None
+    event: Event
+    type: EventType
+    params: dict[str, Any]
+    message: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "time": self.time.isoformat(),
+            "mailing_id": self.mailing_id,
+            "event": self.event.value,
+            "type": self.type.value,
+            "message": self.message,
+        }
+
+
+def record(session: Session, mailing_id: int | None, event: Event, **params: Any) -> None:
+    """Add an event to the log inside the caller's transaction."""
+    session.add(
+        JournalEvent(
+            time=utcnow(),
+            mailing_id=mailing_id,
+            event=event.value,
+            type=event.type.value,
+            params=params,
+            message=event_message(event, params),
+        )
+    )
+
+
+def _entry(row: JournalEvent) -> JournalEntry:
+    return JournalEntry(
+        id=row.id,
+        time=row.time,
+        mailing_id=row.mailing_id,
+        event=Event(row.event),
+        type=EventType(row.type),
+        params=dict(row.params or {}),
+        message=row.message,
+    )
+
+
+def entries(
+    ctx: AppContext,
+    mailing_id: int | None = None,
+    *,
+    after_id: int = 0,
+    limit: int | None = None,
+) -> list[JournalEntry]:
+    """Events oldest first; ``after_id`` gives only the newer ones."""
+    query = select(JournalEvent).where(JournalEvent.id > after_id).order_by(JournalEvent.id)
+    if mailing_id is not None:
+        query = query.where(JournalEvent.mailing_id == mailing_id)
+    if limit is not None:
+        query = query.limit(limit)
+    with ctx.db.read() as session:
+        return [_entry(row) for row in session.scalars(query)]
