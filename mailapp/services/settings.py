@@ -1,0 +1,87 @@
+"""Reading and changing the system settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from mailapp.models import Setting
+from mailapp.models.settings import SETTINGS, setting_def
+from mailapp.services.context import AppContext
+from mailapp.services.hub import Changed
+
+
+@dataclass(frozen=True)
+class SystemSettings:
+    """A typed snapshot, read once per use so a change applies to the next batch."""
+
+    delay_seconds: int
+    prevent_duplicates: bool
+    provider: str
+    smtp_host: str
+    smtp_port: int
+    smtp_security: str
+    smtp_user: str
+    rate_per_second: int
+    connections: int
+    max_errors: int
+    soft_bounce_retries: int
+    retry_delay_seconds: int
+    unsubscribe_url: str
+    language: str
+
+
+def values(ctx: AppContext) -> dict[str, Any]:
+    """Every setting code with its typed value (defaults filled in)."""
+    with ctx.db.read() as session:
+        stored = {row.code: row.value for row in session.scalars(select(Setting))}
+    result: dict[str, Any] = {}
+    for code, definition in SETTINGS.items():
+        raw = stored.get(code)
+        result[code] = definition.default if raw is None else definition.parse(raw)
+    return result
+
+
+def load(ctx: AppContext) -> SystemSettings:
+    v = values(ctx)
+    return SystemSettings(
+        delay_seconds=v["MandrillMailingDelayInSeconds"],
+        prevent_duplicates=v["PreventDuplicatesSending"],
+        provider=v["Provider"],
+        smtp_host=v["SmtpHost"],
+        smtp_port=v["SmtpPort"],
+        smtp_security=v["SmtpSecurity"],
+        smtp_user=v["SmtpUser"],
+        rate_per_second=v["SendRatePerSecond"],
+        connections=v["SmtpConnections"],
+        max_errors=v["MaxSendErrors"],
+        soft_bounce_retries=v["SoftBounceRetries"],
+        retry_delay_seconds=v["RetryDelaySeconds"],
+        unsubscribe_url=v["UnsubscribeUrl"],
+        language=v["Language"],
+    )
+
+
+def get(ctx: AppContext, code: str) -> Any:
+    setting_def(code)
+    return values(ctx)[code]
+
+
+def set_many(ctx: AppContext, changes: dict[str, str]) -> None:
+    """Validate every value first, then store them all in one transaction."""
+    parsed = {code: setting_def(code).parse(raw) for code, raw in changes.items()}
+    with ctx.db.write() as session:
+        for code, value in parsed.items():
+            text = SETTINGS[code].format(value)
+            row = session.get(Setting, code)
+            if row is None:
+                session.add(Setting(code=code, value=text))
+            else:
+                row.value = text
+    ctx.hub.publish(Changed(settings=True))
+
+
+def set_value(ctx: AppContext, code: str, raw: str) -> None:
+    set_many(ctx, {code: raw})
