@@ -80,10 +80,10 @@ class Database:
     def __init__(self, url: str, *, migrate: bool = True) -> None:
         self.url = url
         self.engine = make_engine(url)
+        #: Same pool, but each transaction begins as a writer (SQLite).
+        self.write_engine = self.engine.execution_options(**{_IMMEDIATE: True})
         self._read = sessionmaker(self.engine, expire_on_commit=False)
-        self._write = sessionmaker(
-            self.engine.execution_options(**{_IMMEDIATE: True}), expire_on_commit=False
-        )
+        self._write = sessionmaker(self.write_engine, expire_on_commit=False)
         if migrate:
             self.migrate()
 

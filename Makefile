@@ -1,0 +1,47 @@
+# mailapp — the everyday commands. `make run` and `make test` work on a fresh
+# machine: they create the virtual environment when it is missing.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup run test lint format bench chaos screenshots translations clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+run: setup
+	$(VENV)/bin/mailapp
+
+test: setup
+	QT_QPA_PLATFORM=offscreen scripts/with-postgres $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check mailapp tests
+	$(VENV)/bin/ruff format --check mailapp tests
+	$(VENV)/bin/mypy mailapp/models mailapp/services
+
+format: setup
+	$(VENV)/bin/ruff format mailapp tests
+	$(VENV)/bin/ruff check --fix mailapp tests
+
+bench: setup
+	QT_QPA_PLATFORM=offscreen scripts/with-postgres $(PY) -m bench
+
+chaos: setup
+	QT_QPA_PLATFORM=offscreen scripts/with-postgres $(PY) -m pytest -m chaos tests/chaos $(PYTEST_ARGS)
+
+screenshots: setup
+	QT_QPA_PLATFORM=offscreen $(PY) scripts/screenshots.py
+
+translations: setup
+	$(PY) scripts/translations.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""The background side: delay timers, dispatch, stop finalisation, expiry."""

@@ -1,0 +1,492 @@
+"""Sending one mailing: claim recipients, render, hand over, record.
+
+The rules that make the guarantees hold:
+
+* A recipient is claimed (``planned`` → ``sending``) by compare-and-set, with
+  ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so two dispatchers never hold the
+  same row.
+* Before each SMTP transaction one database transaction checks that the
+  mailing may still send and marks the row begun (``tx_started_at``). A stop
+  committed earlier makes that check fail, so no transaction begins after it.
+* ``sent`` is written only after the provider's 250 to the end of data; a
+  connection lost after the data went out leaves ``unconfirmed``, never a
+  second attempt.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, exists, or_, select, update
+
+from mailapp.delivery.message import build_message, make_message_id
+from mailapp.delivery.ratelimit import RateLimiter
+from mailapp.delivery.render import CompiledTemplate, TemplateProblem, compile_template
+from mailapp.delivery.smtp import (
+    AuthenticationFailed,
+    Outcome,
+    ProviderUnavailable,
+    SendResult,
+    SmtpConfig,
+    SmtpConnection,
+)
+from mailapp.models import Contact, Event, Mailing, MailingState, Recipient, Response
+from mailapp.models.base import utcnow
+from mailapp.models.states import SENDING_STATES
+from mailapp.services import journal, lifecycle
+from mailapp.services import settings as settings_service
+from mailapp.services.context import AppContext
+
+log = logging.getLogger(__name__)
+
+CLAIM_BATCH = 40
+#: How often the journal gets a ``batch_sent`` line while sending.
+BATCH_EVENT_SECONDS = 5.0
+#: How often the window is told that progress moved.
+PROGRESS_SECONDS = 0.5
+MAX_BACKOFF = 30.0
+
+_SENDING_STATE_VALUES = [s.value for s in SENDING_STATES]
+
+
+@dataclass(frozen=True)
+class Claimed:
+    id: int
+    email: str
+    contact: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class MailingSnapshot:
+    id: int
+    name: str
+    kind: str
+    subject: str
+    html: str
+    sender_name: str
+    sender_email: str
+
+
+class ProviderConfigError(Exception):
+    """The provider cannot be configured (no host, no password…)."""
+
+
+class MailingDispatch:
+    """One run of sending for one mailing, over ``SmtpConnections`` threads.
+
+    Ends when nothing is left to claim, when the mailing leaves the sending
+    states, when the provider fails for good, or when ``shutdown`` is set
+    (in-flight transactions finish first).
+    """
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        worker_id: str,
+        mailing_id: int,
+        smtp_config: SmtpConfig,
+        shutdown: threading.Event,
+    ) -> None:
+        self.ctx = ctx
+        self.worker_id = worker_id
+        self.mailing_id = mailing_id
+        self.smtp_config = smtp_config
+        self.shutdown = shutdown
+        self.halt = threading.Event()
+        self._lock = threading.Lock()
+        self._errors = 0
+        self._reported: set[str] = set()
+        self._sent_since_event = 0
+        self._last_event = time.monotonic()
+        self._last_progress = 0.0
+        self._marked_sending = False
+        self._postgres = ctx.db.dialect == "postgresql"
+
+    # -- the run ---------------------------------------------------------
+
+    def run(self) -> None:
+        settings = settings_service.load(self.ctx)
+        snapshot = self._snapshot()
+        if snapshot is None:
+            return
+        try:
+            template = compile_template(snapshot.subject, snapshot.html)
+        except TemplateProblem as exc:
+            lifecycle.mark_error(
+                self.ctx, self.mailing_id, f"Template error: {exc}", provider=False
+            )
+            return
+        self.settings = settings
+        self.limiter = RateLimiter(settings.rate_per_second)
+        threads = [
+            threading.Thread(
+                target=self._connection_loop,
+                args=(snapshot, template),
+                name=f"smtp-{self.mailing_id}-{n}",
+                daemon=True,
+            )
+            for n in range(settings.connections)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        self._flush_batch_event(force=True)
+        self.ctx.hub.mailings_changed(self.mailing_id)
+
+    def _stopping(self) -> bool:
+        return self.shutdown.is_set() or self.halt.is_set()
+
+    def _snapshot(self) -> MailingSnapshot | None:
+        with self.ctx.db.read() as session:
+            mailing = session.get(Mailing, self.mailing_id)
+            if mailing is None or MailingState(mailing.state) not in SENDING_STATES:
+                return None
+            return MailingSnapshot(
+                id=mailing.id,
+                name=mailing.name,
+                kind=mailing.kind,
+                subject=mailing.subject,
+                html=mailing.html,
+                sender_name=mailing.sender_name,
+                sender_email=mailing.sender_email,
+            )
+
+    def _connection_loop(self, snapshot: MailingSnapshot, template: CompiledTemplate) -> None:
+        connection: SmtpConnection | None = None
+        domain = snapshot.sender_email.rpartition("@")[2] or "localhost"
+        try:
+            while not self._stopping():
+                batch = self._claim(CLAIM_BATCH)
+                if not batch:
+                    return
+                done = 0
+                try:
+                    for row in batch:
+                        if self._stopping() or not self.limiter.acquire(self.halt):
+                            break
+                        connection = self._send_one(connection, row, snapshot, template, domain)
+                        done += 1
+                finally:
+                    self._release([r.id for r in batch[done:]])
+        except Exception:
+            log.exception("dispatch of mailing %s failed", self.mailing_id)
+            self.halt.set()
+        finally:
+            if connection is not None:
+                connection.close()
+
+    def _send_one(
+        self,
+        connection: SmtpConnection | None,
+        row: Claimed,
+        snapshot: MailingSnapshot,
+        template: CompiledTemplate,
+        domain: str,
+    ) -> SmtpConnection | None:
+        try:
+            rendered = template.render(row.contact, snapshot.name, self._unsubscribe_url(row.email))
+        except TemplateProblem as exc:
+            self._finish(row.id, Response.CANCELLED_TEMPLATE_ERROR, error=str(exc))
+            return connection
+        message_id = make_message_id(domain)
+        data = build_message(
+            sender_name=snapshot.sender_name,
+            sender_email=snapshot.sender_email,
+            to=row.email,
+            subject=rendered.subject,
+            html=rendered.html,
+            text=rendered.text,
+            message_id=message_id,
+            unsubscribe_url=self._unsubscribe_url(row.email),
+            mailing_id=snapshot.id,
+        )
+        if connection is None:
+            connection = self._open()
+            if connection is None:
+                self._requeue(row.id)
+                return None
+        if not self._begin(row.id, message_id):
+            self.halt.set()
+            self._release([row.id])
+            return connection
+        result = connection.send(snapshot.sender_email, row.email, data)
+        self._record(row.id, result)
+        if result.outcome in (Outcome.NOT_SENT, Outcome.UNCONFIRMED):
+            connection.close()
+            return None
+        return connection
+
+    def _unsubscribe_url(self, email: str) -> str:
+        template = self.settings.unsubscribe_url
+        return template.replace("{email}", email) if template else ""
+
+    # -- provider errors ---------------------------------------------------
+
+    def _open(self) -> SmtpConnection | None:
+        while not self._stopping():
+            connection = SmtpConnection(self.smtp_config)
+            try:
+                connection.open()
+            except AuthenticationFailed as exc:
+                self._fatal(str(exc))
+                return None
+            except ProviderUnavailable as exc:
+                self._provider_error(str(exc))
+                continue
+            return connection
+        return None
+
+    def _provider_error(self, message: str) -> None:
+        """Count a consecutive provider error, report it once, back off."""
+        with self._lock:
+            self._errors += 1
+            errors = self._errors
+            first_time = message not in self._reported
+            self._reported.add(message)
+        if errors >= self.settings.max_errors:
+            self._fatal(f"{message} ({errors} errors in a row)")
+            return
+        if first_time:
+            with self.ctx.db.write() as session:
+                journal.record(session, self.mailing_id, Event.PROVIDER_ERROR, error=message)
+            self.ctx.hub.mailings_changed(self.mailing_id)
+        self.halt.wait(min(MAX_BACKOFF, 0.5 * 2 ** min(errors, 8)))
+
+    def _fatal(self, message: str) -> None:
+        if not self.halt.is_set():
+            self.halt.set()
+            lifecycle.mark_error(self.ctx, self.mailing_id, message)
+
+    # -- the database side ---------------------------------------------------
+
+    def _claim(self, limit: int) -> list[Claimed]:
+        now = utcnow()
+        due = (
+            select(Recipient.id)
+            .where(
+                Recipient.mailing_id == self.mailing_id,
+                Recipient.response == Response.PLANNED.value,
+                or_(Recipient.next_attempt_at.is_(None), Recipient.next_attempt_at <= now),
+            )
+            .order_by(Recipient.id)
+            .limit(limit)
+        )
+        if self._postgres:
+            due = due.with_for_update(skip_locked=True)
+        may_send = exists().where(
+            Mailing.id == self.mailing_id, Mailing.state.in_(_SENDING_STATE_VALUES)
+        )
+        with self.ctx.db.write_engine.begin() as conn:
+            ids = list(
+                conn.scalars(
+                    update(Recipient)
+                    .where(
+                        Recipient.id.in_(due.scalar_subquery()),
+                        Recipient.response == Response.PLANNED.value,
+                        may_send,
+                    )
+                    .values(response=Response.SENDING.value, claimed_by=self.worker_id)
+                    .returning(Recipient.id)
+                )
+            )
+            if not ids:
+                return []
+            rows = conn.execute(
+                select(
+                    Recipient.id,
+                    Recipient.email,
+                    Contact.email,
+                    Contact.first_name,
+                    Contact.last_name,
+                    Contact.fields,
+                )
+                .outerjoin(Contact, Contact.id == Recipient.contact_id)
+                .where(Recipient.id.in_(ids))
+                .order_by(Recipient.id)
+            ).all()
+        return [
+            Claimed(
+                id=rid,
+                email=email,
+                contact={
+                    **(fields or {}),
+                    "email": contact_email or email,
+                    "first_name": first or "",
+                    "last_name": last or "",
+                },
+            )
+            for rid, email, contact_email, first, last, fields in rows
+        ]
+
+    def _begin(self, recipient_id: int, message_id: str) -> bool:
+        """Mark the SMTP transaction begun, if the mailing may still send."""
+        now = utcnow()
+        with self.ctx.db.write_engine.begin() as conn:
+            if self._postgres:
+                # Shares the row lock a stop's UPDATE takes: either this
+                # transaction commits first (the send is in flight) or it
+                # sees the stop.
+                state = conn.scalar(
+                    select(Mailing.state)
+                    .where(Mailing.id == self.mailing_id)
+                    .with_for_update(read=True)
+                )
+                if state not in _SENDING_STATE_VALUES:
+                    return False
+            began = conn.execute(
+                update(Recipient)
+                .where(
+                    Recipient.id == recipient_id,
+                    Recipient.response == Response.SENDING.value,
+                    Recipient.claimed_by == self.worker_id,
+                    exists().where(
+                        Mailing.id == self.mailing_id,
+                        Mailing.state.in_(_SENDING_STATE_VALUES),
+                        or_(Mailing.expires_at.is_(None), Mailing.expires_at > now),
+                    ),
+                )
+                .values(
+                    tx_started_at=now,
+                    message_id=message_id,
+                    attempts=Recipient.attempts + 1,
+                    updated_at=now,
+                )
+            ).rowcount
+        if began and not self._marked_sending:
+            self._marked_sending = True
+            lifecycle.mark_sending(self.ctx, self.mailing_id)
+        return bool(began)
+
+    def _record(self, recipient_id: int, result: SendResult) -> None:
+        now = utcnow()
+        outcome = result.outcome
+        detail = f"{result.code} {result.text}".strip() if result.code else result.text
+        if outcome is Outcome.ACCEPTED:
+            self._finish(recipient_id, Response.SENT, sent_at=now)
+            with self._lock:
+                self._errors = 0
+                self._sent_since_event += 1
+            self._flush_batch_event()
+        elif outcome is Outcome.PERMANENT:
+            self._finish(recipient_id, Response.HARD_BOUNCE, error=detail)
+        elif outcome is Outcome.UNCONFIRMED:
+            self._finish(recipient_id, Response.UNCONFIRMED, error=detail)
+            self._provider_error(detail or "Connection lost after the message was sent")
+        elif outcome is Outcome.TEMPORARY:
+            self._retry_later(recipient_id, detail)
+            if result.code == 421:
+                self._provider_error(detail)
+        else:  # NOT_SENT or ABORTED: the provider surely does not have it
+            self._requeue(recipient_id, error=detail)
+            if outcome is Outcome.NOT_SENT:
+                self._provider_error(detail or "Connection lost")
+
+    def _finish(
+        self,
+        recipient_id: int,
+        response: Response,
+        *,
+        error: str | None = None,
+        sent_at: datetime | None = None,
+    ) -> None:
+        values: dict[str, Any] = {"response": response.value, "updated_at": utcnow()}
+        if error is not None:
+            values["last_error"] = error[:1000]
+        if sent_at is not None:
+            values["sent_at"] = sent_at
+        with self.ctx.db.write_engine.begin() as conn:
+            conn.execute(
+                update(Recipient)
+                .where(
+                    Recipient.id == recipient_id,
+                    Recipient.claimed_by == self.worker_id,
+                    Recipient.response == Response.SENDING.value,
+                )
+                .values(**values)
+            )
+
+    def _retry_later(self, recipient_id: int, error: str) -> None:
+        """A 4xx: try again after a doubling wait, then give up as soft bounce."""
+        with self.ctx.db.write_engine.begin() as conn:
+            attempts = conn.scalar(select(Recipient.attempts).where(Recipient.id == recipient_id))
+            attempts = attempts or 1
+            if attempts > self.settings.soft_bounce_retries:
+                values: dict[str, Any] = {"response": Response.SOFT_BOUNCE.value}
+            else:
+                delay = self.settings.retry_delay_seconds * 2 ** (attempts - 1)
+                values = {
+                    "response": Response.PLANNED.value,
+                    "claimed_by": None,
+                    "tx_started_at": None,
+                    "next_attempt_at": utcnow() + timedelta(seconds=delay),
+                }
+            conn.execute(
+                update(Recipient)
+                .where(
+                    Recipient.id == recipient_id,
+                    Recipient.claimed_by == self.worker_id,
+                    Recipient.response == Response.SENDING.value,
+                )
+                .values(last_error=error[:1000], updated_at=utcnow(), **values)
+            )
+
+    def _requeue(self, recipient_id: int, error: str | None = None) -> None:
+        """Back to ``planned``: the provider certainly did not take it."""
+        values: dict[str, Any] = {
+            "response": Response.PLANNED.value,
+            "claimed_by": None,
+            "tx_started_at": None,
+        }
+        if error:
+            values["last_error"] = error[:1000]
+        with self.ctx.db.write_engine.begin() as conn:
+            conn.execute(
+                update(Recipient)
+                .where(
+                    Recipient.id == recipient_id,
+                    Recipient.claimed_by == self.worker_id,
+                    Recipient.response == Response.SENDING.value,
+                )
+                .values(**values)
+            )
+
+    def _release(self, recipient_ids: list[int]) -> None:
+        """Give back claims that never began a transaction."""
+        if not recipient_ids:
+            return
+        with self.ctx.db.write_engine.begin() as conn:
+            conn.execute(
+                update(Recipient)
+                .where(
+                    and_(
+                        Recipient.id.in_(recipient_ids),
+                        Recipient.claimed_by == self.worker_id,
+                        Recipient.response == Response.SENDING.value,
+                        Recipient.tx_started_at.is_(None),
+                    )
+                )
+                .values(response=Response.PLANNED.value, claimed_by=None)
+            )
+
+    def _flush_batch_event(self, *, force: bool = False) -> None:
+        now = time.monotonic()
+        with self._lock:
+            count = self._sent_since_event
+            due = force or now - self._last_event >= BATCH_EVENT_SECONDS
+            if due:
+                self._sent_since_event = 0
+                self._last_event = now
+            progress = now - self._last_progress >= PROGRESS_SECONDS
+            if progress:
+                self._last_progress = now
+        if due and count:
+            with self.ctx.db.write() as session:
+                journal.record(session, self.mailing_id, Event.BATCH_SENT, count=count)
+        if (due and count) or progress:
+            self.ctx.hub.mailings_changed(self.mailing_id)

@@ -1,0 +1,214 @@
+"""The background engine: one APScheduler ``BackgroundScheduler``.
+
+Jobs live in a memory store with fixed ids and are rebuilt from the
+database on every tick, so the database stays the only source of truth and
+a restart (or a second process) picks up exactly where things are:
+
+* ``tick`` (interval): releases dead workers' claims, moves mailings whose
+  time has come, finishes stops and expiries, completes what is done, and
+  makes sure every mailing with something to send has its dispatch job;
+* ``delay:<id>`` (date): the end of a mailing's delay window, to the second;
+* ``dispatch:<id>``: one :class:`MailingDispatch` run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.base import ConflictingIdError, JobLookupError
+from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy import or_, select
+
+from mailapp.models import Mailing, MailingState, Recipient, Response
+from mailapp.models.base import utcnow
+from mailapp.models.states import SENDING_STATES
+from mailapp.scheduler import workers
+from mailapp.scheduler.dispatch import MailingDispatch
+from mailapp.services import lifecycle
+from mailapp.services import settings as settings_service
+from mailapp.services.context import AppContext
+from mailapp.services.hub import Changed
+from mailapp.services.provider import ProviderError, ProviderSession
+
+log = logging.getLogger(__name__)
+
+TickHook = Callable[[AppContext], object]
+
+
+class MailEngine:
+    def __init__(self, ctx: AppContext, *, tick_seconds: float = 1.0) -> None:
+        self.ctx = ctx
+        self.tick_seconds = tick_seconds
+        self.shutdown_event = threading.Event()
+        self.provider = ProviderSession(ctx)
+        self.worker_id = ""
+        #: Extra work on every tick (campaign runs register here).
+        self.tick_hooks: list[TickHook] = []
+        self._lock = threading.Lock()
+        self._dispatching: set[int] = set()
+        self._ticking = False
+        self._again = False
+        self._unsubscribe: Callable[[], None] | None = None
+        self.scheduler = BackgroundScheduler(
+            executors={"default": ThreadPoolExecutor(16)},
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
+            timezone=UTC,
+        )
+
+    # -- life --------------------------------------------------------------
+
+    def start(self) -> None:
+        self.worker_id = workers.register(self.ctx)
+        self.scheduler.add_job(
+            self.tick,
+            "interval",
+            seconds=self.tick_seconds,
+            id="tick",
+            next_run_time=datetime.now(UTC),
+        )
+        self.scheduler.add_job(self._heartbeat, "interval", seconds=3, id="heartbeat")
+        self._unsubscribe = self.ctx.hub.subscribe(self._on_notice)
+        self.scheduler.start()
+
+    def stop(self) -> None:
+        """Let in-flight SMTP transactions finish, give back the rest, stop."""
+        if self._unsubscribe:
+            self._unsubscribe()
+        self.shutdown_event.set()
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=True)
+        if self.worker_id:
+            workers.unregister(self.ctx, self.worker_id)
+        self.provider.close()
+
+    @property
+    def running(self) -> bool:
+        return bool(self.scheduler.running) and not self.shutdown_event.is_set()
+
+    # -- waking ------------------------------------------------------------
+
+    def _on_notice(self, value: object) -> None:
+        if isinstance(value, Changed) and (value.mailing_ids or value.campaigns):
+            self.wake()
+
+    def wake(self) -> None:
+        """Run a tick now (or right after the one running)."""
+        with self._lock:
+            if self._ticking:
+                self._again = True
+                return
+        with contextlib.suppress(JobLookupError):
+            self.scheduler.modify_job("tick", next_run_time=datetime.now(UTC))
+
+    # -- jobs --------------------------------------------------------------
+
+    def _heartbeat(self) -> None:
+        workers.heartbeat(self.ctx, self.worker_id)
+
+    def tick(self) -> None:
+        with self._lock:
+            if self._ticking:
+                self._again = True
+                return
+            self._ticking = True
+        try:
+            while not self.shutdown_event.is_set():
+                self._tick_once()
+                with self._lock:
+                    if not self._again:
+                        break
+                    self._again = False
+        except Exception:
+            log.exception("scheduler tick failed")
+        finally:
+            with self._lock:
+                self._ticking = False
+
+    def _tick_once(self) -> None:
+        ctx = self.ctx
+        workers.reap(ctx, self.worker_id)
+        lifecycle.promote_scheduled(ctx)
+        lifecycle.promote_waiting(ctx)
+        lifecycle.expire_due(ctx)
+        lifecycle.finish_stopping(ctx)
+        for hook in self.tick_hooks:
+            hook(ctx)
+        self._schedule_delays()
+        for mailing_id in self._sendable():
+            self._ensure_dispatch(mailing_id)
+        lifecycle.complete_finished(ctx)
+
+    def _schedule_delays(self) -> None:
+        with self.ctx.db.read() as session:
+            waiting = session.execute(
+                select(Mailing.id, Mailing.send_after).where(
+                    Mailing.state == MailingState.WAITING.value
+                )
+            ).all()
+        for mailing_id, send_after in waiting:
+            if send_after is None:
+                continue
+            self.scheduler.add_job(
+                self.wake,
+                "date",
+                run_date=send_after,
+                id=f"delay:{mailing_id}",
+                replace_existing=True,
+            )
+
+    def _sendable(self) -> list[int]:
+        """Mailings in a sending state with a recipient due now."""
+        now = utcnow()
+        with self.ctx.db.read() as session:
+            ids = list(
+                session.scalars(
+                    select(Mailing.id).where(Mailing.state.in_([s.value for s in SENDING_STATES]))
+                )
+            )
+            return [
+                mailing_id
+                for mailing_id in ids
+                if session.scalar(
+                    select(Recipient.id)
+                    .where(
+                        Recipient.mailing_id == mailing_id,
+                        Recipient.response == Response.PLANNED.value,
+                        or_(
+                            Recipient.next_attempt_at.is_(None),
+                            Recipient.next_attempt_at <= now,
+                        ),
+                    )
+                    .limit(1)
+                )
+                is not None
+            ]
+
+    def _ensure_dispatch(self, mailing_id: int) -> None:
+        with self._lock:
+            if mailing_id in self._dispatching or self.shutdown_event.is_set():
+                return
+            self._dispatching.add(mailing_id)
+        with contextlib.suppress(ConflictingIdError):
+            self.scheduler.add_job(self._dispatch, args=[mailing_id], id=f"dispatch:{mailing_id}")
+
+    def _dispatch(self, mailing_id: int) -> None:
+        try:
+            settings = settings_service.load(self.ctx)
+            try:
+                config = self.provider.config(settings)
+            except ProviderError as exc:
+                lifecycle.mark_error(self.ctx, mailing_id, str(exc))
+                return
+            MailingDispatch(self.ctx, self.worker_id, mailing_id, config, self.shutdown_event).run()
+        except Exception:
+            log.exception("dispatch of mailing %s failed", mailing_id)
+        finally:
+            with self._lock:
+                self._dispatching.discard(mailing_id)
+            if not self.shutdown_event.is_set():
+                self.wake()

@@ -1,0 +1,200 @@
+"""Who receives a mailing: recipient rows built set-based from folders, and
+participants added one by one by campaigns (trigger mailings)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import case, func, insert, literal, select
+from sqlalchemy.orm import Session
+
+from mailapp.models import Contact, FolderMember, Mailing, MailingFolder, Recipient, Response
+from mailapp.models.base import utcnow
+from mailapp.models.states import MailingState
+
+
+@dataclass(frozen=True)
+class AudienceCounts:
+    will_send: int
+    invalid: int
+    duplicates: int
+    unsubscribed: int
+    no_email: int
+
+    @property
+    def total(self) -> int:
+        return self.will_send + self.invalid + self.duplicates + self.unsubscribed + self.no_email
+
+    def as_params(self) -> dict[str, int]:
+        return {
+            "will_send": self.will_send,
+            "invalid": self.invalid,
+            "duplicates": self.duplicates,
+            "unsubscribed": self.unsubscribed,
+            "no_email": self.no_email,
+        }
+
+
+def counts(session: Session, mailing_id: int) -> dict[str, int]:
+    """Recipients by response, every response code present (zero included)."""
+    rows = session.execute(
+        select(Recipient.response, func.count())
+        .where(Recipient.mailing_id == mailing_id)
+        .group_by(Recipient.response)
+    ).all()
+    result = {r.value: 0 for r in Response}
+    for response, n in rows:
+        result[response] = n
+    return result
+
+
+def audience_counts(by_response: dict[str, int]) -> AudienceCounts:
+    return AudienceCounts(
+        will_send=by_response[Response.PLANNED.value],
+        invalid=by_response[Response.CANCELLED_INVALID_EMAIL.value],
+        duplicates=by_response[Response.CANCELLED_DUPLICATE.value],
+        unsubscribed=by_response[Response.CANCELLED_UNSUBSCRIBED.value],
+        no_email=by_response[Response.CANCELLED_NO_EMAIL.value],
+    )
+
+
+def build_from_folders(
+    session: Session, mailing: Mailing, prevent_duplicates: bool
+) -> AudienceCounts:
+    """Replace the mailing's recipients with one row per folder membership.
+
+    Runs as one INSERT … SELECT so a million contacts never pass through
+    Python. The first membership of an address is the one that sends; later
+    ones are duplicates.
+    """
+    session.query(Recipient).filter(Recipient.mailing_id == mailing.id).delete(
+        synchronize_session=False
+    )
+    folder_ids = select(MailingFolder.folder_id).where(MailingFolder.mailing_id == mailing.id)
+    # Contacts without an address share a NULL key, but they are cancelled
+    # for that before the rank is looked at.
+    rank = func.row_number().over(partition_by=Contact.email_key, order_by=FolderMember.id)
+    now = utcnow()
+    ranked = (
+        select(
+            Contact.id.label("contact_id"),
+            Contact.email.label("email"),
+            Contact.email_status.label("email_status"),
+            Contact.unsubscribed.label("unsubscribed"),
+            rank.label("rank"),
+            FolderMember.id.label("member_id"),
+        )
+        .join(FolderMember, FolderMember.contact_id == Contact.id)
+        .where(FolderMember.folder_id.in_(folder_ids))
+        .subquery()
+    )
+    response = case(
+        (ranked.c.email_status == "none", literal(Response.CANCELLED_NO_EMAIL.value)),
+        (ranked.c.email_status == "invalid", literal(Response.CANCELLED_INVALID_EMAIL.value)),
+        (ranked.c.unsubscribed.is_(True), literal(Response.CANCELLED_UNSUBSCRIBED.value)),
+        *(
+            [(ranked.c.rank > 1, literal(Response.CANCELLED_DUPLICATE.value))]
+            if prevent_duplicates
+            else []
+        ),
+        else_=literal(Response.PLANNED.value),
+    )
+    source = select(
+        literal(mailing.id),
+        ranked.c.contact_id,
+        ranked.c.email,
+        response,
+        literal(0),
+        literal(now, Recipient.created_at.type),
+        literal(now, Recipient.updated_at.type),
+    ).order_by(ranked.c.member_id)
+    session.execute(
+        insert(Recipient).from_select(
+            [
+                "mailing_id",
+                "contact_id",
+                "email",
+                "response",
+                "attempts",
+                "created_at",
+                "updated_at",
+            ],
+            source,
+        )
+    )
+    return audience_counts(counts(session, mailing.id))
+
+
+def add_participants(
+    session: Session, mailing: Mailing, contact_ids: Iterable[int], prevent_duplicates: bool
+) -> list[int]:
+    """Add campaign participants to a trigger mailing; returns recipient ids.
+
+    A stopping or stopped mailing gives them ``stopped_manually`` at once, so
+    the campaign can branch on that response without the provider ever being
+    contacted.
+    """
+    state = MailingState(mailing.state)
+    stopped = state in (MailingState.STOPPING, MailingState.STOPPED)
+    expired = state is MailingState.EXPIRED
+    ids = list(contact_ids)
+    if not ids:
+        return []
+    contacts = {c.id: c for c in session.scalars(select(Contact).where(Contact.id.in_(ids))).all()}
+    seen: set[str] = set()
+    if prevent_duplicates:
+        keys = [c.email_key for c in contacts.values() if c.email_key]
+        if keys:
+            seen.update(
+                k
+                for k in session.scalars(
+                    select(Contact.email_key)
+                    .join(Recipient, Recipient.contact_id == Contact.id)
+                    .where(
+                        Recipient.mailing_id == mailing.id,
+                        Contact.email_key.in_(keys),
+                        Recipient.response.in_(
+                            [Response.PLANNED.value, Response.SENDING.value]
+                            + [r.value for r in Response if r.handed_over]
+                        ),
+                    )
+                )
+                if k
+            )
+    now = utcnow()
+    rows: list[Recipient] = []
+    for cid in ids:
+        contact = contacts.get(cid)
+        if contact is None:
+            continue
+        if stopped:
+            response = Response.STOPPED_MANUALLY
+        elif expired:
+            response = Response.STOPPED_EXPIRED
+        elif contact.email_status == "none":
+            response = Response.CANCELLED_NO_EMAIL
+        elif contact.email_status == "invalid":
+            response = Response.CANCELLED_INVALID_EMAIL
+        elif contact.unsubscribed:
+            response = Response.CANCELLED_UNSUBSCRIBED
+        elif prevent_duplicates and contact.email_key in seen:
+            response = Response.CANCELLED_DUPLICATE
+        else:
+            response = Response.PLANNED
+            if contact.email_key:
+                seen.add(contact.email_key)
+        rows.append(
+            Recipient(
+                mailing_id=mailing.id,
+                contact_id=cid,
+                email=contact.email,
+                response=response.value,
+                attempts=0,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+    session.add_all(rows)
+    session.flush()
+    return [r.id for r in rows]

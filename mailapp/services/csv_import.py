@@ -1,0 +1,559 @@
+"""Reading contact CSV files: encoding, delimiter, header and rows.
+
+No database here: this module turns a file into clean, validated rows and
+refuses files that cannot be trusted as a whole, so that
+:func:`mailapp.services.contacts.import_csv` only has to store them. The rules
+are the ones a marketer expects from a spreadsheet export:
+
+* **Encoding.** UTF-8, with or without a byte order mark; UTF-16 when the file
+  starts with its byte order mark (Excel's "Unicode text"). A file that is not
+  valid UTF-8 is read as Windows-1251 (the usual Russian Excel export) when
+  every byte decodes and no control characters appear; anything else is
+  refused with "the file is not UTF-8 text" rather than imported as garbage.
+  Files with NUL bytes (spreadsheets, archives, images) are refused as not text.
+* **Delimiter.** Comma, semicolon or tab, whichever splits the header and the
+  first rows into the most consistent columns.
+* **Header.** Required. Header names are matched case-insensitively with the
+  byte order mark and surrounding spaces removed; ``email`` (also ``e-mail``)
+  is required, ``first_name`` and ``last_name`` (also ``First name``,
+  ``firstname``...) are known. Every other column becomes a custom field whose
+  key is the header turned into a template identifier: lower case, runs of
+  anything but letters, digits and ``_`` become ``_`` ("Order date" →
+  ``order_date``, "Город" → ``город``), a leading digit gets ``f_``, a
+  template keyword gets a trailing ``_``. Columns with an empty header are
+  ignored. Two headers that end up as the same key refuse the file.
+* **Rows.** Blank lines are skipped. A row with fewer values than the header
+  has the missing ones empty; a row with more *non-empty* values than the
+  header refuses the whole file (a wrong delimiter or an unquoted comma would
+  otherwise shift data into the wrong columns silently). A quote that is never
+  closed refuses the whole file.
+* **Addresses.** A row without an address is skipped (it cannot be matched on
+  the next import and would pile up as duplicates) and counted as invalid. An
+  invalid address is kept, with status ``invalid``, so the marketer sees it
+  and the mailing cancels it as ``cancelled_invalid_email``. The same address
+  again later in the file (case-insensitive) is skipped: the first row wins.
+* **Names** never carry line breaks or control characters into a mail header:
+  they are replaced by a space and the row is reported. Names are cut to
+  200 characters. Custom field values are kept exactly as given.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import json
+import keyword
+import re
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from email_validator import EmailNotValidError, validate_email
+
+from mailapp.models.states import Refused
+
+#: The largest file accepted; far above any real contact export (a million
+#: rows is about 50 MB) but small enough to refuse a wrong file early.
+MAX_FILE_BYTES = 1 << 30
+#: At most this many problem lines are listed in a report; the rest are counted.
+MAX_ERRORS = 1000
+#: Rows handed to the database (and progress reported) in chunks of this size.
+CHUNK_ROWS = 10_000
+#: Column sizes of the contacts table.
+EMAIL_MAX = 320
+NAME_MAX = 200
+#: The largest single cell; a runaway quote hits this instead of eating memory.
+CELL_MAX = 1 << 20
+
+KNOWN_COLUMNS = ("email", "first_name", "last_name")
+_ALIASES = {
+    "email": "email",
+    "e_mail": "email",
+    "email_address": "email",
+    "first_name": "first_name",
+    "firstname": "first_name",
+    "last_name": "last_name",
+    "lastname": "last_name",
+}
+_JINJA_WORDS = frozenset(
+    {"true", "false", "none", "and", "or", "not", "in", "is", "if", "else", "for"}
+    | {"block", "endblock", "loop", "self", "super", "caller", "varargs", "kwargs"}
+)
+_NON_WORD = re.compile(r"[^\w]+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+_CONTROL_RUNS = re.compile(r"\s*[\x00-\x1f\x7f\u2028\u2029]+\s*")
+_BAD_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_DELIMITERS = (",", ";", "\t")
+_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+# The common case of an address, decided without email_validator: an ASCII
+# dot-atom local part and a host name ending in an alphabetic top-level
+# domain. The domain itself still goes through email_validator (cached per
+# domain), so special-use domains and label rules agree with email_status().
+_FAST_EMAIL = re.compile(
+    r"([A-Za-z0-9_+'=-]+(?:\.[A-Za-z0-9_+'=-]+)*)"
+    r"@((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63})\Z"
+)
+_EMAIL_MAX_LENGTH = 254
+
+
+class _ImportStop(Exception):
+    """Internal: a whole-file problem found while reading rows."""
+
+
+@dataclass(frozen=True)
+class CsvPreview:
+    """The first rows of a file as the import wizard shows them."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    encoding: str
+    delimiter: str
+    #: What each column becomes without a mapping: ``email``,
+    #: ``first_name``, ``last_name``, a custom field key or ``""`` (ignored).
+    targets: tuple[str, ...] = ()
+
+
+#: One row ready to store, as the staging table takes it: ``line``, ``key``,
+#: ``email``, ``status``, ``first_name``, ``last_name``, ``fields`` (JSON of
+#: every custom field) and ``patch`` (JSON of the non-empty ones only, so an
+#: empty cell never erases a stored value on re-import).
+CleanRow = dict[str, object]
+
+
+@dataclass
+class ReadStats:
+    """What reading the file found besides the rows to store."""
+
+    rows: int = 0
+    invalid: int = 0
+    duplicates: int = 0
+    errors: list[str] = field(default_factory=list)
+    more_errors: int = 0
+
+    def problem(self, text: str) -> None:
+        if len(self.errors) < MAX_ERRORS:
+            self.errors.append(text)
+        else:
+            self.more_errors += 1
+
+    def error_list(self) -> list[str]:
+        if not self.more_errors:
+            return list(self.errors)
+        return [*self.errors, f"... and {self.more_errors} more problems"]
+
+
+def field_key(header: str) -> str:
+    """The template identifier for a column header ("" for an empty header)."""
+    text = header.replace("\ufeff", "").strip().lower()
+    key = _NON_WORD.sub("_", text).strip("_")
+    if not key:
+        return ""
+    if key[0].isdigit():
+        key = "f_" + key
+    if not key.isidentifier():
+        key = "".join(ch if ("a" + ch).isidentifier() else "_" for ch in key)
+        if not key.isidentifier():
+            key = "f_" + key
+    if key in _JINJA_WORDS or keyword.iskeyword(key):
+        key += "_"
+    return key
+
+
+def column_target(header: str) -> str:
+    """``email``, ``first_name``, ``last_name`` or the custom field key."""
+    key = field_key(header)
+    return _ALIASES.get(key, key)
+
+
+@lru_cache(maxsize=65536)
+def _domain_ok(domain: str) -> bool:
+    try:
+        validate_email("a@" + domain, check_deliverability=False)
+    except EmailNotValidError:
+        return False
+    return True
+
+
+def classify_email(text: str) -> tuple[str, str, str]:
+    """``(status, stored address, key)`` of a non-empty trimmed address.
+
+    Agrees with :func:`mailapp.models.validation.email_status`: the regular
+    expression only ever says "valid" for addresses email_validator accepts,
+    and everything it does not recognise goes to email_validator itself.
+    """
+    match = _FAST_EMAIL.match(text)
+    if match is not None and len(text) <= _EMAIL_MAX_LENGTH and _domain_ok(match[2].lower()):
+        stored = match[1] + "@" + match[2].lower()
+        return "valid", stored, stored.lower()
+    try:
+        normalized = validate_email(text, check_deliverability=False).normalized
+    except EmailNotValidError:
+        return "invalid", text, text.lower()
+    return "valid", normalized, normalized.lower()
+
+
+def clean_name(value: str) -> tuple[str, bool]:
+    """The name without line breaks or control characters, cut to size;
+    the flag tells whether anything had to be changed."""
+    changed = False
+    if _CONTROL.search(value):
+        value = _CONTROL_RUNS.sub(" ", value)
+        changed = True
+    value = value.strip()
+    if len(value) > NAME_MAX:
+        value = value[:NAME_MAX].rstrip()
+        changed = True
+    return value, changed
+
+
+# ---------------------------------------------------------------------------
+# The file as a whole
+
+
+@dataclass(frozen=True)
+class _Layout:
+    encoding: str
+    delimiter: str
+    lines: int
+
+
+def _check_size(path: Path) -> int:
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise Refused("import_no_file", f"The file {path.name!r} does not exist") from None
+    except OSError as exc:
+        raise Refused("import_unreadable", f"Cannot read {path.name!r}: {exc.strerror}") from None
+    if not path.is_file():
+        raise Refused("import_no_file", f"{path.name!r} is not a file")
+    if size == 0:
+        raise Refused("import_empty", "The file is empty")
+    if size > MAX_FILE_BYTES:
+        raise Refused(
+            "import_too_large",
+            f"The file is larger than {MAX_FILE_BYTES // (1 << 20)} MB; split it into parts",
+        )
+    return size
+
+
+def _not_text(head: bytes) -> Refused:
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0"):
+        return Refused(
+            "import_not_text",
+            "This looks like an Excel workbook, not a CSV file; save it as CSV (UTF-8) first",
+        )
+    return Refused("import_not_text", "The file is not a text file (CSV expected)")
+
+
+def _detect(path: Path, encoding: str | None) -> _Layout:
+    """Decide the encoding by reading the whole file once, counting lines."""
+    with path.open("rb") as raw:
+        head = raw.read(4)
+        raw.seek(0)
+        if encoding is None:
+            if head.startswith(codecs.BOM_UTF8):
+                encoding = "utf-8-sig"
+            elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+                encoding = "utf-16"
+        lines = 0
+        if encoding == "utf-16":
+            # Line counting on UTF-16 bytes would be wrong; count while decoding.
+            try:
+                with path.open(encoding="utf-16", newline="") as text:
+                    for chunk in iter(lambda: text.read(1 << 20), ""):
+                        if "\x00" in chunk:
+                            raise _not_text(head)
+                        lines += chunk.count("\n")
+            except UnicodeError:
+                raise Refused("import_encoding", "The file is not valid UTF-16 text") from None
+            return _Layout("utf-16", "", lines + 1)
+        candidates = [encoding] if encoding else ["utf-8", "cp1251"]
+        for candidate in candidates:
+            raw.seek(0)
+            decoder = codecs.getincrementaldecoder(candidate)()
+            lines = 0
+            last = b""
+            try:
+                for chunk in iter(lambda: raw.read(1 << 20), b""):
+                    if b"\x00" in chunk:
+                        raise _not_text(head)
+                    if candidate == "cp1251" and _BAD_BYTES.search(chunk):
+                        raise UnicodeError("control characters")
+                    decoder.decode(chunk)
+                    lines += chunk.count(b"\n")
+                    last = chunk[-1:]
+                decoder.decode(b"", final=True)
+            except (UnicodeError, LookupError):
+                continue
+            if last not in (b"\n", b""):
+                lines += 1
+            return _Layout(candidate, "", lines)
+    if encoding:
+        raise Refused("import_encoding", f"The file is not valid {encoding} text")
+    raise Refused(
+        "import_encoding",
+        "The file is not UTF-8 text; save it from the spreadsheet as CSV UTF-8",
+    )
+
+
+def _sniff(path: Path, encoding: str) -> str:
+    """The delimiter that splits the first lines into the steadiest columns."""
+    with path.open(encoding=encoding, newline="") as handle:
+        sample = handle.read(64 * 1024)
+    if "\n" in sample[:-1]:
+        # Drop a possibly cut last line.
+        sample = sample[: sample.rstrip("\r\n").rfind("\n") + 1] or sample
+    best, best_score = ",", (0, 0)
+    for delimiter in _DELIMITERS:
+        try:
+            rows = [r for r in csv.reader(sample.splitlines(), delimiter=delimiter) if r][:20]
+        except csv.Error:
+            continue
+        if not rows:
+            continue
+        width = len(rows[0])
+        steady = sum(1 for r in rows if len(r) == width)
+        score = (steady if width > 1 else 0, width)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _header_targets(header: list[str], mapping: dict[str, str] | None) -> list[str]:
+    """What each column becomes; refuses files without an email column."""
+    wanted: dict[str, str] = {}
+    for source, target in (mapping or {}).items():
+        normalized = field_key(target) if target else ""
+        wanted[source.replace("\ufeff", "").strip().lower()] = _ALIASES.get(normalized, normalized)
+    targets: list[str] = []
+    seen: dict[str, str] = {}
+    for name in header:
+        clean = name.replace("\ufeff", "").strip()
+        target = wanted[clean.lower()] if clean.lower() in wanted else column_target(clean)
+        if target:
+            if target in seen:
+                raise Refused(
+                    "import_duplicate_column",
+                    f"The columns {seen[target]!r} and {clean!r} both mean {target!r}; "
+                    "rename or remove one of them",
+                    column=target,
+                )
+            seen[target] = clean
+        targets.append(target)
+    if "email" not in targets:
+        found = ", ".join(repr(h.strip()) for h in header if h.strip()) or "none"
+        raise Refused(
+            "import_no_email_column",
+            f"The file has no 'email' column (columns found: {found}); "
+            "the first line must be a header naming the columns",
+        )
+    return targets
+
+
+def preview_csv(path: str | Path, rows: int = 20) -> CsvPreview:
+    """The header and first rows, for the wizard to show before importing."""
+    path = Path(path)
+    _check_size(path)
+    layout = _detect(path, None)
+    delimiter = _sniff(path, layout.encoding)
+    result: list[tuple[str, ...]] = []
+    columns: tuple[str, ...] = ()
+    with path.open(encoding=layout.encoding, newline="") as handle:
+        reader = csv.reader(handle, delimiter=delimiter, strict=True)
+        try:
+            for record in reader:
+                if not any(cell.strip() for cell in record):
+                    continue
+                if not columns:
+                    columns = tuple(c.replace("\ufeff", "").strip() for c in record)
+                    continue
+                result.append(tuple(record))
+                if len(result) >= rows:
+                    break
+        except csv.Error as exc:
+            raise _broken(reader.line_num, exc) from None
+    if not columns:
+        raise Refused("import_empty", "The file has no header row")
+    return CsvPreview(
+        columns=columns,
+        rows=tuple(result),
+        encoding=layout.encoding,
+        delimiter=delimiter,
+        targets=tuple(column_target(c) for c in columns),
+    )
+
+
+def _broken(line: int, exc: csv.Error) -> Refused:
+    text = str(exc)
+    if "field larger" in text or "end of data" in text or "expected after" in text:
+        reason = "a quote is not closed or is followed by other characters"
+    else:
+        reason = text
+    return Refused(
+        "import_broken_quoting",
+        f"Line {line}: the file cannot be read as CSV ({reason}); nothing was imported",
+        line=line,
+    )
+
+
+class CsvSource:
+    """A checked file whose rows can be read once, in chunks."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        mapping: dict[str, str] | None = None,
+        encoding: str | None = None,
+    ) -> None:
+        self.path = Path(path)
+        self.size = _check_size(self.path)
+        layout = _detect(self.path, encoding)
+        self.encoding = layout.encoding
+        self.lines = layout.lines
+        self.delimiter = _sniff(self.path, self.encoding)
+        self.mapping = mapping
+        self.stats = ReadStats()
+
+    def chunks(
+        self,
+        progress: Callable[[int, int], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> Iterator[list[CleanRow]]:
+        """Clean rows in chunks; raises :class:`Refused` for whole-file errors.
+
+        ``progress(done, total)`` gets the physical lines read so far and the
+        number of lines in the file.
+        """
+        csv.field_size_limit(CELL_MAX)
+        stats = self.stats
+        seen: dict[str, int] = {}
+        total = max(self.lines - 1, 1)
+        with self.path.open(encoding=self.encoding, newline="") as handle:
+            reader = csv.reader(handle, delimiter=self.delimiter, strict=True)
+            try:
+                header = next((r for r in reader if any(c.strip() for c in r)), None)
+                if header is None:
+                    raise Refused("import_empty", "The file has no header row")
+                targets = _header_targets(header, self.mapping)
+                width = len(targets)
+                email_at = targets.index("email")
+                first_at = targets.index("first_name") if "first_name" in targets else -1
+                last_at = targets.index("last_name") if "last_name" in targets else -1
+                custom = [(i, t) for i, t in enumerate(targets) if t and t not in KNOWN_COLUMNS]
+                chunk: list[CleanRow] = []
+                for record in reader:
+                    if len(record) != width:
+                        if len(record) > width:
+                            if any(c.strip() for c in record[width:]):
+                                raise Refused(
+                                    "import_extra_values",
+                                    f"Line {reader.line_num} has {len(record)} values but "
+                                    f"the header has {width} columns; check the delimiter "
+                                    "and the quotes. Nothing was imported",
+                                    line=reader.line_num,
+                                )
+                            record = record[:width]
+                        else:
+                            if not any(c.strip() for c in record):
+                                continue
+                            record = record + [""] * (width - len(record))
+                    line = reader.line_num
+                    row = self._row(line, record, email_at, first_at, last_at, custom, seen)
+                    if row is not None:
+                        chunk.append(row)
+                    if len(chunk) >= CHUNK_ROWS:
+                        if cancel is not None and cancel.is_set():
+                            raise _cancelled()
+                        if progress is not None:
+                            progress(min(line - 1, total), total)
+                        yield chunk
+                        chunk = []
+                if chunk:
+                    yield chunk
+            except csv.Error as exc:
+                raise _broken(reader.line_num, exc) from None
+            except UnicodeError:
+                raise Refused(
+                    "import_encoding", f"The file is not valid {self.encoding} text"
+                ) from None
+        if stats.rows == 0:
+            raise Refused("import_no_rows", "The file has a header but no contacts")
+        if progress is not None:
+            progress(total, total)
+
+    def _row(
+        self,
+        line: int,
+        record: list[str],
+        email_at: int,
+        first_at: int,
+        last_at: int,
+        custom: list[tuple[int, str]],
+        seen: dict[str, int],
+    ) -> CleanRow | None:
+        stats = self.stats
+        if not any(cell.strip() for cell in record):
+            return None
+        stats.rows += 1
+        text = record[email_at].strip()
+        if not text:
+            stats.invalid += 1
+            stats.problem(f"Line {line}: no email address; the row was skipped")
+            return None
+        if len(text) > EMAIL_MAX:
+            stats.invalid += 1
+            stats.problem(
+                f"Line {line}: the address is longer than {EMAIL_MAX} characters; "
+                "the row was skipped"
+            )
+            return None
+        if _CONTROL.search(text):
+            status, email, key = "invalid", _CONTROL_RUNS.sub(" ", text), ""
+            key = email.lower()
+        else:
+            status, email, key = classify_email(text)
+        first_line = seen.get(key)
+        if first_line is not None:
+            stats.duplicates += 1
+            stats.problem(f"Line {line}: {email} repeats line {first_line}; the row was skipped")
+            return None
+        seen[key] = line
+        if status == "invalid":
+            stats.invalid += 1
+            stats.problem(
+                f"Line {line}: {email!r} is not a valid address; "
+                "imported as invalid, it will not be sent to"
+            )
+        first_name, first_changed = clean_name(record[first_at]) if first_at >= 0 else ("", False)
+        last_name, last_changed = clean_name(record[last_at]) if last_at >= 0 else ("", False)
+        if first_changed or last_changed:
+            stats.problem(
+                f"Line {line}: line breaks or extra length removed from the name of {email}"
+            )
+        if custom:
+            fields = {name: record[i] for i, name in custom}
+            fields_json = json.dumps(fields, ensure_ascii=False)
+            patch = {k: v for k, v in fields.items() if v != ""}
+            patch_json = (
+                fields_json if len(patch) == len(fields) else json.dumps(patch, ensure_ascii=False)
+            )
+        else:
+            fields_json = patch_json = "{}"
+        return {
+            "line": line,
+            "key": key,
+            "email": email,
+            "status": status,
+            "first_name": first_name,
+            "last_name": last_name,
+            "fields": fields_json,
+            "patch": patch_json,
+        }
+
+
+def _cancelled() -> Refused:
+    return Refused("import_cancelled", "The import was cancelled; nothing was changed")
