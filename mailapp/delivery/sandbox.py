@@ -1,0 +1,233 @@
+"""The built-in provider: a local SMTP server that keeps every message in a folder.
+
+With the ``sandbox`` provider a marketer can run a whole mailing, pause and
+stop it, and read what each contact would have received, without sending
+anything. The dispatcher talks to it over SMTP exactly as to a real
+provider, so the same code paths are exercised.
+
+Each accepted message becomes one ``.eml`` file in the outbox. The file is
+written under a temporary name and renamed into place, so a reader never sees
+half a message; no fsync per message, because losing the last messages of a
+test outbox in a power cut costs nothing and fsync would cap the rate far
+below what a mailing needs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Awaitable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
+
+log = logging.getLogger(__name__)
+
+SUFFIX = ".eml"
+_TMP_SUFFIX = ".part"
+_TIME_FORMAT = "%Y%m%dT%H%M%S%fZ"
+
+
+class _BoundController(Controller):
+    """An aiosmtpd controller that listens on a socket bound beforehand.
+
+    Binding port 0 first gives a free port with no race, and the real port
+    is known before the server thread starts (the stock controller needs
+    the port up front to check that the server answers).
+    """
+
+    def __init__(self, handler: Any, sock: socket.socket, **kwargs: Any) -> None:
+        host, port = sock.getsockname()[:2]
+        super().__init__(handler, hostname=host, port=port, **kwargs)
+        self._sock = sock
+
+    def _create_server(self) -> Awaitable[asyncio.AbstractServer]:
+        return self.loop.create_server(self._factory_invoker, sock=self._sock, ssl=self.ssl_context)
+
+
+def bind_loopback(port: int = 0) -> socket.socket:
+    """A listening-ready socket on 127.0.0.1 (port 0: a free one)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", port))
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+class _OutboxHandler:
+    def __init__(self, outbox: Path) -> None:
+        self.outbox = outbox
+        self._sequence = itertools.count()
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        content = envelope.original_content or b""
+        if isinstance(envelope.content, bytes):
+            content = envelope.content
+        trace = [f"Return-Path: <{envelope.mail_from or ''}>"]
+        trace += [f"Delivered-To: {rcpt}" for rcpt in envelope.rcpt_tos]
+        head = ("\r\n".join(trace) + "\r\n").encode("utf-8")
+        now = datetime.now(UTC)
+        name = f"{now.strftime(_TIME_FORMAT)}-{next(self._sequence):09d}-{uuid.uuid4().hex}"
+        try:
+            _write_atomically(self.outbox, name, head + content)
+        except OSError as exc:
+            log.error("sandbox cannot store a message: %s", exc)
+            return f"451 4.3.0 Cannot store the message in the outbox: {exc.strerror or exc}"
+        return f"250 2.0.0 Stored as {name}"
+
+
+def _write_atomically(folder: Path, name: str, data: bytes) -> None:
+    tmp = folder / f".{name}{_TMP_SUFFIX}"
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, folder / f"{name}{SUFFIX}")
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+class SandboxServer:
+    """The outbox SMTP server on 127.0.0.1, in a background thread.
+
+    ``start()`` returns the host and port to connect to; ``stop()`` waits for
+    the thread to end. Usable as a context manager.
+    """
+
+    def __init__(self, outbox: Path, port: int = 0) -> None:
+        self.outbox = Path(outbox)
+        self._port = port
+        self._controller: _BoundController | None = None
+        self.address: tuple[str, int] | None = None
+
+    def start(self) -> tuple[str, int]:
+        if self._controller is not None and self.address is not None:
+            return self.address
+        self.outbox.mkdir(parents=True, exist_ok=True)
+        sock = bind_loopback(self._port)
+        controller = _BoundController(
+            _OutboxHandler(self.outbox),
+            sock,
+            server_hostname="mailapp-sandbox",
+            data_size_limit=64 * 1024 * 1024,
+        )
+        try:
+            controller.start()
+        except BaseException:
+            sock.close()
+            raise
+        self._controller = controller
+        host, port = sock.getsockname()[:2]
+        self.address = (host, port)
+        return self.address
+
+    def stop(self) -> None:
+        controller, self._controller = self._controller, None
+        self.address = None
+        if controller is not None:
+            controller.stop()
+
+    def __enter__(self) -> SandboxServer:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    path: Path
+    received_at: datetime
+    sender: str
+    recipients: tuple[str, ...]
+    subject: str
+    message_id: str
+    html: str
+    text: str
+
+
+def _received_at(path: Path) -> datetime:
+    stamp = path.name.split("-", 1)[0]
+    try:
+        return datetime.strptime(stamp, _TIME_FORMAT).replace(tzinfo=UTC)
+    except ValueError:
+        return datetime.fromtimestamp(path.stat().st_mtime, UTC)
+
+
+def _body(msg: EmailMessage, subtype: str) -> str:
+    part = msg.get_body(preferencelist=(subtype,))
+    if part is None or part.get_content_type() != f"text/{subtype}":
+        return ""
+    content = part.get_content()
+    return content if isinstance(content, str) else ""
+
+
+def read_message(path: Path) -> OutboxMessage:
+    """One stored message; raises ``ValueError`` or ``OSError`` if unreadable."""
+    raw = path.read_bytes()
+    if b"\r\n\r\n" not in raw and b"\n\n" not in raw:
+        raise ValueError(f"{path.name} has no message body")
+    msg = message_from_bytes(raw, policy=policy.default)
+    assert isinstance(msg, EmailMessage)
+    if msg.defects and not msg.keys():
+        raise ValueError(f"{path.name} is not a message")
+    sender = str(msg.get("Return-Path", "")).strip().strip("<>")
+    recipients = tuple(str(r).strip() for r in msg.get_all("Delivered-To", []))
+    if not recipients and msg.get("To") is not None:
+        recipients = (str(msg["To"]),)
+    return OutboxMessage(
+        path=path,
+        received_at=_received_at(path),
+        sender=sender,
+        recipients=recipients,
+        subject=str(msg.get("Subject", "")),
+        message_id=str(msg.get("Message-ID", "")).strip(),
+        html=_body(msg, "html"),
+        text=_body(msg, "plain"),
+    )
+
+
+def outbox_files(outbox: Path) -> list[Path]:
+    """The stored messages, newest first (names start with the time received)."""
+    try:
+        names = [p for p in Path(outbox).iterdir() if p.name.endswith(SUFFIX)]
+    except FileNotFoundError:
+        return []
+    return sorted(names, key=lambda p: p.name, reverse=True)
+
+
+def read_outbox(outbox: Path, limit: int | None = None) -> list[OutboxMessage]:
+    """The messages of the outbox, newest first; unreadable files are skipped.
+
+    ``limit`` stops after that many good messages, so a window can show the
+    latest ones without parsing a folder of a million files.
+    """
+    messages: list[OutboxMessage] = []
+    for path in outbox_files(outbox):
+        if limit is not None and len(messages) >= limit:
+            break
+        try:
+            messages.append(read_message(path))
+        except (OSError, ValueError, LookupError, UnicodeError) as exc:
+            log.warning("skipping unreadable outbox file %s: %s", path.name, exc)
+    return messages
