@@ -1,0 +1,334 @@
+"""Sending progress analytics: what happened to a mailing's recipients.
+
+Everything is counted by the database (``GROUP BY``), so a mailing of a
+million recipients costs a few index scans, not a million rows in Python.
+The window shows a :class:`Progress` snapshot, pages of
+:class:`RecipientRow` for the recipients of one response, and exports the
+same list to CSV with :func:`export_csv`, which streams and never holds the
+whole list in memory.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
+
+from mailapp.models import Contact, MailingKind, MailingState, Recipient, Response
+from mailapp.services import audience
+from mailapp.services.context import AppContext
+from mailapp.services.mailings import load
+
+#: Ids per ``IN (...)`` list, well under every backend's limit.
+_ID_CHUNK = 500
+#: Rows fetched per round trip while exporting.
+_EXPORT_BATCH = 2000
+#: Cells starting with these are formulas to a spreadsheet (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+#: Any select of the recipient list's columns.
+_RowsQuery = Select[*tuple[Any, ...]]
+
+CSV_COLUMNS = (
+    "email",
+    "first_name",
+    "last_name",
+    "response",
+    "sent_at",
+    "message_id",
+    "attempts",
+    "last_error",
+)
+
+CANCELLED = tuple(r for r in Response if r.is_cancelled)
+STOPPED = (Response.STOPPED_MANUALLY, Response.STOPPED_EXPIRED)
+BOUNCED = (Response.SOFT_BOUNCE, Response.HARD_BOUNCE)
+
+
+@dataclass(frozen=True)
+class MinuteCount:
+    """Messages handed to the provider during one minute (UTC)."""
+
+    minute: datetime
+    count: int
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A snapshot of a mailing's sending progress."""
+
+    mailing_id: int
+    name: str
+    kind: MailingKind
+    state: MailingState
+    #: Every response code with its count, zero included.
+    responses: dict[str, int]
+    #: Handed-over messages per minute, oldest first; minutes with none are absent.
+    per_minute: tuple[MinuteCount, ...]
+    started_at: datetime | None
+    finished_at: datetime | None
+    #: When the first and the last message were handed over.
+    first_sent_at: datetime | None
+    last_sent_at: datetime | None
+    taken_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def count(self, *responses: Response) -> int:
+        return sum(self.responses.get(r.value, 0) for r in responses)
+
+    @property
+    def recipients(self) -> int:
+        return sum(self.responses.values())
+
+    @property
+    def planned(self) -> int:
+        return self.count(Response.PLANNED)
+
+    @property
+    def handing_over(self) -> int:
+        return self.count(Response.SENDING)
+
+    @property
+    def sent(self) -> int:
+        return self.count(Response.SENT)
+
+    @property
+    def unconfirmed(self) -> int:
+        return self.count(Response.UNCONFIRMED)
+
+    @property
+    def stopped(self) -> int:
+        return self.count(*STOPPED)
+
+    @property
+    def cancelled(self) -> int:
+        return self.count(*CANCELLED)
+
+    @property
+    def bounced(self) -> int:
+        return self.count(*BOUNCED)
+
+    def percent(self, count: int) -> float:
+        """``count`` as a share of all recipients, 0–100 (0 with no recipients)."""
+        total = self.recipients
+        return 100.0 * count / total if total else 0.0
+
+    @property
+    def duration(self) -> timedelta | None:
+        """From start to finish, or to now while the mailing still runs."""
+        if self.started_at is None:
+            return None
+        end = self.finished_at or self.taken_at
+        return max(end - self.started_at, timedelta(0))
+
+
+@dataclass(frozen=True)
+class RecipientRow:
+    """One recipient as the analytics list shows it."""
+
+    id: int
+    email: str | None
+    first_name: str
+    last_name: str
+    response: Response
+    sent_at: datetime | None
+    message_id: str | None
+    attempts: int
+    last_error: str | None
+
+
+def _minute_expr(session: Session) -> Any:
+    if session.get_bind().dialect.name == "postgresql":
+        return func.date_trunc("minute", Recipient.sent_at)
+    # SQLite keeps naive UTC text "YYYY-MM-DD HH:MM:SS.ffffff".
+    return func.strftime("%Y-%m-%d %H:%M", Recipient.sent_at)
+
+
+def _as_minute(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        moment = value
+    else:
+        moment = datetime.strptime(str(value), "%Y-%m-%d %H:%M")
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).replace(second=0, microsecond=0)
+
+
+def _aware(value: Any) -> datetime | None:
+    """Aggregates bypass the column type; bring them back to aware UTC."""
+    if value is None:
+        return None
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def progress(ctx: AppContext, mailing_id: int) -> Progress:
+    """The counts by response, the per-minute series and the times of a mailing."""
+    with ctx.db.read() as session:
+        mailing = load(session, mailing_id)
+        responses = audience.counts(session, mailing_id)
+        minute = _minute_expr(session).label("minute")
+        handed = (Recipient.mailing_id == mailing_id, Recipient.sent_at.is_not(None))
+        series = session.execute(
+            select(minute, func.count()).where(*handed).group_by(minute).order_by(minute)
+        ).all()
+        first, last = session.execute(
+            select(func.min(Recipient.sent_at), func.max(Recipient.sent_at)).where(*handed)
+        ).one()
+        return Progress(
+            mailing_id=mailing.id,
+            name=mailing.name,
+            kind=MailingKind(mailing.kind),
+            state=MailingState(mailing.state),
+            responses=responses,
+            per_minute=tuple(MinuteCount(_as_minute(m), int(n)) for m, n in series),
+            started_at=mailing.started_at,
+            finished_at=mailing.finished_at,
+            first_sent_at=_aware(first),
+            last_sent_at=_aware(last),
+        )
+
+
+def _rows_query(mailing_id: int, response: Response | None) -> _RowsQuery:
+    query: _RowsQuery = (
+        select(
+            Recipient.id,
+            Recipient.email,
+            func.coalesce(Contact.first_name, ""),
+            func.coalesce(Contact.last_name, ""),
+            Recipient.response,
+            Recipient.sent_at,
+            Recipient.message_id,
+            Recipient.attempts,
+            Recipient.last_error,
+        )
+        .select_from(Recipient)
+        .outerjoin(Contact, Contact.id == Recipient.contact_id)
+        .where(Recipient.mailing_id == mailing_id)
+    )
+    if response is not None:
+        query = query.where(Recipient.response == response.value)
+    return query
+
+
+def _row(values: Sequence[Any]) -> RecipientRow:
+    return RecipientRow(
+        id=int(values[0]),
+        email=values[1],
+        first_name=str(values[2] or ""),
+        last_name=str(values[3] or ""),
+        response=Response(values[4]),
+        sent_at=values[5],
+        message_id=values[6],
+        attempts=int(values[7] or 0),
+        last_error=values[8],
+    )
+
+
+def recipient_count(ctx: AppContext, mailing_id: int, response: Response | None = None) -> int:
+    query = select(func.count()).select_from(Recipient).where(Recipient.mailing_id == mailing_id)
+    if response is not None:
+        query = query.where(Recipient.response == response.value)
+    with ctx.db.read() as session:
+        load(session, mailing_id)
+        return int(session.scalar(query) or 0)
+
+
+def recipient_ids(ctx: AppContext, mailing_id: int, response: Response | None = None) -> list[int]:
+    """Recipient ids in list order (served by the mailing/response index); the
+    window's model holds these and asks :func:`recipients_by_ids` for rows."""
+    query = select(Recipient.id).where(Recipient.mailing_id == mailing_id)
+    if response is not None:
+        query = query.where(Recipient.response == response.value)
+    with ctx.db.read() as session:
+        load(session, mailing_id)
+        return list(session.scalars(query.order_by(Recipient.id)))
+
+
+def recipients_by_ids(ctx: AppContext, mailing_id: int, ids: Sequence[int]) -> list[RecipientRow]:
+    """The rows of these recipients in the order given; unknown ids are left out."""
+    found: dict[int, RecipientRow] = {}
+    with ctx.db.read() as session:
+        for start in range(0, len(ids), _ID_CHUNK):
+            part = list(ids[start : start + _ID_CHUNK])
+            query = _rows_query(mailing_id, None).where(Recipient.id.in_(part))
+            for values in session.execute(query):
+                row = _row(values)
+                found[row.id] = row
+    return [found[i] for i in ids if i in found]
+
+
+def recipient_page(
+    ctx: AppContext,
+    mailing_id: int,
+    response: Response | None = None,
+    *,
+    offset: int = 0,
+    limit: int = 200,
+) -> list[RecipientRow]:
+    """One page of recipients (of one response, or all), in id order."""
+    query = _rows_query(mailing_id, response).order_by(Recipient.id).offset(offset).limit(limit)
+    with ctx.db.read() as session:
+        load(session, mailing_id)
+        return [_row(values) for values in session.execute(query)]
+
+
+def safe_cell(value: object) -> str:
+    """A CSV cell a spreadsheet shows as text, never runs as a formula."""
+    text = "" if value is None else str(value)
+    if text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+def _csv_line(row: RecipientRow) -> list[str]:
+    values: Iterable[object] = (
+        row.email,
+        row.first_name,
+        row.last_name,
+        row.response.value,
+        row.sent_at.isoformat() if row.sent_at else "",
+        row.message_id,
+        row.attempts,
+        row.last_error,
+    )
+    return [safe_cell(v) for v in values]
+
+
+def export_csv(
+    ctx: AppContext,
+    mailing_id: int,
+    path: str | Path,
+    response: Response | None = None,
+) -> int:
+    """Write the recipients (of one response, or all) to ``path``; returns how many.
+
+    The file is UTF-8 with a byte order mark, so spreadsheets read Cyrillic
+    names right, and is written under a temporary name and renamed into place:
+    a failed export (a full disk) leaves no half file behind.
+    """
+    target = Path(path)
+    partial = target.with_name(f".{target.name}.part")
+    written = 0
+    query = _rows_query(mailing_id, response).order_by(Recipient.id)
+    try:
+        with ctx.db.read() as session, partial.open("w", encoding="utf-8-sig", newline="") as fh:
+            load(session, mailing_id)
+            writer = csv.writer(fh)
+            writer.writerow(CSV_COLUMNS)
+            result = session.execute(query.execution_options(yield_per=_EXPORT_BATCH))
+            for values in result:
+                writer.writerow(_csv_line(_row(values)))
+                written += 1
+        os.replace(partial, target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return written

@@ -1,0 +1,149 @@
+"""The analytics queries on a real SQLite database."""
+
+from __future__ import annotations
+
+import csv
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import insert
+
+from mailapp.models import Contact, Recipient, Refused, Response
+from mailapp.services import analytics, mailings
+from mailapp.services.context import AppContext
+from mailapp.services.mailings import MailingInput
+
+T0 = datetime(2026, 3, 1, 10, 0, 5, tzinfo=UTC)
+
+
+@pytest.fixture
+def ctx(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppContext:
+    monkeypatch.setenv("MAILAPP_HOME", str(tmp_path))
+    return AppContext.open(f"sqlite:///{tmp_path / 'a.sqlite3'}")
+
+
+def _mailing(ctx: AppContext) -> int:
+    return mailings.create(
+        ctx,
+        MailingInput(
+            name="Spring sale",
+            subject="Hello {{ contact.first_name }}",
+            sender_email="shop@example.com",
+            html="<p>Hi</p>",
+        ),
+    )
+
+
+def _fill(ctx: AppContext, mailing_id: int, plan: dict[Response, int]) -> None:
+    """Recipients with known responses; sent ones spread over three minutes."""
+    rows = []
+    n = 0
+    with ctx.db.write() as session:
+        for response, count in plan.items():
+            for _ in range(count):
+                n += 1
+                contact = Contact(
+                    email=f"user{n}@example.com",
+                    email_key=f"user{n}@example.com",
+                    first_name="=cmd" if n == 1 else f"First{n}",
+                    last_name="Ivanova",
+                )
+                session.add(contact)
+                session.flush()
+                sent_at = None
+                if response in (Response.SENT, Response.UNCONFIRMED):
+                    sent_at = T0 + timedelta(seconds=50 * n)
+                rows.append(
+                    {
+                        "mailing_id": mailing_id,
+                        "contact_id": contact.id,
+                        "email": contact.email,
+                        "response": response.value,
+                        "sent_at": sent_at,
+                    }
+                )
+        session.execute(insert(Recipient), rows)
+
+
+PLAN = {
+    Response.SENT: 4,
+    Response.UNCONFIRMED: 1,
+    Response.PLANNED: 2,
+    Response.STOPPED_MANUALLY: 2,
+    Response.CANCELLED_INVALID_EMAIL: 1,
+}
+
+
+def test_progress_counts_percent_and_minutes(ctx: AppContext) -> None:
+    mailing_id = _mailing(ctx)
+    _fill(ctx, mailing_id, PLAN)
+    p = analytics.progress(ctx, mailing_id)
+    assert p.recipients == 10
+    assert (p.sent, p.unconfirmed, p.planned, p.stopped, p.cancelled) == (4, 1, 2, 2, 1)
+    assert p.percent(p.sent) == pytest.approx(40.0)
+    assert p.responses[Response.HARD_BOUNCE.value] == 0
+    # handed over at 10:00:55, 10:01:45, 10:02:35, 10:03:25 and 10:04:15
+    minutes = {m.minute.strftime("%H:%M"): m.count for m in p.per_minute}
+    assert sum(minutes.values()) == 5
+    assert minutes == {f"10:0{i}": 1 for i in range(5)}
+    assert all(m.minute.tzinfo is not None for m in p.per_minute)
+    assert p.first_sent_at == T0 + timedelta(seconds=50)
+    assert p.duration is None  # never started
+
+
+def test_empty_mailing_has_zero_percent(ctx: AppContext) -> None:
+    p = analytics.progress(ctx, _mailing(ctx))
+    assert p.recipients == 0
+    assert p.percent(0) == 0.0
+    assert p.per_minute == ()
+
+
+def test_unknown_mailing_is_refused(ctx: AppContext) -> None:
+    with pytest.raises(Refused):
+        analytics.progress(ctx, 999)
+
+
+def test_pages_and_ids(ctx: AppContext) -> None:
+    mailing_id = _mailing(ctx)
+    _fill(ctx, mailing_id, PLAN)
+    stopped = analytics.recipient_page(ctx, mailing_id, Response.STOPPED_MANUALLY)
+    assert [r.response for r in stopped] == [Response.STOPPED_MANUALLY] * 2
+    assert analytics.recipient_count(ctx, mailing_id, Response.SENT) == 4
+    ids = analytics.recipient_ids(ctx, mailing_id)
+    assert len(ids) == 10
+    rows = analytics.recipients_by_ids(ctx, mailing_id, ids[3:6])
+    assert [r.id for r in rows] == ids[3:6]
+    assert rows[0].last_name == "Ivanova"
+    page = analytics.recipient_page(ctx, mailing_id, offset=8, limit=5)
+    assert len(page) == 2
+
+
+def test_export_csv_is_formula_safe(ctx: AppContext, tmp_path: Path) -> None:
+    mailing_id = _mailing(ctx)
+    _fill(ctx, mailing_id, PLAN)
+    target = tmp_path / "out.csv"
+    assert analytics.export_csv(ctx, mailing_id, target) == 10
+    with target.open(encoding="utf-8-sig", newline="") as fh:
+        lines = list(csv.reader(fh))
+    assert lines[0] == list(analytics.CSV_COLUMNS)
+    assert lines[1][1] == "'=cmd"
+    assert len(lines) == 11
+    only = tmp_path / "stopped.csv"
+    assert analytics.export_csv(ctx, mailing_id, only, Response.STOPPED_MANUALLY) == 2
+    assert not list(tmp_path.glob(".*.part"))
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx"])
+def test_safe_cell(text: str) -> None:
+    assert analytics.safe_cell(text) == "'" + text
+    assert analytics.safe_cell("plain") == "plain"
+    assert analytics.safe_cell(None) == ""
+
+
+def test_export_to_unknown_mailing_leaves_no_file(ctx: AppContext, tmp_path: Path) -> None:
+    target = tmp_path / "none.csv"
+    with pytest.raises(Refused):
+        analytics.export_csv(ctx, 12345, target)
+    assert not target.exists()
+    assert not list(tmp_path.glob(".*.part"))
