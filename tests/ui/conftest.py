@@ -1,0 +1,51 @@
+"""Fixtures for the window tests: offscreen Qt, a private data folder, a
+real database and the real services."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from mailapp.services.context import AppContext
+from mailapp.ui.tasks import TaskRunner
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Qt warnings (e.g. a widget touched from another thread) fail the test.
+    config.option.qt_log_level_fail = "WARNING"
+
+
+@pytest.fixture(autouse=True)
+def _private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test gets its own data folder (the root conftest may make it)."""
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    monkeypatch.setenv("MAILAPP_HOME", str(home))
+    monkeypatch.delenv("MAILAPP_DB", raising=False)
+    return home
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'mailapp.sqlite3'}"
+
+
+@pytest.fixture
+def ctx(db_url: str) -> Iterator[AppContext]:
+    context = AppContext.open(db_url)
+    yield context
+    context.db.dispose()
+
+
+@pytest.fixture
+def tasks(qapp: object) -> Iterator[TaskRunner]:
+    runner = TaskRunner()
+    yield runner
+    runner.shutdown(wait=True)
+    runner.deleteLater()
