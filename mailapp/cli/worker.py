@@ -1,0 +1,86 @@
+"""``mailapp worker``: the sending engine without a window, for servers.
+
+The worker runs until SIGINT or SIGTERM. On the signal it calls
+:meth:`MailEngine.stop`, which lets SMTP transactions in flight finish and
+gives every other claim back, so a service manager's ordinary stop never
+leaves a recipient ``unconfirmed``. A ``kill -9`` cannot be caught; the next
+worker settles the dead one's claims from the database.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import threading
+from types import FrameType
+
+from mailapp.paths import outbox_dir
+from mailapp.scheduler.engine import MailEngine
+from mailapp.services import settings as settings_service
+from mailapp.services.context import AppContext
+from mailapp.services.provider import ProviderError
+
+log = logging.getLogger("mailapp.worker")
+
+
+def _setup_logging() -> None:
+    root = logging.getLogger()
+    if not any(getattr(h, "_mailapp_cli", False) for h in root.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler._mailapp_cli = True  # type: ignore[attr-defined]
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    # These log every job run, SMTP command and migration step at INFO;
+    # that drowns what an operator needs to see.
+    for noisy in ("apscheduler", "mail.log", "alembic"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _describe_provider(ctx: AppContext, engine: MailEngine) -> str:
+    """Where mail goes; starts the sandbox now so its port can be shown."""
+    settings = settings_service.load(ctx)
+    if settings.provider == "sandbox":
+        try:
+            config = engine.provider.config(settings)
+        except ProviderError as exc:
+            return f"sandbox unavailable: {exc}"
+        return f"provider sandbox: {config.host}:{config.port}, outbox {outbox_dir()}"
+    return (
+        f"provider smtp: {settings.smtp_host or '(SmtpHost not set)'}:{settings.smtp_port}, "
+        f"security {settings.smtp_security}"
+    )
+
+
+def run_worker(db_url: str) -> int:
+    _setup_logging()
+    ctx = AppContext.open(db_url)
+    stop_requested = threading.Event()
+
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        if stop_requested.is_set():
+            log.info("already stopping; waiting for messages in flight")
+            return
+        log.info("%s received: finishing messages in flight", signal.Signals(signum).name)
+        stop_requested.set()
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    engine = MailEngine(ctx)
+    try:
+        where = _describe_provider(ctx, engine)
+        engine.start()
+        sys.stdout.write(f"mailapp worker ready ({where})\n")
+        sys.stdout.flush()
+        log.info("worker %s ready on %s", engine.worker_id, ctx.db.dialect)
+        while not stop_requested.wait(0.5):
+            pass
+    finally:
+        engine.stop()
+        ctx.db.dispose()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    log.info("worker stopped")
+    sys.stdout.write("mailapp worker stopped\n")
+    sys.stdout.flush()
+    return 0

@@ -1,0 +1,106 @@
+"""Send one test email of a mailing to an address the marketer chooses.
+
+A marketer checks the look of a mailing in a real inbox before starting it.
+The test is rendered for a real contact of the mailing's folders (the first
+one with a valid address), so personalisation shows as recipients will see
+it; a mailing without contacts yet uses a placeholder contact. The test goes
+through the configured provider exactly like the mailing would, but it is not
+a recipient of the mailing: nothing in the database changes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from mailapp.delivery.message import MessageError, build_message, make_message_id
+from mailapp.delivery.render import TemplateProblem, compile_template
+from mailapp.delivery.smtp import Outcome, SmtpConnection
+from mailapp.delivery.smtp import ProviderError as SmtpProviderError
+from mailapp.models import Contact, FolderMember, MailingFolder, Refused
+from mailapp.models.validation import require_email
+from mailapp.services import settings as settings_service
+from mailapp.services.context import AppContext
+from mailapp.services.mailings import load
+from mailapp.services.provider import ProviderError, ProviderSession
+
+#: The contact a test is rendered for when the mailing's folders are empty.
+PLACEHOLDER_CONTACT: dict[str, Any] = {"first_name": "Alex", "last_name": "Sample"}
+
+
+def sample_contact(ctx: AppContext, mailing_id: int) -> dict[str, Any] | None:
+    """The first contact with a valid address in the mailing's folders, as
+    the template sees it, or None when there is none."""
+    with ctx.db.read() as session:
+        load(session, mailing_id)
+        row = session.execute(
+            select(Contact.email, Contact.first_name, Contact.last_name, Contact.fields)
+            .join(FolderMember, FolderMember.contact_id == Contact.id)
+            .join(MailingFolder, MailingFolder.folder_id == FolderMember.folder_id)
+            .where(
+                MailingFolder.mailing_id == mailing_id,
+                Contact.email_status == "valid",
+                Contact.unsubscribed.is_(False),
+            )
+            .order_by(FolderMember.id)
+            .limit(1)
+        ).first()
+    if row is None:
+        return None
+    email, first, last, fields = row
+    return {**(fields or {}), "email": email, "first_name": first, "last_name": last}
+
+
+def send_test(ctx: AppContext, mailing_id: int, to: str, provider: ProviderSession) -> str:
+    """Render the mailing and hand it to the provider for ``to``; returns the
+    Message-ID. :class:`Refused` for bad input (address, template), and
+    :class:`ProviderError` when the provider does not take the message."""
+    address = require_email(to, "Test address")
+    with ctx.db.read() as session:
+        mailing = load(session, mailing_id)
+        name, subject, html = mailing.name, mailing.subject, mailing.html
+        sender_name, sender_email = mailing.sender_name, mailing.sender_email
+    contact = sample_contact(ctx, mailing_id) or {**PLACEHOLDER_CONTACT, "email": address}
+    settings = settings_service.load(ctx)
+    unsubscribe_url = (
+        settings.unsubscribe_url.replace("{email}", str(contact["email"]))
+        if settings.unsubscribe_url
+        else ""
+    )
+    try:
+        rendered = compile_template(subject, html).render(contact, name, unsubscribe_url)
+    except TemplateProblem as exc:
+        raise Refused("template_error", f"Template error: {exc}") from None
+    message_id = make_message_id(sender_email.rpartition("@")[2] or "localhost")
+    try:
+        data = build_message(
+            sender_name=sender_name,
+            sender_email=sender_email,
+            to=address,
+            subject=rendered.subject,
+            html=rendered.html,
+            text=rendered.text,
+            message_id=message_id,
+            unsubscribe_url=unsubscribe_url,
+            mailing_id=mailing_id,
+        )
+    except MessageError as exc:
+        raise Refused("message_error", f"The email cannot be built: {exc}") from None
+    config = provider.config(settings)
+    connection = SmtpConnection(config)
+    try:
+        connection.open()
+        result = connection.send(sender_email, address, data)
+    except SmtpProviderError as exc:
+        raise ProviderError(str(exc)) from None
+    finally:
+        connection.close()
+    if result.outcome is Outcome.ACCEPTED:
+        return message_id
+    if result.outcome is Outcome.UNCONFIRMED:
+        raise ProviderError(
+            "The connection was lost after the test email was sent; "
+            f"it may still arrive ({result.describe()})"
+        )
+    raise ProviderError(f"The provider did not take the test email: {result.describe()}")
