@@ -39,7 +39,7 @@ _TMP_SUFFIX = ".part"
 _TIME_FORMAT = "%Y%m%dT%H%M%S%fZ"
 
 
-class _BoundController(Controller):
+class BoundController(Controller):
     """An aiosmtpd controller that listens on a socket bound beforehand.
 
     Binding port 0 first gives a free port with no race, and the real port
@@ -111,7 +111,7 @@ class SandboxServer:
     def __init__(self, outbox: Path, port: int = 0) -> None:
         self.outbox = Path(outbox)
         self._port = port
-        self._controller: _BoundController | None = None
+        self._controller: BoundController | None = None
         self.address: tuple[str, int] | None = None
 
     def start(self) -> tuple[str, int]:
@@ -119,7 +119,7 @@ class SandboxServer:
             return self.address
         self.outbox.mkdir(parents=True, exist_ok=True)
         sock = bind_loopback(self._port)
-        controller = _BoundController(
+        controller = BoundController(
             _OutboxHandler(self.outbox),
             sock,
             server_hostname="mailapp-sandbox",

@@ -154,7 +154,8 @@ def _explain_connect_error(config: SmtpConfig, exc: BaseException) -> str:
         return f"{where}: connection refused"
     if isinstance(exc, socket.gaierror):
         return f"{where}: host not found"
-    if isinstance(exc, TimeoutError):
+    if isinstance(exc, TimeoutError) or isinstance(exc.__context__, TimeoutError):
+        # smtplib reports a reply that timed out as a closed connection
         return f"{where}: no answer within {config.timeout:g} s"
     if isinstance(exc, smtplib.SMTPConnectError):
         reply = f"{exc.smtp_code} {_reply_text(exc.smtp_error)}"

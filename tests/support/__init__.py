@@ -1,0 +1,1 @@
+"""Helpers shared by the tests: servers and fixtures that are not tests themselves."""
