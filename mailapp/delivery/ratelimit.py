@@ -37,7 +37,8 @@ class RateLimiter:
         with self._lock:
             self._rate = rate_per_second
             self._interval = 1.0 / rate_per_second if rate_per_second else 0.0
-            self._next_free = time.monotonic()
+            # Start with the whole burst available.
+            self._next_free = time.monotonic() - (self._burst - 1) * self._interval
 
     def acquire(self, stop_event: threading.Event | None = None) -> bool:
         """Wait for the right to send one message.

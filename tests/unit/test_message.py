@@ -1,0 +1,153 @@
+"""Message bytes: CRLF, the headers providers expect, and no header injection."""
+
+from __future__ import annotations
+
+import re
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from typing import Any
+
+import pytest
+
+from mailapp.delivery.message import (
+    HeaderInjection,
+    MessageError,
+    build_message,
+    make_message_id,
+)
+
+
+def build(**changes: Any) -> bytes:
+    values: dict[str, Any] = {
+        "sender_name": "Магазин «Весна»",
+        "sender_email": "news@shop.example.com",
+        "to": "anna@example.org",
+        "subject": "Скидки для вас, Анна",
+        "html": "<p>Привет!</p>\n<p>.dot</p>",
+        "text": "Привет!\n.dot\n",
+        "message_id": "<abc.123@shop.example.com>",
+        "unsubscribe_url": "https://shop.example.com/u?c=1&t=x",
+        "mailing_id": 42,
+    }
+    values.update(changes)
+    return build_message(**values)
+
+
+def parse(data: bytes) -> EmailMessage:
+    msg = message_from_bytes(data, policy=policy.default)
+    assert isinstance(msg, EmailMessage)
+    return msg
+
+
+def test_every_line_ends_with_crlf() -> None:
+    data = build()
+    assert b"\r\n" in data
+    assert re.search(rb"(?<!\r)\n", data) is None
+    assert max(len(line) for line in data.split(b"\r\n")) <= 998
+
+
+def test_headers() -> None:
+    msg = parse(build())
+    assert msg["From"].addresses[0].display_name == "Магазин «Весна»"
+    assert msg["From"].addresses[0].addr_spec == "news@shop.example.com"
+    assert msg["To"] == "anna@example.org"
+    assert msg["Subject"] == "Скидки для вас, Анна"
+    assert msg["Message-ID"] == "<abc.123@shop.example.com>"
+    assert msg["Date"].datetime is not None
+    assert msg["MIME-Version"] == "1.0"
+    assert msg["List-Unsubscribe"] == "<https://shop.example.com/u?c=1&t=x>"
+    assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert msg["X-Mailapp-Mailing"] == "42"
+
+
+def test_non_ascii_headers_are_encoded_words() -> None:
+    data = build()
+    head = data.split(b"\r\n\r\n", 1)[0]
+    assert head.isascii()
+    assert b"=?utf-8?" in head
+
+
+def test_alternative_parts() -> None:
+    msg = parse(build())
+    assert msg.get_content_type() == "multipart/alternative"
+    plain = msg.get_body(("plain",))
+    html = msg.get_body(("html",))
+    assert plain is not None and html is not None
+    # text parts travel with canonical CRLF line ends
+    assert plain.get_content().replace("\r\n", "\n") == "Привет!\n.dot\n"
+    assert html.get_content().replace("\r\n", "\n") == "<p>Привет!</p>\n<p>.dot</p>\n"
+    assert [p.get_content_type() for p in msg.iter_parts()] == ["text/plain", "text/html"]
+
+
+def test_a_long_unsubscribe_link_stays_one_usable_header() -> None:
+    url = "https://shop.example.com/unsubscribe?token=" + "a" * 300
+    data = build(unsubscribe_url=url)
+    assert f"List-Unsubscribe: <{url}>\r\n".encode() in data
+
+
+def test_http_and_mailto_links_have_no_one_click_header() -> None:
+    for url in ("http://shop.example.com/u", "mailto:unsub@shop.example.com?subject=x"):
+        msg = parse(build(unsubscribe_url=url))
+        assert msg["List-Unsubscribe"] == f"<{url}>"
+        assert msg["List-Unsubscribe-Post"] is None
+
+
+def test_without_a_link_the_sender_gets_unsubscribe_mails() -> None:
+    msg = parse(build(unsubscribe_url=""))
+    assert msg["List-Unsubscribe"] == "<mailto:news@shop.example.com?subject=unsubscribe>"
+
+
+@pytest.mark.parametrize(
+    "field",
+    ["sender_name", "sender_email", "to", "subject", "message_id", "unsubscribe_url"],
+)
+@pytest.mark.parametrize("breaker", ["\r\n", "\n", "\r"])
+def test_line_breaks_in_any_header_are_refused(field: str, breaker: str) -> None:
+    values = {
+        "sender_name": "News",
+        "sender_email": "news@shop.example.com",
+        "to": "anna@example.org",
+        "subject": "Hi",
+        "message_id": "<a@b.example>",
+        "unsubscribe_url": "https://x.example/u",
+    }
+    values[field] = values[field] + breaker + "Bcc: victim@example.com"
+    with pytest.raises(HeaderInjection, match="line breaks"):
+        build(**values)
+
+
+def test_header_injection_is_a_value_error() -> None:
+    assert issubclass(HeaderInjection, ValueError)
+    with pytest.raises(ValueError):
+        build(mailing_id="1\nX: y")
+
+
+@pytest.mark.parametrize(
+    ("changes", "words"),
+    [
+        ({"to": "not-an-address"}, "not an email address"),
+        ({"message_id": "no-brackets@x"}, "Message-ID"),
+        ({"unsubscribe_url": "https://x.example/a b"}, "without spaces"),
+        ({"unsubscribe_url": "javascript:alert(1)"}, "must start with"),
+    ],
+)
+def test_bad_values_are_refused(changes: dict[str, str], words: str) -> None:
+    with pytest.raises(MessageError, match=words):
+        build(**changes)
+
+
+def test_international_domain_is_punycoded() -> None:
+    msg = parse(build(to="ivan@пример.рф"))
+    assert msg["To"] == "ivan@xn--e1afmkfd.xn--p1ai"
+
+
+def test_message_ids_are_unique_and_use_the_domain() -> None:
+    ids = {make_message_id("Shop.Example.com") for _ in range(2000)}
+    assert len(ids) == 2000
+    for mid in list(ids)[:5]:
+        assert re.fullmatch(r"<[0-9a-f.]+@shop\.example\.com>", mid)
+    assert make_message_id("пример.рф").endswith("@xn--e1afmkfd.xn--p1ai>")
+    with pytest.raises(MessageError):
+        make_message_id("bad domain")
+    with pytest.raises(HeaderInjection):
+        make_message_id("x.example\r\nBcc: y")
