@@ -42,3 +42,5 @@ __all__ = [
     "Worker",
     "utcnow",
 ]
+
+from mailapp.models import campaigns as campaigns

@@ -1,0 +1,32 @@
+"""Campaign runs on the engine's tick.
+
+Each tick of :class:`~mailapp.scheduler.engine.MailEngine` (an APScheduler
+interval job, woken early by any change) calls :func:`tick`, which runs the
+campaigns whose own interval has elapsed and completes trigger mailings
+whose campaigns have all finished. The run times live in the database, so a
+restart or a second process picks up exactly where things are. The hook
+runs before the engine looks for mailings with something to send, so
+participants handed to an active trigger mailing are dispatched in the same
+tick.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from mailapp.services import campaigns
+from mailapp.services.context import AppContext
+
+if TYPE_CHECKING:
+    from mailapp.scheduler.engine import MailEngine
+
+
+def tick(ctx: AppContext) -> list[campaigns.RunResult]:
+    """Run every due campaign; one campaign's failure never stops the tick."""
+    return campaigns.run_due(ctx)
+
+
+def register(engine: MailEngine) -> None:
+    """Add the campaign runs to an engine's tick (once)."""
+    if tick not in engine.tick_hooks:
+        engine.tick_hooks.append(tick)
