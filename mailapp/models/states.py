@@ -103,14 +103,14 @@ EVENT_MESSAGES: dict[Event, str] = {
         "{duplicates} duplicates, {unsubscribed} unsubscribed, {no_email} without email"
     ),
     Event.SENDING_STARTED: "Sending started",
-    Event.BATCH_SENT: "{count} emails handed to the provider",
-    Event.MAILING_STOPPING: "Stopping the mailing: {pending} recipients not yet handed over",
-    Event.MAILING_STOPPED_MANUALLY: "Mailing stopped manually: {stopped} recipients stopped",
-    Event.MAILING_COMPLETED: "Mailing completed: {sent} sent",
-    Event.MAILING_EXPIRED: "Time to send expired: {stopped} recipients stopped",
+    Event.BATCH_SENT: "Emails handed to the provider: {count}",
+    Event.MAILING_STOPPING: "Stopping the mailing; recipients not yet handed over: {pending}",
+    Event.MAILING_STOPPED_MANUALLY: "Mailing stopped manually; recipients stopped: {stopped}",
+    Event.MAILING_COMPLETED: "Mailing completed; emails sent: {sent}",
+    Event.MAILING_EXPIRED: "Time to send expired; recipients stopped: {stopped}",
     Event.PROVIDER_ERROR: "Provider error: {error}",
     Event.MAILING_ERROR: "Sending error: {error}",
-    Event.PARTICIPANTS_ADDED: "{count} participants added{suffix}",
+    Event.PARTICIPANTS_ADDED: "Participants added: {count}{suffix}",
 }
 
 

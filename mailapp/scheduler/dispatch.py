@@ -217,7 +217,7 @@ class MailingDispatch:
             return connection
         result = connection.send(snapshot.sender_email, row.email, data)
         self._record(row.id, result)
-        if result.outcome in (Outcome.NOT_SENT, Outcome.UNCONFIRMED):
+        if not connection.is_open:  # dropped, or closed by the server (421)
             connection.close()
             return None
         return connection
@@ -256,7 +256,7 @@ class MailingDispatch:
             with self.ctx.db.write() as session:
                 journal.record(session, self.mailing_id, Event.PROVIDER_ERROR, error=message)
             self.ctx.hub.mailings_changed(self.mailing_id)
-        self.halt.wait(min(MAX_BACKOFF, 0.5 * 2 ** min(errors, 8)))
+        self.halt.wait(min(MAX_BACKOFF, 0.25 * 2 ** min(errors, 8)))
 
     def _fatal(self, message: str) -> None:
         if not self.halt.is_set():
@@ -282,7 +282,7 @@ class MailingDispatch:
         may_send = exists().where(
             Mailing.id == self.mailing_id, Mailing.state.in_(_SENDING_STATE_VALUES)
         )
-        with self.ctx.db.write_engine.begin() as conn:
+        with self.ctx.db.write_conn() as conn:
             ids = list(
                 conn.scalars(
                     update(Recipient)
@@ -327,7 +327,7 @@ class MailingDispatch:
     def _begin(self, recipient_id: int, message_id: str) -> bool:
         """Mark the SMTP transaction begun, if the mailing may still send."""
         now = utcnow()
-        with self.ctx.db.write_engine.begin() as conn:
+        with self.ctx.db.write_conn() as conn:
             if self._postgres:
                 # Shares the row lock a stop's UPDATE takes: either this
                 # transaction commits first (the send is in flight) or it
@@ -400,7 +400,8 @@ class MailingDispatch:
             values["last_error"] = error[:1000]
         if sent_at is not None:
             values["sent_at"] = sent_at
-        with self.ctx.db.write_engine.begin() as conn:
+            values["last_error"] = None
+        with self.ctx.db.write_conn() as conn:
             conn.execute(
                 update(Recipient)
                 .where(
@@ -413,7 +414,7 @@ class MailingDispatch:
 
     def _retry_later(self, recipient_id: int, error: str) -> None:
         """A 4xx: try again after a doubling wait, then give up as soft bounce."""
-        with self.ctx.db.write_engine.begin() as conn:
+        with self.ctx.db.write_conn() as conn:
             attempts = conn.scalar(select(Recipient.attempts).where(Recipient.id == recipient_id))
             attempts = attempts or 1
             if attempts > self.settings.soft_bounce_retries:
@@ -445,7 +446,7 @@ class MailingDispatch:
         }
         if error:
             values["last_error"] = error[:1000]
-        with self.ctx.db.write_engine.begin() as conn:
+        with self.ctx.db.write_conn() as conn:
             conn.execute(
                 update(Recipient)
                 .where(
@@ -460,7 +461,7 @@ class MailingDispatch:
         """Give back claims that never began a transaction."""
         if not recipient_ids:
             return
-        with self.ctx.db.write_engine.begin() as conn:
+        with self.ctx.db.write_conn() as conn:
             conn.execute(
                 update(Recipient)
                 .where(

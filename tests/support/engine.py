@@ -1,0 +1,56 @@
+"""Running the real engine against a test SMTP server, and waiting on it."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+
+from mailapp.models import MailingState, Response
+from mailapp.services import mailings
+from mailapp.services import settings as settings_service
+from mailapp.services.context import AppContext
+from mailapp.services.mailings import MailingInfo
+from tests.support.smtp_server import TestSmtpServer
+
+
+def use_server(ctx: AppContext, server: TestSmtpServer, **extra: str) -> None:
+    """Point the provider at ``server`` with no delay and quick retries."""
+    host, port = server.address
+    settings_service.set_many(
+        ctx,
+        {
+            "Provider": "smtp",
+            "SmtpHost": host,
+            "SmtpPort": str(port),
+            "SmtpSecurity": "none",
+            "MandrillMailingDelayInSeconds": "0",
+            "RetryDelaySeconds": "0",
+            **extra,
+        },
+    )
+
+
+def wait_until(predicate: Callable[[], bool], timeout: float = 30.0, what: str = "") -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what or predicate}")
+        time.sleep(0.05)
+
+
+def wait_state(
+    ctx: AppContext, mailing_id: int, states: Iterable[MailingState], timeout: float = 30.0
+) -> MailingInfo:
+    wanted = set(states)
+    info: list[MailingInfo] = []
+
+    def reached() -> bool:
+        info[:] = [mailings.get(ctx, mailing_id)]
+        return info[0].state in wanted
+
+    wait_until(reached, timeout, f"mailing {mailing_id} to reach {wanted}")
+    return info[0]
+
+
+def final_responses(info: MailingInfo) -> bool:
+    return not info.responses[Response.PLANNED.value] and not info.responses[Response.SENDING.value]
