@@ -34,7 +34,10 @@ log = logging.getLogger(__name__)
 class Bridge(QObject):
     #: (frozenset[int]) these mailings changed; at most every COALESCE_MS.
     mailings_changed = Signal(object)
-    #: (list[JournalEntry]) new sending-log entries, oldest first.
+    #: (list[JournalEntry]) the sending log as found at start, oldest first
+    #: (the last :attr:`HISTORY` entries); emitted once.
+    journal_loaded = Signal(object)
+    #: (list[JournalEntry]) entries written since, oldest first.
     journal_added = Signal(object)
     settings_changed = Signal()
     contacts_changed = Signal()
@@ -87,12 +90,13 @@ class Bridge(QObject):
         self._coalesce.stop()
 
     @property
-    def journal_loaded(self) -> bool:
-        """True once the first load of the sending log has been announced."""
+    def is_journal_loaded(self) -> bool:
+        """True once :attr:`journal_loaded` has been emitted."""
         return self._journal_loaded
 
     def journal_history(self) -> list[JournalEntry]:
-        """The most recent entries announced so far, oldest first."""
+        """The most recent entries announced so far, oldest first; for a
+        widget created after :attr:`journal_loaded` was emitted."""
         return list(self._history)
 
     # -- from the hub (any thread) -------------------------------------------
@@ -162,7 +166,9 @@ class Bridge(QObject):
                     self._pending_ids |= ids
                     if not self._coalesce.isActive():
                         self._coalesce.start()
-        if fresh or first:
+        if first:
+            self.journal_loaded.emit(list(self._history))
+        elif fresh:
             self.journal_added.emit(fresh)
         if self._poll_again:
             self._poll_again = False

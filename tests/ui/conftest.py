@@ -49,3 +49,28 @@ def tasks(qapp: object) -> Iterator[TaskRunner]:
     yield runner
     runner.shutdown(wait=True)
     runner.deleteLater()
+
+
+@pytest.fixture
+def services(qapp: object, ctx: AppContext) -> Iterator[object]:
+    """Task runner and bridge over ``ctx``; no engine (tests add one)."""
+    from mailapp.ui.app import make_services
+
+    app_services = make_services(ctx)
+    app_services.bridge.start()
+    yield app_services
+    app_services.bridge.stop()
+    if app_services.engine is not None:
+        app_services.engine.stop()
+    app_services.tasks.shutdown(wait=True)
+
+
+@pytest.fixture
+def window(qtbot, services):  # type: ignore[no-untyped-def]
+    from mailapp.ui.main_window import MainWindow
+
+    main = MainWindow(services)
+    qtbot.addWidget(main)
+    main.show()
+    qtbot.waitUntil(lambda: not main.loader.busy and services.bridge.is_journal_loaded)
+    return main

@@ -102,9 +102,9 @@ def test_bridge_coalesces_notices_from_other_threads(qtbot, ctx: AppContext, tas
 
 def test_bridge_follows_journal_written_elsewhere(qtbot, ctx: AppContext, tasks) -> None:
     bridge = Bridge(ctx, tasks)
-    with qtbot.waitSignal(bridge.journal_added, timeout=3000):
+    with qtbot.waitSignal(bridge.journal_loaded, timeout=3000):
         bridge.start()
-    assert bridge.journal_loaded
+    assert bridge.is_journal_loaded
     # A write that does not publish on this hub (another process).
     with ctx.db.write() as session:
         journal.record(session, None, Event.PROVIDER_ERROR, error="boom")

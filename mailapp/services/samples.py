@@ -1,0 +1,133 @@
+"""Sample data for a first start, so a new user can press *Start sending*
+and watch the whole lifecycle against the sandbox.
+
+Made once: only when the database holds no mailing and no contact, checked
+and written in one transaction. Whether samples were made is read from the
+data itself — a database somebody has used is never touched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from mailapp.models import Contact, Folder, FolderMember, Mailing, MailingKind, MailingState
+from mailapp.models.base import utcnow
+from mailapp.services.context import AppContext
+from mailapp.services.hub import Changed
+
+FOLDER = "Sample contacts"
+CONTACTS = 200
+SENDER = "news@example.com"
+
+_FIRST = (
+    "Anna", "Boris", "Clara", "Dmitri", "Elena", "Felix", "Galina", "Hugo", "Irina", "Jonas",
+    "Katya", "Leo", "Maria", "Nikolai", "Olga", "Pavel", "Quinn", "Roza", "Sergei", "Tanya",
+)  # fmt: skip
+_LAST = (
+    "Andersen", "Belova", "Costa", "Dubois", "Egorova", "Fischer", "Garcia", "Hansen",
+    "Ivanova", "Jensen",
+)  # fmt: skip
+
+_BULK_HTML = """\
+<h1>Hello, {{ contact.first_name }}!</h1>
+<p>This is a sample mailing. It goes to the built-in sandbox provider, which
+keeps every message in the outbox folder instead of delivering it.</p>
+<p>Press <b>Start sending</b>, then <b>Stop sending</b> within the delay to pause
+it, or after sending began to stop it.</p>
+<p><a href="{{ unsubscribe_url }}">Unsubscribe</a></p>
+"""
+
+_TRIGGER_HTML = """\
+<h1>Welcome, {{ contact.first_name }}!</h1>
+<p>A trigger mailing sends this to every participant a campaign adds.</p>
+<p><a href="{{ unsubscribe_url }}">Unsubscribe</a></p>
+"""
+
+
+@dataclass(frozen=True)
+class SampleReport:
+    created: bool
+    contacts: int = 0
+    mailing_ids: tuple[int, ...] = ()
+
+
+def sample_contacts() -> list[tuple[str, str, str]]:
+    """(email, first name, last name) of the sample folder."""
+    people = []
+    for i in range(CONTACTS):
+        first = _FIRST[i % len(_FIRST)]
+        last = _LAST[(i // len(_FIRST)) % len(_LAST)]
+        email = f"{first}.{last}.{i + 1}@example.com".lower()
+        people.append((email, first, last))
+    return people
+
+
+def ensure_samples(ctx: AppContext) -> SampleReport:
+    """Create the sample folder and two draft mailings on an empty database.
+
+    Two windows opening one new PostgreSQL database at once may both find
+    it empty; the unique folder name lets only one of them succeed.
+    """
+    try:
+        return _create(ctx)
+    except IntegrityError:
+        return SampleReport(created=False)
+
+
+def _create(ctx: AppContext) -> SampleReport:
+    with ctx.db.write() as session:
+        has_mailings = session.scalar(select(func.count()).select_from(Mailing)) or 0
+        has_contacts = session.scalar(select(func.count()).select_from(Contact)) or 0
+        if has_mailings or has_contacts:
+            return SampleReport(created=False)
+        now = utcnow()
+        folder = Folder(name=FOLDER, created_at=now)
+        session.add(folder)
+        session.flush()
+        contacts = [
+            Contact(
+                email=email,
+                email_key=email,
+                email_status="valid",
+                first_name=first,
+                last_name=last,
+                fields={},
+                unsubscribed=False,
+                created_at=now,
+                updated_at=now,
+            )
+            for email, first, last in sample_contacts()
+        ]
+        session.add_all(contacts)
+        session.flush()
+        session.add_all(
+            FolderMember(folder_id=folder.id, contact_id=c.id, added_at=now) for c in contacts
+        )
+        bulk = Mailing(
+            name="Sample newsletter",
+            kind=MailingKind.BULK.value,
+            state=MailingState.DRAFT.value,
+            sender_name="Sample Shop",
+            sender_email=SENDER,
+            subject="News for you, {{ contact.first_name }}",
+            html=_BULK_HTML,
+            folders=[folder],
+        )
+        trigger = Mailing(
+            name="Sample welcome (trigger)",
+            kind=MailingKind.TRIGGER.value,
+            state=MailingState.DRAFT.value,
+            sender_name="Sample Shop",
+            sender_email=SENDER,
+            subject="Welcome, {{ contact.first_name }}",
+            html=_TRIGGER_HTML,
+            folders=[],
+        )
+        session.add_all([bulk, trigger])
+        session.flush()
+        ids = (bulk.id, trigger.id)
+    ctx.hub.publish(Changed(mailing_ids=frozenset(ids), contacts=True))
+    return SampleReport(created=True, contacts=CONTACTS, mailing_ids=ids)

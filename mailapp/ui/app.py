@@ -1,0 +1,161 @@
+"""Starting and finishing the desktop application.
+
+``run_gui`` opens the database (migrations run here, before the window
+shows), installs the translation, creates the sample data on a first start,
+starts the mail engine off the GUI thread, and shows :class:`MainWindow`.
+On quit it stops the engine — in-flight SMTP transactions finish — while a
+"Finishing sending…" dialog keeps the event loop turning.
+
+Widgets get what they need through one :class:`AppServices` value passed
+explicitly; there are no other globals.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, Slot
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
+
+from mailapp.scheduler.engine import MailEngine
+from mailapp.services import samples
+from mailapp.services import settings as settings_service
+from mailapp.services.context import AppContext
+from mailapp.ui.bridge import Bridge
+from mailapp.ui.i18n import Translations
+from mailapp.ui.tasks import TaskRunner, show_error
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class AppServices:
+    """Everything a widget may use, passed explicitly."""
+
+    ctx: AppContext
+    tasks: TaskRunner
+    bridge: Bridge
+    #: ``None`` when no engine runs in this process (tests, a shared worker).
+    engine: MailEngine | None = None
+    translations: Translations | None = field(default=None)
+
+
+class LanguageFollower(QObject):
+    """Re-reads the ``Language`` setting when settings change and applies it."""
+
+    def __init__(self, services: AppServices) -> None:
+        super().__init__(services.bridge)
+        self._services = services
+        services.bridge.settings_changed.connect(self.refresh)
+
+    @Slot()
+    def refresh(self) -> None:
+        ctx = self._services.ctx
+        self._services.tasks.run(
+            lambda: settings_service.get(ctx, "Language"), on_success=self._apply
+        )
+
+    def _apply(self, language: str) -> None:
+        if self._services.translations is not None:
+            self._services.translations.apply(language)
+
+
+def make_services(ctx: AppContext, *, engine: MailEngine | None = None) -> AppServices:
+    """The task runner and bridge for ``ctx`` (call in the GUI thread)."""
+    tasks = TaskRunner()
+    bridge = Bridge(ctx, tasks)
+    return AppServices(ctx=ctx, tasks=tasks, bridge=bridge, engine=engine)
+
+
+def start_engine(services: AppServices, parent: QWidget | None) -> None:
+    """Create and start the engine in the writer lane (it touches the DB)."""
+    engine = MailEngine(services.ctx)
+    services.engine = engine
+
+    def failed(exc: BaseException) -> None:
+        show_error(
+            parent,
+            QCoreApplication.translate("app", "The sending engine did not start"),
+            exc,
+        )
+
+    services.tasks.run_write(engine.start, on_failure=failed)
+
+
+def finish(services: AppServices, parent: QWidget | None = None) -> None:
+    """Stop the bridge and the engine without freezing: the engine stops in
+    a worker thread while a local event loop keeps the window painting."""
+    services.bridge.stop()
+    engine = services.engine
+    if engine is not None:
+        loop = QEventLoop()
+        done: list[bool] = []
+
+        def stopped(_: object = None) -> None:
+            done.append(True)
+            loop.quit()
+
+        progress = QProgressDialog(parent)
+        progress.setWindowTitle(QCoreApplication.translate("app", "mailapp"))
+        progress.setLabelText(
+            QCoreApplication.translate(
+                "app", "Finishing sending… Messages being handed over are completed."
+            )
+        )
+        progress.setRange(0, 0)
+        progress.setCancelButton(None)
+        progress.setMinimumDuration(300)
+        progress.setWindowModality(Qt.WindowModality.ApplicationModal)
+        # The writer lane: waits for a write in progress, then stops.
+        services.tasks.run_write(engine.stop, on_success=stopped, on_failure=stopped)
+        if not done:
+            loop.exec()
+        progress.close()
+        progress.deleteLater()
+    services.tasks.shutdown(wait=True)
+    services.ctx.db.dispose()
+
+
+def run_gui(db_url: str) -> int:
+    """The desktop application; returns the process exit status."""
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    app.setApplicationName("mailapp")
+    app.setOrganizationName("mailapp")
+    app.setApplicationDisplayName("mailapp")
+
+    translations = Translations(app)
+    translations.apply("system")
+    try:
+        ctx = AppContext.open(db_url)
+        language = settings_service.get(ctx, "Language")
+    except Exception as exc:
+        log.exception("cannot open the database")
+        box = QMessageBox(
+            QMessageBox.Icon.Critical,
+            QCoreApplication.translate("app", "mailapp"),
+            QCoreApplication.translate("app", "The database cannot be opened."),
+        )
+        box.setInformativeText(str(exc))
+        box.exec()
+        return 1
+    translations.apply(language)
+
+    from mailapp.ui.main_window import MainWindow
+
+    services = make_services(ctx)
+    services.translations = translations
+    LanguageFollower(services)
+    window = MainWindow(services)
+    # Samples first, then the engine: both in the serial writer lane.
+    services.tasks.run_write(lambda: samples.ensure_samples(ctx))
+    start_engine(services, window)
+    services.bridge.start()
+    window.show()
+    status = app.exec()
+    window.hide()
+    finish(services)
+    window.deleteLater()
+    return int(status)

@@ -1,0 +1,302 @@
+"""The confirmations of *Start sending* and *Stop sending*.
+
+Each flow reads what will happen off the GUI thread, then opens a
+window-modal but non-blocking dialog (``open()``, never ``exec()``) so the
+table keeps updating behind it. Cancel is the default button; the action
+button says the verb of what will happen ("Start sending", "Pause mailing",
+"Stop mailing") and the text gives the counts. On confirmation the move runs
+in the task runner's writer lane; a refusal (the mailing moved on
+meanwhile) is shown in the UI language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
+from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
+
+from mailapp.models import MailingKind, Refused
+from mailapp.models.states import StopAction
+from mailapp.services import lifecycle, mailings
+from mailapp.services import settings as settings_service
+from mailapp.services.context import AppContext
+from mailapp.services.lifecycle import StartOutcome, StopPreview
+from mailapp.services.mailings import MailingInfo
+from mailapp.ui.tasks import show_error
+
+if TYPE_CHECKING:
+    from mailapp.ui.app import AppServices
+
+
+def _tr(text: str, n: int = -1) -> str:
+    return QCoreApplication.translate("confirm", text, None, n)
+
+
+@dataclass(frozen=True)
+class StartPreview:
+    """What the *Start sending* dialog tells."""
+
+    mailing: MailingInfo
+    estimate: int | None  # recipients in the folders (before de-duplication)
+    provider: str
+    smtp_host: str
+    delay_seconds: int
+
+
+def preview_start(ctx: AppContext, mailing_id: int) -> StartPreview:
+    """Runs off the GUI thread."""
+    info = mailings.get(ctx, mailing_id)
+    settings = settings_service.load(ctx)
+    estimate: int | None = None
+    if info.kind is MailingKind.BULK:
+        if info.recipients:  # resuming: the audience is already built
+            estimate = info.pending
+        else:
+            try:
+                from mailapp.services import contacts
+
+                wanted = set(info.folders)
+                estimate = sum(
+                    max(0, f.valid - f.unsubscribed)
+                    for f in contacts.list_folders(ctx)
+                    if f.name in wanted
+                )
+            except (ImportError, AttributeError):
+                estimate = None
+    return StartPreview(
+        mailing=info,
+        estimate=estimate,
+        provider=settings.provider,
+        smtp_host=settings.smtp_host,
+        delay_seconds=settings.delay_seconds,
+    )
+
+
+def stop_checked(ctx: AppContext, mailing_id: int, expected: StopAction) -> StopPreview:
+    """Stop, unless what *Stop sending* would do is no longer what the user
+    confirmed (e.g. the delay ran out between the dialog and the click:
+    a confirmed pause must never turn into a final stop)."""
+    now = lifecycle.preview_stop(ctx, mailing_id)
+    if now.action is not expected:
+        raise Refused(
+            "stop_action_changed",
+            "The mailing moved on while the dialog was open; nothing was changed",
+        )
+    return lifecycle.stop(ctx, mailing_id)
+
+
+class ConfirmDialog(QMessageBox):
+    """A window-modal question with one action button and Cancel (default).
+
+    ``confirmed`` or ``declined`` is emitted once, when the dialog closes.
+    """
+
+    confirmed = Signal()
+    declined = Signal()
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.action_button: QPushButton | None = None
+        self.finished.connect(self._on_finished)
+
+    def set_action(self, verb: str) -> None:
+        self.action_button = self.addButton(verb, QMessageBox.ButtonRole.AcceptRole)
+        self.cancel_button = self.addButton(QMessageBox.StandardButton.Cancel)
+        self.setDefaultButton(self.cancel_button)
+        self.setEscapeButton(self.cancel_button)
+
+    @Slot(int)
+    def _on_finished(self, _result: int) -> None:
+        if self.action_button is not None and self.clickedButton() is self.action_button:
+            self.confirmed.emit()
+        else:
+            self.declined.emit()
+
+
+class StartDialog(ConfirmDialog):
+    """Confirm *Start sending*."""
+
+    def __init__(self, preview: StartPreview, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.preview = preview
+        self.setIcon(QMessageBox.Icon.Question)
+        self.setWindowTitle(_tr("Start sending"))
+        info = preview.mailing
+        self.setText(_tr("Start sending “{name}”?").format(name=info.name))
+        if info.kind is MailingKind.TRIGGER:
+            who = _tr("Recipients come from the campaigns that add participants to it.")
+        elif preview.estimate is None:
+            who = _tr("Recipients: the contacts of the folders {folders}.").format(
+                folders=", ".join(info.folders)
+            )
+        else:
+            who = _tr("About %n recipient(s) in the folders {folders}.", preview.estimate).format(
+                folders=", ".join(info.folders)
+            )
+        if preview.provider == "sandbox":
+            provider = _tr("Provider: the sandbox (messages stay in the local outbox).")
+        else:
+            provider = _tr("Provider: SMTP server {host}.").format(host=preview.smtp_host)
+        delay = _tr(
+            "Sending begins %n second(s) after you confirm; until then "
+            "Stop sending pauses the mailing.",
+            preview.delay_seconds,
+        )
+        self.setInformativeText("\n\n".join([who, provider, delay]))
+        self.set_action(_tr("Start sending"))
+
+
+class StopDialog(ConfirmDialog):
+    """Confirm *Stop sending*: a pause in the delay window, a final stop after."""
+
+    def __init__(self, name: str, preview: StopPreview, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.preview = preview
+        if preview.action is StopAction.PAUSE:
+            self.setIcon(QMessageBox.Icon.Question)
+            self.setWindowTitle(_tr("Pause mailing"))
+            self.setText(_tr("Pause “{name}”?").format(name=name))
+            self.setInformativeText(
+                _tr(
+                    "Sending has not begun yet, so the mailing will be paused: "
+                    "nothing is sent, and you can change it and start it again later."
+                )
+            )
+            verb = _tr("Pause mailing")
+        else:
+            self.setIcon(QMessageBox.Icon.Warning)
+            self.setWindowTitle(_tr("Stop mailing"))
+            self.setText(_tr("Stop “{name}” for good?").format(name=name))
+            self.setInformativeText(
+                "\n\n".join(
+                    [
+                        _tr(
+                            "Sending has begun. A stopped mailing can never be started "
+                            "again; this cannot be undone."
+                        ),
+                        _tr(
+                            "%n recipient(s) not yet handed to the provider will be stopped.",
+                            preview.pending,
+                        ),
+                        _tr(
+                            "%n email(s) were already handed to the provider; they are "
+                            "not called back.",
+                            preview.handed_over,
+                        ),
+                    ]
+                )
+            )
+            verb = _tr("Stop mailing")
+        self.set_action(verb)
+
+
+class SendingCommands(QObject):
+    """*Start sending* and *Stop sending* with their confirmations.
+
+    ``dialog_opened`` lets tests and the screenshot script reach the dialog;
+    ``done`` reports a completed move, ``refused`` a move the rules refused.
+    """
+
+    #: (QMessageBox) a confirmation dialog is open.
+    dialog_opened = Signal(object)
+    #: (int mailing id, str "start"/"pause"/"stop") the move committed.
+    done = Signal(int, str)
+    #: (int mailing id, BaseException) the move (or its preview) failed.
+    failed = Signal(int, object)
+    #: (int mailing id) the user cancelled.
+    cancelled = Signal(int)
+
+    def __init__(self, services: AppServices, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._services = services
+        self._parent = parent
+        self._busy: set[int] = set()
+
+    def _widget(self) -> QWidget:
+        return self._parent
+
+    def is_busy(self, mailing_id: int) -> bool:
+        return mailing_id in self._busy
+
+    # -- start ---------------------------------------------------------------
+
+    def start(self, mailing_id: int) -> None:
+        if mailing_id in self._busy:
+            return
+        self._busy.add(mailing_id)
+        ctx = self._services.ctx
+        self._services.tasks.run(
+            lambda: preview_start(ctx, mailing_id),
+            on_success=self._show_start,
+            on_failure=lambda exc: self._fail(mailing_id, exc, _tr("Cannot start sending")),
+        )
+
+    def _show_start(self, preview: StartPreview) -> None:
+        mailing_id = preview.mailing.id
+        dialog = StartDialog(preview, self._widget())
+        dialog.confirmed.connect(lambda: self._do_start(mailing_id))
+        dialog.declined.connect(lambda: self._cancel(mailing_id))
+        dialog.open()
+        self.dialog_opened.emit(dialog)
+
+    def _do_start(self, mailing_id: int) -> None:
+        ctx = self._services.ctx
+
+        def ok(_: StartOutcome) -> None:
+            self._busy.discard(mailing_id)
+            self.done.emit(mailing_id, "start")
+
+        self._services.tasks.run_write(
+            lambda: lifecycle.start(ctx, mailing_id),
+            on_success=ok,
+            on_failure=lambda exc: self._fail(mailing_id, exc, _tr("Cannot start sending")),
+        )
+
+    # -- stop ----------------------------------------------------------------
+
+    def stop(self, mailing_id: int, name: str) -> None:
+        if mailing_id in self._busy:
+            return
+        self._busy.add(mailing_id)
+        ctx = self._services.ctx
+        self._services.tasks.run(
+            lambda: lifecycle.preview_stop(ctx, mailing_id),
+            on_success=lambda preview: self._show_stop(mailing_id, name, preview),
+            on_failure=lambda exc: self._fail(mailing_id, exc, _tr("Cannot stop sending")),
+        )
+
+    def _show_stop(self, mailing_id: int, name: str, preview: StopPreview) -> None:
+        dialog = StopDialog(name, preview, self._widget())
+        dialog.confirmed.connect(lambda: self._do_stop(mailing_id, preview.action))
+        dialog.declined.connect(lambda: self._cancel(mailing_id))
+        dialog.open()
+        self.dialog_opened.emit(dialog)
+
+    def _do_stop(self, mailing_id: int, action: StopAction) -> None:
+        ctx = self._services.ctx
+
+        def ok(result: StopPreview) -> None:
+            self._busy.discard(mailing_id)
+            self.done.emit(mailing_id, result.action.value)
+
+        self._services.tasks.run_write(
+            lambda: stop_checked(ctx, mailing_id, action),
+            on_success=ok,
+            on_failure=lambda exc: self._fail(mailing_id, exc, _tr("Cannot stop sending")),
+        )
+
+    # -- common ----------------------------------------------------------------
+
+    def _cancel(self, mailing_id: int) -> None:
+        self._busy.discard(mailing_id)
+        self.cancelled.emit(mailing_id)
+
+    def _fail(self, mailing_id: int, exc: BaseException, title: str) -> None:
+        self._busy.discard(mailing_id)
+        self.failed.emit(mailing_id, exc)
+        show_error(self._widget(), title, exc)

@@ -1,0 +1,78 @@
+"""Which language the window speaks.
+
+English is the source language; ``resources/translations/mailapp_<lang>.qm``
+holds the others. The ``Language`` setting picks ``system`` (follow the
+system locale), ``en`` or ``ru``. Installing a translator makes Qt send a
+``LanguageChange`` event to every widget, and each widget retranslates
+itself in ``changeEvent``; so switching in the settings applies at once.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QObject, QTranslator
+
+import mailapp
+
+log = logging.getLogger(__name__)
+
+#: Languages with a translation, besides English.
+TRANSLATED = ("ru",)
+
+
+def translations_dir() -> Path:
+    """``resources/translations`` next to the package (source checkout)."""
+    package = Path(mailapp.__file__).resolve().parent
+    for candidate in (
+        package.parent / "resources" / "translations",
+        package / "resources" / "translations",
+    ):
+        if candidate.is_dir():
+            return candidate
+    return package.parent / "resources" / "translations"
+
+
+def resolve(language: str, system: QLocale | None = None) -> str:
+    """``system``/``en``/``ru`` → the language code the window will use."""
+    if language in ("en", *TRANSLATED):
+        return language
+    name = (system or QLocale.system()).name()  # e.g. "ru_RU"
+    code = name.split("_", 1)[0]
+    return code if code in TRANSLATED else "en"
+
+
+class Translations(QObject):
+    """Holds the installed translators and swaps them on a language change."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._installed: list[QTranslator] = []
+        self.language = "en"
+
+    def apply(self, setting: str) -> str:
+        """Install the translation for the ``Language`` setting value;
+        returns the language code now in use."""
+        language = resolve(setting)
+        if language == self.language and (self._installed or language == "en"):
+            return language
+        app = QCoreApplication.instance()
+        for translator in self._installed:
+            app.removeTranslator(translator)
+        self._installed = []
+        self.language = language
+        QLocale.setDefault(QLocale(language if language != "en" else "en_US"))
+        if language == "en":
+            # removeTranslator already sent LanguageChange when one was removed
+            return language
+        qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        for name, folder in ((f"qtbase_{language}", qt_dir), (f"mailapp_{language}", None)):
+            translator = QTranslator(self)
+            path = str(translations_dir()) if folder is None else folder
+            if translator.load(name, path):
+                app.installTranslator(translator)
+                self._installed.append(translator)
+            else:
+                log.warning("no translation %s in %s", name, path)
+        return language

@@ -1,0 +1,323 @@
+"""The sending log as a dock: all mailings or the selected one, newest first.
+
+Entries arrive from the bridge (the first load and then live additions);
+lines are built in the UI language from each event's code and parameters.
+The filter matches the translated text and the mailing's name. CSV export
+writes the visible rows off the GUI thread, with cells that a spreadsheet
+would take for a formula prefixed by an apostrophe.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Slot,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDockWidget,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPushButton,
+    QStyle,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mailapp.models import EventType
+from mailapp.services.journal import JournalEntry
+from mailapp.ui import labels
+from mailapp.ui.tasks import TaskRunner, show_error
+
+Index = QModelIndex | QPersistentModelIndex
+
+EntryRole = Qt.ItemDataRole.UserRole + 1
+_COLUMNS = 3  # time, mailing, message
+
+#: Rows kept in the dock; older ones drop off (the CLI has the full log).
+LIMIT = 20000
+
+
+def csv_safe(value: object) -> str:
+    """A cell a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    if text and text[0] in "=+-@\t\r":
+        return "'" + text
+    return text
+
+
+def write_csv(path: Path, rows: Iterable[list[str]], header: list[str]) -> int:
+    count = 0
+    with path.open("w", newline="", encoding="utf-8-sig") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([csv_safe(h) for h in header])
+        for row in rows:
+            writer.writerow([csv_safe(cell) for cell in row])
+            count += 1
+    return count
+
+
+class JournalModel(QAbstractTableModel):
+    """Journal entries, newest first."""
+
+    def __init__(
+        self, mailing_name: Callable[[int], str | None], parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._entries: list[JournalEntry] = []  # newest first
+        self._name = mailing_name
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._entries)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else _COLUMNS
+
+    def entry(self, row: int) -> JournalEntry:
+        return self._entries[row]
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        tr = QCoreApplication.translate
+        return {
+            0: tr("journal_dock", "Time"),
+            1: tr("journal_dock", "Mailing"),
+            2: tr("journal_dock", "Event"),
+        }.get(section)
+
+    def mailing_label(self, entry: JournalEntry) -> str:
+        if entry.mailing_id is None:
+            return ""
+        return self._name(entry.mailing_id) or f"#{entry.mailing_id}"
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._entries):
+            return None
+        entry = self._entries[index.row()]
+        column = index.column()
+        if role == EntryRole:
+            return entry
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            if column == 0:
+                return labels.format_time(entry.time)
+            if column == 1:
+                return self.mailing_label(entry)
+            return labels.event_message(entry.event, entry.params)
+        if role == Qt.ItemDataRole.DecorationRole and column == 2:
+            from PySide6.QtWidgets import QApplication
+
+            pixmap = (
+                QStyle.StandardPixmap.SP_MessageBoxCritical
+                if entry.type is EventType.ERROR
+                else QStyle.StandardPixmap.SP_MessageBoxInformation
+            )
+            return QApplication.style().standardIcon(pixmap)
+        return None
+
+    def set_entries(self, entries: Iterable[JournalEntry]) -> None:
+        self.beginResetModel()
+        self._entries = sorted(entries, key=lambda e: e.id, reverse=True)[:LIMIT]
+        self.endResetModel()
+
+    def add_entries(self, entries: list[JournalEntry]) -> None:
+        known = self._entries[0].id if self._entries else 0
+        fresh = sorted((e for e in entries if e.id > known), key=lambda e: e.id, reverse=True)
+        if not fresh:
+            return
+        self.beginInsertRows(QModelIndex(), 0, len(fresh) - 1)
+        self._entries[0:0] = fresh
+        self.endInsertRows()
+        if len(self._entries) > LIMIT:
+            self.beginRemoveRows(QModelIndex(), LIMIT, len(self._entries) - 1)
+            del self._entries[LIMIT:]
+            self.endRemoveRows()
+
+    def refresh_names(self) -> None:
+        if self._entries:
+            self.dataChanged.emit(self.index(0, 1), self.index(len(self._entries) - 1, 1))
+
+    def retranslate(self) -> None:
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, _COLUMNS - 1)
+        if self._entries:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._entries) - 1, _COLUMNS - 1)
+            )
+
+
+class JournalFilter(QSortFilterProxyModel):
+    """Text filter over the translated line and the mailing; one mailing or all."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._text = ""
+        self._mailing_id: int | None = None
+
+    @property
+    def mailing_id(self) -> int | None:
+        return self._mailing_id
+
+    def set_text(self, text: str) -> None:
+        self.beginFilterChange()
+        self._text = text.strip().casefold()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def set_mailing(self, mailing_id: int | None) -> None:
+        self.beginFilterChange()
+        self._mailing_id = mailing_id
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        model = self.sourceModel()
+        assert isinstance(model, JournalModel)
+        entry = model.entry(source_row)
+        if self._mailing_id is not None and entry.mailing_id != self._mailing_id:
+            return False
+        if not self._text:
+            return True
+        line = labels.event_message(entry.event, entry.params) + " " + model.mailing_label(entry)
+        return self._text in line.casefold()
+
+
+class JournalDock(QDockWidget):
+    """The sending log dock."""
+
+    def __init__(
+        self,
+        tasks: TaskRunner,
+        mailing_name: Callable[[int], str | None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("journalDock")
+        self._tasks = tasks
+        self._selected: int | None = None
+        self.model = JournalModel(mailing_name, self)
+        self.proxy = JournalFilter(self)
+        self.proxy.setSourceModel(self.model)
+
+        body = QWidget(self)
+        self.filter_edit = QLineEdit(body)
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.textChanged.connect(self.proxy.set_text)
+        self.selected_only = QCheckBox(body)
+        self.selected_only.toggled.connect(self._apply_scope)
+        self.export_button = QPushButton(body)
+        self.export_button.clicked.connect(self.export_csv)
+
+        self.view = QTableView(body)
+        self.view.setModel(self.proxy)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setAlternatingRowColors(True)
+        self.view.verticalHeader().hide()
+        self.view.setWordWrap(False)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(1, 200)
+        header.setStretchLastSection(True)
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.filter_edit, 1)
+        bar.addWidget(self.selected_only)
+        bar.addWidget(self.export_button)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(bar)
+        layout.addWidget(self.view)
+        self.setWidget(body)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.setWindowTitle(self.tr("Sending log"))
+        self.filter_edit.setPlaceholderText(self.tr("Filter the log…"))
+        self.selected_only.setText(self.tr("Selected mailing only"))
+        self.export_button.setText(self.tr("Export CSV…"))
+        self.model.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    # -- from the bridge -----------------------------------------------------
+
+    @Slot(object)
+    def on_journal_loaded(self, entries: list[JournalEntry]) -> None:
+        self.model.set_entries(entries)
+
+    @Slot(object)
+    def on_journal_added(self, entries: list[JournalEntry]) -> None:
+        self.model.add_entries(entries)
+
+    # -- scope ---------------------------------------------------------------
+
+    def set_selected_mailing(self, mailing_id: int | None) -> None:
+        self._selected = mailing_id
+        self._apply_scope()
+
+    @Slot()
+    def _apply_scope(self) -> None:
+        self.proxy.set_mailing(self._selected if self.selected_only.isChecked() else None)
+
+    # -- export ----------------------------------------------------------------
+
+    def visible_rows(self) -> list[list[str]]:
+        rows = []
+        for row in range(self.proxy.rowCount()):
+            source = self.proxy.mapToSource(self.proxy.index(row, 0))
+            entry = self.model.entry(source.row())
+            rows.append(
+                [
+                    entry.time.isoformat(),
+                    self.model.mailing_label(entry),
+                    entry.event.value,
+                    entry.type.value,
+                    labels.event_message(entry.event, entry.params),
+                ]
+            )
+        return rows
+
+    def csv_header(self) -> list[str]:
+        return [
+            self.tr("Time"),
+            self.tr("Mailing"),
+            self.tr("Event code"),
+            self.tr("Type"),
+            self.tr("Message"),
+        ]
+
+    @Slot()
+    def export_csv(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export the sending log"), "sending-log.csv", self.tr("CSV files (*.csv)")
+        )
+        if path:
+            self.export_to(Path(path))
+
+    def export_to(self, path: Path) -> None:
+        rows, header = self.visible_rows(), self.csv_header()
+        self._tasks.run(
+            lambda: write_csv(path, rows, header),
+            on_failure=lambda exc: show_error(self, self.tr("Export failed"), exc),
+        )

@@ -1,0 +1,694 @@
+"""The main window: the mailing list with its commands, the sending log
+dock and the notifications.
+
+Every command is enabled exactly where the state machine allows it for
+the selected mailing (``mailapp.models.states``). The dialogs of other
+parts of the window (editor, scheduling, test email, contacts, analytics,
+settings, outbox) are imported when first used.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QPoint, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QStyle,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mailapp.models import MailingKind, MailingState
+from mailapp.models.states import StopAction, can_delete, can_edit, can_schedule, can_start
+from mailapp.models.states import stop_action as state_stop_action
+from mailapp.services import mailings
+from mailapp.services.mailings import MailingInfo
+from mailapp.ui import labels
+from mailapp.ui.confirm import SendingCommands
+from mailapp.ui.journal_dock import JournalDock
+from mailapp.ui.mailing_table import (
+    Column,
+    MailingFilterProxy,
+    MailingLoader,
+    MailingRole,
+    MailingTableModel,
+    ProgressDelegate,
+    StateBadgeDelegate,
+)
+from mailapp.ui.tasks import show_error
+from mailapp.ui.toasts import StateNotifier, ToastArea, make_tray
+
+if TYPE_CHECKING:
+    from mailapp.ui.app import AppServices
+
+log = logging.getLogger(__name__)
+
+
+class MailingsPage(QWidget):
+    """Search, filters and the mailing table."""
+
+    def __init__(self, model: MailingTableModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.proxy = MailingFilterProxy(self)
+        self.proxy.setSourceModel(model)
+
+        self.search = QLineEdit(self)
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.proxy.set_search)
+        self.kind_filter = QComboBox(self)
+        self.kind_filter.currentIndexChanged.connect(self._kind_changed)
+        self.state_filter = QComboBox(self)
+        self.state_filter.currentIndexChanged.connect(self._state_changed)
+
+        self.table = QTableView(self)
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(Column.NAME, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(28)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.setItemDelegateForColumn(Column.STATE, StateBadgeDelegate(self.table))
+        self.table.setItemDelegateForColumn(Column.PROGRESS, ProgressDelegate(self.table))
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(Column.NAME, QHeaderView.ResizeMode.Stretch)
+        widths = {
+            Column.KIND: 90,
+            Column.STATE: 260,
+            Column.PROGRESS: 120,
+            Column.RECIPIENTS: 90,
+            Column.SENT: 80,
+            Column.STOPPED: 90,
+            Column.STARTED: 130,
+            Column.FINISHED: 130,
+        }
+        for column, width in widths.items():
+            header.resizeSection(column, width)
+        header.setMinimumSectionSize(60)
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 1)
+        self.kind_label = QLabel(self)
+        self.state_label = QLabel(self)
+        bar.addWidget(self.kind_label)
+        bar.addWidget(self.kind_filter)
+        bar.addWidget(self.state_label)
+        bar.addWidget(self.state_filter)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.table)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.search.setPlaceholderText(self.tr("Search mailings by name…"))
+        self.kind_label.setText(self.tr("Kind:"))
+        self.state_label.setText(self.tr("State:"))
+        kind = self.kind_filter.currentIndex()
+        self.kind_filter.blockSignals(True)
+        self.kind_filter.clear()
+        self.kind_filter.addItem(self.tr("All kinds"), None)
+        for k in MailingKind:
+            self.kind_filter.addItem(labels.kind_name(k), k.value)
+        self.kind_filter.setCurrentIndex(max(0, kind))
+        self.kind_filter.blockSignals(False)
+        state = self.state_filter.currentIndex()
+        self.state_filter.blockSignals(True)
+        self.state_filter.clear()
+        self.state_filter.addItem(self.tr("All states"), None)
+        for s in MailingState:
+            self.state_filter.addItem(labels.state_name(s), s.value)
+        self.state_filter.setCurrentIndex(max(0, state))
+        self.state_filter.blockSignals(False)
+
+    @Slot(int)
+    def _kind_changed(self, _index: int) -> None:
+        value = self.kind_filter.currentData()
+        self.proxy.set_kind(MailingKind(value) if value else None)
+
+    @Slot(int)
+    def _state_changed(self, _index: int) -> None:
+        value = self.state_filter.currentData()
+        self.proxy.set_state(MailingState(value) if value else None)
+
+
+class MainWindow(QMainWindow):
+    """Mailings, contacts and the sending log."""
+
+    #: (int | None) the selected mailing changed.
+    selection_changed = Signal(object)
+
+    PAGE_MAILINGS = 0
+    PAGE_CONTACTS = 1
+
+    def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.setObjectName("mainWindow")
+        self.resize(1280, 760)
+        self._windows: list[QWidget] = []
+
+        self.model = MailingTableModel(self)
+        self.loader = MailingLoader(services.ctx, services.tasks, self.model, self)
+        self.loader.failed.connect(self._load_failed)
+        self.commands = SendingCommands(services, self)
+        self.commands.done.connect(self._command_done)
+        self.commands.failed.connect(self._command_done)
+        self.commands.cancelled.connect(self._update_actions)
+
+        self.page = MailingsPage(self.model, self)
+        self.table = self.page.table
+        # Enter and double-click both activate (edit a draft, else analytics).
+        self.table.activated.connect(self._activated)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.model.rows_refreshed.connect(self._rows_refreshed)
+        self.model.modelReset.connect(self._update_actions)
+
+        self.nav = QListWidget(self)
+        self.nav.setObjectName("navigation")
+        self.nav.setMaximumWidth(170)
+        self.nav.setIconSize(self.nav.iconSize())
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.page)
+        self._contacts_page: QWidget | None = None
+        self._contacts_placeholder = QLabel(self)
+        self._contacts_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack.addWidget(self._contacts_placeholder)
+        for _ in range(2):
+            QListWidgetItem(self.nav)
+        self.nav.currentRowChanged.connect(self._show_page)
+        splitter = QSplitter(self)
+        splitter.addWidget(self.nav)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(splitter)
+
+        self.journal = JournalDock(services.tasks, self._mailing_name, self)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.journal)
+
+        self.toasts = ToastArea(self)
+        self.tray = make_tray(self, self.windowIcon() or QIcon())
+        self.notifier = StateNotifier(self.toasts, self, self._mailing_name, self.tray)
+
+        self._make_actions()
+        self._make_menus()
+        self.count_label = QLabel(self)
+        self.statusBar().addPermanentWidget(self.count_label)
+
+        bridge = services.bridge
+        bridge.mailings_changed.connect(self.loader.refresh)
+        bridge.journal_loaded.connect(self.journal.on_journal_loaded)
+        bridge.journal_added.connect(self.journal.on_journal_added)
+        bridge.journal_added.connect(self.notifier.on_journal_added)
+        if bridge.is_journal_loaded:
+            self.journal.on_journal_loaded(bridge.journal_history())
+
+        self.retranslate_ui()
+        self.nav.setCurrentRow(self.PAGE_MAILINGS)
+        self._update_actions()
+        self.loader.load_all()
+
+    # -- building ------------------------------------------------------------
+
+    def _action(self, icon: QStyle.StandardPixmap | None, slot: Any, *keys: Any) -> QAction:
+        action = QAction(self)
+        if icon is not None:
+            action.setIcon(self.style().standardIcon(icon))
+        if keys:
+            action.setShortcuts([QKeySequence(k) for k in keys])
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _make_actions(self) -> None:
+        sp = QStyle.StandardPixmap
+        self.new_action = self._action(
+            sp.SP_FileIcon, self.new_mailing, QKeySequence.StandardKey.New
+        )
+        self.edit_action = self._action(sp.SP_FileDialogDetailedView, self.edit_mailing, "F2")
+        self.duplicate_action = self._action(
+            sp.SP_FileDialogNewFolder, self.duplicate_mailing, "Ctrl+D"
+        )
+        self.delete_action = self._action(
+            sp.SP_TrashIcon, self.delete_mailing, QKeySequence.StandardKey.Delete
+        )
+        self.start_action = self._action(sp.SP_MediaPlay, self.start_sending, "Ctrl+Return")
+        self.stop_action = self._action(sp.SP_MediaStop, self.stop_sending, "Ctrl+.")
+        self.schedule_action = self._action(sp.SP_BrowserReload, self.schedule_mailing)
+        self.test_action = self._action(sp.SP_DialogApplyButton, self.send_test)
+        self.analytics_action = self._action(sp.SP_FileDialogInfoView, self.open_analytics)
+        self.contacts_action = self._action(
+            None, lambda: self.nav.setCurrentRow(self.PAGE_CONTACTS)
+        )
+        self.settings_action = self._action(None, self.open_settings)
+        self.outbox_action = self._action(None, self.open_outbox)
+        self.refresh_action = self._action(
+            None, self.loader.load_all, QKeySequence.StandardKey.Refresh
+        )
+        self.quit_action = self._action(None, self.close, QKeySequence.StandardKey.Quit)
+        self.about_action = self._action(None, self.about)
+        self.selection_actions = [
+            self.edit_action,
+            self.duplicate_action,
+            self.delete_action,
+            self.start_action,
+            self.stop_action,
+            self.schedule_action,
+            self.test_action,
+            self.analytics_action,
+        ]
+
+        self.toolbar = QToolBar(self)
+        self.toolbar.setObjectName("mainToolbar")
+        self.toolbar.setMovable(False)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for action in (
+            self.new_action,
+            self.edit_action,
+            self.duplicate_action,
+            self.delete_action,
+        ):
+            self.toolbar.addAction(action)
+        self.toolbar.addSeparator()
+        for action in (self.start_action, self.stop_action, self.schedule_action):
+            self.toolbar.addAction(action)
+        self.toolbar.addSeparator()
+        self.toolbar.addAction(self.test_action)
+        self.toolbar.addAction(self.analytics_action)
+        self.addToolBar(self.toolbar)
+
+    def _make_menus(self) -> None:
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("")
+        self.file_menu.addAction(self.new_action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.quit_action)
+        self.mailing_menu = bar.addMenu("")
+        for action in (
+            self.edit_action,
+            self.duplicate_action,
+            self.delete_action,
+            None,
+            self.start_action,
+            self.stop_action,
+            self.schedule_action,
+            None,
+            self.test_action,
+            self.analytics_action,
+        ):
+            if action is None:
+                self.mailing_menu.addSeparator()
+            else:
+                self.mailing_menu.addAction(action)
+        self.view_menu = bar.addMenu("")
+        self.view_menu.addAction(self.contacts_action)
+        self.view_menu.addAction(self.outbox_action)
+        self.view_menu.addAction(self.journal.toggleViewAction())
+        self.view_menu.addSeparator()
+        self.view_menu.addAction(self.refresh_action)
+        self.tools_menu = bar.addMenu("")
+        self.tools_menu.addAction(self.settings_action)
+        self.help_menu = bar.addMenu("")
+        self.help_menu.addAction(self.about_action)
+
+    def retranslate_ui(self) -> None:
+        self.setWindowTitle(self.tr("mailapp — mailings"))
+        self.file_menu.setTitle(self.tr("&File"))
+        self.mailing_menu.setTitle(self.tr("&Mailing"))
+        self.view_menu.setTitle(self.tr("&View"))
+        self.tools_menu.setTitle(self.tr("&Tools"))
+        self.help_menu.setTitle(self.tr("&Help"))
+        texts = {
+            self.new_action: (self.tr("New"), self.tr("Create a mailing")),
+            self.edit_action: (self.tr("Edit"), self.tr("Change the selected mailing")),
+            self.duplicate_action: (
+                self.tr("Duplicate"),
+                self.tr("Copy the mailing as a new draft"),
+            ),
+            self.delete_action: (self.tr("Delete"), self.tr("Delete the draft")),
+            self.start_action: (self.tr("Start sending"), self.tr("Start sending the mailing")),
+            self.stop_action: (
+                self.tr("Stop sending"),
+                self.tr("Pause the mailing before sending begins, or stop it after"),
+            ),
+            self.schedule_action: (self.tr("Schedule…"), self.tr("Start sending at a set time")),
+            self.test_action: (
+                self.tr("Send test email…"),
+                self.tr("Send the mailing to one address"),
+            ),
+            self.analytics_action: (self.tr("Analytics"), self.tr("Sending progress analytics")),
+            self.contacts_action: (self.tr("Contacts"), self.tr("Contacts and folders")),
+            self.settings_action: (self.tr("Settings…"), self.tr("System settings")),
+            self.outbox_action: (self.tr("Outbox"), self.tr("Messages kept by the sandbox")),
+            self.refresh_action: (self.tr("Refresh"), self.tr("Read the mailings again")),
+            self.quit_action: (self.tr("Quit"), self.tr("Quit mailapp")),
+            self.about_action: (self.tr("About mailapp"), ""),
+        }
+        for action, (text, tip) in texts.items():
+            action.setText(text)
+            action.setToolTip(tip or text)
+            action.setStatusTip(tip)
+        self.nav.item(self.PAGE_MAILINGS).setText(self.tr("Mailings"))
+        self.nav.item(self.PAGE_CONTACTS).setText(self.tr("Contacts"))
+        self._contacts_placeholder.setText(self.tr("Contacts are not available yet."))
+        self.page.retranslate_ui()
+        self.model.retranslate()
+        self._update_count()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    # -- selection -----------------------------------------------------------
+
+    def selected(self) -> MailingInfo | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        info = rows[0].data(MailingRole)
+        return info if isinstance(info, MailingInfo) else None
+
+    def select_mailing(self, mailing_id: int) -> bool:
+        row = self.model.row_of(mailing_id)
+        if row is None:
+            return False
+        index = self.page.proxy.mapFromSource(self.model.index(row, 0))
+        if not index.isValid():
+            return False
+        self.table.selectRow(index.row())
+        self.table.scrollTo(index)
+        return True
+
+    @Slot()
+    def _selection_changed(self) -> None:
+        info = self.selected()
+        self.journal.set_selected_mailing(info.id if info else None)
+        self._update_actions()
+        self.selection_changed.emit(info.id if info else None)
+
+    @Slot(object)
+    def _rows_refreshed(self, ids: frozenset[int]) -> None:
+        info = self.selected()
+        if info is None or info.id in ids:
+            self._update_actions()
+        self.journal.model.refresh_names()
+        self._update_count()
+
+    @Slot()
+    def _update_actions(self) -> None:
+        info = self.selected()
+        for action in self.selection_actions:
+            action.setEnabled(False)
+        if info is None:
+            return
+        busy = self.commands.is_busy(info.id)
+        state = info.state
+        self.edit_action.setEnabled(can_edit(state) and not info.handed_over)
+        self.duplicate_action.setEnabled(True)
+        self.delete_action.setEnabled(can_delete(state))
+        self.start_action.setEnabled(can_start(state) and not busy)
+        self.stop_action.setEnabled(state_stop_action(state) is not None and not busy)
+        self.schedule_action.setEnabled(can_schedule(state))
+        self.test_action.setEnabled(True)
+        self.analytics_action.setEnabled(True)
+        action = state_stop_action(state)
+        if action is StopAction.PAUSE:
+            self.stop_action.setStatusTip(self.tr("Pause the mailing: sending has not begun yet"))
+        elif action is StopAction.STOP:
+            self.stop_action.setStatusTip(self.tr("Stop the mailing for good: sending has begun"))
+
+    def _update_count(self) -> None:
+        self.count_label.setText(
+            QCoreApplication.translate("MainWindow", "%n mailing(s)", None, self.model.rowCount())
+        )
+
+    def _mailing_name(self, mailing_id: int) -> str | None:
+        info = self.model.find(mailing_id)
+        return info.name if info else None
+
+    # -- commands ------------------------------------------------------------
+
+    @Slot()
+    def start_sending(self) -> None:
+        info = self.selected()
+        if info is None or not can_start(info.state):
+            return
+        self.commands.start(info.id)
+        self._update_actions()
+
+    @Slot()
+    def stop_sending(self) -> None:
+        info = self.selected()
+        if info is None or state_stop_action(info.state) is None:
+            return
+        self.commands.stop(info.id, info.name)
+        self._update_actions()
+
+    @Slot()
+    def _command_done(self, mailing_id: int, _outcome: object = None) -> None:
+        self.loader.refresh([mailing_id])
+        self._update_actions()
+
+    @Slot()
+    def duplicate_mailing(self) -> None:
+        info = self.selected()
+        if info is None:
+            return
+        ctx = self.services.ctx
+        suffix = self.tr(" (copy)")
+        self.services.tasks.run_write(
+            lambda: mailings.duplicate(ctx, info.id, suffix),
+            on_success=self._created,
+            on_failure=lambda exc: show_error(self, self.tr("Cannot duplicate"), exc),
+        )
+
+    def _created(self, mailing_id: int) -> None:
+        self.loader.refresh([mailing_id])
+        self._select_when_loaded = mailing_id
+        self.model.rows_refreshed.connect(self._select_pending)
+
+    @Slot(object)
+    def _select_pending(self, ids: frozenset[int]) -> None:
+        wanted = getattr(self, "_select_when_loaded", None)
+        if wanted is not None and wanted in ids and self.select_mailing(wanted):
+            self._select_when_loaded = None
+            self.model.rows_refreshed.disconnect(self._select_pending)
+
+    @Slot()
+    def delete_mailing(self) -> None:
+        info = self.selected()
+        if info is None or not can_delete(info.state):
+            return
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(self.tr("Delete mailing"))
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(self.tr("Delete the draft “{name}”?").format(name=info.name))
+        box.setInformativeText(self.tr("This cannot be undone."))
+        delete = box.addButton(self.tr("Delete draft"), QMessageBox.ButtonRole.DestructiveRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        mailing_id = info.id
+
+        def finished(_: int) -> None:
+            if box.clickedButton() is delete:
+                ctx = self.services.ctx
+                self.services.tasks.run_write(
+                    lambda: mailings.delete(ctx, mailing_id),
+                    on_success=lambda _: self.loader.refresh([mailing_id]),
+                    on_failure=lambda exc: show_error(self, self.tr("Cannot delete"), exc),
+                )
+
+        box.finished.connect(finished)
+        box.open()
+        self.delete_box = box
+
+    # -- other windows (written elsewhere, imported when first used) --------------
+
+    def _optional(self, module: str, name: str) -> Any:
+        """A class from ``mailapp.ui.<module>``, or None (with a message)."""
+        full = f"mailapp.ui.{module}"
+        if importlib.util.find_spec(full) is None:
+            self._not_available()
+            return None
+        try:
+            return getattr(importlib.import_module(full), name)
+        except AttributeError:
+            self._not_available()
+            return None
+
+    def _not_available(self) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            self.tr("Not available yet"),
+            self.tr("This part of mailapp is not available yet."),
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    def _show_window(self, widget: QWidget) -> None:
+        widget.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._windows.append(widget)
+        widget.destroyed.connect(
+            lambda: self._windows.remove(widget) if widget in self._windows else None
+        )
+        if hasattr(widget, "open") and callable(widget.open) and widget.isWindow():
+            widget.open()
+        else:
+            widget.show()
+
+    @Slot()
+    def new_mailing(self) -> None:
+        editor = self._optional("editor", "MailingEditor")
+        if editor is not None:
+            self._show_window(editor(self.services, None, self))
+
+    @Slot()
+    def edit_mailing(self) -> None:
+        info = self.selected()
+        if info is None or not can_edit(info.state):
+            return
+        editor = self._optional("editor", "MailingEditor")
+        if editor is not None:
+            self._show_window(editor(self.services, info.id, self))
+
+    @Slot()
+    def schedule_mailing(self) -> None:
+        info = self.selected()
+        if info is None or not can_schedule(info.state):
+            return
+        dialog = self._optional("schedule_dialog", "ScheduleDialog")
+        if dialog is not None:
+            self._show_window(dialog(self.services, info.id, self))
+
+    @Slot()
+    def send_test(self) -> None:
+        info = self.selected()
+        if info is None:
+            return
+        dialog = self._optional("test_email_dialog", "TestEmailDialog")
+        if dialog is not None:
+            self._show_window(dialog(self.services, info.id, self))
+
+    @Slot()
+    def open_analytics(self) -> None:
+        info = self.selected()
+        if info is None:
+            return
+        window = self._optional("analytics", "AnalyticsWindow")
+        if window is not None:
+            self._show_window(window(self.services, info.id))
+
+    @Slot()
+    def open_settings(self) -> None:
+        dialog = self._optional("settings_dialog", "SettingsDialog")
+        if dialog is not None:
+            self._show_window(dialog(self.services, self))
+
+    @Slot()
+    def open_outbox(self) -> None:
+        window = self._optional("outbox", "OutboxWindow")
+        if window is not None:
+            self._show_window(window(self.services))
+
+    @Slot(int)
+    def _show_page(self, row: int) -> None:
+        if (
+            row == self.PAGE_CONTACTS
+            and self._contacts_page is None
+            and importlib.util.find_spec("mailapp.ui.contacts_page") is not None
+        ):
+            from mailapp.ui.contacts_page import ContactsPage  # type: ignore[import-not-found]
+
+            self._contacts_page = ContactsPage(self.services, self)
+            self.stack.removeWidget(self._contacts_placeholder)
+            self.stack.insertWidget(self.PAGE_CONTACTS, self._contacts_page)
+        self.stack.setCurrentIndex(row)
+
+    @Slot(QModelIndex)
+    def _activated(self, _index: QModelIndex) -> None:
+        info = self.selected()
+        if info is None:
+            return
+        if can_edit(info.state) and not info.handed_over:
+            self.edit_mailing()
+        else:
+            self.open_analytics()
+
+    @Slot(QPoint)
+    def _context_menu(self, pos: QPoint) -> None:
+        menu = QMenu(self)
+        for action in (
+            self.edit_action,
+            self.duplicate_action,
+            self.delete_action,
+            None,
+            self.start_action,
+            self.stop_action,
+            self.schedule_action,
+            None,
+            self.test_action,
+            self.analytics_action,
+        ):
+            if action is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(action)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(self.table.viewport().mapToGlobal(pos))
+
+    @Slot()
+    def about(self) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            self.tr("About mailapp"),
+            self.tr("mailapp sends email mailings and pauses or stops them safely."),
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    @Slot(object)
+    def _load_failed(self, exc: BaseException) -> None:
+        self.statusBar().showMessage(self.tr("Cannot read the mailings: {error}").format(error=exc))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        for window in list(self._windows):
+            window.close()
+        super().closeEvent(event)
