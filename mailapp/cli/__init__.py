@@ -212,6 +212,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _error("Interrupted")
         return 130
+    finally:
+        from mailapp.cli.commands import close_all
+
+        close_all()
 
 
 def _error(message: str) -> None:

@@ -30,8 +30,21 @@ from mailapp.services.context import AppContext
 OK = 0
 
 
+#: Contexts opened by the running command; :func:`close_all` disposes them so
+#: that ``main()`` called many times in one process (tests, scripts) leaves no
+#: connection pools behind.
+_opened: list[AppContext] = []
+
+
 def _open(db_url: str) -> AppContext:
-    return AppContext.open(db_url)
+    ctx = AppContext.open(db_url)
+    _opened.append(ctx)
+    return ctx
+
+
+def close_all() -> None:
+    while _opened:
+        _opened.pop().db.dispose()
 
 
 def parse_time(text: str, what: str = "Time") -> datetime:

@@ -1,0 +1,291 @@
+"""``mailapp`` as real processes: the README walk-through, a worker stopped
+by SIGTERM mid-send, a worker killed with ``kill -9`` mid-send and restarted,
+and two workers sharing one PostgreSQL database.
+
+The SMTP server runs in the test process, so it outlives every worker, and
+it records each message with its recipients the moment the final dot
+arrives: what it holds is what the recipients may have in their inboxes.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections import Counter
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+
+import pytest
+
+from mailapp.cli import main
+from mailapp.delivery.sandbox import read_outbox
+from tests.cli.clihelp import (
+    SAMPLE_CSV,
+    WorkerProcess,
+    child_env,
+    run_cli,
+    wait_until,
+)
+from tests.support.smtp_server import TestSmtpServer
+
+FINAL = {
+    "sent",
+    "unconfirmed",
+    "soft_bounce",
+    "hard_bounce",
+    "cancelled_no_email",
+    "cancelled_invalid_email",
+    "cancelled_duplicate",
+    "cancelled_unsubscribed",
+    "cancelled_template_error",
+    "stopped_manually",
+    "stopped_expired",
+}
+
+
+def ok(env: dict[str, str], *args: str) -> str:
+    """``mailapp ARGS`` on the test's database, run in this process.
+
+    The same code as the child process, without a second of interpreter
+    start-up per call; the walk-through runs its commands as real processes.
+    """
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(["--db", env["MAILAPP_DB"], *args])
+    assert code == 0, f"mailapp {' '.join(args)} failed:\n{err.getvalue()}"
+    return out.getvalue()
+
+
+def ok_process(env: dict[str, str], *args: str) -> str:
+    result = run_cli(env, *args)
+    assert result.code == 0, f"mailapp {' '.join(args)} failed:\n{result.err}"
+    return result.out
+
+
+def show(env: dict[str, str], mailing_id: int) -> dict:  # type: ignore[type-arg]
+    return json.loads(ok(env, "mailing", "show", str(mailing_id), "--json"))
+
+
+def recipients(env: dict[str, str], mailing_id: int) -> list[dict]:  # type: ignore[type-arg]
+    return json.loads(ok(env, "mailing", "recipients", str(mailing_id), "--json"))
+
+
+def write_contacts(path: Path, count: int) -> list[str]:
+    emails = [f"person{n:03d}@example.com" for n in range(count)]
+    path.write_text(
+        "email,first_name\n" + "".join(f"{e},P{n}\n" for n, e in enumerate(emails)),
+        encoding="utf-8",
+    )
+    return emails
+
+
+def prepare_smtp_mailing(
+    env: dict[str, str], tmp_path: Path, server: TestSmtpServer, count: int, connections: int
+) -> tuple[int, list[str]]:
+    """Contacts, provider settings and a started mailing; its id and addresses."""
+    csv = tmp_path / "people.csv"
+    emails = write_contacts(csv, count)
+    ok(env, "contacts", "import", str(csv), "--folder", "People")
+    for code, value in (
+        ("Provider", "smtp"),
+        ("SmtpHost", server.host),
+        ("SmtpPort", str(server.port)),
+        ("SmtpSecurity", "none"),
+        ("SmtpConnections", str(connections)),
+        ("MandrillMailingDelayInSeconds", "0"),
+        ("RetryDelaySeconds", "0"),
+    ):
+        ok(env, "settings", "set", code, value)
+    created = ok(
+        env,
+        "mailing",
+        "create",
+        "--name",
+        "Crash test",
+        "--subject",
+        "Hello {{ contact.first_name }}",
+        "--sender-email",
+        "news@example.com",
+        "--html",
+        "<p>Hi {{ contact.first_name }}</p>",
+        "--folder",
+        "People",
+        "--json",
+    )
+    mailing_id = int(json.loads(created)["id"])
+    ok(env, "mailing", "start", str(mailing_id))
+    return mailing_id, emails
+
+
+def delivered_to(server: TestSmtpServer) -> Counter[str]:
+    """How many messages each address may have received."""
+    return Counter(r for m in server.received if m.may_be_delivered for r in m.recipients)
+
+
+@pytest.fixture
+def smtp_server() -> TestSmtpServer:
+    server = TestSmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+def test_readme_walkthrough(tmp_path: Path, workers: list[WorkerProcess]) -> None:
+    env = child_env(tmp_path, f"sqlite:///{tmp_path / 'walk.sqlite3'}")
+    imported = json.loads(
+        ok_process(env, "contacts", "import", str(SAMPLE_CSV), "--folder", "Newsletter", "--json")
+    )
+    assert imported["imported"] == 20
+    ok_process(env, "settings", "set", "MandrillMailingDelayInSeconds", "1")
+    created = ok_process(
+        env,
+        "mailing",
+        "create",
+        "--name",
+        "Spring news",
+        "--subject",
+        "Spring news for {{ contact.first_name }}",
+        "--sender-email",
+        "news@example.com",
+        "--sender-name",
+        "Example News",
+        "--html",
+        "<h1>Hello {{ contact.first_name }}!</h1><p>News from {{ contact.city }}.</p>",
+        "--folder",
+        "Newsletter",
+        "--json",
+    )
+    mailing_id = json.loads(created)["id"]
+    started = ok_process(env, "mailing", "start", str(mailing_id))
+    assert "Waiting for sending" in started
+
+    worker = WorkerProcess(env, tmp_path)
+    workers.append(worker)
+    ready = worker.wait_ready()
+    assert "provider sandbox: 127.0.0.1:" in ready
+    wait_until(lambda: show(env, mailing_id)["state"] == "completed", 30, "the mailing to complete")
+
+    info = show(env, mailing_id)
+    assert info["responses"]["sent"] == 20 and info["recipients"] == 20
+    outbox = read_outbox(Path(env["MAILAPP_HOME"]) / "outbox")
+    assert len(outbox) == 20
+    raw = sorted(m.path.read_text(encoding="utf-8", errors="replace") for m in outbox)
+    assert any("Spring news for Anna" in text for text in raw)
+    events = [e["event"] for e in json.loads(ok_process(env, "journal", "--json"))]
+    assert events[:2] == ["mailing_started", "audience_prepared"]
+    assert "sending_started" in events and "batch_sent" in events
+    assert events[-1] == "mailing_completed"
+    listed = ok_process(env, "mailing", "list")
+    assert "Completed" in listed
+
+    assert worker.terminate() == 0
+    assert "mailapp worker stopped" in worker.out_path.read_text()
+
+
+def test_sigterm_mid_send_finishes_in_flight_transactions(
+    tmp_path: Path, smtp_server: TestSmtpServer, workers: list[WorkerProcess]
+) -> None:
+    env = child_env(tmp_path, f"sqlite:///{tmp_path / 'term.sqlite3'}")
+    smtp_server.delay_data = 0.3
+    mailing_id, emails = prepare_smtp_mailing(env, tmp_path, smtp_server, 40, connections=3)
+
+    worker = WorkerProcess(env, tmp_path)
+    workers.append(worker)
+    worker.wait_ready()
+    assert smtp_server.wait_for(4, timeout=20), worker.log()
+    assert worker.terminate(timeout=20) == 0, worker.log()
+
+    rows = recipients(env, mailing_id)
+    by_response = Counter(r["response"] for r in rows)
+    # in-flight transactions got their 250 and were recorded; the rest wait
+    assert by_response["sending"] == 0 and by_response["unconfirmed"] == 0
+    assert set(by_response) <= {"sent", "planned"}
+    assert 0 < by_response["sent"] < len(emails)
+    sent = {r["email"] for r in rows if r["response"] == "sent"}
+    assert set(delivered_to(smtp_server)) == sent
+
+    # a new worker sends the rest, and nobody gets two messages
+    again = WorkerProcess(env, tmp_path, "worker2")
+    workers.append(again)
+    again.wait_ready()
+    wait_until(lambda: show(env, mailing_id)["state"] == "completed", 40, "completion")
+    assert again.terminate() == 0
+    counts = delivered_to(smtp_server)
+    assert sorted(counts) == sorted(emails)
+    assert max(counts.values()) == 1
+    assert show(env, mailing_id)["responses"]["sent"] == len(emails)
+
+
+def test_kill_9_mid_send_then_restart_no_duplicate_nothing_lost(
+    tmp_path: Path, smtp_server: TestSmtpServer, workers: list[WorkerProcess]
+) -> None:
+    env = child_env(tmp_path, f"sqlite:///{tmp_path / 'kill.sqlite3'}")
+    connections = 3
+    smtp_server.delay_data = 0.25  # the 250 comes late: the kill lands mid-transaction
+    mailing_id, emails = prepare_smtp_mailing(
+        env, tmp_path, smtp_server, 45, connections=connections
+    )
+
+    worker = WorkerProcess(env, tmp_path)
+    workers.append(worker)
+    worker.wait_ready()
+    assert smtp_server.wait_for(7, timeout=20), worker.log()
+    worker.kill9()
+    at_kill = len(smtp_server.received)
+    assert at_kill < len(emails), "the kill came too late to land mid-send"
+
+    restarted = WorkerProcess(env, tmp_path, "restarted")
+    workers.append(restarted)
+    restarted.wait_ready()
+    wait_until(
+        lambda: show(env, mailing_id)["state"] == "completed", 45, "completion after restart"
+    )
+    assert restarted.terminate() == 0, restarted.log()
+
+    rows = recipients(env, mailing_id)
+    assert len(rows) == len(emails)
+    # never lost: every recipient has a final response
+    assert all(r["response"] in FINAL for r in rows), Counter(r["response"] for r in rows)
+    by_response = Counter(r["response"] for r in rows)
+    assert set(by_response) <= {"sent", "unconfirmed"}
+    # unconfirmed only for transactions in flight at the kill: one per connection
+    assert by_response["unconfirmed"] <= connections
+    # never twice: no address got two messages
+    counts = delivered_to(smtp_server)
+    assert not [e for e, n in counts.items() if n > 1], counts
+    # what the database says was sent, the server has; and it has nothing else
+    sent = {r["email"] for r in rows if r["response"] == "sent"}
+    unconfirmed = {r["email"] for r in rows if r["response"] == "unconfirmed"}
+    assert sent <= set(counts)
+    assert set(counts) <= sent | unconfirmed
+    # the restarted worker did send: the mailing was not finished at the kill
+    assert len(counts) > at_kill or by_response["sent"] > at_kill
+
+
+@pytest.mark.postgres
+def test_two_workers_on_one_postgres_database(
+    tmp_path: Path,
+    fresh_postgres_url: str,
+    smtp_server: TestSmtpServer,
+    workers: list[WorkerProcess],
+) -> None:
+    env = child_env(tmp_path, fresh_postgres_url)
+    smtp_server.delay_data = 0.02
+    mailing_id, emails = prepare_smtp_mailing(env, tmp_path, smtp_server, 120, connections=3)
+
+    first = WorkerProcess(env, tmp_path, "first")
+    second = WorkerProcess(env, tmp_path, "second")
+    workers.extend([first, second])
+    first.wait_ready()
+    second.wait_ready()
+    wait_until(lambda: show(env, mailing_id)["state"] == "completed", 45, "completion")
+    assert first.terminate() == 0, first.log()
+    assert second.terminate() == 0, second.log()
+
+    rows = recipients(env, mailing_id)
+    assert Counter(r["response"] for r in rows) == {"sent": len(emails)}
+    counts = delivered_to(smtp_server)
+    assert sorted(counts) == sorted(emails)
+    assert max(counts.values()) == 1
+    message_ids = [m.message_id for m in smtp_server.received]
+    assert len(message_ids) == len(set(message_ids)) == len(emails)
