@@ -49,6 +49,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -86,16 +87,16 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 _CONTROL_RUNS = re.compile(r"\s*[\x00-\x1f\x7f\u2028\u2029]+\s*")
 _BAD_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _DELIMITERS = (",", ";", "\t")
+_json_string: Callable[[str], str] = json.encoder.encode_basestring
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 
 # The common case of an address, decided without email_validator: an ASCII
-# dot-atom local part and a host name ending in an alphabetic top-level
-# domain. The domain itself still goes through email_validator (cached per
-# domain), so special-use domains and label rules agree with email_status().
-_FAST_EMAIL = re.compile(
-    r"([A-Za-z0-9_+'=-]+(?:\.[A-Za-z0-9_+'=-]+)*)"
-    r"@((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63})\Z"
-)
+# local part of dot-atom characters (no leading, trailing or double dot,
+# checked apart because a regular expression for it backtracks) and an ASCII
+# domain that email_validator itself accepts (cached per domain), so special
+# use domains and label rules agree with email_status(). Anything else goes
+# to email_validator.
+_FAST_EMAIL = re.compile(r"([A-Za-z0-9_+'=.-]+)@([A-Za-z0-9.-]+)\Z")
 _EMAIL_MAX_LENGTH = 254
 
 
@@ -116,11 +117,12 @@ class CsvPreview:
     targets: tuple[str, ...] = ()
 
 
-#: One row ready to store, as the staging table takes it: ``line``, ``key``,
-#: ``email``, ``status``, ``first_name``, ``last_name``, ``fields`` (JSON of
-#: every custom field) and ``patch`` (JSON of the non-empty ones only, so an
-#: empty cell never erases a stored value on re-import).
-CleanRow = dict[str, object]
+#: The columns of a row ready to store, in the order of :data:`CleanRow`:
+#: ``fields`` is the JSON of every custom field, ``patch`` the JSON of the
+#: non-empty ones only, so an empty cell never erases a stored value on
+#: re-import.
+ROW_COLUMNS = ("line", "key", "email", "status", "first_name", "last_name", "fields", "patch")
+CleanRow = tuple[int, str, str, str, str, str, str, str]
 
 
 @dataclass
@@ -170,8 +172,10 @@ def column_target(header: str) -> str:
 
 @lru_cache(maxsize=65536)
 def _domain_ok(domain: str) -> bool:
+    """Whether email_validator accepts the domain; cached because a list has
+    far fewer domains than addresses."""
     try:
-        validate_email("a@" + domain, check_deliverability=False)
+        validate_email("a@" + domain.lower(), check_deliverability=False)
     except EmailNotValidError:
         return False
     return True
@@ -185,7 +189,14 @@ def classify_email(text: str) -> tuple[str, str, str]:
     and everything it does not recognise goes to email_validator itself.
     """
     match = _FAST_EMAIL.match(text)
-    if match is not None and len(text) <= _EMAIL_MAX_LENGTH and _domain_ok(match[2].lower()):
+    if (
+        match is not None
+        and len(text) <= _EMAIL_MAX_LENGTH
+        and text[0] != "."
+        and ".." not in text
+        and ".@" not in text
+        and _domain_ok(match[2])
+    ):
         stored = match[1] + "@" + match[2].lower()
         return "valid", stored, stored.lower()
     try:
@@ -263,20 +274,20 @@ def _detect(path: Path, encoding: str | None) -> _Layout:
             # Line counting on UTF-16 bytes would be wrong; count while decoding.
             try:
                 with path.open(encoding="utf-16", newline="") as text:
-                    for chunk in iter(lambda: text.read(1 << 20), ""):
-                        if "\x00" in chunk:
+                    for piece in iter(lambda: text.read(1 << 20), ""):
+                        if "\x00" in piece:
                             raise _not_text(head)
-                        lines += chunk.count("\n")
+                        lines += piece.count("\n")
             except UnicodeError:
                 raise Refused("import_encoding", "The file is not valid UTF-16 text") from None
             return _Layout("utf-16", "", lines + 1)
         candidates = [encoding] if encoding else ["utf-8", "cp1251"]
         for candidate in candidates:
             raw.seek(0)
-            decoder = codecs.getincrementaldecoder(candidate)()
             lines = 0
             last = b""
             try:
+                decoder = codecs.getincrementaldecoder(candidate)()
                 for chunk in iter(lambda: raw.read(1 << 20), b""):
                     if b"\x00" in chunk:
                         raise _not_text(head)
@@ -430,7 +441,6 @@ class CsvSource:
         """
         csv.field_size_limit(CELL_MAX)
         stats = self.stats
-        seen: dict[str, int] = {}
         total = max(self.lines - 1, 1)
         with self.path.open(encoding=self.encoding, newline="") as handle:
             reader = csv.reader(handle, delimiter=self.delimiter, strict=True)
@@ -439,41 +449,7 @@ class CsvSource:
                 if header is None:
                     raise Refused("import_empty", "The file has no header row")
                 targets = _header_targets(header, self.mapping)
-                width = len(targets)
-                email_at = targets.index("email")
-                first_at = targets.index("first_name") if "first_name" in targets else -1
-                last_at = targets.index("last_name") if "last_name" in targets else -1
-                custom = [(i, t) for i, t in enumerate(targets) if t and t not in KNOWN_COLUMNS]
-                chunk: list[CleanRow] = []
-                for record in reader:
-                    if len(record) != width:
-                        if len(record) > width:
-                            if any(c.strip() for c in record[width:]):
-                                raise Refused(
-                                    "import_extra_values",
-                                    f"Line {reader.line_num} has {len(record)} values but "
-                                    f"the header has {width} columns; check the delimiter "
-                                    "and the quotes. Nothing was imported",
-                                    line=reader.line_num,
-                                )
-                            record = record[:width]
-                        else:
-                            if not any(c.strip() for c in record):
-                                continue
-                            record = record + [""] * (width - len(record))
-                    line = reader.line_num
-                    row = self._row(line, record, email_at, first_at, last_at, custom, seen)
-                    if row is not None:
-                        chunk.append(row)
-                    if len(chunk) >= CHUNK_ROWS:
-                        if cancel is not None and cancel.is_set():
-                            raise _cancelled()
-                        if progress is not None:
-                            progress(min(line - 1, total), total)
-                        yield chunk
-                        chunk = []
-                if chunk:
-                    yield chunk
+                yield from self._rows(reader, targets, progress, cancel)
             except csv.Error as exc:
                 raise _broken(reader.line_num, exc) from None
             except UnicodeError:
@@ -485,74 +461,132 @@ class CsvSource:
         if progress is not None:
             progress(total, total)
 
-    def _row(
+    def _rows(
         self,
-        line: int,
-        record: list[str],
-        email_at: int,
-        first_at: int,
-        last_at: int,
-        custom: list[tuple[int, str]],
-        seen: dict[str, int],
-    ) -> CleanRow | None:
+        reader: Any,
+        targets: list[str],
+        progress: Callable[[int, int], None] | None,
+        cancel: threading.Event | None,
+    ) -> Iterator[list[CleanRow]]:
+        """The hot loop: a million rows pass here, so it keeps to local names,
+        a regular expression per address and hand-built JSON."""
         stats = self.stats
-        if not any(cell.strip() for cell in record):
-            return None
-        stats.rows += 1
-        text = record[email_at].strip()
-        if not text:
-            stats.invalid += 1
-            stats.problem(f"Line {line}: no email address; the row was skipped")
-            return None
-        if len(text) > EMAIL_MAX:
-            stats.invalid += 1
-            stats.problem(
-                f"Line {line}: the address is longer than {EMAIL_MAX} characters; "
-                "the row was skipped"
-            )
-            return None
-        if _CONTROL.search(text):
-            status, email, key = "invalid", _CONTROL_RUNS.sub(" ", text), ""
-            key = email.lower()
-        else:
-            status, email, key = classify_email(text)
-        first_line = seen.get(key)
-        if first_line is not None:
-            stats.duplicates += 1
-            stats.problem(f"Line {line}: {email} repeats line {first_line}; the row was skipped")
-            return None
-        seen[key] = line
-        if status == "invalid":
-            stats.invalid += 1
-            stats.problem(
-                f"Line {line}: {email!r} is not a valid address; "
-                "imported as invalid, it will not be sent to"
-            )
-        first_name, first_changed = clean_name(record[first_at]) if first_at >= 0 else ("", False)
-        last_name, last_changed = clean_name(record[last_at]) if last_at >= 0 else ("", False)
-        if first_changed or last_changed:
-            stats.problem(
-                f"Line {line}: line breaks or extra length removed from the name of {email}"
-            )
-        if custom:
-            fields = {name: record[i] for i, name in custom}
-            fields_json = json.dumps(fields, ensure_ascii=False)
-            patch = {k: v for k, v in fields.items() if v != ""}
-            patch_json = (
-                fields_json if len(patch) == len(fields) else json.dumps(patch, ensure_ascii=False)
-            )
-        else:
-            fields_json = patch_json = "{}"
-        return {
-            "line": line,
-            "key": key,
-            "email": email,
-            "status": status,
-            "first_name": first_name,
-            "last_name": last_name,
-            "fields": fields_json,
-            "patch": patch_json,
-        }
+        total = max(self.lines - 1, 1)
+        width = len(targets)
+        email_at = targets.index("email")
+        first_at = targets.index("first_name") if "first_name" in targets else -1
+        last_at = targets.index("last_name") if "last_name" in targets else -1
+        custom = [(i, t) for i, t in enumerate(targets) if t and t not in KNOWN_COLUMNS]
+        custom_at = [i for i, _ in custom]
+        # '{"city":%s,"plan":%s}' filled with JSON strings: one format per row.
+        template = (
+            "{" + ",".join(_json_string(t).replace("%", "%%") + ":%s" for _, t in custom) + "}"
+        )
+        fast = _FAST_EMAIL.match
+        domain_ok = _domain_ok
+        control = _CONTROL.search
+        quote = _json_string
+        seen: dict[str, int] = {}
+        chunk: list[CleanRow] = []
+        rows = 0
+        end = reader.line_num
+        for record in reader:
+            # Report the line a record starts on (a quoted cell may span lines).
+            line: int = end + 1
+            end = reader.line_num
+            if len(record) != width:
+                if len(record) > width:
+                    if any(c.strip() for c in record[width:]):
+                        raise Refused(
+                            "import_extra_values",
+                            f"Line {line} has {len(record)} values but "
+                            f"the header has {width} columns; check the delimiter "
+                            "and the quotes. Nothing was imported",
+                            line=line,
+                        )
+                    record = record[:width]
+                else:
+                    record = record + [""] * (width - len(record))
+            text: str = record[email_at].strip()
+            if not text:
+                if not any(c.strip() for c in record):
+                    continue
+                rows += 1
+                stats.invalid += 1
+                stats.problem(f"Line {line}: no email address; the row was skipped")
+                continue
+            rows += 1
+            match = fast(text)
+            if (
+                match is not None
+                and len(text) <= _EMAIL_MAX_LENGTH
+                and text[0] != "."
+                and ".." not in text
+                and ".@" not in text
+                and domain_ok(match[2])
+            ):
+                status = "valid"
+                key = text.lower()
+                domain = match[2]
+                email = text if domain.islower() else match[1] + "@" + domain.lower()
+            elif len(text) > EMAIL_MAX:
+                stats.invalid += 1
+                stats.problem(
+                    f"Line {line}: the address is longer than {EMAIL_MAX} characters; "
+                    "the row was skipped"
+                )
+                continue
+            elif control(text):
+                status, email = "invalid", _CONTROL_RUNS.sub(" ", text)
+                key = email.lower()
+            else:
+                status, email, key = classify_email(text)
+            first_line = seen.get(key)
+            if first_line is not None:
+                stats.duplicates += 1
+                stats.problem(
+                    f"Line {line}: {email} repeats line {first_line}; the row was skipped"
+                )
+                continue
+            seen[key] = line
+            if status == "invalid":
+                stats.invalid += 1
+                stats.problem(
+                    f"Line {line}: {email!r} is not a valid address; "
+                    "imported as invalid, it will not be sent to"
+                )
+            first = record[first_at].strip() if first_at >= 0 else ""
+            last = record[last_at].strip() if last_at >= 0 else ""
+            if len(first) > NAME_MAX or len(last) > NAME_MAX or control(first) or control(last):
+                first = clean_name(first)[0]
+                last = clean_name(last)[0]
+                stats.problem(
+                    f"Line {line}: line breaks or extra length removed from the name of {email}"
+                )
+            if custom_at:
+                values = [record[i] for i in custom_at]
+                fields = template % tuple(map(quote, values))
+                if all(values):
+                    patch = fields
+                else:
+                    patch = json.dumps(
+                        {t: v for (_, t), v in zip(custom, values, strict=True) if v},
+                        ensure_ascii=False,
+                    )
+            else:
+                fields = patch = "{}"
+            chunk.append((line, key, email, status, first, last, fields, patch))
+            if len(chunk) >= CHUNK_ROWS:
+                stats.rows = rows
+                if cancel is not None and cancel.is_set():
+                    raise _cancelled()
+                if progress is not None:
+                    progress(min(end - 1, total), total)
+                yield chunk
+                chunk = []
+        stats.rows = rows
+        if chunk:
+            yield chunk
 
 
 def _cancelled() -> Refused:

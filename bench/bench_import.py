@@ -1,0 +1,100 @@
+"""Time the CSV import of a million contacts against a bare executemany.
+
+Usage: python bench/bench_import.py [ROWS]
+
+Generates a CSV (email, first_name, last_name, city) in a temporary folder,
+imports it with ``contacts.import_csv`` into a fresh SQLite database and
+inserts the same rows with a bare ``sqlite3`` ``executemany`` into the same
+table of another fresh database. The ratio shows what parsing, validation,
+duplicate detection and the set-based merge cost on top of raw inserting.
+Prints one Markdown table row.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+# Import the package from this checkout, whatever the current folder.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from mailapp.db import Database  # noqa: E402
+from mailapp.services import contacts  # noqa: E402
+from mailapp.services.context import AppContext  # noqa: E402
+
+FIRST = ["Anna", "Boris", "Chloe", "Dmitry", "Elena", "Fatima", "Georg", "Hana", "Ivan", "Julia"]
+LAST = ["Ivanova", "Smith", "Petrov", "Müller", "García", "Kowalski", "Nguyen", "Sokolova"]
+CITIES = ["Moscow", "Kazan", "Berlin", "Paris", "Oslo", "Lima"]
+
+
+def generate(path: Path, rows: int) -> None:
+    rng = random.Random(7)
+    domains = [f"mail{i}.example.com" for i in range(500)] + ["gmail.com", "yandex.ru"]
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["email", "first_name", "last_name", "city"])
+        for i in range(rows):
+            writer.writerow(
+                [
+                    f"user{i}.{rng.randrange(1000)}@{rng.choice(domains)}",
+                    rng.choice(FIRST),
+                    rng.choice(LAST),
+                    rng.choice(CITIES),
+                ]
+            )
+
+
+def bare_insert(db_file: Path, csv_path: Path) -> float:
+    Database(f"sqlite:///{db_file}").dispose()  # the same schema, migrated
+    with csv_path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        next(reader)
+        now = "2026-01-01 00:00:00.000000"
+        rows = [
+            (e, e.lower(), "valid", f, la, json.dumps({"city": c}), 0, now, now)
+            for e, f, la, c in reader
+        ]
+    conn = sqlite3.connect(db_file)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    started = time.perf_counter()
+    with conn:
+        conn.executemany(
+            "INSERT INTO contacts (email, email_key, email_status, first_name, last_name,"
+            " fields, unsubscribed, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
+            rows,
+        )
+    elapsed = time.perf_counter() - started
+    conn.close()
+    return elapsed
+
+
+def main() -> None:
+    rows = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        csv_path = folder / "contacts.csv"
+        generate(csv_path, rows)
+        ctx = AppContext.open(f"sqlite:///{folder / 'import.sqlite3'}")
+        started = time.perf_counter()
+        report = contacts.import_csv(ctx, csv_path, folder="Benchmark")
+        elapsed = time.perf_counter() - started
+        ctx.db.dispose()
+        if report.imported != rows:
+            raise SystemExit(f"expected {rows} imported, got {report.as_json()}")
+        bare = bare_insert(folder / "bare.sqlite3", csv_path)
+        size_mb = csv_path.stat().st_size / 1e6
+    print(
+        f"| csv import, {rows:,} rows ({size_mb:.0f} MB) | {elapsed:.2f} s "
+        f"| bare executemany {bare:.2f} s | ×{elapsed / bare:.1f} |"
+    )
+
+
+if __name__ == "__main__":
+    main()
