@@ -24,9 +24,9 @@ from pathlib import Path
 # Import the package from this checkout, whatever the current folder.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from mailapp.db import Database  # noqa: E402
-from mailapp.services import contacts  # noqa: E402
-from mailapp.services.context import AppContext  # noqa: E402
+from mailapp.db import Database
+from mailapp.services import contacts
+from mailapp.services.context import AppContext
 
 FIRST = ["Anna", "Boris", "Chloe", "Dmitry", "Elena", "Fatima", "Georg", "Hana", "Ivan", "Julia"]
 LAST = ["Ivanova", "Smith", "Petrov", "Müller", "García", "Kowalski", "Nguyen", "Sokolova"]
