@@ -1,0 +1,165 @@
+"""Contacts and folders on a real database (SQLite, and PostgreSQL when set)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from mailapp.models import Refused
+from mailapp.services import contacts
+from mailapp.services.context import AppContext
+from mailapp.services.hub import Changed
+
+
+@pytest.fixture
+def ctx(db_url: str) -> Iterator[AppContext]:
+    context = AppContext.open(db_url)
+    yield context
+    context.db.dispose()
+
+
+class _Code:
+    """``with _Code("x"):`` passes only when Refused with that code is raised."""
+
+    def __init__(self, code: str) -> None:
+        self.code = code
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: object, exc: object, tb: object) -> bool:
+        assert isinstance(exc, Refused), f"expected Refused({self.code}), got {exc!r}"
+        assert exc.code == self.code, exc.message
+        return True
+
+
+def test_add_and_list(ctx: AppContext) -> None:
+    seen: list[object] = []
+    ctx.hub.subscribe(seen.append)
+    cid = contacts.add_contact(ctx, " Anna@Example.COM ", "Anna", "Li", fields={"City": "Kazan"})
+    [info] = contacts.list_contacts(ctx)
+    assert info.id == cid
+    assert info.email == "Anna@example.com"
+    assert info.email_status == "valid"
+    assert info.fields == {"city": "Kazan"}
+    assert info.as_json() == {
+        "id": cid,
+        "email": "Anna@example.com",
+        "first_name": "Anna",
+        "last_name": "Li",
+        "folders": [],
+        "unsubscribed": False,
+    }
+    assert Changed(contacts=True) in seen
+
+
+@pytest.mark.parametrize("email", ["", "   ", "not-an-address", "a@b", "a@x.com\r\nBcc: v@x.com"])
+def test_add_refuses_bad_address(ctx: AppContext, email: str) -> None:
+    with pytest.raises(Refused):
+        contacts.add_contact(ctx, email)
+    assert contacts.count_contacts(ctx) == 0
+
+
+def test_add_refuses_line_breaks_in_names(ctx: AppContext) -> None:
+    with _Code("header_injection"):
+        contacts.add_contact(ctx, "a@example.com", "Anna\r\nBcc: x@y.com")
+    with _Code("header_injection"):
+        contacts.add_contact(ctx, "a@example.com", last_name="Li\n")
+    assert contacts.count_contacts(ctx) == 0
+
+
+def test_duplicate_refused_unless_folder(ctx: AppContext) -> None:
+    cid = contacts.add_contact(ctx, "a@example.com", "Anna")
+    with pytest.raises(Refused, match=rf"already exists \(id {cid}\)") as info:
+        contacts.add_contact(ctx, "A@EXAMPLE.com", "Other")
+    assert info.value.code == "contact_exists"
+    assert contacts.add_contact(ctx, "A@example.com", "Other", folder="VIP") == cid
+    [row] = contacts.list_contacts(ctx)
+    assert row.first_name == "Anna"
+    assert row.folders == ("VIP",)
+
+
+def test_update_contact(ctx: AppContext) -> None:
+    a = contacts.add_contact(ctx, "a@example.com", "Anna")
+    contacts.add_contact(ctx, "b@example.com")
+    info = contacts.update_contact(ctx, a, first_name="Ann", fields={"plan": "gold"})
+    assert (info.first_name, info.fields) == ("Ann", {"plan": "gold"})
+    with _Code("contact_exists"):
+        contacts.update_contact(ctx, a, email="B@example.com")
+    with _Code("header_injection"):
+        contacts.update_contact(ctx, a, last_name="x\ny")
+    with _Code("contact_unknown"):
+        contacts.update_contact(ctx, 999, first_name="x")
+    assert contacts.update_contact(ctx, a, email="new@example.com").email == "new@example.com"
+
+
+def test_unsubscribe_and_delete(ctx: AppContext) -> None:
+    a = contacts.add_contact(ctx, "a@example.com", folder="News")
+    b = contacts.add_contact(ctx, "b@example.com", folder="News")
+    assert contacts.set_unsubscribed(ctx, [a, b], True) == 2
+    assert contacts.set_unsubscribed(ctx, [a], True) == 0
+    with _Code("contact_unknown"):
+        contacts.set_unsubscribed(ctx, [a, 12345], False)
+    assert all(c.unsubscribed for c in contacts.list_contacts(ctx))
+    with _Code("contact_unknown"):
+        contacts.delete_contacts(ctx, [a, 12345])
+    assert contacts.count_contacts(ctx) == 2
+    assert contacts.delete_contacts(ctx, [a]) == 1
+    assert contacts.contact_ids(ctx) == [b]
+    assert contacts.list_folders(ctx)[0].contacts == 1
+
+
+def test_folders(ctx: AppContext) -> None:
+    news = contacts.create_folder(ctx, "  News  ")
+    with _Code("folder_exists"):
+        contacts.create_folder(ctx, "news")
+    with _Code("field_empty"):
+        contacts.create_folder(ctx, "   ")
+    with _Code("header_injection"):
+        contacts.create_folder(ctx, "a\nb")
+    vip = contacts.create_folder(ctx, "VIP")
+    with _Code("folder_exists"):
+        contacts.rename_folder(ctx, vip, "NEWS")
+    contacts.rename_folder(ctx, vip, "Gold")
+    a = contacts.add_contact(ctx, "a@example.com")
+    b = contacts.add_contact(ctx, "b@example.com")
+    assert contacts.add_to_folder(ctx, "News", [a, b, a]) == 2
+    assert contacts.add_to_folder(ctx, news, [a]) == 0
+    with _Code("folder_unknown"):
+        contacts.add_to_folder(ctx, "Nope", [a])
+    with _Code("contact_unknown"):
+        contacts.add_to_folder(ctx, "Gold", [a, 777])
+    assert contacts.count_contacts(ctx, folder="Gold") == 0
+    contacts.set_unsubscribed(ctx, [b], True)
+    folders = {f.name: f for f in contacts.list_folders(ctx)}
+    assert [f.name for f in contacts.list_folders(ctx)] == ["Gold", "News"]
+    assert folders["News"] == contacts.FolderInfo(news, "News", 2, 2, 0, 0, 1)
+    assert folders["Gold"].contacts == 0
+    assert contacts.remove_from_folder(ctx, "news", [a]) == 1
+    assert contacts.contact_ids(ctx, folder="News") == [b]
+    with _Code("folder_unknown"):
+        contacts.list_contacts(ctx, folder="Unknown")
+    contacts.delete_folder(ctx, "News")
+    assert [f.name for f in contacts.list_folders(ctx)] == ["Gold"]
+    assert contacts.count_contacts(ctx) == 2
+
+
+def test_search_ids_and_rows(ctx: AppContext) -> None:
+    ids = [
+        contacts.add_contact(ctx, "ivan@example.com", "Иван", "Petrov", folder="RU"),
+        contacts.add_contact(ctx, "anna@example.org", "Anna", "Smith"),
+        contacts.add_contact(ctx, "olga_k@example.com", "Ольга", "", folder="RU"),
+    ]
+    assert contacts.contact_ids(ctx) == ids
+    assert contacts.contact_ids(ctx, search="иван") == [ids[0]]
+    assert contacts.contact_ids(ctx, search="EXAMPLE.ORG") == [ids[1]]
+    assert contacts.contact_ids(ctx, search="_k") == [ids[2]]
+    assert contacts.contact_ids(ctx, search="%") == []
+    assert contacts.contact_ids(ctx, folder="ru") == [ids[0], ids[2]]
+    assert contacts.count_contacts(ctx, folder="RU", search="ольга") == 1
+    rows = contacts.contacts_by_ids(ctx, [ids[2], 999, ids[0]])
+    assert [r.id for r in rows] == [ids[2], ids[0]]
+    assert rows[0].folders == ("RU",)
+    page = contacts.list_contacts(ctx, offset=1, limit=1)
+    assert [r.id for r in page] == [ids[1]]
