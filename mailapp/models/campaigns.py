@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mailapp.models.base import Base, UTCDateTime, utcnow
@@ -87,8 +87,9 @@ class Campaign(Base):
     #: added to the folder again (a new folder membership).
     reentry: Mapped[bool] = mapped_column(Boolean, default=False)
     interval_seconds: Mapped[int] = mapped_column(Integer, default=DEFAULT_INTERVAL_SECONDS)
-    #: The highest ``folder_members.id`` already looked at; moved in the same
-    #: transaction that inserts the participants it brought.
+    #: The highest ``folder_members.id`` seen by a run (for the record; new
+    #: members are found by what has no participant yet, because SQLite can
+    #: reuse the id of a deleted membership).
     last_member_id: Mapped[int] = mapped_column(Integer, default=0)
     last_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     state_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -153,13 +154,25 @@ class CampaignParticipant(Base):
     __table_args__ = (
         Index("ix_campaign_participants_flow", "campaign_id", "state", "step_id"),
         Index("ix_campaign_participants_contact", "campaign_id", "contact_id"),
+        # A contact is in a campaign's flow at most once, whatever races.
+        Index(
+            "uq_campaign_participants_in_flow",
+            "campaign_id",
+            "contact_id",
+            unique=True,
+            sqlite_where=text("state = 'in_flow'"),
+            postgresql_where=text("state = 'in_flow'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
     contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
-    #: The folder membership that brought the contact in.
+    #: The folder membership that brought the contact in: its id and the
+    #: time it was added. Both, because SQLite may give a new membership
+    #: the id of a deleted one; together they name one membership.
     member_id: Mapped[int | None] = mapped_column(Integer)
+    member_added_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     state: Mapped[str] = mapped_column(String(10), default=ParticipantState.IN_FLOW.value)
     step_id: Mapped[int | None] = mapped_column(
         ForeignKey("campaign_steps.id", ondelete="SET NULL")

@@ -9,10 +9,11 @@ database:
 
 * A run is claimed by a compare-and-set on ``campaigns.last_run_at``, so one
   process runs a campaign per interval.
-* New participants are found by ``folder_members.id > last_member_id``; the
-  cursor moves by compare-and-set in the same transaction that inserts the
-  participants and hands them to their first step. A crash before the commit
-  leaves the cursor where it was and the members are found again.
+* New participants are the folder members with no participant yet (see
+  :func:`_enter_batch`), inserted in the same transaction that hands them to
+  their first step, under the campaign's row lock. A crash before the commit
+  leaves them without a participant, so the next run finds them again; a
+  partial unique index keeps a contact in a campaign's flow at most once.
 * Every later move updates a participant ``WHERE moves = <value read>`` in
   the same transaction that does the move's work (a recipient row, a wait
   time, a log line), so a move happens with its work or not at all, and no
@@ -35,7 +36,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Result, delete, func, select, update
+from sqlalchemy import CursorResult, Result, and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from mailapp.models import (
@@ -827,71 +828,84 @@ def _claim_run(ctx: AppContext, campaign_id: int, *, force: bool) -> bool:
 
 def _enter_batch(ctx: AppContext, campaign_id: int, touched: set[int]) -> int:
     """Bring one batch of new folder members into the flow; returns how many
-    entered (-1 when there was nothing new to look at)."""
+    entered (-1 when nobody new is in the folder).
+
+    "New" is decided in SQL by what has no participant yet, not by an id
+    cursor alone: SQLite gives a new row the id of a deleted last row, so a
+    contact removed and added back (or a contact added after another was
+    removed) could hide below a cursor.
+    """
     settings = settings_service.load(ctx)
     with ctx.db.write() as session:
-        campaign = _load(session, campaign_id)
-        if campaign.state != CampaignState.RUNNING.value or campaign.folder_id is None:
+        # Touching the campaign row first takes its lock on PostgreSQL (and
+        # SQLite's write transaction is exclusive anyway): a second process
+        # entering the same campaign waits here and then sees these rows.
+        running = _rowcount(
+            session.execute(
+                update(Campaign)
+                .where(
+                    Campaign.id == campaign_id,
+                    Campaign.state == CampaignState.RUNNING.value,
+                    Campaign.folder_id.is_not(None),
+                )
+                .values(last_member_id=Campaign.last_member_id)
+                .execution_options(synchronize_session=False)
+            )
+        )
+        if not running:
             return -1
+        campaign = _load(session, campaign_id)
         flow = _read_flow(session, campaign)
         if flow is None:
             return -1
-        cursor = campaign.last_member_id
+        other = CampaignParticipant
+        if flow.reentry:
+            # Not in the flow now, and this very membership has not brought
+            # the contact in before.
+            handled = or_(
+                other.state == ParticipantState.IN_FLOW.value,
+                and_(
+                    other.member_id == FolderMember.id,
+                    other.member_added_at == FolderMember.added_at,
+                ),
+            )
+            seen = (
+                select(other.id)
+                .where(
+                    other.campaign_id == campaign_id,
+                    other.contact_id == FolderMember.contact_id,
+                    handled,
+                )
+                .exists()
+            )
+        else:
+            seen = (
+                select(other.id)
+                .where(
+                    other.campaign_id == campaign_id,
+                    other.contact_id == FolderMember.contact_id,
+                )
+                .exists()
+            )
         members = session.execute(
-            select(FolderMember.id, FolderMember.contact_id)
-            .where(FolderMember.folder_id == campaign.folder_id, FolderMember.id > cursor)
+            select(FolderMember.id, FolderMember.contact_id, FolderMember.added_at)
+            .where(FolderMember.folder_id == campaign.folder_id, ~seen)
             .order_by(FolderMember.id)
             .limit(BATCH)
         ).all()
         if not members:
             return -1
-        # The cursor moves first: on PostgreSQL this takes the campaign's row
-        # lock, so a second process doing the same waits and then fails the
-        # compare, and its whole batch rolls back.
-        moved = _rowcount(
-            session.execute(
-                update(Campaign)
-                .where(
-                    Campaign.id == campaign_id,
-                    Campaign.last_member_id == cursor,
-                    Campaign.state == CampaignState.RUNNING.value,
-                )
-                .values(last_member_id=members[-1][0])
-                .execution_options(synchronize_session=False)
-            )
-        )
-        if not moved:
-            return 0
-        contact_ids = [cid for _mid, cid in members]
-        if flow.reentry:
-            blocked = set(
-                session.scalars(
-                    select(CampaignParticipant.contact_id).where(
-                        CampaignParticipant.campaign_id == campaign_id,
-                        CampaignParticipant.contact_id.in_(contact_ids),
-                        CampaignParticipant.state == ParticipantState.IN_FLOW.value,
-                    )
-                )
-            )
-        else:
-            blocked = set(
-                session.scalars(
-                    select(CampaignParticipant.contact_id).where(
-                        CampaignParticipant.campaign_id == campaign_id,
-                        CampaignParticipant.contact_id.in_(contact_ids),
-                    )
-                )
-            )
+        highest = max(m[0] for m in members)
+        if highest > campaign.last_member_id:
+            campaign.last_member_id = highest
         mover = _Mover(session, flow, settings.prevent_duplicates)
         arrivals: list[_Arrival] = []
-        for member_id, contact_id in members:
-            if contact_id in blocked:
-                continue
-            blocked.add(contact_id)
+        for member_id, contact_id, added_at in members:
             participant = CampaignParticipant(
                 campaign_id=campaign_id,
                 contact_id=contact_id,
                 member_id=member_id,
+                member_added_at=added_at,
                 state=ParticipantState.IN_FLOW.value,
                 moves=1,
                 entered_at=mover.now,

@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-27 06:31:23.933815
+Create Date: 2026-11-27 06:37:18.498603
 """
 
 from collections.abc import Sequence
@@ -89,6 +89,7 @@ def upgrade() -> None:
         sa.Column("campaign_id", sa.Integer(), nullable=False),
         sa.Column("contact_id", sa.Integer(), nullable=False),
         sa.Column("member_id", sa.Integer(), nullable=True),
+        sa.Column("member_added_at", mailapp.models.base.UTCDateTime(), nullable=True),
         sa.Column("state", sa.String(length=10), nullable=False),
         sa.Column("step_id", sa.Integer(), nullable=True),
         sa.Column("recipient_id", sa.Integer(), nullable=True),
@@ -140,6 +141,13 @@ def upgrade() -> None:
         )
         batch_op.create_index(
             batch_op.f("ix_campaign_participants_recipient_id"), ["recipient_id"], unique=False
+        )
+        batch_op.create_index(
+            "uq_campaign_participants_in_flow",
+            ["campaign_id", "contact_id"],
+            unique=True,
+            sqlite_where=sa.text("state = 'in_flow'"),
+            postgresql_where=sa.text("state = 'in_flow'"),
         )
 
     op.create_table(
@@ -239,6 +247,11 @@ def downgrade() -> None:
 
     op.drop_table("campaign_transitions")
     with op.batch_alter_table("campaign_participants", schema=None) as batch_op:
+        batch_op.drop_index(
+            "uq_campaign_participants_in_flow",
+            sqlite_where=sa.text("state = 'in_flow'"),
+            postgresql_where=sa.text("state = 'in_flow'"),
+        )
         batch_op.drop_index(batch_op.f("ix_campaign_participants_recipient_id"))
         batch_op.drop_index("ix_campaign_participants_flow")
         batch_op.drop_index("ix_campaign_participants_contact")
