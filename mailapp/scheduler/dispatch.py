@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import Connection, and_, exists, insert, or_, select, update
 
 from mailapp.delivery.message import build_message, make_message_id
 from mailapp.delivery.ratelimit import RateLimiter
@@ -35,7 +35,7 @@ from mailapp.delivery.smtp import (
     SmtpConfig,
     SmtpConnection,
 )
-from mailapp.models import Contact, Event, Mailing, MailingState, Recipient, Response
+from mailapp.models import Contact, Event, JournalEvent, Mailing, MailingState, Recipient, Response
 from mailapp.models.base import utcnow
 from mailapp.models.states import SENDING_STATES
 from mailapp.services import journal, lifecycle
@@ -72,8 +72,14 @@ class MailingSnapshot:
     sender_email: str
 
 
-class ProviderConfigError(Exception):
-    """The provider cannot be configured (no host, no password…)."""
+@dataclass
+class _Lane:
+    """One SMTP connection's thread: its connection, and the message it
+    sent last whose ``sent`` is not yet written."""
+
+    domain: str
+    connection: SmtpConnection | None = None
+    accepted: tuple[int, datetime] | None = None
 
 
 class MailingDispatch:
@@ -136,7 +142,6 @@ class MailingDispatch:
             thread.start()
         for thread in threads:
             thread.join()
-        self._flush_batch_event(force=True)
         self.ctx.hub.mailings_changed(self.mailing_id)
 
     def _stopping(self) -> bool:
@@ -158,43 +163,44 @@ class MailingDispatch:
             )
 
     def _connection_loop(self, snapshot: MailingSnapshot, template: CompiledTemplate) -> None:
-        connection: SmtpConnection | None = None
-        domain = snapshot.sender_email.rpartition("@")[2] or "localhost"
+        lane = _Lane(domain=snapshot.sender_email.rpartition("@")[2] or "localhost")
         try:
             while not self._stopping():
                 batch = self._claim(CLAIM_BATCH)
                 if not batch:
-                    return
+                    break
                 done = 0
                 try:
                     for row in batch:
                         if self._stopping() or not self.limiter.acquire(self.halt):
                             break
-                        connection = self._send_one(connection, row, snapshot, template, domain)
+                        self._send_one(lane, row, snapshot, template)
                         done += 1
                 finally:
+                    self._record_accepted(lane)
                     self._release([r.id for r in batch[done:]])
+            self._record_accepted(lane, last=True)
         except Exception:
             log.exception("dispatch of mailing %s failed", self.mailing_id)
             self.halt.set()
         finally:
-            if connection is not None:
-                connection.close()
+            if lane.connection is not None:
+                lane.connection.close()
 
     def _send_one(
         self,
-        connection: SmtpConnection | None,
+        lane: _Lane,
         row: Claimed,
         snapshot: MailingSnapshot,
         template: CompiledTemplate,
-        domain: str,
-    ) -> SmtpConnection | None:
+    ) -> None:
+        unsubscribe_url = self._unsubscribe_url(row.email)
         try:
-            rendered = template.render(row.contact, snapshot.name, self._unsubscribe_url(row.email))
+            rendered = template.render(row.contact, snapshot.name, unsubscribe_url)
         except TemplateProblem as exc:
             self._finish(row.id, Response.CANCELLED_TEMPLATE_ERROR, error=str(exc))
-            return connection
-        message_id = make_message_id(domain)
+            return
+        message_id = make_message_id(lane.domain)
         data = build_message(
             sender_name=snapshot.sender_name,
             sender_email=snapshot.sender_email,
@@ -203,24 +209,45 @@ class MailingDispatch:
             html=rendered.html,
             text=rendered.text,
             message_id=message_id,
-            unsubscribe_url=self._unsubscribe_url(row.email),
+            unsubscribe_url=unsubscribe_url,
             mailing_id=snapshot.id,
         )
-        if connection is None:
-            connection = self._open()
-            if connection is None:
+        if lane.connection is None:
+            lane.connection = self._open()
+            if lane.connection is None:
                 self._requeue(row.id)
-                return None
-        if not self._begin(row.id, message_id):
+                return
+        accepted, lane.accepted = lane.accepted, None
+        if not self._begin(row.id, message_id, record_sent=accepted):
             self.halt.set()
             self._release([row.id])
-            return connection
-        result = connection.send(snapshot.sender_email, row.email, data)
-        self._record(row.id, result)
-        if not connection.is_open:  # dropped, or closed by the server (421)
-            connection.close()
-            return None
-        return connection
+            return
+        result = lane.connection.send(snapshot.sender_email, row.email, data)
+        self._after_send(lane, row.id, result)
+        if not lane.connection.is_open:  # dropped, or closed by the server (421)
+            lane.connection.close()
+            lane.connection = None
+
+    def _after_send(self, lane: _Lane, recipient_id: int, result: SendResult) -> None:
+        if result.outcome is Outcome.ACCEPTED:
+            # Written with the lane's next begin: one commit a message.
+            lane.accepted = (recipient_id, utcnow())
+            self._count_sent()
+        else:
+            self._record(recipient_id, result)
+
+    def _record_accepted(self, lane: _Lane, *, last: bool = False) -> None:
+        """Write the lane's pending ``sent``; ``last`` also logs what is left
+        to log of this run."""
+        if lane.accepted is None and not last:
+            return
+        with self.ctx.db.write_conn() as conn:
+            recorded = 0
+            if lane.accepted is not None:
+                conn.execute(self._sent_statement(*lane.accepted))
+                lane.accepted = None
+                recorded = 1
+            self._note_recorded(conn, recorded, force=last)
 
     def _unsubscribe_url(self, email: str) -> str:
         template = self.settings.unsubscribe_url
@@ -324,10 +351,16 @@ class MailingDispatch:
             for rid, email, contact_email, first, last, fields in rows
         ]
 
-    def _begin(self, recipient_id: int, message_id: str) -> bool:
-        """Mark the SMTP transaction begun, if the mailing may still send."""
+    def _begin(
+        self, recipient_id: int, message_id: str, record_sent: tuple[int, datetime] | None
+    ) -> bool:
+        """Mark the SMTP transaction begun, if the mailing may still send;
+        in the same commit, record the lane's previous message as sent."""
         now = utcnow()
         with self.ctx.db.write_conn() as conn:
+            if record_sent is not None:
+                conn.execute(self._sent_statement(*record_sent))
+                self._note_recorded(conn, 1)
             if self._postgres:
                 # Shares the row lock a stop's UPDATE takes: either this
                 # transaction commits first (the send is in flight) or it
@@ -364,16 +397,10 @@ class MailingDispatch:
         return bool(began)
 
     def _record(self, recipient_id: int, result: SendResult) -> None:
-        now = utcnow()
+        """Write the response of a message the provider did not accept."""
         outcome = result.outcome
         detail = f"{result.code} {result.text}".strip() if result.code else result.text
-        if outcome is Outcome.ACCEPTED:
-            self._finish(recipient_id, Response.SENT, sent_at=now)
-            with self._lock:
-                self._errors = 0
-                self._sent_since_event += 1
-            self._flush_batch_event()
-        elif outcome is Outcome.PERMANENT:
+        if outcome is Outcome.PERMANENT:
             self._finish(recipient_id, Response.HARD_BOUNCE, error=detail)
         elif outcome is Outcome.UNCONFIRMED:
             self._finish(recipient_id, Response.UNCONFIRMED, error=detail)
@@ -387,20 +414,34 @@ class MailingDispatch:
             if outcome is Outcome.NOT_SENT:
                 self._provider_error(detail or "Connection lost")
 
+    def _count_sent(self) -> None:
+        with self._lock:
+            self._errors = 0
+        self._notify_progress()
+
+    def _sent_statement(self, recipient_id: int, sent_at: datetime) -> Any:
+        return (
+            update(Recipient)
+            .where(
+                Recipient.id == recipient_id,
+                Recipient.claimed_by == self.worker_id,
+                Recipient.response == Response.SENDING.value,
+            )
+            .values(
+                response=Response.SENT.value, sent_at=sent_at, last_error=None, updated_at=sent_at
+            )
+        )
+
     def _finish(
         self,
         recipient_id: int,
         response: Response,
         *,
         error: str | None = None,
-        sent_at: datetime | None = None,
     ) -> None:
         values: dict[str, Any] = {"response": response.value, "updated_at": utcnow()}
         if error is not None:
             values["last_error"] = error[:1000]
-        if sent_at is not None:
-            values["sent_at"] = sent_at
-            values["last_error"] = None
         with self.ctx.db.write_conn() as conn:
             conn.execute(
                 update(Recipient)
@@ -475,19 +516,30 @@ class MailingDispatch:
                 .values(response=Response.PLANNED.value, claimed_by=None)
             )
 
-    def _flush_batch_event(self, *, force: bool = False) -> None:
+    def _note_recorded(self, conn: Connection, recorded: int, *, force: bool = False) -> None:
+        """Count messages written as sent; now and then log ``batch_sent`` in
+        the same commit, so the log never tells of a stop before the
+        messages sent ahead of it."""
         now = time.monotonic()
         with self._lock:
-            count = self._sent_since_event
+            self._sent_since_event += recorded
             due = force or now - self._last_event >= BATCH_EVENT_SECONDS
+            count = self._sent_since_event if due else 0
             if due:
                 self._sent_since_event = 0
                 self._last_event = now
-            progress = now - self._last_progress >= PROGRESS_SECONDS
-            if progress:
+        if count:
+            conn.execute(
+                insert(JournalEvent).values(
+                    **journal.event_values(self.mailing_id, Event.BATCH_SENT, count=count)
+                )
+            )
+
+    def _notify_progress(self) -> None:
+        now = time.monotonic()
+        with self._lock:
+            due = now - self._last_progress >= PROGRESS_SECONDS
+            if due:
                 self._last_progress = now
-        if due and count:
-            with self.ctx.db.write() as session:
-                journal.record(session, self.mailing_id, Event.BATCH_SENT, count=count)
-        if (due and count) or progress:
+        if due:
             self.ctx.hub.mailings_changed(self.mailing_id)

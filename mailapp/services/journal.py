@@ -35,18 +35,21 @@ class JournalEntry:
         }
 
 
+def event_values(mailing_id: int | None, event: Event, **params: Any) -> dict[str, Any]:
+    """The column values of a log row, for inserts outside the ORM."""
+    return {
+        "time": utcnow(),
+        "mailing_id": mailing_id,
+        "event": event.value,
+        "type": event.type.value,
+        "params": params,
+        "message": event_message(event, params),
+    }
+
+
 def record(session: Session, mailing_id: int | None, event: Event, **params: Any) -> None:
     """Add an event to the log inside the caller's transaction."""
-    session.add(
-        JournalEvent(
-            time=utcnow(),
-            mailing_id=mailing_id,
-            event=event.value,
-            type=event.type.value,
-            params=params,
-            message=event_message(event, params),
-        )
-    )
+    session.add(JournalEvent(**event_values(mailing_id, event, **params)))
 
 
 def _entry(row: JournalEvent) -> JournalEntry:

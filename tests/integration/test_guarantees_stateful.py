@@ -24,7 +24,7 @@ from mailapp.models import Mailing, MailingState, Recipient, Refused, Response, 
 from mailapp.models.base import utcnow
 from mailapp.models.states import SENDING_STATES, can_schedule, can_start, stop_action
 from mailapp.scheduler import workers
-from mailapp.scheduler.dispatch import MailingDispatch
+from mailapp.scheduler.dispatch import MailingDispatch, _Lane
 from mailapp.services import lifecycle, mailings
 from mailapp.services import settings as settings_service
 from mailapp.services.context import AppContext
@@ -46,15 +46,16 @@ class LimitedDispatch(MailingDispatch):
         self.count = 0
         self.count_lock = threading.Lock()
 
-    def _record(self, recipient_id: int, result: SendResult) -> None:
+    def _after_send(self, lane: _Lane, recipient_id: int, result: SendResult) -> None:
         with self.count_lock:
             self.count += 1
             last = self.count >= self.limit
         if last:
             self.halt.set()
             if self.crash:
+                lane.accepted = None  # the sent message of the lane dies too
                 return
-        super()._record(recipient_id, result)
+        super()._after_send(lane, recipient_id, result)
 
 
 class Guarantees(RuleBasedStateMachine):
