@@ -37,6 +37,17 @@ from mailapp.services.provider import ProviderError, ProviderSession
 
 log = logging.getLogger(__name__)
 
+
+class _SkippedRunFilter(logging.Filter):
+    """A tick still running when the next is due is skipped on purpose
+    (``max_instances=1``); APScheduler's warning about it is noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "maximum number of running instances reached" not in record.getMessage()
+
+
+logging.getLogger("apscheduler.scheduler").addFilter(_SkippedRunFilter())
+
 TickHook = Callable[[AppContext], object]
 
 

@@ -1,0 +1,97 @@
+"""What every benchmark shares: result rows, timing, a test SMTP server in
+another process, and databases filled fast."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+@dataclass
+class Row:
+    """One line of the table: a figure, its value and how it compares."""
+
+    figure: str
+    value: float
+    unit: str
+    baseline: float | None = None  # same unit, measured in the same run
+    ratio: float | None = None  # the figure's own sense: higher or lower is better
+    target: str = ""
+    ok: bool | None = None
+    note: str = ""
+
+    def emit(self) -> None:
+        """Print as one JSON line; the runner collects them."""
+        print("ROW " + json.dumps(asdict(self)), flush=True)
+
+
+@contextmanager
+def timed() -> Iterator[list[float]]:
+    box: list[float] = []
+    start = time.perf_counter()
+    try:
+        yield box
+    finally:
+        box.append(time.perf_counter() - start)
+
+
+def fill_contacts(url: str, count: int, folder: str = "Everyone") -> None:
+    """``count`` valid contacts in one folder, inserted set-based."""
+    from sqlalchemy import insert, select
+
+    from mailapp.models import Contact, Folder, FolderMember
+    from mailapp.models.base import utcnow
+    from mailapp.services.context import AppContext
+
+    ctx = AppContext.open(url)
+    now = utcnow()
+    with ctx.db.write() as session:
+        folder_row = Folder(name=folder)
+        session.add(folder_row)
+        session.flush()
+        chunk = 50_000
+        for start in range(0, count, chunk):
+            session.execute(
+                insert(Contact),
+                [
+                    {
+                        "email": f"user{n}@example.com",
+                        "email_key": f"user{n}@example.com",
+                        "email_status": "valid",
+                        "first_name": f"Name{n}",
+                        "last_name": "Example",
+                        "fields": {},
+                        "unsubscribed": False,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                    for n in range(start, min(count, start + chunk))
+                ],
+            )
+        ids = session.scalars(select(Contact.id).order_by(Contact.id)).all()
+        for start in range(0, len(ids), chunk):
+            session.execute(
+                insert(FolderMember),
+                [
+                    {"folder_id": folder_row.id, "contact_id": cid, "added_at": now}
+                    for cid in ids[start : start + chunk]
+                ],
+            )
+    ctx.db.dispose()
+
+
+HTML = (
+    "<html><body><h1>Hello {{ contact.first_name }}!</h1>"
+    + "<p>Our autumn collection is here: coats, boots and scarves at the prices you like."
+    " <a href='https://shop.example.com/autumn'>See the collection</a>.</p>" * 8
+    + "</body></html>"
+)

@@ -1,0 +1,156 @@
+"""Dispatch throughput and stop latency against an SMTP server in another process.
+
+Throughput: a 20,000-recipient mailing sent by the real engine (rendering,
+bookkeeping, SMTP over 4 connections) against a bare aiosmtplib loop sending
+the same number of pre-built messages to the same server over 4 connections.
+
+Stop latency: while the mailing sends at full speed, the time from the stop's
+commit to the last message the server accepted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import HTML, Row, fill_contacts
+
+from mailapp.delivery.message import build_message, make_message_id
+from mailapp.models import MailingState
+from mailapp.scheduler.engine import MailEngine
+from mailapp.services import lifecycle, mailings
+from mailapp.services import settings as settings_service
+from mailapp.services.context import AppContext
+from mailapp.services.mailings import MailingInput
+from tests.support.smtp_server import ServerProcess, read_record
+
+CONNECTIONS = 4
+
+
+def _bare_loop(host: str, port: int, count: int) -> float:
+    import aiosmtplib
+
+    messages = [
+        build_message(
+            sender_name="Shop",
+            sender_email="news@shop.example.com",
+            to=f"user{n}@example.com",
+            subject=f"Autumn news for Name{n}",
+            html=HTML.replace("{{ contact.first_name }}", f"Name{n}"),
+            text="Hello",
+            message_id=make_message_id("shop.example.com"),
+            unsubscribe_url="",
+            mailing_id=0,
+        )
+        for n in range(count)
+    ]
+
+    async def lane(items: list[bytes]) -> None:
+        smtp = aiosmtplib.SMTP(hostname=host, port=port, start_tls=False, use_tls=False)
+        await smtp.connect()
+        for n, data in enumerate(items):
+            await smtp.sendmail("news@shop.example.com", [f"user{n}@example.com"], data)
+        await smtp.quit()
+
+    async def main() -> None:
+        await asyncio.gather(*(lane(messages[i::CONNECTIONS]) for i in range(CONNECTIONS)))
+
+    start = time.perf_counter()
+    asyncio.run(main())
+    return time.perf_counter() - start
+
+
+def _engine_run(
+    url: str, host: str, port: int, record: Path, count: int, stop_after: int | None
+) -> tuple[float, float | None]:
+    ctx = AppContext.open(url)
+    settings_service.set_many(
+        ctx,
+        {
+            "Provider": "smtp",
+            "SmtpHost": host,
+            "SmtpPort": str(port),
+            "SmtpSecurity": "none",
+            "SmtpConnections": str(CONNECTIONS),
+            "MandrillMailingDelayInSeconds": "0",
+        },
+    )
+    mailing_id = mailings.create(
+        ctx,
+        MailingInput(
+            name="Benchmark",
+            subject="Autumn news for {{ contact.first_name }}",
+            sender_email="news@shop.example.com",
+            sender_name="Shop",
+            html=HTML,
+            folders=("Everyone",),
+        ),
+    )
+    engine = MailEngine(ctx, tick_seconds=0.1)
+    engine.start()
+    latency: float | None = None
+    try:
+        start = time.perf_counter()
+        lifecycle.start(ctx, mailing_id)
+        if stop_after is not None:
+            while len(read_record(record)) < stop_after:
+                time.sleep(0.005)
+            lifecycle.stop(ctx, mailing_id)
+            committed = time.time()
+        final = {MailingState.COMPLETED, MailingState.STOPPED, MailingState.ERROR}
+        while mailings.get(ctx, mailing_id).state not in final:
+            time.sleep(0.02)
+        elapsed = time.perf_counter() - start
+        if stop_after is not None:
+            time.sleep(0.5)
+            latency = max(0.0, os.stat(record).st_mtime - committed)
+    finally:
+        engine.stop()
+        ctx.db.dispose()
+    return elapsed, latency
+
+
+def run(quick: bool = False) -> None:
+    count = 2_000 if quick else 20_000
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        record = folder / "ids.txt"
+        with ServerProcess(record) as server:
+            bare = _bare_loop(server.host, server.port, count)
+            url = f"sqlite:///{folder / 'throughput.sqlite3'}"
+            fill_contacts(url, count)
+            ours, _ = _engine_run(url, server.host, server.port, record, count, None)
+            ratio = bare / ours
+            Row(
+                f"dispatch throughput, {count:,} recipients, {CONNECTIONS} connections",
+                value=count / ours,
+                unit="msg/s",
+                baseline=count / bare,
+                ratio=ratio,
+                target="≥ 0.7",
+                ok=ratio >= 0.7,
+            ).emit()
+
+        record2 = folder / "ids2.txt"
+        with ServerProcess(record2) as server:
+            url = f"sqlite:///{folder / 'stop.sqlite3'}"
+            fill_contacts(url, count)
+            _, latency = _engine_run(
+                url, server.host, server.port, record2, count, stop_after=count // 10
+            )
+            assert latency is not None
+            Row(
+                "stop latency at full speed (commit → last message accepted)",
+                value=latency * 1000,
+                unit="ms",
+                target="≤ 100 ms",
+                ok=latency <= 0.1,
+            ).emit()
+
+
+if __name__ == "__main__":
+    run(quick="--quick" in sys.argv)
