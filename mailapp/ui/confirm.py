@@ -30,10 +30,6 @@ if TYPE_CHECKING:
     from mailapp.ui.app import AppServices
 
 
-def _tr(text: str, n: int = -1) -> str:
-    return QCoreApplication.translate("confirm", text, None, n)
-
-
 @dataclass(frozen=True)
 class StartPreview:
     """What the *Start sending* dialog tells."""
@@ -125,30 +121,40 @@ class StartDialog(ConfirmDialog):
         super().__init__(parent)
         self.preview = preview
         self.setIcon(QMessageBox.Icon.Question)
-        self.setWindowTitle(_tr("Start sending"))
+        self.setWindowTitle(QCoreApplication.translate("confirm", "Start sending"))
         info = preview.mailing
-        self.setText(_tr("Start sending “{name}”?").format(name=info.name))
+        self.setText(
+            QCoreApplication.translate("confirm", "Start sending “{name}”?").format(name=info.name)
+        )
         if info.kind is MailingKind.TRIGGER:
-            who = _tr("Recipients come from the campaigns that add participants to it.")
+            who = QCoreApplication.translate(
+                "confirm", "Recipients come from the campaigns that add participants to it."
+            )
         elif preview.estimate is None:
-            who = _tr("Recipients: the contacts of the folders {folders}.").format(
-                folders=", ".join(info.folders)
-            )
+            who = QCoreApplication.translate(
+                "confirm", "Recipients: the contacts of the folders {folders}."
+            ).format(folders=", ".join(info.folders))
         else:
-            who = _tr("About %n recipient(s) in the folders {folders}.", preview.estimate).format(
-                folders=", ".join(info.folders)
-            )
+            who = QCoreApplication.translate(
+                "confirm", "About %n recipient(s) in the folders {folders}.", None, preview.estimate
+            ).format(folders=", ".join(info.folders))
         if preview.provider == "sandbox":
-            provider = _tr("Provider: the sandbox (messages stay in the local outbox).")
+            provider = QCoreApplication.translate(
+                "confirm", "Provider: the sandbox (messages stay in the local outbox)."
+            )
         else:
-            provider = _tr("Provider: SMTP server {host}.").format(host=preview.smtp_host)
-        delay = _tr(
+            provider = QCoreApplication.translate(
+                "confirm", "Provider: SMTP server {host}."
+            ).format(host=preview.smtp_host)
+        delay = QCoreApplication.translate(
+            "confirm",
             "Sending begins %n second(s) after you confirm; until then "
             "Stop sending pauses the mailing.",
+            None,
             preview.delay_seconds,
         )
         self.setInformativeText("\n\n".join([who, provider, delay]))
-        self.set_action(_tr("Start sending"))
+        self.set_action(QCoreApplication.translate("confirm", "Start sending"))
 
 
 class StopDialog(ConfirmDialog):
@@ -159,39 +165,47 @@ class StopDialog(ConfirmDialog):
         self.preview = preview
         if preview.action is StopAction.PAUSE:
             self.setIcon(QMessageBox.Icon.Question)
-            self.setWindowTitle(_tr("Pause mailing"))
-            self.setText(_tr("Pause “{name}”?").format(name=name))
+            self.setWindowTitle(QCoreApplication.translate("confirm", "Pause mailing"))
+            self.setText(QCoreApplication.translate("confirm", "Pause “{name}”?").format(name=name))
             self.setInformativeText(
-                _tr(
+                QCoreApplication.translate(
+                    "confirm",
                     "Sending has not begun yet, so the mailing will be paused: "
-                    "nothing is sent, and you can change it and start it again later."
+                    "nothing is sent, and you can change it and start it again later.",
                 )
             )
-            verb = _tr("Pause mailing")
+            verb = QCoreApplication.translate("confirm", "Pause mailing")
         else:
             self.setIcon(QMessageBox.Icon.Warning)
-            self.setWindowTitle(_tr("Stop mailing"))
-            self.setText(_tr("Stop “{name}” for good?").format(name=name))
+            self.setWindowTitle(QCoreApplication.translate("confirm", "Stop mailing"))
+            self.setText(
+                QCoreApplication.translate("confirm", "Stop “{name}” for good?").format(name=name)
+            )
             self.setInformativeText(
                 "\n\n".join(
                     [
-                        _tr(
+                        QCoreApplication.translate(
+                            "confirm",
                             "Sending has begun. A stopped mailing can never be started "
-                            "again; this cannot be undone."
+                            "again; this cannot be undone.",
                         ),
-                        _tr(
+                        QCoreApplication.translate(
+                            "confirm",
                             "%n recipient(s) not yet handed to the provider will be stopped.",
+                            None,
                             preview.pending,
                         ),
-                        _tr(
+                        QCoreApplication.translate(
+                            "confirm",
                             "%n email(s) were already handed to the provider; they are "
                             "not called back.",
+                            None,
                             preview.handed_over,
                         ),
                     ]
                 )
             )
-            verb = _tr("Stop mailing")
+            verb = QCoreApplication.translate("confirm", "Stop mailing")
         self.set_action(verb)
 
 
@@ -233,7 +247,9 @@ class SendingCommands(QObject):
         self._services.tasks.run(
             lambda: preview_start(ctx, mailing_id),
             on_success=self._show_start,
-            on_failure=lambda exc: self._fail(mailing_id, exc, _tr("Cannot start sending")),
+            on_failure=lambda exc: self._fail(
+                mailing_id, exc, QCoreApplication.translate("confirm", "Cannot start sending")
+            ),
         )
 
     def _show_start(self, preview: StartPreview) -> None:
@@ -254,7 +270,9 @@ class SendingCommands(QObject):
         self._services.tasks.run_write(
             lambda: lifecycle.start(ctx, mailing_id),
             on_success=ok,
-            on_failure=lambda exc: self._fail(mailing_id, exc, _tr("Cannot start sending")),
+            on_failure=lambda exc: self._fail(
+                mailing_id, exc, QCoreApplication.translate("confirm", "Cannot start sending")
+            ),
         )
 
     # -- stop ----------------------------------------------------------------
@@ -267,7 +285,9 @@ class SendingCommands(QObject):
         self._services.tasks.run(
             lambda: lifecycle.preview_stop(ctx, mailing_id),
             on_success=lambda preview: self._show_stop(mailing_id, name, preview),
-            on_failure=lambda exc: self._fail(mailing_id, exc, _tr("Cannot stop sending")),
+            on_failure=lambda exc: self._fail(
+                mailing_id, exc, QCoreApplication.translate("confirm", "Cannot stop sending")
+            ),
         )
 
     def _show_stop(self, mailing_id: int, name: str, preview: StopPreview) -> None:
@@ -287,7 +307,9 @@ class SendingCommands(QObject):
         self._services.tasks.run_write(
             lambda: stop_checked(ctx, mailing_id, action),
             on_success=ok,
-            on_failure=lambda exc: self._fail(mailing_id, exc, _tr("Cannot stop sending")),
+            on_failure=lambda exc: self._fail(
+                mailing_id, exc, QCoreApplication.translate("confirm", "Cannot stop sending")
+            ),
         )
 
     # -- common ----------------------------------------------------------------

@@ -49,13 +49,13 @@ class Translations(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._installed: list[QTranslator] = []
-        self.language = "en"
+        self.language = ""
 
     def apply(self, setting: str) -> str:
         """Install the translation for the ``Language`` setting value;
         returns the language code now in use."""
         language = resolve(setting)
-        if language == self.language and (self._installed or language == "en"):
+        if language == self.language and self._installed:
             return language
         app = QCoreApplication.instance()
         for translator in self._installed:
@@ -63,16 +63,16 @@ class Translations(QObject):
         self._installed = []
         self.language = language
         QLocale.setDefault(QLocale(language if language != "en" else "en_US"))
-        if language == "en":
-            # removeTranslator already sent LanguageChange when one was removed
-            return language
-        qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-        for name, folder in ((f"qtbase_{language}", qt_dir), (f"mailapp_{language}", None)):
+        # English needs its own file too: the plural forms ("1 recipient").
+        wanted = [(f"mailapp_{language}", str(translations_dir()))]
+        if language != "en":
+            qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+            wanted.insert(0, (f"qtbase_{language}", qt_dir))
+        for name, folder in wanted:
             translator = QTranslator(self)
-            path = str(translations_dir()) if folder is None else folder
-            if translator.load(name, path):
-                app.installTranslator(translator)
+            if translator.load(name, folder):
+                app.installTranslator(translator)  # sends LanguageChange
                 self._installed.append(translator)
             else:
-                log.warning("no translation %s in %s", name, path)
+                log.warning("no translation %s in %s", name, folder)
         return language

@@ -97,11 +97,10 @@ class JournalModel(QAbstractTableModel):
     ) -> Any:
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
             return None
-        tr = QCoreApplication.translate
         return {
-            0: tr("journal_dock", "Time"),
-            1: tr("journal_dock", "Mailing"),
-            2: tr("journal_dock", "Event"),
+            0: QCoreApplication.translate("journal_dock", "Time"),
+            1: QCoreApplication.translate("journal_dock", "Mailing"),
+            2: QCoreApplication.translate("journal_dock", "Event"),
         }.get(section)
 
     def mailing_label(self, entry: JournalEntry) -> str:

@@ -160,17 +160,16 @@ class MailingTableModel(QAbstractTableModel):
             return None
         if not 0 <= section < len(Column):
             return None
-        tr = QCoreApplication.translate
         return {
-            Column.NAME: tr("mailing_table", "Name"),
-            Column.KIND: tr("mailing_table", "Kind"),
-            Column.STATE: tr("mailing_table", "State"),
-            Column.PROGRESS: tr("mailing_table", "Progress"),
-            Column.RECIPIENTS: tr("mailing_table", "Recipients"),
-            Column.SENT: tr("mailing_table", "Sent"),
-            Column.STOPPED: tr("mailing_table", "Stopped"),
-            Column.STARTED: tr("mailing_table", "Started on"),
-            Column.FINISHED: tr("mailing_table", "Finished on"),
+            Column.NAME: QCoreApplication.translate("mailing_table", "Name"),
+            Column.KIND: QCoreApplication.translate("mailing_table", "Kind"),
+            Column.STATE: QCoreApplication.translate("mailing_table", "State"),
+            Column.PROGRESS: QCoreApplication.translate("mailing_table", "Progress"),
+            Column.RECIPIENTS: QCoreApplication.translate("mailing_table", "Recipients"),
+            Column.SENT: QCoreApplication.translate("mailing_table", "Sent"),
+            Column.STOPPED: QCoreApplication.translate("mailing_table", "Stopped"),
+            Column.STARTED: QCoreApplication.translate("mailing_table", "Started on"),
+            Column.FINISHED: QCoreApplication.translate("mailing_table", "Finished on"),
         }[Column(section)]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

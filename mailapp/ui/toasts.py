@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import shiboken6
 from PySide6.QtCore import (
     QCoreApplication,
     QEasingCurve,
@@ -42,9 +43,9 @@ from mailapp.ui import labels
 
 
 class Toast(QFrame):
-    """One notification. ``closed`` is emitted once it has faded out."""
+    """One notification. ``closed`` (with the toast) once it has faded out."""
 
-    closed = Signal()
+    closed = Signal(object)
 
     FADE_MS = 250
     INFO_MS = 5000
@@ -127,7 +128,7 @@ class Toast(QFrame):
     @Slot()
     def _finish(self) -> None:
         self.hide()
-        self.closed.emit()
+        self.closed.emit(self)
         self.deleteLater()
 
     def enterEvent(self, event: QEvent) -> None:  # type: ignore[override]
@@ -163,8 +164,7 @@ class ToastArea(QObject):
 
     def show_toast(self, title: str, text: str, *, error: bool = False) -> Toast:
         toast = Toast(title, text, error=error, parent=self._host)
-        toast.closed.connect(self._relayout)
-        toast.destroyed.connect(self._forget)
+        toast.closed.connect(self._forget)
         self._toasts.append(toast)
         # Too many: the oldest info toasts make room.
         infos = [t for t in self._toasts if not t.error]
@@ -178,13 +178,14 @@ class ToastArea(QObject):
         self.toast_shown.emit(toast)
         return toast
 
-    @Slot(QObject)
-    def _forget(self, obj: QObject) -> None:
-        self._toasts = [t for t in self._toasts if t is not obj]
+    @Slot(object)
+    def _forget(self, toast: Toast) -> None:
+        self._toasts = [t for t in self._toasts if t is not toast]
         self._relayout()
 
     @Slot()
     def _relayout(self) -> None:
+        self._toasts = [t for t in self._toasts if shiboken6.isValid(t)]
         visible = [t for t in self._toasts if t.isVisible()]
         bottom = self._host.height() - self.MARGIN
         for toast in reversed(visible):

@@ -16,9 +16,28 @@ from mailapp.services.context import AppContext
 from mailapp.ui.tasks import TaskRunner
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    # Qt warnings (e.g. a widget touched from another thread) fail the test.
-    config.option.qt_log_level_fail = "WARNING"
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Qt warnings (e.g. a widget touched from another thread) fail a window test.
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.qt_log_level_fail("WARNING"))
+            # The offscreen platform says this of every dialog; it is harmless.
+            item.add_marker(pytest.mark.qt_log_ignore("does not support propagateSizeHints"))
+
+
+@pytest.fixture(autouse=True)
+def _english(qapp: object) -> None:
+    """The window tests read English texts, plural forms included."""
+    from mailapp.ui.i18n import Translations
+
+    global _TRANSLATIONS
+    if _TRANSLATIONS is None:
+        _TRANSLATIONS = Translations()
+    _TRANSLATIONS.apply("en")
+
+
+_TRANSLATIONS = None
 
 
 @pytest.fixture(autouse=True)

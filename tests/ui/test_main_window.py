@@ -1,11 +1,62 @@
 """The main window: the table, the commands and their confirmations, the
-sending log and the notifications, over a real database and engine."""
+sending log and the notifications, over a real database, the real engine
+and a real (slow) SMTP server on loopback."""
 
 from __future__ import annotations
 
-from mailapp.models import MailingState
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtTest import QAbstractItemModelTester
+from PySide6.QtWidgets import QMessageBox
+
+from mailapp.models import Event, MailingState, Response
+from mailapp.models.states import StopAction
+from mailapp.scheduler.engine import MailEngine
 from mailapp.services import mailings, samples
+from mailapp.ui.confirm import StartDialog, StopDialog
 from mailapp.ui.mailing_table import Column
+from mailapp.ui.toasts import Toast
+from tests.support.data import bulk_contacts, make_mailing
+from tests.support.engine import use_server
+from tests.support.smtp_server import TestSmtpServer
+
+CONTACTS = 30
+
+
+@pytest.fixture
+def smtp() -> Iterator[TestSmtpServer]:
+    with TestSmtpServer() as server:
+        server.delay_data = 0.15  # slow enough for a stop to land mid-send
+        yield server
+
+
+@pytest.fixture
+def engine(services, smtp: TestSmtpServer) -> MailEngine:  # type: ignore[no-untyped-def]
+    use_server(
+        services.ctx,
+        smtp,
+        MandrillMailingDelayInSeconds="2",
+        SmtpConnections="1",
+    )
+    mail_engine = MailEngine(services.ctx, tick_seconds=0.2)
+    mail_engine.start()
+    services.engine = mail_engine  # the services fixture stops it
+    return mail_engine
+
+
+def state_of(window, mailing_id: int) -> MailingState | None:  # type: ignore[no-untyped-def]
+    info = window.model.find(mailing_id)
+    return info.state if info else None
+
+
+def open_dialog(qtbot, window, action) -> QMessageBox:  # type: ignore[no-untyped-def]
+    with qtbot.waitSignal(window.commands.dialog_opened, timeout=5000) as blocker:
+        action.trigger()
+    dialog = blocker.args[0]
+    assert dialog.isVisible()
+    assert dialog.defaultButton() is dialog.cancel_button
+    return dialog
 
 
 def test_samples_show_up(qtbot, window, services) -> None:
@@ -16,3 +67,110 @@ def test_samples_show_up(qtbot, window, services) -> None:
     assert names == {"Sample newsletter", "Sample welcome (trigger)"}
     assert window.model.index(0, Column.STATE).data() == "Draft"
     assert all(i.state is MailingState.DRAFT for i in mailings.list_all(services.ctx))
+
+
+def test_model_passes_the_item_model_tester(qtbot, window, services) -> None:
+    QAbstractItemModelTester(
+        window.model, QAbstractItemModelTester.FailureReportingMode.Fatal, window
+    )
+    QAbstractItemModelTester(
+        window.page.proxy, QAbstractItemModelTester.FailureReportingMode.Fatal, window
+    )
+    bulk_contacts(services.ctx, 5)
+    ids = [make_mailing(services.ctx, name=f"Mailing {n}") for n in range(3)]
+    qtbot.waitUntil(lambda: window.model.rowCount() == 3)
+    mailings.delete(services.ctx, ids[1])
+    qtbot.waitUntil(lambda: window.model.rowCount() == 2)
+    window.page.search.setText("mailing 2")
+    assert window.page.proxy.rowCount() == 1
+
+
+def test_buttons_follow_the_state(qtbot, window, services) -> None:
+    bulk_contacts(services.ctx, 3)
+    mailing_id = make_mailing(services.ctx)
+    qtbot.waitUntil(lambda: window.model.find(mailing_id) is not None)
+    assert not window.start_action.isEnabled()  # nothing selected
+    assert window.select_mailing(mailing_id)
+    assert window.start_action.isEnabled()
+    assert not window.stop_action.isEnabled()
+    assert window.edit_action.isEnabled()
+    assert window.delete_action.isEnabled()
+    assert window.schedule_action.isEnabled()
+
+
+def test_start_cancelled_changes_nothing(qtbot, window, services) -> None:
+    bulk_contacts(services.ctx, 3)
+    mailing_id = make_mailing(services.ctx)
+    qtbot.waitUntil(lambda: window.select_mailing(mailing_id))
+    dialog = open_dialog(qtbot, window, window.start_action)
+    assert isinstance(dialog, StartDialog)
+    assert "3 recipients" in dialog.informativeText()
+    with qtbot.waitSignal(window.commands.cancelled):
+        dialog.cancel_button.click()
+    assert mailings.get(services.ctx, mailing_id).state is MailingState.DRAFT
+    assert window.start_action.isEnabled()
+
+
+def test_whole_lifecycle_from_the_window(
+    qtbot, window, services, engine, smtp, monkeypatch
+) -> None:
+    monkeypatch.setattr(Toast, "INFO_MS", 400)
+    ctx = services.ctx
+    bulk_contacts(ctx, CONTACTS)
+    mailing_id = make_mailing(ctx)
+    qtbot.waitUntil(lambda: window.select_mailing(mailing_id))
+
+    # Start: the mailing waits for sending, with a countdown.
+    dialog = open_dialog(qtbot, window, window.start_action)
+    assert dialog.action_button.text() == "Start sending"
+    with qtbot.waitSignal(window.commands.done, timeout=5000):
+        dialog.action_button.click()
+    qtbot.waitUntil(lambda: state_of(window, mailing_id) is MailingState.WAITING)
+    row = window.model.row_of(mailing_id)
+    assert "starts in" in window.model.index(row, Column.STATE).data()
+    assert window.stop_action.isEnabled() and not window.start_action.isEnabled()
+
+    # Stop in the delay window: a pause.
+    dialog = open_dialog(qtbot, window, window.stop_action)
+    assert isinstance(dialog, StopDialog) and dialog.preview.action is StopAction.PAUSE
+    assert dialog.action_button.text() == "Pause mailing"
+    with qtbot.waitSignal(window.toasts.toast_shown, timeout=5000) as toast_blocker:
+        dialog.action_button.click()
+    toast = toast_blocker.args[0]
+    assert "Mailing paused" in toast.text_label.text()
+    qtbot.waitUntil(lambda: state_of(window, mailing_id) is MailingState.PAUSED)
+    assert window.start_action.isEnabled() and not window.stop_action.isEnabled()
+    assert window.edit_action.isEnabled()
+    qtbot.waitUntil(
+        lambda: any(
+            window.journal.model.entry(r).event is Event.MAILING_PAUSED
+            for r in range(window.journal.model.rowCount())
+        )
+    )
+    # Info toasts fade out by themselves.
+    qtbot.waitUntil(lambda: not window.toasts.toasts, timeout=5000)
+
+    # Start again, let sending begin, then stop for good mid-send.
+    dialog = open_dialog(qtbot, window, window.start_action)
+    with qtbot.waitSignal(window.commands.done, timeout=5000):
+        dialog.action_button.click()
+    qtbot.waitUntil(lambda: (window.model.find(mailing_id).handed_over or 0) >= 2, timeout=15000)
+    assert state_of(window, mailing_id) is MailingState.SENDING
+    assert "%" in window.model.index(window.model.row_of(mailing_id), Column.PROGRESS).data()
+    dialog = open_dialog(qtbot, window, window.stop_action)
+    assert dialog.preview.action is StopAction.STOP
+    assert dialog.action_button.text() == "Stop mailing"
+    assert "cannot be undone" in dialog.informativeText()
+    with qtbot.waitSignal(window.commands.done, timeout=5000):
+        dialog.action_button.click()
+    qtbot.waitUntil(lambda: state_of(window, mailing_id) is MailingState.STOPPED, timeout=15000)
+    assert not window.start_action.isEnabled() and not window.stop_action.isEnabled()
+
+    info = mailings.get(ctx, mailing_id)
+    assert info.responses[Response.STOPPED_MANUALLY.value] > 0
+    assert info.handed_over + info.stopped == CONTACTS
+    assert len(smtp.accepted) == info.handed_over < CONTACTS
+    assert smtp.duplicates() == []
+    events = [window.journal.model.entry(r).event for r in range(window.journal.model.rowCount())]
+    assert events[0] is Event.MAILING_STOPPED_MANUALLY  # newest first
+    assert Event.MAILING_STOPPING in events and Event.MAILING_RESTARTED in events

@@ -1,0 +1,140 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="en">
+<context>
+    <name>ContactsPage</name>
+    <message numerus="yes">
+        <location filename="../../mailapp/ui/contacts_page.py" line="+302"/>
+        <source>%n contact(s)</source>
+        <translation>
+            <numerusform>%n contact</numerusform>
+            <numerusform>%n contacts</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message numerus="yes">
+        <location filename="../../mailapp/ui/main_window.py" line="+451"/>
+        <source>%n mailing(s)</source>
+        <translation>
+            <numerusform>%n mailing</numerusform>
+            <numerusform>%n mailings</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>confirm</name>
+    <message numerus="yes">
+        <location filename="../../mailapp/ui/confirm.py" line="+138"/>
+        <source>About %n recipient(s) in the folders {folders}.</source>
+        <translation>
+            <numerusform>About %n recipient in the folders {folders}.</numerusform>
+            <numerusform>About %n recipients in the folders {folders}.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+11"/>
+        <source>Sending begins %n second(s) after you confirm; until then Stop sending pauses the mailing.</source>
+        <translation>
+            <numerusform>Sending begins %n second after you confirm; until then Stop sending pauses the mailing.</numerusform>
+            <numerusform>Sending begins %n seconds after you confirm; until then Stop sending pauses the mailing.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+43"/>
+        <source>%n recipient(s) not yet handed to the provider will be stopped.</source>
+        <translation>
+            <numerusform>%n recipient not yet handed to the provider will be stopped.</numerusform>
+            <numerusform>%n recipients not yet handed to the provider will be stopped.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+6"/>
+        <source>%n email(s) were already handed to the provider; they are not called back.</source>
+        <translation>
+            <numerusform>%n email was already handed to the provider; it is not called back.</numerusform>
+            <numerusform>%n emails were already handed to the provider; they are not called back.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>labels</name>
+    <message numerus="yes">
+        <location filename="../../mailapp/ui/labels.py" line="+127"/>
+        <source>Mailing started; sending begins in %n second(s)</source>
+        <translation>
+            <numerusform>Mailing started; sending begins in %n second</numerusform>
+            <numerusform>Mailing started; sending begins in %n seconds</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+10"/>
+        <source>Mailing started again; sending begins in %n second(s)</source>
+        <translation>
+            <numerusform>Mailing started again; sending begins in %n second</numerusform>
+            <numerusform>Mailing started again; sending begins in %n seconds</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+21"/>
+        <source>%n email(s) handed to the provider</source>
+        <translation>
+            <numerusform>%n email handed to the provider</numerusform>
+            <numerusform>%n emails handed to the provider</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>Stopping the mailing: %n recipient(s) not yet handed over</source>
+        <translation>
+            <numerusform>Stopping the mailing: %n recipient not yet handed over</numerusform>
+            <numerusform>Stopping the mailing: %n recipients not yet handed over</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+7"/>
+        <source>Mailing stopped manually: %n recipient(s) stopped</source>
+        <translation>
+            <numerusform>Mailing stopped manually: %n recipient stopped</numerusform>
+            <numerusform>Mailing stopped manually: %n recipients stopped</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+7"/>
+        <source>Mailing completed: %n sent</source>
+        <translation>
+            <numerusform>Mailing completed: %n sent</numerusform>
+            <numerusform>Mailing completed: %n sent</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>Time to send expired: %n recipient(s) stopped</source>
+        <translation>
+            <numerusform>Time to send expired: %n recipient stopped</numerusform>
+            <numerusform>Time to send expired: %n recipients stopped</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+12"/>
+        <source>%n participant(s) added</source>
+        <translation>
+            <numerusform>%n participant added</numerusform>
+            <numerusform>%n participants added</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>mailing_table</name>
+    <message numerus="yes">
+        <location filename="../../mailapp/ui/mailing_table.py" line="+108"/>
+        <source>{state} — starts in %n s</source>
+        <extracomment>The :class:`MailingInfo` of a row (any column). A value that sorts well (numbers, timestamps, lower-cased text). ``(handed over, recipients)`` for the progress column. Badge colours (background) by state; text is white or dark by contrast.</extracomment>
+        <translation>
+            <numerusform>{state} — starts in %n s</numerusform>
+            <numerusform>{state} — starts in %n s</numerusform>
+        </translation>
+    </message>
+</context>
+</TS>

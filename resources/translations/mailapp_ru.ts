@@ -1,0 +1,1518 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ru" sourcelanguage="en">
+<context>
+    <name>AddContactDialog</name>
+    <message>
+        <location filename="../../mailapp/ui/contacts_page.py" line="+61"/>
+        <source>Add contact</source>
+        <extracomment>Item data role holding the folder name (None: all contacts).</extracomment>
+        <translation>Добавить контакт</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>name@example.com</source>
+        <translation>name@example.com</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>(no folder)</source>
+        <translation>(без папки)</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Email:</source>
+        <translation>Email:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>First name:</source>
+        <translation>Имя:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last name:</source>
+        <translation>Фамилия:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Folder:</source>
+        <translation>Папка:</translation>
+    </message>
+</context>
+<context>
+    <name>ContactsModel</name>
+    <message>
+        <location filename="../../mailapp/ui/contacts_model.py" line="+260"/>
+        <source>Email</source>
+        <translation>Email</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>First name</source>
+        <translation>Имя</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last name</source>
+        <translation>Фамилия</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Folders</source>
+        <translation>Папки</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Status</source>
+        <translation>Статус</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Unsubscribed</source>
+        <translation>Отписан</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Invalid address</source>
+        <translation>Неверный адрес</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No address</source>
+        <translation>Нет адреса</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Subscribed</source>
+        <translation>Подписан</translation>
+    </message>
+</context>
+<context>
+    <name>ContactsPage</name>
+    <message>
+        <location filename="../../mailapp/ui/contacts_page.py" line="+58"/>
+        <source>New…</source>
+        <extracomment>(int) contacts shown after a folder, search or reload.</extracomment>
+        <translation>Создать…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Create a folder</source>
+        <translation>Создать папку</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Rename…</source>
+        <translation>Переименовать…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Delete…</source>
+        <translation>Удалить…</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Folders</source>
+        <translation>Папки</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Search by email or name</source>
+        <translation>Поиск по email или имени</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Add contact…</source>
+        <translation>Добавить контакт…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Import CSV…</source>
+        <translation>Импорт CSV…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Unsubscribe</source>
+        <translation>Отписать</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Subscribe again</source>
+        <translation>Подписать снова</translation>
+    </message>
+    <message>
+        <location line="+86"/>
+        <source>All contacts</source>
+        <translation>Все контакты</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>{name}: {valid} valid, {invalid} invalid, {none} without address, {unsubscribed} unsubscribed</source>
+        <translation>{name}: верных {valid}, неверных {invalid}, без адреса {none}, отписанных {unsubscribed}</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>Loading…</source>
+        <translation>Загрузка…</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+5"/>
+        <source>%n contact(s)</source>
+        <translation>
+            <numerusform>%n контакт</numerusform>
+            <numerusform>%n контакта</numerusform>
+            <numerusform>%n контактов</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Cannot load the contacts: {error}</source>
+        <translation>Не удалось загрузить контакты: {error}</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>Cannot change the subscription</source>
+        <translation>Не удалось изменить подписку</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>New folder</source>
+        <translation>Новая папка</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Folder name:</source>
+        <translation>Название папки:</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Cannot create the folder</source>
+        <translation>Не удалось создать папку</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Rename folder</source>
+        <translation>Переименование папки</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>New name:</source>
+        <translation>Новое название:</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Cannot rename the folder</source>
+        <translation>Не удалось переименовать папку</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <location line="+3"/>
+        <source>Delete folder</source>
+        <translation>Удаление папки</translation>
+    </message>
+    <message>
+        <location line="-2"/>
+        <source>Delete the folder “{name}”?</source>
+        <translation>Удалить папку «{name}»?</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Its contacts stay in “All contacts”.</source>
+        <translation>Её контакты останутся в разделе «Все контакты».</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Cannot delete the folder</source>
+        <translation>Не удалось удалить папку</translation>
+    </message>
+</context>
+<context>
+    <name>FilePage</name>
+    <message>
+        <location filename="../../mailapp/ui/import_wizard.py" line="+68"/>
+        <source>Choose a file</source>
+        <extracomment>Errors listed on the summary and result pages; the rest are counted.</extracomment>
+        <translation>Выбор файла</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>A CSV file with a header row. The column with email addresses is required; first and last names and any other columns are optional.</source>
+        <translation>CSV-файл со строкой заголовков. Столбец с адресами email обязателен; имя, фамилия и любые другие столбцы — по желанию.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>contacts.csv</source>
+        <translation>contacts.csv</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Browse…</source>
+        <translation>Обзор…</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>(no folder)</source>
+        <translation>(без папки)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Type a new name to create a folder</source>
+        <translation>Введите новое название, чтобы создать папку</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>File:</source>
+        <translation>Файл:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Put the contacts into the folder:</source>
+        <translation>Поместить контакты в папку:</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Choose a CSV file</source>
+        <translation>Выберите CSV-файл</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>CSV files (*.csv *.txt)</source>
+        <translation>Файлы CSV (*.csv *.txt)</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>All files (*)</source>
+        <translation>Все файлы (*)</translation>
+    </message>
+</context>
+<context>
+    <name>ImportPage</name>
+    <message>
+        <location line="+267"/>
+        <source>Importing</source>
+        <translation>Импорт</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Reading the file…</source>
+        <translation>Чтение файла…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancel import</source>
+        <translation>Отменить импорт</translation>
+    </message>
+    <message>
+        <location line="+45"/>
+        <source>Read {done} of {total} lines…</source>
+        <translation>Прочитано строк: {done} из {total}…</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Cancelling…</source>
+        <translation>Отмена…</translation>
+    </message>
+</context>
+<context>
+    <name>ImportWizard</name>
+    <message>
+        <location line="+87"/>
+        <source>Import contacts</source>
+        <extracomment>(ImportReport) contacts were imported.</extracomment>
+        <translation>Импорт контактов</translation>
+    </message>
+</context>
+<context>
+    <name>JournalDock</name>
+    <message>
+        <location filename="../../mailapp/ui/journal_dock.py" line="+251"/>
+        <source>Sending log</source>
+        <translation>Журнал отправки</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Filter the log…</source>
+        <translation>Фильтр журнала…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Selected mailing only</source>
+        <translation>Только выбранная рассылка</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Export CSV…</source>
+        <translation>Экспорт в CSV…</translation>
+    </message>
+    <message>
+        <location line="+48"/>
+        <source>Time</source>
+        <translation>Время</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Mailing</source>
+        <translation>Рассылка</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Event code</source>
+        <translation>Код события</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Type</source>
+        <translation>Тип</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Message</source>
+        <translation>Сообщение</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Export the sending log</source>
+        <translation>Экспорт журнала отправки</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>CSV files (*.csv)</source>
+        <translation>Файлы CSV (*.csv)</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Export failed</source>
+        <translation>Экспорт не удался</translation>
+    </message>
+</context>
+<context>
+    <name>LazyRowsModel</name>
+    <message>
+        <location filename="../../mailapp/ui/contacts_model.py" line="-66"/>
+        <source>Loading…</source>
+        <extracomment>Rows fetched in one round trip. Pages kept in memory (LRU); 50 pages are 10,000 rows. (int) the number of rows after a new list of ids arrived. (object) loading the ids or a page failed with this exception.</extracomment>
+        <translation>Загрузка…</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>(deleted)</source>
+        <translation>(удален)</translation>
+    </message>
+</context>
+<context>
+    <name>MailingsPage</name>
+    <message>
+        <location filename="../../mailapp/ui/main_window.py" line="+129"/>
+        <source>Search mailings by name…</source>
+        <translation>Поиск рассылок по названию…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Kind:</source>
+        <translation>Тип:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>State:</source>
+        <translation>Состояние:</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>All kinds</source>
+        <translation>Все типы</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>All states</source>
+        <translation>Все состояния</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location line="+200"/>
+        <source>mailapp — mailings</source>
+        <extracomment>(int | None) the selected mailing changed.</extracomment>
+        <translation>mailapp — рассылки</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;File</source>
+        <translation>&amp;Файл</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Mailing</source>
+        <translation>&amp;Рассылка</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;View</source>
+        <translation>&amp;Вид</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Tools</source>
+        <translation>&amp;Сервис</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Help</source>
+        <translation>&amp;Справка</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>New</source>
+        <translation>Создать</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Create a mailing</source>
+        <translation>Создать рассылку</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Edit</source>
+        <translation>Изменить</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Change the selected mailing</source>
+        <translation>Изменить выбранную рассылку</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Duplicate</source>
+        <translation>Копировать</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Copy the mailing as a new draft</source>
+        <translation>Скопировать рассылку в новый черновик</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Delete</source>
+        <translation>Удалить</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Delete the draft</source>
+        <translation>Удалить черновик</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Start sending</source>
+        <translation>Начать отправку</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Start sending the mailing</source>
+        <translation>Начать отправку рассылки</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Stop sending</source>
+        <translation>Остановить отправку</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Pause the mailing before sending begins, or stop it after</source>
+        <translation>Приостановить рассылку до начала отправки или остановить после</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Schedule…</source>
+        <translation>Запланировать…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Start sending at a set time</source>
+        <translation>Начать отправку в заданное время</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Send test email…</source>
+        <translation>Отправить тестовое письмо…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Send the mailing to one address</source>
+        <translation>Отправить рассылку на один адрес</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Analytics</source>
+        <translation>Аналитика</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Sending progress analytics</source>
+        <translation>Аналитика хода отправки</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+12"/>
+        <source>Contacts</source>
+        <translation>Контакты</translation>
+    </message>
+    <message>
+        <location line="-12"/>
+        <source>Contacts and folders</source>
+        <translation>Контакты и папки</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Settings…</source>
+        <translation>Настройки…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>System settings</source>
+        <translation>Системные настройки</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Outbox</source>
+        <translation>Исходящие</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Messages kept by the sandbox</source>
+        <translation>Письма, сохраненные песочницей</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Refresh</source>
+        <translation>Обновить</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Read the mailings again</source>
+        <translation>Перечитать рассылки</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Quit</source>
+        <translation>Выход</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Quit mailapp</source>
+        <translation>Выйти из mailapp</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+306"/>
+        <source>About mailapp</source>
+        <translation>О программе mailapp</translation>
+    </message>
+    <message>
+        <location line="-300"/>
+        <source>Mailings</source>
+        <translation>Рассылки</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Contacts are not available yet.</source>
+        <translation>Контакты пока недоступны.</translation>
+    </message>
+    <message>
+        <location line="+64"/>
+        <source>Pause the mailing: sending has not begun yet</source>
+        <translation>Приостановить рассылку: отправка еще не началась</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Stop the mailing for good: sending has begun</source>
+        <translation>Остановить рассылку окончательно: отправка началась</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>%n mailing(s)</source>
+        <translation>
+            <numerusform>%n рассылка</numerusform>
+            <numerusform>%n рассылки</numerusform>
+            <numerusform>%n рассылок</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source> (copy)</source>
+        <translation> (копия)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Cannot duplicate</source>
+        <translation>Не удалось скопировать</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Delete mailing</source>
+        <translation>Удаление рассылки</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Delete the draft “{name}”?</source>
+        <translation>Удалить черновик «{name}»?</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This cannot be undone.</source>
+        <translation>Это действие необратимо.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete draft</source>
+        <translation>Удалить черновик</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Cannot delete</source>
+        <translation>Не удалось удалить</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Not available yet</source>
+        <translation>Пока недоступно</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This part of mailapp is not available yet.</source>
+        <translation>Эта часть mailapp пока недоступна.</translation>
+    </message>
+    <message>
+        <location line="+124"/>
+        <source>mailapp sends email mailings and pauses or stops them safely.</source>
+        <translation>mailapp отправляет email-рассылки и безопасно приостанавливает или останавливает их.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Cannot read the mailings: {error}</source>
+        <translation>Не удалось прочитать рассылки: {error}</translation>
+    </message>
+</context>
+<context>
+    <name>MappingPage</name>
+    <message>
+        <location filename="../../mailapp/ui/import_wizard.py" line="-313"/>
+        <source>Columns</source>
+        <translation>Столбцы</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Say what each column of the file holds.</source>
+        <translation>Укажите, что содержит каждый столбец файла.</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Email</source>
+        <translation>Email</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>First name</source>
+        <translation>Имя</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last name</source>
+        <translation>Фамилия</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Custom field “{key}”</source>
+        <translation>Дополнительное поле «{key}»</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ignore this column</source>
+        <translation>Пропустить столбец</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>(no name)</source>
+        <translation>(без названия)</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Choose exactly one column with the email addresses.</source>
+        <translation>Выберите ровно один столбец с адресами email.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>first name</source>
+        <translation>имя</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>last name</source>
+        <translation>фамилию</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Only one column can hold the {what}.</source>
+        <translation>Только один столбец может содержать {what}.</translation>
+    </message>
+</context>
+<context>
+    <name>PreviewPage</name>
+    <message>
+        <location line="-128"/>
+        <source>Preview</source>
+        <translation>Просмотр</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Reading {name}…</source>
+        <translation>Чтение {name}…</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>comma</source>
+        <translation>запятая</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>semicolon</source>
+        <translation>точка с запятой</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>tab</source>
+        <translation>табуляция</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Encoding: {encoding}. Delimiter: {delimiter}. {columns} columns.</source>
+        <translation>Кодировка: {encoding}. Разделитель: {delimiter}. Столбцов: {columns}.</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>This file cannot be imported. Nothing was imported.</source>
+        <translation>Этот файл нельзя импортировать. Ничего не импортировано.</translation>
+    </message>
+</context>
+<context>
+    <name>ResultPage</name>
+    <message>
+        <location line="+270"/>
+        <source>Result</source>
+        <translation>Результат</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>The import was cancelled; nothing was changed.</source>
+        <translation>Импорт отменен; ничего не изменено.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The import failed; nothing was changed.</source>
+        <translation>Импорт не удался; ничего не изменено.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>New contacts: {n}</source>
+        <translation>Новых контактов: {n}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Updated contacts: {n}</source>
+        <translation>Обновлено контактов: {n}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Invalid addresses: {n}</source>
+        <translation>Неверных адресов: {n}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Repeated rows skipped: {n}</source>
+        <translation>Пропущено повторов: {n}</translation>
+    </message>
+</context>
+<context>
+    <name>SummaryPage</name>
+    <message>
+        <location line="-218"/>
+        <source>Check</source>
+        <translation>Проверка</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Import</source>
+        <translation>Импорт</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Checking the file…</source>
+        <translation>Проверка файла…</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>Rows with an address: {n}</source>
+        <translation>Строк с адресом: {n}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Invalid or missing addresses: {n}</source>
+        <translation>Неверных или отсутствующих адресов: {n}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Repeated addresses (skipped): {n}</source>
+        <translation>Повторяющихся адресов (пропущено): {n}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Folder: {name}</source>
+        <translation>Папка: {name}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Folder: none (the contacts go to “All contacts” only)</source>
+        <translation>Папка: нет (контакты попадут только в «Все контакты»)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Addresses already stored are updated; nobody who unsubscribed is subscribed again. Click Import to go on.</source>
+        <translation>Уже сохраненные адреса обновятся; отписавшиеся не будут подписаны снова. Нажмите «Импорт», чтобы продолжить.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>This file cannot be imported. Nothing was imported.</source>
+        <translation>Этот файл нельзя импортировать. Ничего не импортировано.</translation>
+    </message>
+</context>
+<context>
+    <name>app</name>
+    <message>
+        <location filename="../../mailapp/ui/app.py" line="+80"/>
+        <source>The sending engine did not start</source>
+        <extracomment>``None`` when no engine runs in this process (tests, a shared worker).</extracomment>
+        <translation>Модуль отправки не запустился</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <location line="+37"/>
+        <source>mailapp</source>
+        <translation>mailapp</translation>
+    </message>
+    <message>
+        <location line="-35"/>
+        <source>Finishing sending… Messages being handed over are completed.</source>
+        <translation>Завершение отправки… Письма, которые сейчас передаются, будут доставлены до конца.</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>The database cannot be opened.</source>
+        <translation>Не удается открыть базу данных.</translation>
+    </message>
+</context>
+<context>
+    <name>confirm</name>
+    <message>
+        <location filename="../../mailapp/ui/confirm.py" line="+124"/>
+        <location line="+33"/>
+        <source>Start sending</source>
+        <translation>Начать отправку</translation>
+    </message>
+    <message>
+        <location line="-30"/>
+        <source>Start sending “{name}”?</source>
+        <translation>Начать отправку «{name}»?</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Recipients come from the campaigns that add participants to it.</source>
+        <translation>Получателей добавляют кампании, в которых участвует рассылка.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Recipients: the contacts of the folders {folders}.</source>
+        <translation>Получатели: контакты папок {folders}.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>About %n recipient(s) in the folders {folders}.</source>
+        <translation>
+            <numerusform>Около %n получателя в папках {folders}.</numerusform>
+            <numerusform>Около %n получателей в папках {folders}.</numerusform>
+            <numerusform>Около %n получателей в папках {folders}.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Provider: the sandbox (messages stay in the local outbox).</source>
+        <translation>Провайдер: песочница (письма остаются в локальной папке исходящих).</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Provider: SMTP server {host}.</source>
+        <translation>Провайдер: SMTP-сервер {host}.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>Sending begins %n second(s) after you confirm; until then Stop sending pauses the mailing.</source>
+        <translation>
+            <numerusform>Отправка начнется через %n секунду после подтверждения; до этого «Остановить отправку» приостанавливает рассылку.</numerusform>
+            <numerusform>Отправка начнется через %n секунды после подтверждения; до этого «Остановить отправку» приостанавливает рассылку.</numerusform>
+            <numerusform>Отправка начнется через %n секунд после подтверждения; до этого «Остановить отправку» приостанавливает рассылку.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <location line="+9"/>
+        <source>Pause mailing</source>
+        <translation>Приостановить рассылку</translation>
+    </message>
+    <message>
+        <location line="-8"/>
+        <source>Pause “{name}”?</source>
+        <translation>Приостановить «{name}»?</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Sending has not begun yet, so the mailing will be paused: nothing is sent, and you can change it and start it again later.</source>
+        <translation>Отправка еще не началась, поэтому рассылка будет приостановлена: ничего не отправится, её можно изменить и запустить снова.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <location line="+28"/>
+        <source>Stop mailing</source>
+        <translation>Остановить рассылку</translation>
+    </message>
+    <message>
+        <location line="-26"/>
+        <source>Stop “{name}” for good?</source>
+        <translation>Остановить «{name}» окончательно?</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Sending has begun. A stopped mailing can never be started again; this cannot be undone.</source>
+        <translation>Отправка уже началась. Остановленную рассылку нельзя запустить снова; это действие необратимо.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+5"/>
+        <source>%n recipient(s) not yet handed to the provider will be stopped.</source>
+        <translation>
+            <numerusform>Будет остановлен %n получатель, которому письмо еще не передано провайдеру.</numerusform>
+            <numerusform>Будут остановлены %n получателя, которым письмо еще не передано провайдеру.</numerusform>
+            <numerusform>Будут остановлены %n получателей, которым письмо еще не передано провайдеру.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+6"/>
+        <source>%n email(s) were already handed to the provider; they are not called back.</source>
+        <translation>
+            <numerusform>%n письмо уже передано провайдеру; его не отозвать.</numerusform>
+            <numerusform>%n письма уже переданы провайдеру; их не отозвать.</numerusform>
+            <numerusform>%n писем уже передано провайдеру; их не отозвать.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+53"/>
+        <location line="+23"/>
+        <source>Cannot start sending</source>
+        <extracomment>(QMessageBox) a confirmation dialog is open. (int mailing id, str &quot;start&quot;/&quot;pause&quot;/&quot;stop&quot;) the move committed. (int mailing id, BaseException) the move (or its preview) failed. (int mailing id) the user cancelled.</extracomment>
+        <translation>Не удалось начать отправку</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <location line="+22"/>
+        <source>Cannot stop sending</source>
+        <translation>Не удалось остановить отправку</translation>
+    </message>
+</context>
+<context>
+    <name>journal_dock</name>
+    <message>
+        <location filename="../../mailapp/ui/journal_dock.py" line="-220"/>
+        <source>Time</source>
+        <extracomment>Rows kept in the dock; older ones drop off (the CLI has the full log).</extracomment>
+        <translation>Время</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Mailing</source>
+        <translation>Рассылка</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Event</source>
+        <translation>Событие</translation>
+    </message>
+</context>
+<context>
+    <name>labels</name>
+    <message>
+        <location filename="../../mailapp/ui/labels.py" line="+20"/>
+        <source>Draft</source>
+        <translation>Черновик</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Scheduled</source>
+        <translation>Запланирована</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Waiting for sending</source>
+        <translation>Ожидание отправки</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Paused</source>
+        <translation>Приостановлена</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Queued</source>
+        <translation>В очереди</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sending</source>
+        <translation>Идет отправка</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Active</source>
+        <translation>Активна</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stopping</source>
+        <translation>Останавливается</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stopped</source>
+        <translation>Остановлена</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Completed</source>
+        <translation>Завершена</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Expired</source>
+        <translation>Истек срок отправки</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+59"/>
+        <source>Sending error</source>
+        <translation>Ошибка отправки</translation>
+    </message>
+    <message>
+        <location line="-52"/>
+        <source>Trigger</source>
+        <translation>Триггерная</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Bulk</source>
+        <translation>Массовая</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Planned</source>
+        <translation>Запланировано</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Being handed to the provider</source>
+        <translation>Передается провайдеру</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sent</source>
+        <translation>Отправлено</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sent, unconfirmed</source>
+        <translation>Отправка не подтверждена</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Soft bounce</source>
+        <translation>Мягкий отказ</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Hard bounce</source>
+        <translation>Жесткий отказ</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancelled (email not provided)</source>
+        <translation>Отменено (нет email)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Cancelled (invalid email)</source>
+        <translation>Отменено (неверный email)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Cancelled (duplicate email)</source>
+        <translation>Отменено (дубль)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Cancelled (unsubscribed)</source>
+        <translation>Отменено (отписан)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Cancelled (template error)</source>
+        <translation>Отменено (ошибка шаблона)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Stopped (manually)</source>
+        <translation>Остановлен (вручную)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stopped (time to send expired)</source>
+        <translation>Остановлен (истек срок)</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Mailing started</source>
+        <translation>Рассылка запущена</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Mailing scheduled</source>
+        <translation>Рассылка запланирована</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+57"/>
+        <source>Mailing paused</source>
+        <translation>Рассылка приостановлена</translation>
+    </message>
+    <message>
+        <location line="-56"/>
+        <source>Mailing started again</source>
+        <translation>Рассылка запущена повторно</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Audience prepared</source>
+        <translation>Аудитория подготовлена</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+75"/>
+        <source>Sending started</source>
+        <translation>Отправка началась</translation>
+    </message>
+    <message>
+        <location line="-74"/>
+        <source>Emails handed to the provider</source>
+        <translation>Письма переданы провайдеру</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Mailing stopping</source>
+        <translation>Рассылка останавливается</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Mailing stopped manually</source>
+        <translation>Рассылка остановлена вручную</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Mailing completed</source>
+        <translation>Рассылка завершена</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Time to send expired</source>
+        <translation>Истек срок отправки</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Provider error</source>
+        <translation>Ошибка провайдера</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Participants added</source>
+        <translation>Добавлены участники</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+36"/>
+        <source>Mailing started; sending begins in %n second(s)</source>
+        <translation>
+            <numerusform>Рассылка запущена; отправка начнется через %n секунду</numerusform>
+            <numerusform>Рассылка запущена; отправка начнется через %n секунды</numerusform>
+            <numerusform>Рассылка запущена; отправка начнется через %n секунд</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Mailing scheduled for {at}</source>
+        <translation>Рассылка запланирована на {at}</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+6"/>
+        <source>Mailing started again; sending begins in %n second(s)</source>
+        <translation>
+            <numerusform>Рассылка запущена повторно; отправка начнется через %n секунду</numerusform>
+            <numerusform>Рассылка запущена повторно; отправка начнется через %n секунды</numerusform>
+            <numerusform>Рассылка запущена повторно; отправка начнется через %n секунд</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Audience prepared: to send {will_send}, invalid {invalid}, duplicates {duplicates}, unsubscribed {unsubscribed}, without email {no_email}</source>
+        <translation>Аудитория подготовлена: к отправке {will_send}, неверных {invalid}, дублей {duplicates}, отписанных {unsubscribed}, без email {no_email}</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+14"/>
+        <source>%n email(s) handed to the provider</source>
+        <translation>
+            <numerusform>%n письмо передано провайдеру</numerusform>
+            <numerusform>%n письма переданы провайдеру</numerusform>
+            <numerusform>%n писем передано провайдеру</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>Stopping the mailing: %n recipient(s) not yet handed over</source>
+        <translation>
+            <numerusform>Рассылка останавливается: %n получатель еще не передан</numerusform>
+            <numerusform>Рассылка останавливается: %n получателя еще не переданы</numerusform>
+            <numerusform>Рассылка останавливается: %n получателей еще не передано</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+7"/>
+        <source>Mailing stopped manually: %n recipient(s) stopped</source>
+        <translation>
+            <numerusform>Рассылка остановлена вручную: остановлен %n получатель</numerusform>
+            <numerusform>Рассылка остановлена вручную: остановлено %n получателя</numerusform>
+            <numerusform>Рассылка остановлена вручную: остановлено %n получателей</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+7"/>
+        <source>Mailing completed: %n sent</source>
+        <translation>
+            <numerusform>Рассылка завершена: отправлено %n</numerusform>
+            <numerusform>Рассылка завершена: отправлено %n</numerusform>
+            <numerusform>Рассылка завершена: отправлено %n</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>Time to send expired: %n recipient(s) stopped</source>
+        <translation>
+            <numerusform>Истек срок отправки: остановлен %n получатель</numerusform>
+            <numerusform>Истек срок отправки: остановлено %n получателя</numerusform>
+            <numerusform>Истек срок отправки: остановлено %n получателей</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Provider error: {error}</source>
+        <translation>Ошибка провайдера: {error}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Sending error: {error}</source>
+        <translation>Ошибка отправки: {error}</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>%n participant(s) added</source>
+        <translation>
+            <numerusform>Добавлен %n участник</numerusform>
+            <numerusform>Добавлено %n участника</numerusform>
+            <numerusform>Добавлено %n участников</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>The mailing is “{state}” and can never be started again.</source>
+        <translation>Рассылка в состоянии «{state}» и больше никогда не может быть запущена.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>A mailing in the state “{state}” cannot be started.</source>
+        <translation>Рассылку в состоянии «{state}» нельзя запустить.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>A mailing in the state “{state}” cannot be stopped.</source>
+        <translation>Рассылку в состоянии «{state}» нельзя остановить.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>A mailing in the state “{state}” cannot be scheduled.</source>
+        <translation>Рассылку в состоянии «{state}» нельзя запланировать.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>A mailing in the state “{state}” cannot be changed; pause it first.</source>
+        <translation>Рассылку в состоянии «{state}» нельзя изменить; сначала приостановите её.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The mailing has already handed emails to the provider and cannot be changed.</source>
+        <translation>Рассылка уже передала письма провайдеру и не может быть изменена.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Only a draft can be deleted.</source>
+        <translation>Удалить можно только черновик.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The mailing no longer exists.</source>
+        <translation>Рассылки больше нет.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Choose at least one folder of recipients.</source>
+        <translation>Выберите хотя бы одну папку получателей.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>No recipient can be sent this mailing: everybody in its folders is invalid, a duplicate, unsubscribed or without an address.</source>
+        <translation>Эту рассылку некому отправить: все контакты в её папках неверные, дубли, отписаны или без адреса.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The mailing&apos;s expiration time has already passed.</source>
+        <translation>Срок отправки рассылки уже истек.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The start time must be in the future.</source>
+        <translation>Время запуска должно быть в будущем.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The start time is after the expiration time.</source>
+        <translation>Время запуска позже срока отправки.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The email body is empty.</source>
+        <translation>Текст письма пуст.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The mailing moved on while the dialog was open; nothing was changed.</source>
+        <translation>Пока был открыт диалог, состояние рассылки изменилось; ничего не изменено.</translation>
+    </message>
+</context>
+<context>
+    <name>mailing_table</name>
+    <message numerus="yes">
+        <location filename="../../mailapp/ui/mailing_table.py" line="+108"/>
+        <source>{state} — starts in %n s</source>
+        <extracomment>The :class:`MailingInfo` of a row (any column). A value that sorts well (numbers, timestamps, lower-cased text). ``(handed over, recipients)`` for the progress column. Badge colours (background) by state; text is white or dark by contrast.</extracomment>
+        <translation>
+            <numerusform>{state} — старт через %n с</numerusform>
+            <numerusform>{state} — старт через %n с</numerusform>
+            <numerusform>{state} — старт через %n с</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{state} for {time}</source>
+        <translation>{state} на {time}</translation>
+    </message>
+    <message>
+        <location line="+52"/>
+        <source>Name</source>
+        <extracomment>(frozenset[int]) rows of these mailings were updated, inserted or removed.</extracomment>
+        <translation>Название</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Kind</source>
+        <translation>Тип</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>State</source>
+        <translation>Состояние</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Progress</source>
+        <translation>Прогресс</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Recipients</source>
+        <translation>Получатели</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sent</source>
+        <translation>Отправлено</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stopped</source>
+        <translation>Остановлена</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Started on</source>
+        <translation>Запущена</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Finished on</source>
+        <translation>Завершена</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>{done} of {total} handed to the provider</source>
+        <translation>{done} из {total} передано провайдеру</translation>
+    </message>
+</context>
+<context>
+    <name>tasks</name>
+    <message>
+        <location filename="../../mailapp/ui/tasks.py" line="+196"/>
+        <source>Something unexpected went wrong. Nothing else was changed.</source>
+        <extracomment>(exception) a task without ``on_failure`` failed. (int) tasks submitted and not yet called back; 0 means idle. internal: an :class:`_Outcome` from a worker thread.</extracomment>
+        <translation>Произошла непредвиденная ошибка. Больше ничего не изменено.</translation>
+    </message>
+</context>
+<context>
+    <name>toasts</name>
+    <message>
+        <location filename="../../mailapp/ui/toasts.py" line="+81"/>
+        <location line="+1"/>
+        <source>Dismiss</source>
+        <translation>Закрыть</translation>
+    </message>
+    <message>
+        <location line="+163"/>
+        <source>Mailing #{id}</source>
+        <extracomment>(Toast) a toast was shown. The journal events that are state changes worth a notification.</extracomment>
+        <translation>Рассылка №{id}</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>mailapp</source>
+        <translation>mailapp</translation>
+    </message>
+</context>
+</TS>
