@@ -1,0 +1,292 @@
+"""Table models that show a million rows without freezing the window.
+
+As in Anki's browser table, a model holds only the ids of its rows (a list
+of ints is cheap even for a million) and a small cache of loaded pages. When
+the view asks for a row that is not loaded, the model answers with a
+placeholder, asks for the whole page of ~200 rows off the GUI thread and
+emits ``dataChanged`` for that page when it arrives. Old pages are dropped,
+so memory stays flat however far the user scrolls.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar
+
+import shiboken6
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication
+
+from mailapp.services import contacts
+from mailapp.services.contacts import ContactInfo
+from mailapp.services.context import AppContext
+from mailapp.ui.tasks import TaskRunner
+
+RowT = TypeVar("RowT")
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+#: Rows fetched in one round trip.
+PAGE_SIZE = 200
+#: Pages kept in memory (LRU); 50 pages are 10,000 rows.
+MAX_PAGES = 50
+
+
+def alive(obj: QObject) -> bool:
+    """False once the C++ side of ``obj`` is gone (a callback arrived late)."""
+    return shiboken6.isValid(obj)
+
+
+class LazyRowsModel(QAbstractTableModel, Generic[RowT]):
+    """Ids plus a paged, size-bounded cache of rows fetched off the GUI thread.
+
+    Subclasses say how to fetch the ids and the rows (:meth:`fetch_ids`,
+    :meth:`fetch_rows`, both called in a worker thread) and how to show a
+    row (:meth:`columns`, :meth:`cell`).
+    """
+
+    #: (int) the number of rows after a new list of ids arrived.
+    rows_loaded = Signal(int)
+    #: (object) loading the ids or a page failed with this exception.
+    load_failed = Signal(object)
+
+    def __init__(self, tasks: TaskRunner, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._tasks = tasks
+        self._ids: list[int] = []
+        self._pages: OrderedDict[int, dict[int, RowT]] = OrderedDict()
+        self._pending: set[int] = set()
+        self._generation = 0
+        self._loading = False
+
+    # -- what subclasses provide (fetch_* run off the GUI thread) -------------
+
+    def fetch_ids(self) -> list[int]:
+        raise NotImplementedError
+
+    def fetch_rows(self, ids: Sequence[int]) -> list[tuple[int, RowT]]:
+        raise NotImplementedError
+
+    def columns(self) -> list[str]:
+        raise NotImplementedError
+
+    def cell(self, row: RowT, column: int, role: int) -> Any:
+        raise NotImplementedError
+
+    # -- public -----------------------------------------------------------------
+
+    @property
+    def loading(self) -> bool:
+        """True while a new list of ids is being fetched."""
+        return self._loading
+
+    def reload(self) -> None:
+        """Fetch the ids again; rows that stay keep their place and selection."""
+        self._generation += 1
+        generation = self._generation
+        self._loading = True
+        self._tasks.run(
+            self.fetch_ids,
+            on_success=self._guard(lambda ids: self._ids_arrived(generation, ids)),
+            on_failure=self._guard(lambda exc: self._failed(generation, exc)),
+        )
+
+    def id_at(self, row: int) -> int:
+        return self._ids[row]
+
+    def ids_at(self, rows: Sequence[int]) -> list[int]:
+        return [self._ids[r] for r in rows if 0 <= r < len(self._ids)]
+
+    def row_at(self, row: int) -> RowT | None:
+        """The loaded row, or None while it is not loaded."""
+        page = self._pages.get(row // PAGE_SIZE)
+        return None if page is None else page.get(self._ids[row])
+
+    def loaded_rows(self) -> int:
+        return sum(len(p) for p in self._pages.values())
+
+    def is_page_loaded(self, row: int) -> bool:
+        return row // PAGE_SIZE in self._pages
+
+    # -- loading ------------------------------------------------------------------
+
+    def _guard(self, fn: Callable[[Any], None]) -> Callable[[Any], None]:
+        def call(value: Any) -> None:
+            if alive(self):
+                fn(value)
+
+        return call
+
+    def _ids_arrived(self, generation: int, ids: list[int]) -> None:
+        if generation != self._generation:
+            return  # a newer query is on its way
+        self._loading = False
+        if ids == self._ids:
+            # Same rows: refresh what is shown without losing the selection.
+            self._pages.clear()
+            self._pending.clear()
+            if ids:
+                last = self.index(len(ids) - 1, self.columnCount() - 1)
+                self.dataChanged.emit(self.index(0, 0), last)
+        else:
+            self.beginResetModel()
+            self._ids = ids
+            self._pages.clear()
+            self._pending.clear()
+            self.endResetModel()
+        self.rows_loaded.emit(len(ids))
+
+    def _failed(self, generation: int, exc: BaseException) -> None:
+        if generation == self._generation:
+            self._loading = False
+            self.load_failed.emit(exc)
+
+    def _request_page(self, page: int) -> None:
+        if page in self._pending:
+            return
+        self._pending.add(page)
+        generation = self._generation
+        ids = self._ids[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+        self._tasks.run(
+            lambda: self.fetch_rows(ids),
+            on_success=self._guard(lambda rows: self._page_arrived(generation, page, rows)),
+            on_failure=self._guard(lambda exc: self._page_failed(generation, page, exc)),
+        )
+
+    def _page_arrived(self, generation: int, page: int, rows: list[tuple[int, RowT]]) -> None:
+        if generation != self._generation:
+            return
+        self._pending.discard(page)
+        self._pages[page] = dict(rows)
+        self._pages.move_to_end(page)
+        while len(self._pages) > MAX_PAGES:
+            self._pages.popitem(last=False)
+        first = page * PAGE_SIZE
+        last = min(first + PAGE_SIZE, len(self._ids)) - 1
+        if last >= first:
+            self.dataChanged.emit(self.index(first, 0), self.index(last, self.columnCount() - 1))
+
+    def _page_failed(self, generation: int, page: int, exc: BaseException) -> None:
+        if generation == self._generation:
+            self._pending.discard(page)
+            self.load_failed.emit(exc)
+
+    # -- Qt model interface ----------------------------------------------------------
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.columns())
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            names = self.columns()
+            return names[section] if 0 <= section < len(names) else None
+        return str(section + 1)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+            return None
+        page_no = index.row() // PAGE_SIZE
+        page = self._pages.get(page_no)
+        if page is None:
+            if role == Qt.ItemDataRole.DisplayRole:
+                self._request_page(page_no)
+                return self.tr("Loading…") if index.column() == 0 else ""
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QApplication.palette().color(
+                    QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text
+                )
+            return None
+        row = page.get(self._ids[index.row()])
+        if row is None:  # deleted meanwhile
+            if role == Qt.ItemDataRole.DisplayRole and index.column() == 0:
+                return self.tr("(deleted)")
+            return None
+        return self.cell(row, index.column(), role)
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+
+class ContactsModel(LazyRowsModel[ContactInfo]):
+    """Contacts of one folder (or all), matching a search, oldest first."""
+
+    EMAIL, FIRST, LAST, FOLDERS, STATUS = range(5)
+
+    def __init__(self, ctx: AppContext, tasks: TaskRunner, parent: QObject | None = None) -> None:
+        super().__init__(tasks, parent)
+        self._ctx = ctx
+        self._folder: str | None = None
+        self._search = ""
+
+    @property
+    def folder(self) -> str | None:
+        return self._folder
+
+    @property
+    def search(self) -> str:
+        return self._search
+
+    def set_query(self, folder: str | None, search: str) -> None:
+        """Show another folder or search; the ids load off the GUI thread."""
+        self._folder = folder
+        self._search = search.strip()
+        self.reload()
+
+    def fetch_ids(self) -> list[int]:
+        return contacts.contact_ids(self._ctx, self._folder, self._search or None)
+
+    def fetch_rows(self, ids: Sequence[int]) -> list[tuple[int, ContactInfo]]:
+        return [(c.id, c) for c in contacts.contacts_by_ids(self._ctx, ids)]
+
+    def columns(self) -> list[str]:
+        return [
+            self.tr("Email"),
+            self.tr("First name"),
+            self.tr("Last name"),
+            self.tr("Folders"),
+            self.tr("Status"),
+        ]
+
+    def status_text(self, contact: ContactInfo) -> str:
+        if contact.unsubscribed:
+            return self.tr("Unsubscribed")
+        if contact.email_status == "invalid":
+            return self.tr("Invalid address")
+        if contact.email_status == "none":
+            return self.tr("No address")
+        return self.tr("Subscribed")
+
+    def cell(self, row: ContactInfo, column: int, role: int) -> Any:
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            if column == self.EMAIL:
+                return row.email or ""
+            if column == self.FIRST:
+                return row.first_name
+            if column == self.LAST:
+                return row.last_name
+            if column == self.FOLDERS:
+                return ", ".join(row.folders)
+            if column == self.STATUS:
+                return self.status_text(row)
+        if role == Qt.ItemDataRole.ForegroundRole and (
+            row.unsubscribed or row.email_status != "valid"
+        ):
+            return QColor("#a33") if row.email_status == "invalid" else QColor("#777")
+        return None
