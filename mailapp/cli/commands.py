@@ -26,6 +26,7 @@ from mailapp.cli.output import (
 from mailapp.models import MailingKind, MailingState, Refused, Response, StopAction
 from mailapp.models.settings import SettingDef
 from mailapp.services.context import AppContext
+from mailapp.services.mailings import MailingInfo
 
 OK = 0
 
@@ -266,7 +267,7 @@ def cmd_mailing_create(args: argparse.Namespace, db_url: str) -> int:
     return OK
 
 
-def _mailing_rows(items: list) -> list[tuple[object, ...]]:  # type: ignore[type-arg]
+def _mailing_rows(items: list[MailingInfo]) -> list[tuple[object, ...]]:
     return [
         (
             m.id,
