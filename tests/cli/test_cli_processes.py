@@ -289,3 +289,39 @@ def test_two_workers_on_one_postgres_database(
     assert max(counts.values()) == 1
     message_ids = [m.message_id for m in smtp_server.received]
     assert len(message_ids) == len(set(message_ids)) == len(emails)
+
+
+@pytest.mark.postgres
+def test_two_workers_on_postgres_one_killed_the_other_finishes(
+    tmp_path: Path,
+    fresh_postgres_url: str,
+    smtp_server: TestSmtpServer,
+    workers: list[WorkerProcess],
+) -> None:
+    env = child_env(tmp_path, fresh_postgres_url)
+    connections = 2
+    smtp_server.delay_data = 0.1
+    mailing_id, emails = prepare_smtp_mailing(
+        env, tmp_path, smtp_server, 60, connections=connections
+    )
+
+    doomed = WorkerProcess(env, tmp_path, "doomed")
+    survivor = WorkerProcess(env, tmp_path, "survivor")
+    workers.extend([doomed, survivor])
+    doomed.wait_ready()
+    survivor.wait_ready()
+    assert smtp_server.wait_for(10, timeout=20), doomed.log()
+    doomed.kill9()
+    wait_until(lambda: show(env, mailing_id)["state"] == "completed", 45, "completion")
+    assert survivor.terminate() == 0, survivor.log()
+
+    rows = recipients(env, mailing_id)
+    by_response = Counter(r["response"] for r in rows)
+    assert set(by_response) <= {"sent", "unconfirmed"}
+    assert by_response["unconfirmed"] <= connections
+    counts = delivered_to(smtp_server)
+    assert not [e for e, n in counts.items() if n > 1], counts
+    sent = {r["email"] for r in rows if r["response"] == "sent"}
+    unconfirmed = {r["email"] for r in rows if r["response"] == "unconfirmed"}
+    assert sent <= set(counts) <= sent | unconfirmed
+    assert len(sent) + len(unconfirmed) == len(emails)
