@@ -140,5 +140,5 @@ def setting_def(code: str) -> SettingDef:
         raise Refused(
             "setting_unknown",
             f"Unknown setting {code!r}; known settings: {', '.join(SETTINGS)}",
-            code=code,
+            setting=code,
         ) from None

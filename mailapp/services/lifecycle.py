@@ -264,7 +264,7 @@ def promote_waiting(ctx: AppContext) -> list[int]:
 def mark_sending(ctx: AppContext, mailing_id: int) -> bool:
     """``queued`` → ``sending`` at the first handover; True if this call moved it."""
     with ctx.db.write() as session:
-        moved = session.execute(
+        moved = session.execute(  # type: ignore[attr-defined]
             update(Mailing)
             .where(Mailing.id == mailing_id, Mailing.state == MailingState.QUEUED.value)
             .values(state=MailingState.SENDING.value, state_changed_at=utcnow())
@@ -290,7 +290,7 @@ def _finish_rows(ctx: AppContext, mailing_id: int, response: Response) -> int:
     now = utcnow()
     for start_id in range(low, high + 1, FINISH_BATCH):
         with ctx.db.write() as session:
-            done += session.execute(
+            done += session.execute(  # type: ignore[attr-defined]
                 update(Recipient)
                 .where(
                     _unsent(mailing_id),  # type: ignore[arg-type]

@@ -8,10 +8,11 @@ an account anywhere.
 from __future__ import annotations
 
 import threading
+from typing import cast
 
 from mailapp.delivery.credentials import CredentialsError, get_password
 from mailapp.delivery.sandbox import SandboxServer
-from mailapp.delivery.smtp import SmtpConfig
+from mailapp.delivery.smtp import Security, SmtpConfig
 from mailapp.paths import outbox_dir
 from mailapp.services.context import AppContext
 from mailapp.services.settings import SystemSettings
@@ -50,7 +51,7 @@ class ProviderSession:
         return SmtpConfig(
             host=settings.smtp_host,
             port=settings.smtp_port,
-            security=settings.smtp_security,
+            security=cast(Security, settings.smtp_security),
             user=settings.smtp_user,
             password=password,
         )

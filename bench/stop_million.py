@@ -1,0 +1,109 @@
+"""Finishing a stop of 1,000,000 unsent recipients.
+
+The engine's finish (``lifecycle.finish_stopping``: every unsent recipient
+``stopped_manually`` in id-range batches, then the mailing ``stopped`` with
+its journal line) against a bare SQL UPDATE of the same rows in a copy of
+the same database.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import Row
+
+from mailapp.models import MailingState, Response
+from mailapp.models.base import utcnow
+from mailapp.services import lifecycle, mailings
+from mailapp.services.context import AppContext
+
+
+def _make_database(path: Path, count: int) -> int:
+    ctx = AppContext.open(f"sqlite:///{path}")
+    from sqlalchemy import insert
+
+    from mailapp.models import Mailing, Recipient
+
+    now = utcnow()
+    with ctx.db.write() as session:
+        mailing = Mailing(
+            name="A million",
+            kind="bulk",
+            state=MailingState.STOPPING.value,
+            sender_email="news@shop.example.com",
+            subject="Hello",
+            html="<p>Hello</p>",
+            state_changed_at=now,
+        )
+        session.add(mailing)
+        session.flush()
+        mailing_id = mailing.id
+        chunk = 100_000
+        for start in range(0, count, chunk):
+            session.execute(
+                insert(Recipient),
+                [
+                    {
+                        "mailing_id": mailing_id,
+                        "email": f"user{n}@example.com",
+                        "response": Response.PLANNED.value,
+                        "attempts": 0,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                    for n in range(start, min(count, start + chunk))
+                ],
+            )
+    ctx.db.dispose()
+    return mailing_id
+
+
+def run(quick: bool = False) -> None:
+    count = 100_000 if quick else 1_000_000
+    with tempfile.TemporaryDirectory() as tmp:
+        original = Path(tmp) / "original.sqlite3"
+        mailing_id = _make_database(original, count)
+        bare_copy = Path(tmp) / "bare.sqlite3"
+        ours_copy = Path(tmp) / "ours.sqlite3"
+        shutil.copy(original, bare_copy)
+        shutil.copy(original, ours_copy)
+
+        conn = sqlite3.connect(bare_copy)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        start = time.perf_counter()
+        conn.execute(
+            "UPDATE recipients SET response = ? WHERE mailing_id = ? AND response = ?",
+            (Response.STOPPED_MANUALLY.value, mailing_id, Response.PLANNED.value),
+        )
+        conn.commit()
+        bare = time.perf_counter() - start
+        conn.close()
+
+        ctx = AppContext.open(f"sqlite:///{ours_copy}")
+        start = time.perf_counter()
+        finished = lifecycle.finish_stopping(ctx)
+        ours = time.perf_counter() - start
+        info = mailings.get(ctx, mailing_id)
+        ctx.db.dispose()
+        assert finished == [mailing_id] and info.state is MailingState.STOPPED
+        assert info.responses[Response.STOPPED_MANUALLY.value] == count
+        ratio = ours / bare
+        Row(
+            f"finishing a stop of {count:,} unsent recipients",
+            value=ours,
+            unit="s",
+            baseline=bare,
+            ratio=ratio,
+            target="≤ 2× and ≤ 3 s",
+            ok=ratio <= 2 and ours <= 3,
+        ).emit()
+
+
+if __name__ == "__main__":
+    run(quick="--quick" in sys.argv)
