@@ -751,11 +751,12 @@ class _Mover:
         its state and adding ``planned`` rows: a stopped mailing must give
         ``stopped_manually`` at once, never a row nobody will send.
         """
-        assert step.mailing_id is not None
-        mailing = self.session.get(
-            Mailing, step.mailing_id, with_for_update=True, populate_existing=True
+        mailing = (
+            self.session.get(Mailing, step.mailing_id, with_for_update=True, populate_existing=True)
+            if step.mailing_id is not None
+            else None
         )
-        if mailing is None:  # deleted since the run began: they leave
+        if mailing is None:  # the (draft) mailing was deleted: they leave
             for arrival in group:
                 p = arrival.participant
                 p.state, p.step_id, p.left_at = ParticipantState.LEFT.value, None, self.now

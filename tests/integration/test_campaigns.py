@@ -515,3 +515,21 @@ def test_bad_flows_are_refused_with_a_clear_reason_and_nothing_is_saved(ctx: App
     with pytest.raises(Refused) as edit:
         campaigns.update_flow(ctx, campaign_id, campaign_input(steps=(email(a),)))
     assert edit.value.code == "campaign_edit_state"
+
+
+def test_participants_leave_when_their_draft_trigger_mailing_is_deleted(ctx: AppContext) -> None:
+    add_contacts(ctx, ["ann@example.com"], folder=FOLDER)
+    a = trigger(ctx, "A")
+    campaign_id = campaigns.create_campaign(ctx, campaign_input(steps=(email(a),)))
+    campaigns.start_campaign(ctx, campaign_id)
+    assert campaigns.run_campaign(ctx, campaign_id).entered == 1
+    mailings.delete(ctx, a)  # a draft may be deleted; its recipients go with it
+    add_contacts(ctx, ["bob@example.com"], folder=FOLDER)
+
+    result = campaigns.run_campaign(ctx, campaign_id, force=True)
+
+    assert (result.entered, result.left) == (1, 1)
+    rows = participants(ctx, campaign_id)
+    assert [r.state for r in rows] == [ParticipantState.LEFT.value] * 2
+    info = campaigns.get_campaign(ctx, campaign_id)
+    assert info.in_flow == 0 and info.steps[0].mailing_id is None
