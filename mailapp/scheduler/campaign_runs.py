@@ -12,6 +12,7 @@ tick.
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from mailapp.services import campaigns
@@ -20,10 +21,21 @@ from mailapp.services.context import AppContext
 if TYPE_CHECKING:
     from mailapp.scheduler.engine import MailEngine
 
+log = logging.getLogger(__name__)
+
 
 def tick(ctx: AppContext) -> list[campaigns.RunResult]:
-    """Run every due campaign; one campaign's failure never stops the tick."""
-    return campaigns.run_due(ctx)
+    """Run every due campaign.
+
+    Nothing escapes: the engine runs its hooks before it starts dispatches,
+    so a failure here (the database busy for too long, say) must not keep
+    mailings from sending in this tick. The next tick tries again.
+    """
+    try:
+        return campaigns.run_due(ctx)
+    except Exception:
+        log.exception("campaign runs failed; the next tick tries again")
+        return []
 
 
 def register(engine: MailEngine) -> None:
