@@ -92,6 +92,5 @@ def fill_contacts(url: str, count: int, folder: str = "Everyone") -> None:
 HTML = (
     "<html><body><h1>Hello {{ contact.first_name }}!</h1>"
     + "<p>Our autumn collection is here: coats, boots and scarves at the prices you like."
-    " <a href='https://shop.example.com/autumn'>See the collection</a>.</p>" * 8
-    + "</body></html>"
+    " <a href='https://shop.example.com/autumn'>See the collection</a>.</p>" * 8 + "</body></html>"
 )

@@ -18,7 +18,6 @@ import time
 from pathlib import Path
 
 from bench.common import HTML, Row, fill_contacts
-
 from mailapp.delivery.message import build_message, make_message_id
 from mailapp.models import MailingState
 from mailapp.scheduler.engine import MailEngine

@@ -16,7 +16,6 @@ import time
 from pathlib import Path
 
 from bench.common import Row
-
 from mailapp.models import MailingState, Response
 from mailapp.models.base import utcnow
 from mailapp.services import lifecycle, mailings
