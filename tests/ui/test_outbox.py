@@ -1,0 +1,64 @@
+"""The outbox viewer over messages a real sandbox server kept."""
+
+from __future__ import annotations
+
+import smtplib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from email.message import EmailMessage
+from typing import Any
+
+import pytest
+
+from mailapp.delivery.sandbox import SandboxServer
+from mailapp.paths import outbox_dir
+from mailapp.services.context import AppContext
+from mailapp.ui.bridge import Bridge
+from mailapp.ui.outbox import OutboxWindow
+from mailapp.ui.tasks import TaskRunner
+
+
+@dataclass
+class Services:
+    ctx: AppContext
+    tasks: TaskRunner
+    bridge: Bridge
+    engine: Any = None
+
+
+@pytest.fixture
+def services(ctx: AppContext, tasks: TaskRunner) -> Iterator[Services]:
+    yield Services(ctx, tasks, Bridge(ctx, tasks))
+
+
+def _send(subject: str, html: str) -> None:
+    msg = EmailMessage()
+    msg["From"] = "shop@example.com"
+    msg["To"] = "anna@example.com"
+    msg["Subject"] = subject
+    msg["Message-ID"] = "<1@example.com>"
+    msg.set_content("plain")
+    msg.add_alternative(html, subtype="html")
+    with SandboxServer(outbox_dir()) as server:
+        host, port = server.address or ("", 0)
+        with smtplib.SMTP(host, port) as smtp:
+            smtp.send_message(msg)
+
+
+def test_lists_messages_with_headers_and_html(qtbot, services: Services) -> None:
+    _send("Привет, Анна", "<h1>Скидки</h1><p>Только сегодня</p>")
+    window = OutboxWindow(services)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.loaded, timeout=5000)
+    assert window.list.count() == 1
+    assert "Subject: Привет, Анна" in window.headers.text()
+    assert "To: anna@example.com" in window.headers.text()
+    assert "Скидки" in window.preview.view.toPlainText()
+
+
+def test_empty_outbox(qtbot, services: Services) -> None:
+    window = OutboxWindow(services)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.loaded, timeout=5000)
+    assert window.list.count() == 0
+    assert window.status.text() == "The outbox is empty"
