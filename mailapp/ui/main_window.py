@@ -77,6 +77,8 @@ class MailingsPage(QWidget):
         self.kind_filter = QComboBox(self)
         self.kind_filter.currentIndexChanged.connect(self._kind_changed)
         self.state_filter = QComboBox(self)
+        for combo in (self.kind_filter, self.state_filter):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.state_filter.currentIndexChanged.connect(self._state_changed)
 
         self.table = QTableView(self)
@@ -97,19 +99,13 @@ class MailingsPage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(Column.NAME, QHeaderView.ResizeMode.Stretch)
-        widths = {
-            Column.KIND: 90,
-            Column.STATE: 260,
-            Column.PROGRESS: 120,
-            Column.RECIPIENTS: 90,
-            Column.SENT: 80,
-            Column.STOPPED: 90,
-            Column.STARTED: 130,
-            Column.FINISHED: 130,
-        }
-        for column, width in widths.items():
-            header.resizeSection(column, width)
-        header.setMinimumSectionSize(60)
+        for column in (Column.KIND, Column.RECIPIENTS, Column.SENT, Column.STOPPED):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.resizeSection(Column.STATE, 300)
+        header.resizeSection(Column.PROGRESS, 110)
+        header.resizeSection(Column.STARTED, 125)
+        header.resizeSection(Column.FINISHED, 125)
+        header.setMinimumSectionSize(50)
 
         bar = QHBoxLayout()
         bar.addWidget(self.search, 1)
@@ -192,8 +188,7 @@ class MainWindow(QMainWindow):
 
         self.nav = QListWidget(self)
         self.nav.setObjectName("navigation")
-        self.nav.setMaximumWidth(170)
-        self.nav.setIconSize(self.nav.iconSize())
+        self.nav.setMaximumWidth(200)
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.page)
         self._contacts_page: QWidget | None = None
@@ -208,6 +203,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.stack)
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
+        splitter.setSizes([140, 1000])
         self.setCentralWidget(splitter)
 
         self.journal = JournalDock(services.tasks, self._mailing_name, self)

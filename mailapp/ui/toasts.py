@@ -188,6 +188,9 @@ class ToastArea(QObject):
         self._toasts = [t for t in self._toasts if shiboken6.isValid(t)]
         visible = [t for t in self._toasts if t.isVisible()]
         bottom = self._host.height() - self.MARGIN
+        status = getattr(self._host, "statusBar", None)
+        if callable(status) and status().isVisible():
+            bottom -= status().height()
         for toast in reversed(visible):
             toast.adjustSize()
             size = toast.sizeHint()

@@ -2,6 +2,25 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
+    <name>AnalyticsWindow</name>
+    <message numerus="yes">
+        <location filename="../../mailapp/ui/analytics.py" line="+390"/>
+        <source>%n recipient(s)</source>
+        <translation>
+            <numerusform>%n recipient</numerusform>
+            <numerusform>%n recipients</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+29"/>
+        <source>%n recipient(s) exported</source>
+        <translation>
+            <numerusform>%n recipient exported</numerusform>
+            <numerusform>%n recipients exported</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ContactsPage</name>
     <message numerus="yes">
         <location filename="../../mailapp/ui/contacts_page.py" line="+302"/>
@@ -15,7 +34,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../mailapp/ui/main_window.py" line="+451"/>
+        <location filename="../../mailapp/ui/main_window.py" line="+447"/>
         <source>%n mailing(s)</source>
         <translation>
             <numerusform>%n mailing</numerusform>

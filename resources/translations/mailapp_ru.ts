@@ -41,6 +41,158 @@
     </message>
 </context>
 <context>
+    <name>AnalyticsWindow</name>
+    <message>
+        <location filename="../../mailapp/ui/analytics.py" line="+169"/>
+        <source>Sending progress analytics</source>
+        <translation>Аналитика хода отправки</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Loading…</source>
+        <translation>Загрузка…</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <location line="+54"/>
+        <source>Recipients</source>
+        <translation>Получатели</translation>
+    </message>
+    <message>
+        <location line="-53"/>
+        <source>Planned</source>
+        <translation>Запланировано</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Being handed over</source>
+        <translation>Передается</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sent</source>
+        <translation>Отправлено</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Unconfirmed</source>
+        <translation>Не подтверждено</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stopped</source>
+        <translation>Остановлена</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancelled</source>
+        <translation>Отменено</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Bounced</source>
+        <translation>Отказы</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>No recipients yet</source>
+        <translation>Получателей пока нет</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Nothing handed over yet</source>
+        <translation>Пока ничего не передано</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Responses</source>
+        <translation>Ответы</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Handed over per minute</source>
+        <translation>Передано за минуту</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>All recipients</source>
+        <translation>Все получатели</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Export to CSV…</source>
+        <translation>Экспорт в CSV…</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Show:</source>
+        <translation>Показать:</translation>
+    </message>
+    <message>
+        <location line="+63"/>
+        <source>Cannot load the analytics: {error}</source>
+        <translation>Не удалось загрузить аналитику: {error}</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Analytics: {name}</source>
+        <translation>Аналитика: {name}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{name} — {state}</source>
+        <translation>{name} — {state}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Started on: {started}    Finished on: {finished}    Duration: {duration}</source>
+        <translation>Запущена: {started}    Завершена: {finished}    Длительность: {duration}</translation>
+    </message>
+    <message>
+        <location line="+40"/>
+        <source>All recipients ({n})</source>
+        <translation>Все получатели ({n})</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+33"/>
+        <source>%n recipient(s)</source>
+        <translation>
+            <numerusform>%n получатель</numerusform>
+            <numerusform>%n получателя</numerusform>
+            <numerusform>%n получателей</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Export recipients</source>
+        <translation>Экспорт получателей</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>CSV files (*.csv)</source>
+        <translation>Файлы CSV (*.csv)</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Exporting…</source>
+        <translation>Экспорт…</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+10"/>
+        <source>%n recipient(s) exported</source>
+        <translation>
+            <numerusform>Выгружен %n получатель</numerusform>
+            <numerusform>Выгружено %n получателя</numerusform>
+            <numerusform>Выгружено %n получателей</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Export failed: {error}</source>
+        <translation>Экспорт не удался: {error}</translation>
+    </message>
+</context>
+<context>
     <name>ContactsModel</name>
     <message>
         <location filename="../../mailapp/ui/contacts_model.py" line="+260"/>
@@ -289,7 +441,7 @@
 <context>
     <name>ImportPage</name>
     <message>
-        <location line="+267"/>
+        <location line="+276"/>
         <source>Importing</source>
         <translation>Импорт</translation>
     </message>
@@ -317,7 +469,7 @@
 <context>
     <name>ImportWizard</name>
     <message>
-        <location line="+87"/>
+        <location line="+90"/>
         <source>Import contacts</source>
         <extracomment>(ImportReport) contacts were imported.</extracomment>
         <translation>Импорт контактов</translation>
@@ -403,7 +555,7 @@
 <context>
     <name>MailingsPage</name>
     <message>
-        <location filename="../../mailapp/ui/main_window.py" line="+129"/>
+        <location filename="../../mailapp/ui/main_window.py" line="+125"/>
         <source>Search mailings by name…</source>
         <translation>Поиск рассылок по названию…</translation>
     </message>
@@ -696,7 +848,7 @@
 <context>
     <name>MappingPage</name>
     <message>
-        <location filename="../../mailapp/ui/import_wizard.py" line="-313"/>
+        <location filename="../../mailapp/ui/import_wizard.py" line="-322"/>
         <source>Columns</source>
         <translation>Столбцы</translation>
     </message>
@@ -759,7 +911,7 @@
 <context>
     <name>PreviewPage</name>
     <message>
-        <location line="-128"/>
+        <location line="-131"/>
         <source>Preview</source>
         <translation>Просмотр</translation>
     </message>
@@ -795,9 +947,38 @@
     </message>
 </context>
 <context>
+    <name>RecipientsModel</name>
+    <message>
+        <location filename="../../mailapp/ui/analytics.py" line="-319"/>
+        <source>Email</source>
+        <extracomment>Live refreshes at most this often. Gaps in the per-minute chart are filled up to this many minutes.</extracomment>
+        <translation>Email</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Name</source>
+        <translation>Название</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Response</source>
+        <translation>Ответ</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Handed over</source>
+        <translation>Передано</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Error</source>
+        <translation>Ошибка</translation>
+    </message>
+</context>
+<context>
     <name>ResultPage</name>
     <message>
-        <location line="+270"/>
+        <location filename="../../mailapp/ui/import_wizard.py" line="+282"/>
         <source>Result</source>
         <translation>Результат</translation>
     </message>
@@ -833,9 +1014,179 @@
     </message>
 </context>
 <context>
+    <name>SettingsDialog</name>
+    <message>
+        <location filename="../../mailapp/ui/settings_dialog.py" line="+74"/>
+        <source>Settings</source>
+        <extracomment>Settings typed as text, in the order shown.</extracomment>
+        <translation>Настройки</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Sending</source>
+        <translation>Идет отправка</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Delay before sending starts, seconds:</source>
+        <translation>Задержка перед началом отправки, секунд:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Send one email per address (later duplicates are cancelled)</source>
+        <translation>Отправлять одно письмо на адрес (последующие дубли отменяются)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>At most emails a second (0 = no limit):</source>
+        <translation>Не больше писем в секунду (0 — без ограничения):</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Parallel connections:</source>
+        <translation>Параллельных соединений:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Errors in a row before “Sending error”:</source>
+        <translation>Ошибок подряд до «Ошибка отправки»:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Retries of a temporary failure:</source>
+        <translation>Повторов при временной ошибке:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>First wait before a retry, seconds:</source>
+        <translation>Первая пауза перед повтором, секунд:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Unsubscribe link ({email} is replaced):</source>
+        <translation>Ссылка отписки ({email} подставляется):</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Mail provider</source>
+        <translation>Почтовый провайдер</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Sandbox (kept in the outbox, nothing is sent)</source>
+        <translation>Песочница (письма остаются в исходящих, ничего не отправляется)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SMTP server</source>
+        <translation>SMTP-сервер</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Provider:</source>
+        <translation>Провайдер:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Server:</source>
+        <translation>Сервер:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Port:</source>
+        <translation>Порт:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>STARTTLS</source>
+        <translation>STARTTLS</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>TLS</source>
+        <translation>TLS</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>None (unencrypted)</source>
+        <translation>Нет (без шифрования)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Security:</source>
+        <translation>Защита:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>User name:</source>
+        <translation>Имя пользователя:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>unchanged</source>
+        <translation>без изменений</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Kept in the system keyring, never in the database</source>
+        <translation>Хранится в системном хранилище паролей, никогда в базе данных</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Password:</source>
+        <translation>Пароль:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Test connection</source>
+        <translation>Проверить соединение</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Interface</source>
+        <translation>Интерфейс</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>System language</source>
+        <translation>Язык системы</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Language:</source>
+        <translation>Язык:</translation>
+    </message>
+    <message>
+        <location line="+120"/>
+        <location line="+51"/>
+        <source>Enter the SMTP server to send through.</source>
+        <translation>Укажите SMTP-сервер для отправки.</translation>
+    </message>
+    <message>
+        <location line="-47"/>
+        <source>Correct the values marked in red; nothing was saved.</source>
+        <translation>Исправьте значения, отмеченные красным; ничего не сохранено.</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>Nothing was saved: {error}</source>
+        <translation>Ничего не сохранено: {error}</translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>Connecting to {host}:{port}…</source>
+        <translation>Подключение к {host}:{port}…</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Connected: the server accepts the settings.</source>
+        <translation>Подключено: сервер принимает настройки.</translation>
+    </message>
+</context>
+<context>
     <name>SummaryPage</name>
     <message>
-        <location line="-218"/>
+        <location filename="../../mailapp/ui/import_wizard.py" line="-224"/>
         <source>Check</source>
         <translation>Проверка</translation>
     </message>
@@ -1468,7 +1819,7 @@
     <message>
         <location line="+1"/>
         <source>Stopped</source>
-        <translation>Остановлена</translation>
+        <translation>Остановлено</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1498,13 +1849,13 @@
 <context>
     <name>toasts</name>
     <message>
-        <location filename="../../mailapp/ui/toasts.py" line="+81"/>
+        <location filename="../../mailapp/ui/toasts.py" line="+82"/>
         <location line="+1"/>
         <source>Dismiss</source>
         <translation>Закрыть</translation>
     </message>
     <message>
-        <location line="+163"/>
+        <location line="+166"/>
         <source>Mailing #{id}</source>
         <extracomment>(Toast) a toast was shown. The journal events that are state changes worth a notification.</extracomment>
         <translation>Рассылка №{id}</translation>

@@ -1,0 +1,177 @@
+"""Render the window offscreen into docs/screenshots/*.png, in English and Russian.
+
+    QT_QPA_PLATFORM=offscreen python scripts/screenshots.py
+
+A temporary database is filled through the services and the real engine
+sends to the built-in sandbox, slowed down by ``SendRatePerSecond`` so that
+one mailing is caught mid-send; others are completed, stopped, and waiting
+for sending with its countdown.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+
+from mailapp.models import MailingState  # noqa: E402
+from mailapp.services import contacts, lifecycle, mailings, samples  # noqa: E402
+from mailapp.services import settings as settings_service  # noqa: E402
+from mailapp.services.context import AppContext  # noqa: E402
+from mailapp.services.mailings import MailingInput  # noqa: E402
+from mailapp.ui.app import make_services, start_engine  # noqa: E402
+from mailapp.ui.i18n import Translations  # noqa: E402
+
+OUT = ROOT / "docs" / "screenshots"
+
+
+def pump(ms: int) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def wait_for(check: Callable[[], bool], timeout: float = 60.0) -> None:
+    end = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > end:
+            raise SystemExit("timed out while preparing the screenshots")
+        pump(100)
+
+
+def state(ctx: AppContext, mailing_id: int) -> MailingState:
+    return mailings.get(ctx, mailing_id).state
+
+
+def mailing(ctx: AppContext, name: str, folder: str) -> int:
+    return mailings.create(
+        ctx,
+        MailingInput(
+            name=name,
+            subject="News for {{ contact.first_name }}",
+            sender_email="news@example.com",
+            sender_name="Sample Shop",
+            html="<p>Hello {{ contact.first_name }}</p>",
+            folders=(folder,),
+        ),
+    )
+
+
+def save(widget: QWidget, name: str, language: str) -> None:
+    path = OUT / f"{name}.{language}.png"
+    widget.grab().save(str(path))
+    print("wrote", path.relative_to(ROOT))
+
+
+def main() -> int:
+    app = QApplication.instance() or QApplication(sys.argv)
+    OUT.mkdir(parents=True, exist_ok=True)
+    home = tempfile.TemporaryDirectory(prefix="mailapp-screens-")
+    os.environ["MAILAPP_HOME"] = home.name
+    ctx = AppContext.open(f"sqlite:///{Path(home.name) / 'screens.sqlite3'}")
+    samples.ensure_samples(ctx)
+    for n in range(40):
+        contacts.add_contact(ctx, f"reader{n}@example.com", f"Reader {n}", folder="Small list")
+    settings_service.set_many(ctx, {"MandrillMailingDelayInSeconds": "1", "SendRatePerSecond": "8"})
+    ids = mailings.list_all(ctx)
+    newsletter = next(m.id for m in ids if m.kind.value == "bulk")
+    done_id = mailing(ctx, "Spring sale announcement", "Small list")
+    stopped_id = mailing(
+        ctx, "Price list — wholesale customers of the northern region", "Sample contacts"
+    )
+    waiting_id = mailing(ctx, "Webinar invitation", "Small list")
+
+    translations = Translations(app)
+    translations.apply("en")
+    services = make_services(ctx)
+    services.translations = translations
+    from mailapp.ui.main_window import MainWindow
+
+    window = MainWindow(services)
+    window.resize(1360, 780)
+    start_engine(services, window)
+    services.bridge.start()
+    window.show()
+    pump(500)
+
+    lifecycle.start(ctx, done_id)
+    lifecycle.start(ctx, stopped_id)
+    wait_for(lambda: state(ctx, done_id) is MailingState.COMPLETED)
+    wait_for(lambda: mailings.get(ctx, stopped_id).handed_over >= 30)
+    lifecycle.stop(ctx, stopped_id)
+    wait_for(lambda: state(ctx, stopped_id) is MailingState.STOPPED)
+    lifecycle.start(ctx, newsletter)
+    wait_for(lambda: mailings.get(ctx, newsletter).handed_over >= 60)
+    settings_service.set_value(ctx, "MandrillMailingDelayInSeconds", "45")
+    lifecycle.start(ctx, waiting_id)
+    wait_for(lambda: state(ctx, waiting_id) is MailingState.WAITING)
+    pump(3000)
+    # Sending is slowed to 1 a second so that nothing moves during the shots.
+    settings_service.set_value(ctx, "SendRatePerSecond", "1")
+
+    for language in ("en", "ru"):
+        for toast in window.toasts.toasts:
+            toast.dismiss()
+        translations.apply(language)
+        window.select_mailing(newsletter)
+        pump(1200)
+        save(window, "main-window", language)
+        save(window.journal, "journal-dock", language)
+
+        window.select_mailing(waiting_id)
+        pump(300)
+        window.stop_sending()
+        dialog = capture_dialog(window)
+        save(dialog, "pause-dialog", language)
+        dialog.cancel_button.click()
+        pump(300)
+
+        window.select_mailing(newsletter)
+        pump(300)
+        window.stop_sending()
+        dialog = capture_dialog(window)
+        save(dialog, "stop-dialog", language)
+        dialog.cancel_button.click()
+        pump(300)
+
+        window.select_mailing(waiting_id)
+        pump(300)
+        window.toasts.show_toast(
+            QCoreApplication.translate("screenshots", "Webinar invitation"),
+            window.journal.model.data(window.journal.model.index(0, 2)),
+        )
+        pump(600)
+        save(window, "toast", language)
+
+    window.close()
+    from mailapp.ui.app import finish
+
+    finish(services, None)
+    home.cleanup()
+    sys.stdout.flush()
+    # Skip interpreter finalisation: tearing down the Qt wrappers at exit
+    # has crashed in PySide6 here, and there is nothing left to clean up.
+    os._exit(0)
+
+
+def capture_dialog(window: QWidget) -> QWidget:
+    found: list[QWidget] = []
+    window.commands.dialog_opened.connect(found.append)
+    wait_for(lambda: bool(found), 10)
+    window.commands.dialog_opened.disconnect(found.append)
+    pump(300)
+    return found[0]
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
