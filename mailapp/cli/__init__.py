@@ -164,6 +164,11 @@ def build_parser() -> argparse.ArgumentParser:
     journal.add_argument("--mailing", type=int, metavar="ID")
     journal.add_argument("--json", action="store_true")
     journal.set_defaults(handler=c.cmd_journal)
+
+    # campaign (trigger mailings fed by campaign flows) ----------------------
+    from mailapp.cli import campaigns
+
+    campaigns.add_parser(sub)
     return parser
 
 

@@ -94,7 +94,7 @@ def test_usage_errors_exit_2(cli: Cli, args: list[str]) -> None:
 def test_help_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--help"]) == 0
     out = capsys.readouterr().out
-    for command in ("gui", "worker", "settings", "contacts", "mailing", "journal"):
+    for command in ("gui", "worker", "settings", "contacts", "mailing", "journal", "campaign"):
         assert command in out
 
 
