@@ -1,26 +1,41 @@
 """The bytes of one outgoing message, ready for the SMTP ``DATA`` phase.
 
-Built with :mod:`email` and the SMTP policy (CRLF line ends, which aiosmtpd
-and strict providers insist on), with bodies in 7-bit transfer encodings so
-the message passes any server, whether or not it offers 8BITMIME.
-Non-ASCII names and subjects become RFC 2047 encoded words.
+CRLF line ends (which aiosmtpd and strict providers insist on), bodies in
+7-bit transfer encodings so the message passes any server, whether or not
+it offers 8BITMIME, and RFC 2047 encoded words for non-ASCII names and
+subjects.
+
+A mailing sends thousands of messages that differ only in a few headers and
+the personalised bodies, so the work is split: a :class:`MessageSkeleton`
+holds everything that is the same for the whole mailing (the ``From`` line,
+the constant headers, the multipart boundary and part headers), made once
+with the :mod:`email` package's own folding, and
+:meth:`MessageSkeleton.build` only formats the varying parts with plain
+string operations and the C encoders of :mod:`binascii`. Values the fast
+paths are not sure about (an unusual recipient address, a subject with
+control characters or something that looks like an encoded word) go
+through the :mod:`email` package, exactly as a fully generic builder would.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import itertools
 import os
-import threading
+import random
+import re
 import time
-import uuid
 from email import policy as email_policy
+from email import quoprimime
 from email.headerregistry import Address, BaseHeader, HeaderRegistry, UnstructuredHeader
-from email.message import EmailMessage, MIMEPart
-from email.utils import format_datetime
+from functools import lru_cache
 from typing import Any, cast
 
-from mailapp.models.base import utcnow
-
 _HEADER_BREAKERS = ("\r", "\n", "\x00")
+
+#: The folding limit of the SMTP policy (RFC 5322 recommends 78 characters).
+MAX_LINE = 78
 
 
 class MessageError(ValueError):
@@ -43,7 +58,7 @@ class _VerbatimHeader(UnstructuredHeader):
         return f"{self.name}: {self}{policy.linesep}"  # type: ignore[attr-defined]
 
 
-def _make_policy() -> email_policy.EmailPolicy[EmailMessage]:
+def _make_policy() -> email_policy.EmailPolicy[Any]:
     registry = HeaderRegistry()
     verbatim = cast(type[BaseHeader], _VerbatimHeader)
     registry.map_to_type("list-unsubscribe", verbatim)
@@ -55,8 +70,8 @@ def _make_policy() -> email_policy.EmailPolicy[EmailMessage]:
 
 POLICY = _make_policy()
 
-_counter_lock = threading.Lock()
-_counter = 0
+# ``next()`` of an ``itertools.count`` is atomic, so threads never share a value.
+_counter = itertools.count(1)
 
 
 def _check_header(value: str, what: str) -> str:
@@ -65,6 +80,7 @@ def _check_header(value: str, what: str) -> str:
     return value
 
 
+@lru_cache(maxsize=8192)
 def _ascii_domain(domain: str) -> str:
     try:
         return domain.encode("idna").decode("ascii")
@@ -72,23 +88,24 @@ def _ascii_domain(domain: str) -> str:
         raise MessageError(f"{domain!r} is not a valid domain name") from None
 
 
-def make_message_id(domain: str) -> str:
-    """A new globally unique ``<...@domain>`` Message-ID (RFC 5322 §3.6.4).
-
-    The left part joins the time, the process, a per-process counter and a
-    random UUID, so ids stay unique across threads, processes and machines
-    that send for the same domain. The sender's domain on the right keeps
-    the id from looking forged to spam filters.
-    """
-    global _counter
+@lru_cache(maxsize=256)
+def _message_id_domain(domain: str) -> str:
     domain = _check_header(domain, "Domain").strip().strip("[]").lower()
     if not domain or any(ch.isspace() or ch in "<>@" for ch in domain):
         raise MessageError(f"{domain!r} cannot be used in a Message-ID")
-    with _counter_lock:
-        _counter += 1
-        count = _counter
-    left = f"{time.time_ns():x}.{os.getpid():x}.{count:x}.{uuid.uuid4().hex}"
-    return f"<{left}@{_ascii_domain(domain)}>"
+    return _ascii_domain(domain)
+
+
+def make_message_id(domain: str) -> str:
+    """A new globally unique ``<...@domain>`` Message-ID (RFC 5322 §3.6.4).
+
+    The left part joins the time, the process, a per-process counter and 64
+    random bits, so ids stay unique across threads, processes and machines
+    that send for the same domain. The sender's domain on the right keeps
+    the id from looking forged to spam filters.
+    """
+    right = _message_id_domain(domain)
+    return f"<{time.time_ns():x}.{os.getpid():x}.{next(_counter):x}.{os.urandom(8).hex()}@{right}>"
 
 
 def _address(display_name: str, email: str, what: str) -> Address:
@@ -110,6 +127,11 @@ def _address(display_name: str, email: str, what: str) -> Address:
         raise MessageError(f"{what} address {email!r} is not valid: {exc}") from None
 
 
+def _fold(name: str, value: Any) -> bytes:
+    """One header as the :mod:`email` package folds it, CRLF included."""
+    return cast(str, POLICY.header_factory(name, value).fold(policy=POLICY)).encode("ascii")
+
+
 def unsubscribe_headers(unsubscribe_url: str | None, sender_email: str) -> dict[str, str]:
     """``List-Unsubscribe`` (and the RFC 8058 one-click header for https links).
 
@@ -126,14 +148,248 @@ def unsubscribe_headers(unsubscribe_url: str | None, sender_email: str) -> dict[
             f"Unsubscribe link {url!r} must be an ASCII URL without spaces "
             "(percent-encode the other characters)"
         )
-    if not url.lower().startswith(("mailto:", "https://", "http://")):
+    lowered = url[:8].lower()
+    if not lowered.startswith(("mailto:", "https://", "http://")):
         raise MessageError(f"Unsubscribe link {url!r} must start with https://, http:// or mailto:")
     if len(url) > 900:
         raise MessageError("Unsubscribe link is longer than 900 characters")
     headers = {"List-Unsubscribe": f"<{url}>"}
-    if url.lower().startswith("https://"):
+    if lowered.startswith("https://"):
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     return headers
+
+
+# -- the varying headers ------------------------------------------------------
+
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+#: A dot-atom local part at an LDH domain: written as is, nothing to quote.
+_SIMPLE_ADDRESS = re.compile(rf"{_ATOM}(?:\.{_ATOM})*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*")
+#: Characters a fast-path subject must not contain: controls, line and paragraph
+#: separators (which :meth:`str.splitlines` breaks on) and lone surrogates.
+_SUBJECT_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]|=\\?|  ")
+_SUBJECT_PREFIX = len("Subject: ")
+#: UTF-8 bytes per encoded word: ``=?utf-8?b?`` + base64 + ``?=`` stays within
+#: 75 characters (RFC 2047) and each line within 78.
+_EW_FIRST = (MAX_LINE - _SUBJECT_PREFIX - 12) // 4 * 3
+_EW_NEXT = 45
+
+
+def _to_line(to: str) -> bytes:
+    _check_header(to, "Recipient address")
+    address = to.strip()
+    if address.isascii() and _SIMPLE_ADDRESS.fullmatch(address) and len(address) <= 70:
+        local, _, domain = address.rpartition("@")
+        return f"To: {local}@{_ascii_domain(domain)}\r\n".encode("ascii")
+    return _fold("To", _address("", to, "Recipient"))
+
+
+def _subject_line(subject: str) -> bytes:
+    if (
+        not subject
+        or subject[0] == " "
+        or subject[-1] == " "
+        or _SUBJECT_UNSAFE.search(subject) is not None
+    ):
+        return _fold("Subject", subject)
+    if subject.isascii():
+        if _SUBJECT_PREFIX + len(subject) <= MAX_LINE:
+            return f"Subject: {subject}\r\n".encode("ascii")
+        return _fold_ascii_subject(subject)
+    return _encoded_subject(subject.encode("utf-8"))
+
+
+def _fold_ascii_subject(subject: str) -> bytes:
+    """Fold before spaces so that every line fits in 78 characters."""
+    words = subject.split(" ")
+    lines: list[str] = []
+    line = "Subject: " + words[0]
+    for word in words[1:]:
+        if len(line) + 1 + len(word) <= MAX_LINE:
+            line += " " + word
+        else:
+            lines.append(line)
+            line = " " + word
+    lines.append(line)
+    if max(map(len, lines)) > MAX_LINE:  # an unbreakable word: let email encode it
+        return _fold("Subject", subject)
+    return ("\r\n".join(lines) + "\r\n").encode("ascii")
+
+
+def _encoded_subject(data: bytes) -> bytes:
+    """RFC 2047 ``B`` encoded words, split between characters, one per line."""
+    words: list[bytes] = []
+    start, size, end = 0, _EW_FIRST, len(data)
+    while start < end:
+        stop = start + size
+        if stop < end:
+            while data[stop] & 0xC0 == 0x80:  # never split a UTF-8 sequence
+                stop -= 1
+        words.append(b"=?utf-8?b?" + binascii.b2a_base64(data[start:stop], newline=False) + b"?=")
+        start, size = stop, _EW_NEXT
+    return b"Subject: " + b"\r\n ".join(words) + b"\r\n"
+
+
+_date_cache: tuple[int, bytes] = (-1, b"")
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _date_line() -> bytes:
+    """``Date:`` in UTC (RFC 5322 §3.3), formatted once per second."""
+    global _date_cache
+    now = int(time.time())
+    cached = _date_cache
+    if cached[0] == now:
+        return cached[1]
+    t = time.gmtime(now)
+    line = (
+        f"Date: {_DAYS[t.tm_wday]}, {t.tm_mday:02d} {_MONTHS[t.tm_mon - 1]} {t.tm_year:04d} "
+        f"{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d} +0000\r\n"
+    ).encode("ascii")
+    _date_cache = (now, line)
+    return line
+
+
+def _message_id_line(message_id: str) -> bytes:
+    message_id = message_id.strip()
+    if not (
+        message_id.startswith("<")
+        and message_id.endswith(">")
+        and "@" in message_id
+        and message_id.isascii()
+        and not any(ch.isspace() for ch in message_id)
+        and len(message_id) <= 250
+    ):
+        raise MessageError(f"Message-ID {message_id!r} must look like <left@domain>")
+    return f"Message-ID: {message_id}\r\n".encode("ascii")
+
+
+# -- the bodies -----------------------------------------------------------------
+
+#: Bytes quoted-printable leaves as they are (``email.quoprimime``'s body map).
+_QP_SAFE = bytes(range(0x20, 0x7F)).replace(b"=", b"") + b"\t\r\n"
+
+
+def _sniff_prefers_base64(sniff: bytes, line_count: int) -> bool:
+    """The :mod:`email` package's choice between base64 and quoted-printable.
+
+    It encodes the first ten lines both ways and takes the shorter. The
+    quoted-printable length is bounded from both sides without encoding; only
+    a close call pays for the exact (pure Python) encoder.
+    """
+    b64 = (len(sniff) + 2) // 3 * 4 + 1
+    quoted = len(sniff.translate(None, _QP_SAFE))
+    low = len(sniff) + 2 * quoted - line_count  # each CRLF becomes one newline
+    high = low + 2 * (low // 70 + line_count + 1) + 3 * line_count
+    if b64 < low:
+        return True
+    if b64 > high:
+        return False
+    return len(quoprimime.body_encode(sniff.decode("latin-1"), MAX_LINE)) > b64
+
+
+def encode_body(text: str) -> tuple[str, bytes]:
+    """Transfer encoding and CRLF-ended encoded lines of one UTF-8 text part.
+
+    The same choice as :meth:`email.message.EmailMessage.set_content` under a
+    7-bit policy: ``7bit`` for ASCII with lines of at most 78 bytes, else the
+    shorter of base64 and quoted-printable for the first ten lines.
+    """
+    lines = text.encode("utf-8").splitlines()
+    body = b"\r\n".join(lines) + b"\r\n"
+    if body.isascii() and max(map(len, lines), default=0) <= MAX_LINE:
+        return "7bit", body
+    head = lines[:10]
+    sniff = body if len(lines) <= 10 else b"\r\n".join(head) + b"\r\n"
+    if _sniff_prefers_base64(sniff, len(head)):
+        return "base64", base64.encodebytes(body).replace(b"\n", b"\r\n")
+    return "quoted-printable", binascii.b2a_qp(body, istext=True)
+
+
+def _new_boundary() -> bytes:
+    return b"===============%019d==" % random.randrange(10**19)
+
+
+class MessageSkeleton:
+    """What every message of one mailing shares, encoded once.
+
+    Build with :func:`message_skeleton` (cached); then :meth:`build` per
+    recipient.
+    """
+
+    __slots__ = ("_boundary", "_from", "_sender_email", "_tail")
+
+    def __init__(self, sender_name: str, sender_email: str, mailing_id: int | str) -> None:
+        mailing = _check_header(str(mailing_id), "Mailing id")
+        self._sender_email = sender_email
+        self._from = _fold("From", _address(sender_name, sender_email, "Sender"))
+        self._boundary = _new_boundary()
+        self._tail = _fold("X-Mailapp-Mailing", mailing)
+
+    def _content_type(self, boundary: bytes) -> bytes:
+        return b'Content-Type: multipart/alternative;\r\n boundary="' + boundary + b'"\r\n'
+
+    def build(
+        self,
+        *,
+        to: str,
+        subject: str,
+        html: str,
+        text: str,
+        message_id: str,
+        unsubscribe_url: str | None,
+    ) -> bytes:
+        """The complete message as CRLF bytes, or :class:`MessageError`.
+
+        Every header value is checked for line breaks first
+        (:class:`HeaderInjection`): the values come from contacts and templates.
+        """
+        _check_header(subject, "Subject")
+        _check_header(message_id, "Message-ID")
+        id_line = _message_id_line(message_id)
+        to_line = _to_line(to)
+        subject_line = _subject_line(subject)
+        unsubscribe = unsubscribe_headers(unsubscribe_url, self._sender_email)
+        text_cte, text_data = encode_body(text)
+        html_cte, html_data = encode_body(html)
+        boundary = self._boundary
+        while boundary in text_data or boundary in html_data:
+            boundary = _new_boundary()
+        delimiter = b"\r\n--" + boundary
+        parts = [
+            self._from,
+            to_line,
+            subject_line,
+            _date_line(),
+            id_line,
+            b"MIME-Version: 1.0\r\n",
+            b"List-Unsubscribe: " + unsubscribe["List-Unsubscribe"].encode("ascii") + b"\r\n",
+        ]
+        if "List-Unsubscribe-Post" in unsubscribe:
+            parts.append(b"List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n")
+        parts += [
+            self._tail,
+            self._content_type(boundary),
+            delimiter,
+            b'\r\nContent-Type: text/plain; charset="utf-8"\r\nContent-Transfer-Encoding: ',
+            text_cte.encode("ascii"),
+            b"\r\n\r\n",
+            text_data,
+            delimiter,
+            b'\r\nContent-Type: text/html; charset="utf-8"\r\nContent-Transfer-Encoding: ',
+            html_cte.encode("ascii"),
+            b"\r\n\r\n",
+            html_data,
+            delimiter,
+            b"--\r\n",
+        ]
+        return b"".join(parts)
+
+
+@lru_cache(maxsize=64)
+def message_skeleton(sender_name: str, sender_email: str, mailing_id: int | str) -> MessageSkeleton:
+    """The (cached) skeleton of a mailing's messages."""
+    return MessageSkeleton(sender_name, sender_email, mailing_id)
 
 
 def build_message(
@@ -155,33 +411,12 @@ def build_message(
     """
     _check_header(subject, "Subject")
     _check_header(message_id, "Message-ID")
-    mailing = _check_header(str(mailing_id), "Mailing id")
-    message_id = message_id.strip()
-    if not (
-        message_id.startswith("<")
-        and message_id.endswith(">")
-        and "@" in message_id
-        and message_id.isascii()
-        and not any(ch.isspace() for ch in message_id)
-        and len(message_id) <= 250
-    ):
-        raise MessageError(f"Message-ID {message_id!r} must look like <left@domain>")
-
-    msg = EmailMessage(policy=POLICY)
-    msg["From"] = _address(sender_name, sender_email, "Sender")
-    msg["To"] = _address("", to, "Recipient")
-    msg["Subject"] = subject
-    msg["Date"] = format_datetime(utcnow())
-    msg["Message-ID"] = message_id
-    msg["MIME-Version"] = "1.0"
-    for name, value in unsubscribe_headers(unsubscribe_url, sender_email).items():
-        msg[name] = value
-    msg["X-Mailapp-Mailing"] = mailing
-    msg.make_alternative()
-    text_part = MIMEPart(policy=POLICY)
-    text_part.set_content(text, subtype="plain", charset="utf-8")
-    html_part = MIMEPart(policy=POLICY)
-    html_part.set_content(html, subtype="html", charset="utf-8")
-    msg.attach(cast(EmailMessage, text_part))
-    msg.attach(cast(EmailMessage, html_part))
-    return msg.as_bytes()
+    _check_header(str(mailing_id), "Mailing id")
+    return message_skeleton(sender_name, sender_email, mailing_id).build(
+        to=to,
+        subject=subject,
+        html=html,
+        text=text,
+        message_id=message_id,
+        unsubscribe_url=unsubscribe_url,
+    )

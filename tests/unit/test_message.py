@@ -151,3 +151,184 @@ def test_message_ids_are_unique_and_use_the_domain() -> None:
         make_message_id("bad domain")
     with pytest.raises(HeaderInjection):
         make_message_id("x.example\r\nBcc: y")
+
+
+# -- the fast builder against the email package -----------------------------
+
+
+def reference_message(
+    *,
+    sender_name: str,
+    sender_email: str,
+    to: str,
+    subject: str,
+    html: str,
+    text: str,
+    message_id: str,
+    unsubscribe_url: str | None,
+    mailing_id: int | str,
+) -> bytes:
+    """The message as the email package builds it: the reference for equivalence."""
+    from email.message import MIMEPart
+
+    from mailapp.delivery.message import POLICY, _address, unsubscribe_headers
+
+    msg = EmailMessage(policy=POLICY)
+    msg["From"] = _address(sender_name, sender_email, "Sender")
+    msg["To"] = _address("", to, "Recipient")
+    msg["Subject"] = subject
+    msg["Date"] = "Fri, 27 Nov 2026 06:37:54 +0000"
+    msg["Message-ID"] = message_id.strip()
+    msg["MIME-Version"] = "1.0"
+    for name, value in unsubscribe_headers(unsubscribe_url, sender_email).items():
+        msg[name] = value
+    msg["X-Mailapp-Mailing"] = str(mailing_id)
+    msg.make_alternative()
+    for content, subtype in ((text, "plain"), (html, "html")):
+        part = MIMEPart(policy=POLICY)
+        part.set_content(content, subtype=subtype, charset="utf-8")
+        msg.attach(part)  # type: ignore[arg-type]
+    return msg.as_bytes()
+
+
+def structure(data: bytes) -> tuple[object, ...]:
+    """What a receiving client sees: header values, part types and decoded bodies."""
+    msg = message_from_bytes(data, policy=policy.SMTP)
+    assert isinstance(msg, EmailMessage)
+    headers = [
+        (name, str(value)) for name, value in msg.items() if name not in ("Date", "Content-Type")
+    ]
+    assert msg["Date"].datetime.utcoffset().total_seconds() == 0
+    assert not msg.defects
+    parts = []
+    for part in msg.iter_parts():
+        assert not part.defects
+        parts.append(
+            (
+                part.get_content_type(),
+                part.get_content_charset(),
+                part.get_payload(decode=True),
+                part.get_content(),
+            )
+        )
+    return msg.get_content_type(), headers, parts
+
+
+LONG_LINE = "Очень длинная строка без переносов. " * 40  # > 998 bytes in UTF-8
+SUBJECTS = [
+    "Hi",
+    "Скидки для вас, Анна",
+    "Spring sale: up to 50% off for Anna Ivanova, only this week, do not miss it now",
+    "A" * 120,
+    "Ünïcödé café — déjà vu",
+    "Скидки " * 30,
+    "Emoji 🎉 party 🎉🎉 and more 👨‍👩‍👧 family",
+    "Sale  -  50%",
+    " leading and trailing ",
+    "Tab\there",
+    "=?utf-8?q?looks_encoded?=",
+    "",
+    "Price 100\xa0€ — сегодня",
+    "x" * 60 + " " + "y" * 70 + " z",
+]
+BODIES = [
+    ("Привет!\n.dot\n", "<p>Привет!</p>\n<p>.dot</p>"),
+    ("Hello\n", "<p>Hello</p>"),
+    ("Hello there " * 30, "<p>" + "Hello there " * 30 + "</p>\n" * 12),
+    (LONG_LINE, "<p>" + LONG_LINE + "</p>"),
+    ("a  \nb\t\n\n.\nFrom here\r\nend", "<br>  \r<b>x</b>=3D=\n" * 20),
+    ("", ""),
+    ("--===============1234567890123456789==\n", "x\n"),
+]
+ADDRESSES = [
+    ("Магазин «Весна»", "news@shop.example.com", "anna@example.org"),
+    ('Shop, Inc. "x"', "news@Shop.Example.com", "Ivan.Petrov+tag@Mail.example.ru"),
+    ("", "news@shop.example.com", "ivan@пример.рф"),
+    ("Очень длинное имя отправителя " * 3, "n@shop.example.com", "a" * 60 + "@example.com"),
+    ("News", "news@shop.example.com", '"odd local"@example.com'),
+]
+URLS = [
+    "https://shop.example.com/u?c=1&t=x",
+    "https://shop.example.com/unsubscribe?token=" + "a" * 300,
+    "http://shop.example.com/u",
+    "mailto:unsub@shop.example.com?subject=x",
+    "",
+    None,
+]
+
+
+@pytest.mark.parametrize("subject", SUBJECTS)
+@pytest.mark.parametrize("names", ADDRESSES)
+def test_same_as_the_email_package_for_headers(subject: str, names: tuple[str, ...]) -> None:
+    sender_name, sender_email, to = names
+    for url in URLS[ADDRESSES.index(names) % 2 :: 2]:
+        values: dict[str, Any] = {
+            "sender_name": sender_name,
+            "sender_email": sender_email,
+            "to": to,
+            "subject": subject,
+            "html": "<p>x</p>",
+            "text": "x\n",
+            "message_id": " <abc.123@shop.example.com> ",
+            "unsubscribe_url": url,
+            "mailing_id": 42,
+        }
+        fast = build_message(**values)
+        assert structure(fast) == structure(reference_message(**values))
+        check_wire_format(fast)
+
+
+@pytest.mark.parametrize(("text", "html"), BODIES)
+def test_same_as_the_email_package_for_bodies(text: str, html: str) -> None:
+    values: dict[str, Any] = {
+        "sender_name": "Магазин",
+        "sender_email": "news@shop.example.com",
+        "to": "anna@example.org",
+        "subject": "Скидки",
+        "html": html,
+        "text": text,
+        "message_id": "<abc.123@shop.example.com>",
+        "unsubscribe_url": "https://shop.example.com/u",
+        "mailing_id": "m-7",
+    }
+    fast = build_message(**values)
+    reference = reference_message(**values)
+    assert structure(fast) == structure(reference)
+    check_wire_format(fast)
+
+    # the same transfer encodings as the email package chooses
+    def encodings(data: bytes) -> list[str]:
+        return re.findall(r"Content-Transfer-Encoding: (\S+)", data.decode("ascii"))
+
+    assert encodings(fast) == encodings(reference)
+
+
+def check_wire_format(data: bytes) -> None:
+    assert data.isascii()
+    assert re.search(rb"(?<!\r)\n|\r(?!\n)", data) is None
+    assert max(len(line) for line in data.split(b"\r\n")) <= 998
+    head = data.split(b"\r\n\r\n", 1)[0]
+    assert max(len(line) for line in head.split(b"\r\n")) <= 998
+
+
+def test_encoding_choice_matches_the_email_package_for_random_texts() -> None:
+    import random
+    from email.message import MIMEPart
+
+    from mailapp.delivery.message import POLICY, encode_body
+
+    rng = random.Random(5)
+    alphabet = ["a", "b", " ", "=", "\n", "é", "Ж", "\t", ".", "x" * 90, "€"]
+    for _ in range(200):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 300)))
+        part = MIMEPart(policy=POLICY)
+        part.set_content(text, subtype="plain", charset="utf-8")
+        cte, data = encode_body(text)
+        assert cte == part["Content-Transfer-Encoding"]
+        reparsed = message_from_bytes(
+            b"Content-Transfer-Encoding: " + cte.encode() + b"\r\n\r\n" + data,
+            policy=policy.SMTP,
+        )
+        assert reparsed.get_payload(decode=True) == part.get_payload(decode=True).replace(
+            b"\r\n", b"\n"
+        ).replace(b"\n", b"\r\n")
