@@ -148,11 +148,14 @@ def run_gui(db_url: str) -> int:
     services = make_services(ctx)
     services.translations = translations
     LanguageFollower(services)
+    services.bridge.start()  # listen before anything below publishes
     window = MainWindow(services)
     # Samples first, then the engine: both in the serial writer lane.
-    services.tasks.run_write(lambda: samples.ensure_samples(ctx))
+    services.tasks.run_write(
+        lambda: samples.ensure_samples(ctx),
+        on_success=lambda report: window.loader.load_all() if report.created else None,
+    )
     start_engine(services, window)
-    services.bridge.start()
     window.show()
     status = app.exec()
     window.hide()
