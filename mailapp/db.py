@@ -12,7 +12,7 @@ import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
@@ -128,7 +128,7 @@ class Database:
         from alembic import command
         from alembic.config import Config
 
-        script_dir = resources.files("mailapp") / "migrations"
+        script_dir = Path(__file__).resolve().parent / "migrations"
         cfg = Config()
         cfg.set_main_option("script_location", str(script_dir))
         try:

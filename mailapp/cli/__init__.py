@@ -175,14 +175,12 @@ def build_parser() -> argparse.ArgumentParser:
 def _refusal_types() -> tuple[type[BaseException], ...]:
     """Everything that means "refused": the message is for the user, not a bug."""
     from mailapp.delivery.credentials import CredentialsError
-    from mailapp.delivery.smtp import ProviderError as SmtpProviderError
     from mailapp.services.provider import ProviderError
 
     return (
         Refused,
         DatabaseError,
         ProviderError,
-        SmtpProviderError,
         CredentialsError,
     )
 

@@ -12,14 +12,12 @@ from typing import cast
 
 from mailapp.delivery.credentials import CredentialsError, get_password
 from mailapp.delivery.sandbox import SandboxServer
-from mailapp.delivery.smtp import Security, SmtpConfig
+from mailapp.delivery.smtp import ProviderError, Security, SmtpConfig
 from mailapp.paths import outbox_dir
 from mailapp.services.context import AppContext
 from mailapp.services.settings import SystemSettings
 
-
-class ProviderError(Exception):
-    """The provider is not usable as configured; the message says what to fix."""
+__all__ = ["ProviderError", "ProviderSession"]
 
 
 class ProviderSession:

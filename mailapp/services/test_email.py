@@ -17,7 +17,6 @@ from sqlalchemy import select
 from mailapp.delivery.message import MessageError, build_message, make_message_id
 from mailapp.delivery.render import TemplateProblem, compile_template
 from mailapp.delivery.smtp import Outcome, SmtpConnection
-from mailapp.delivery.smtp import ProviderError as SmtpProviderError
 from mailapp.models import Contact, FolderMember, MailingFolder, Refused
 from mailapp.models.validation import require_email
 from mailapp.services import settings as settings_service
@@ -92,8 +91,6 @@ def send_test(ctx: AppContext, mailing_id: int, to: str, provider: ProviderSessi
     try:
         connection.open()
         result = connection.send(sender_email, address, data)
-    except SmtpProviderError as exc:
-        raise ProviderError(str(exc)) from None
     finally:
         connection.close()
     if result.outcome is Outcome.ACCEPTED:
