@@ -70,12 +70,16 @@ def entries(
     *,
     after_id: int = 0,
     limit: int | None = None,
+    newest: bool = False,
 ) -> list[JournalEntry]:
-    """Events oldest first; ``after_id`` gives only the newer ones."""
-    query = select(JournalEvent).where(JournalEvent.id > after_id).order_by(JournalEvent.id)
+    """Events oldest first; ``after_id`` gives only the newer ones, and with
+    ``newest`` the ``limit`` keeps the most recent rather than the first."""
+    query = select(JournalEvent).where(JournalEvent.id > after_id)
     if mailing_id is not None:
         query = query.where(JournalEvent.mailing_id == mailing_id)
+    query = query.order_by(JournalEvent.id.desc() if newest else JournalEvent.id)
     if limit is not None:
         query = query.limit(limit)
     with ctx.db.read() as session:
-        return [_entry(row) for row in session.scalars(query)]
+        rows = [_entry(row) for row in session.scalars(query)]
+    return rows[::-1] if newest else rows

@@ -164,15 +164,23 @@ def preview_stop(ctx: AppContext, mailing_id: int) -> StopPreview:
         )
 
 
-def stop(ctx: AppContext, mailing_id: int) -> StopPreview:
+def stop(ctx: AppContext, mailing_id: int, *, expect: StopAction | None = None) -> StopPreview:
     """*Stop sending*: a pause in the delay window, a final stop after it.
 
-    Once this commits no new SMTP transaction begins: the dispatcher checks
-    the state in the same transaction that marks a message as begun.
+    ``expect`` is what the user confirmed; if the mailing moved on meanwhile
+    (the delay ran out while the dialog was open) nothing changes, so a
+    confirmed pause never turns into a final stop. Once this commits no new
+    SMTP transaction begins: the dispatcher checks the state in the same
+    transaction that marks a message as begun.
     """
     with ctx.db.write() as session:
         mailing = load(session, mailing_id, lock=True)
         action = check_stop(MailingState(mailing.state))
+        if expect is not None and action is not expect:
+            raise Refused(
+                "stop_action_changed",
+                "The mailing moved on while the dialog was open; nothing was changed",
+            )
         pending = _count(session, _unsent(mailing_id))
         handed = _count(
             session,

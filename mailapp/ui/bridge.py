@@ -145,8 +145,10 @@ class Bridge(QObject):
             return
         self._polling = True
         ctx, after = self._ctx, self._last_journal_id
+        # The first read takes only the recent history, not the whole log.
+        limit = None if self._journal_loaded else self.HISTORY
         self._tasks.run(
-            lambda: journal.entries(ctx, after_id=after),
+            lambda: journal.entries(ctx, after_id=after, limit=limit, newest=True),
             on_success=self._journal_fetched,
             on_failure=self._journal_failed,
         )

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 
-from mailapp.models import MailingKind, Refused
+from mailapp.models import MailingKind
 from mailapp.models.states import StopAction
 from mailapp.services import lifecycle, mailings
 from mailapp.services import settings as settings_service
@@ -68,19 +68,6 @@ def preview_start(ctx: AppContext, mailing_id: int) -> StartPreview:
         smtp_host=settings.smtp_host,
         delay_seconds=settings.delay_seconds,
     )
-
-
-def stop_checked(ctx: AppContext, mailing_id: int, expected: StopAction) -> StopPreview:
-    """Stop, unless what *Stop sending* would do is no longer what the user
-    confirmed (e.g. the delay ran out between the dialog and the click:
-    a confirmed pause must never turn into a final stop)."""
-    now = lifecycle.preview_stop(ctx, mailing_id)
-    if now.action is not expected:
-        raise Refused(
-            "stop_action_changed",
-            "The mailing moved on while the dialog was open; nothing was changed",
-        )
-    return lifecycle.stop(ctx, mailing_id)
 
 
 class ConfirmDialog(QMessageBox):
@@ -305,7 +292,7 @@ class SendingCommands(QObject):
             self.done.emit(mailing_id, result.action.value)
 
         self._services.tasks.run_write(
-            lambda: stop_checked(ctx, mailing_id, action),
+            lambda: lifecycle.stop(ctx, mailing_id, expect=action),
             on_success=ok,
             on_failure=lambda exc: self._fail(
                 mailing_id, exc, QCoreApplication.translate("confirm", "Cannot stop sending")
