@@ -327,7 +327,7 @@ class SummaryPage(QWizardPage):
         valid = max(stats.rows - stats.invalid - stats.duplicates, 0)
         folder = self._wizard.file_page.folder_name()
         lines = [
-            self.tr("Rows with an address: {n}").format(n=locale.toString(valid)),
+            self.tr("Valid addresses: {n}").format(n=locale.toString(valid)),
             self.tr("Invalid or missing addresses: {n}").format(n=locale.toString(stats.invalid)),
             self.tr("Repeated addresses (skipped): {n}").format(
                 n=locale.toString(stats.duplicates)

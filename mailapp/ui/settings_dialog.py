@@ -256,6 +256,19 @@ class SettingsDialog(QDialog):
         values["Language"] = str(self.language.currentData())
         return values
 
+    def setting_message(self, code: str, exc: Refused) -> str:
+        """The refusal of a value in the UI language."""
+        definition = SETTINGS[code]
+        if exc.code == "setting_not_int":
+            return self.tr("Enter a whole number.")
+        if exc.code == "setting_too_small":
+            return self.tr("Must be at least {n}.").format(n=definition.minimum)
+        if exc.code == "setting_too_large":
+            return self.tr("Must be at most {n}.").format(n=definition.maximum)
+        if exc.code == "setting_control":
+            return self.tr("Line breaks are not allowed here.")
+        return exc.message
+
     def check(self) -> dict[str, Any] | None:
         """The parsed values, or None after showing every problem inline."""
         parsed: dict[str, Any] = {}
@@ -266,7 +279,7 @@ class SettingsDialog(QDialog):
             except Refused as exc:
                 bad = True
                 if code in self.errors:
-                    self.errors[code].setText(exc.message)
+                    self.errors[code].setText(self.setting_message(code, exc))
                     self.errors[code].show()
         if not bad and parsed["Provider"] == "smtp" and not parsed["SmtpHost"]:
             self.errors["SmtpHost"].setText(self.tr("Enter the SMTP server to send through."))
@@ -316,7 +329,7 @@ class SettingsDialog(QDialog):
         try:
             port = SETTINGS["SmtpPort"].parse(self.edits["SmtpPort"].text())
         except Refused as exc:
-            self.errors["SmtpPort"].setText(exc.message)
+            self.errors["SmtpPort"].setText(self.setting_message("SmtpPort", exc))
             self.errors["SmtpPort"].show()
             return None
         if not host:
