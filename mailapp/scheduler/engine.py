@@ -27,7 +27,7 @@ from sqlalchemy import or_, select
 from mailapp.models import Mailing, MailingState, Recipient, Response
 from mailapp.models.base import utcnow
 from mailapp.models.states import SENDING_STATES
-from mailapp.scheduler import workers
+from mailapp.scheduler import campaign_runs, workers
 from mailapp.scheduler.dispatch import MailingDispatch
 from mailapp.services import lifecycle
 from mailapp.services import settings as settings_service
@@ -58,8 +58,9 @@ class MailEngine:
         self.shutdown_event = threading.Event()
         self.provider = ProviderSession(ctx)
         self.worker_id = ""
-        #: Extra work on every tick (campaign runs register here).
-        self.tick_hooks: list[TickHook] = []
+        #: Work on every tick before dispatching: the campaigns' runs hand
+        #: their participants to trigger mailings, which then send at once.
+        self.tick_hooks: list[TickHook] = [campaign_runs.tick]
         self._lock = threading.Lock()
         self._dispatching: set[int] = set()
         self._ticking = False
