@@ -387,7 +387,7 @@ class AnalyticsWindow(QWidget):
 
     @Slot(int)
     def _rows_loaded(self, count: int) -> None:
-        self.list_status.setText(self.tr("%n recipient(s)", "", count))
+        self.list_status.setText(self.tr("%Ln recipient(s)", "", count))
 
     @Slot()
     def export(self) -> None:
@@ -416,7 +416,7 @@ class AnalyticsWindow(QWidget):
     def _exported(self, count: int) -> None:
         if alive(self):
             self.export_button.setEnabled(True)
-            self.list_status.setText(self.tr("%n recipient(s) exported", "", count))
+            self.list_status.setText(self.tr("%Ln recipient(s) exported", "", count))
 
     def _export_failed(self, exc: BaseException) -> None:
         if alive(self):

@@ -135,6 +135,8 @@ class ContactsPage(QWidget):
         # -- folders
         self.folder_list = QListWidget()
         self.folder_list.setObjectName("folderList")
+        self.folder_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.folder_list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.folder_list.currentItemChanged.connect(self._folder_chosen)
         self.new_folder_button = QPushButton(self.tr("New…"))
         self.new_folder_button.setToolTip(self.tr("Create a folder"))
@@ -194,6 +196,7 @@ class ContactsPage(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         vertical = self.table.verticalHeader()
+        vertical.hide()
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         vertical.setDefaultSectionSize(self.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
@@ -299,7 +302,7 @@ class ContactsPage(QWidget):
 
     @Slot(int)
     def _rows_loaded(self, count: int) -> None:
-        self.status.setText(self.tr("%n contact(s)", "", count))
+        self.status.setText(self.tr("%Ln contact(s)", "", count))
         self.count_changed.emit(count)
         self._update_buttons()
 

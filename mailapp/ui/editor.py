@@ -312,7 +312,7 @@ class MailingEditor(QDialog):
                 )
             )
             item.setData(FOLDER_ROLE, folder.name)
-            item.setToolTip(self.tr("%n contact(s) in this folder", "", folder.contacts))
+            item.setToolTip(self.tr("%Ln contact(s) in this folder", "", folder.contacts))
             flags = item.flags() | Qt.ItemFlag.ItemIsUserCheckable
             if self.read_only:
                 flags &= ~Qt.ItemFlag.ItemIsEnabled

@@ -100,7 +100,7 @@ class OutboxWindow(QWidget):
             self.list.addItem(item)
         if messages:
             self.status.setText(
-                self.tr("%n message(s)", "", len(messages))
+                self.tr("%Ln message(s)", "", len(messages))
                 if len(messages) < LIMIT
                 else self.tr("The newest {n} messages").format(n=QLocale().toString(LIMIT))
             )
