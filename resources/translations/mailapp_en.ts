@@ -5,29 +5,48 @@
     <name>AnalyticsWindow</name>
     <message numerus="yes">
         <location filename="../../mailapp/ui/analytics.py" line="+390"/>
-        <source>%n recipient(s)</source>
+        <source>%Ln recipient(s)</source>
         <translation>
-            <numerusform>%n recipient</numerusform>
-            <numerusform>%n recipients</numerusform>
+            <numerusform>%Ln recipient</numerusform>
+            <numerusform>%Ln recipients</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <location line="+29"/>
-        <source>%n recipient(s) exported</source>
+        <source>%Ln recipient(s) exported</source>
         <translation>
-            <numerusform>%n recipient exported</numerusform>
-            <numerusform>%n recipients exported</numerusform>
+            <numerusform>%Ln recipient exported</numerusform>
+            <numerusform>%Ln recipients exported</numerusform>
         </translation>
     </message>
 </context>
 <context>
     <name>ContactsPage</name>
     <message numerus="yes">
-        <location filename="../../mailapp/ui/contacts_page.py" line="+302"/>
-        <source>%n contact(s)</source>
+        <location filename="../../mailapp/ui/contacts_page.py" line="+305"/>
+        <source>%Ln contact(s)</source>
         <translation>
-            <numerusform>%n contact</numerusform>
-            <numerusform>%n contacts</numerusform>
+            <numerusform>%Ln contact</numerusform>
+            <numerusform>%Ln contacts</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>MailingEditor</name>
+    <message numerus="yes">
+        <location filename="../../mailapp/ui/editor.py" line="+315"/>
+        <source>%Ln contact(s) in this folder</source>
+        <translation>
+            <numerusform>%Ln contact in this folder</numerusform>
+            <numerusform>%Ln contacts in this folder</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+164"/>
+        <source>Too long: at most %n character(s).</source>
+        <translation>
+            <numerusform>Too long: at most %n character.</numerusform>
+            <numerusform>Too long: at most %n characters.</numerusform>
         </translation>
     </message>
 </context>
@@ -43,9 +62,20 @@
     </message>
 </context>
 <context>
+    <name>OutboxWindow</name>
+    <message numerus="yes">
+        <location filename="../../mailapp/ui/outbox.py" line="+103"/>
+        <source>%Ln message(s)</source>
+        <translation>
+            <numerusform>%Ln message</numerusform>
+            <numerusform>%Ln messages</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>confirm</name>
     <message numerus="yes">
-        <location filename="../../mailapp/ui/confirm.py" line="+138"/>
+        <location filename="../../mailapp/ui/confirm.py" line="+125"/>
         <source>About %n recipient(s) in the folders {folders}.</source>
         <translation>
             <numerusform>About %n recipient in the folders {folders}.</numerusform>

@@ -155,15 +155,24 @@
     </message>
     <message numerus="yes">
         <location line="+33"/>
-        <source>%n recipient(s)</source>
+        <source>%Ln recipient(s)</source>
         <translation>
-            <numerusform>%n получатель</numerusform>
-            <numerusform>%n получателя</numerusform>
-            <numerusform>%n получателей</numerusform>
+            <numerusform>%Ln получатель</numerusform>
+            <numerusform>%Ln получателя</numerusform>
+            <numerusform>%Ln получателей</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+29"/>
+        <source>%Ln recipient(s) exported</source>
+        <translation>
+            <numerusform>Выгружен %Ln получатель</numerusform>
+            <numerusform>Выгружено %Ln получателя</numerusform>
+            <numerusform>Выгружено %Ln получателей</numerusform>
         </translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="-23"/>
         <source>Export recipients</source>
         <translation>Экспорт получателей</translation>
     </message>
@@ -177,17 +186,8 @@
         <source>Exporting…</source>
         <translation>Экспорт…</translation>
     </message>
-    <message numerus="yes">
-        <location line="+10"/>
-        <source>%n recipient(s) exported</source>
-        <translation>
-            <numerusform>Выгружен %n получатель</numerusform>
-            <numerusform>Выгружено %n получателя</numerusform>
-            <numerusform>Выгружено %n получателей</numerusform>
-        </translation>
-    </message>
     <message>
-        <location line="+6"/>
+        <location line="+16"/>
         <source>Export failed: {error}</source>
         <translation>Экспорт не удался: {error}</translation>
     </message>
@@ -243,7 +243,7 @@
 <context>
     <name>ContactsPage</name>
     <message>
-        <location filename="../../mailapp/ui/contacts_page.py" line="+58"/>
+        <location filename="../../mailapp/ui/contacts_page.py" line="+60"/>
         <source>New…</source>
         <extracomment>(int) contacts shown after a folder, search or reload.</extracomment>
         <translation>Создать…</translation>
@@ -294,7 +294,7 @@
         <translation>Подписать снова</translation>
     </message>
     <message>
-        <location line="+86"/>
+        <location line="+87"/>
         <source>All contacts</source>
         <translation>Все контакты</translation>
     </message>
@@ -310,11 +310,11 @@
     </message>
     <message numerus="yes">
         <location line="+5"/>
-        <source>%n contact(s)</source>
+        <source>%Ln contact(s)</source>
         <translation>
-            <numerusform>%n контакт</numerusform>
-            <numerusform>%n контакта</numerusform>
-            <numerusform>%n контактов</numerusform>
+            <numerusform>%Ln контакт</numerusform>
+            <numerusform>%Ln контакта</numerusform>
+            <numerusform>%Ln контактов</numerusform>
         </translation>
     </message>
     <message>
@@ -550,6 +550,233 @@
         <location line="+9"/>
         <source>(deleted)</source>
         <translation>(удален)</translation>
+    </message>
+</context>
+<context>
+    <name>MailingEditor</name>
+    <message>
+        <location filename="../../mailapp/ui/editor.py" line="+81"/>
+        <source>New mailing</source>
+        <extracomment>Contacts offered for the preview. (int) the mailing was saved; its id.</extracomment>
+        <translation>Новая рассылка</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Mailing</source>
+        <translation>Рассылка</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>news@example.com</source>
+        <translation>news@example.com</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Insert field</source>
+        <translation>Вставить поле</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Stop sending at</source>
+        <translation>Остановить отправку в</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Name:</source>
+        <translation>Название:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Kind:</source>
+        <translation>Тип:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sender name:</source>
+        <translation>Имя отправителя:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sender email:</source>
+        <translation>Email отправителя:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Subject:</source>
+        <translation>Тема:</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Expiration:</source>
+        <translation>Срок отправки:</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>HTML body:</source>
+        <translation>Текст письма (HTML):</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Preview for:</source>
+        <translation>Просмотр для:</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>A trigger mailing has no folders: the campaigns that lead to it add its recipients one by one.</source>
+        <translation>У триггерной рассылки нет папок: получателей по одному добавляют кампании, которые ведут к ней.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Audience</source>
+        <translation>Аудитория</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Send test email…</source>
+        <translation>Отправить тестовое письмо…</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Save the mailing first</source>
+        <translation>Сначала сохраните рассылку</translation>
+    </message>
+    <message>
+        <location line="+63"/>
+        <source>Mailing: {name}</source>
+        <translation>Рассылка: {name}</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>This mailing has already handed emails to the provider, so its template can no longer be changed.</source>
+        <translation>Рассылка уже передала письма провайдеру, поэтому её шаблон больше нельзя изменить.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>A mailing in the state “{state}” cannot be changed. Pause it (Stop sending) to change it.</source>
+        <translation>Рассылку в состоянии «{state}» нельзя изменить. Приостановите её (Остановить отправку), чтобы изменить.</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Cannot load the mailing: {error}</source>
+        <translation>Не удалось загрузить рассылку: {error}</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>{name} — {valid} valid · {invalid} invalid · {unsubscribed} unsubscribed</source>
+        <translation>{name} — верных {valid} · неверных {invalid} · отписанных {unsubscribed}</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+9"/>
+        <source>%Ln contact(s) in this folder</source>
+        <translation>
+            <numerusform>%Ln контакт в папке</numerusform>
+            <numerusform>%Ln контакта в папке</numerusform>
+            <numerusform>%Ln контактов в папке</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Close</source>
+        <translation>Закрыть</translation>
+    </message>
+    <message>
+        <location line="+58"/>
+        <source>Sample contact (no contacts yet)</source>
+        <translation>Пример контакта (контактов пока нет)</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Alex</source>
+        <translation>Алекс</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sample</source>
+        <translation>Образцов</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>First name</source>
+        <translation>Имя</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last name</source>
+        <translation>Фамилия</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Email</source>
+        <translation>Email</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Mailing name</source>
+        <translation>Название рассылки</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Unsubscribe link</source>
+        <translation>Ссылка для отписки</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Fields of the contacts</source>
+        <translation>Поля контактов</translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <source>This field is required.</source>
+        <translation>Это поле обязательно.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Enter an email address.</source>
+        <translation>Введите адрес email.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This is not a valid email address.</source>
+        <translation>Это неверный адрес email.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Line breaks are not allowed here.</source>
+        <translation>Переводы строк здесь недопустимы.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>Too long: at most %n character(s).</source>
+        <translation>
+            <numerusform>Слишком длинно: не больше %n символа.</numerusform>
+            <numerusform>Слишком длинно: не больше %n символов.</numerusform>
+            <numerusform>Слишком длинно: не больше %n символов.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>subject</source>
+        <translation>теме</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>body</source>
+        <translation>тексте</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Template error in the {part}, line {line}: {message}</source>
+        <translation>Ошибка шаблона в {part}, строка {line}: {message}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Template error in the {part}: {message}</source>
+        <translation>Ошибка шаблона в {part}: {message}</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>The email body is empty.</source>
+        <translation>Текст письма пуст.</translation>
     </message>
 </context>
 <context>
@@ -909,9 +1136,82 @@
     </message>
 </context>
 <context>
+    <name>OutboxWindow</name>
+    <message>
+        <location filename="../../mailapp/ui/outbox.py" line="+43"/>
+        <source>Outbox</source>
+        <extracomment>Messages listed; the outbox of a big test mailing holds far more.</extracomment>
+        <translation>Исходящие</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Refresh</source>
+        <translation>Обновить</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>Loading…</source>
+        <translation>Загрузка…</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+23"/>
+        <source>%Ln message(s)</source>
+        <translation>
+            <numerusform>%Ln письмо</numerusform>
+            <numerusform>%Ln письма</numerusform>
+            <numerusform>%Ln писем</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The newest {n} messages</source>
+        <translation>Последние {n} писем</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The outbox is empty</source>
+        <translation>Исходящих писем нет</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Messages sent with the Sandbox provider appear here.</source>
+        <translation>Здесь появляются письма, отправленные через песочницу.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Cannot read the outbox: {error}</source>
+        <translation>Не удалось прочитать исходящие: {error}</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>From: {value}</source>
+        <translation>От: {value}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>To: {value}</source>
+        <translation>Кому: {value}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Subject: {value}</source>
+        <translation>Тема: {value}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Received: {value}</source>
+        <translation>Получено: {value}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Message-ID: {value}</source>
+        <translation>Message-ID: {value}</translation>
+    </message>
+</context>
+<context>
     <name>PreviewPage</name>
     <message>
-        <location line="-131"/>
+        <location filename="../../mailapp/ui/import_wizard.py" line="-131"/>
         <source>Preview</source>
         <translation>Просмотр</translation>
     </message>
@@ -1011,6 +1311,20 @@
         <location line="+1"/>
         <source>Repeated rows skipped: {n}</source>
         <translation>Пропущено повторов: {n}</translation>
+    </message>
+</context>
+<context>
+    <name>ScheduleDialog</name>
+    <message>
+        <location filename="../../mailapp/ui/schedule_dialog.py" line="+41"/>
+        <location line="+13"/>
+        <source>Schedule sending</source>
+        <translation>Запланировать отправку</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Start sending at:</source>
+        <translation>Начать отправку в:</translation>
     </message>
 </context>
 <context>
@@ -1157,7 +1471,27 @@
         <translation>Язык:</translation>
     </message>
     <message>
-        <location line="+120"/>
+        <location line="+111"/>
+        <source>Enter a whole number.</source>
+        <translation>Введите целое число.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Must be at least {n}.</source>
+        <translation>Должно быть не меньше {n}.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Must be at most {n}.</source>
+        <translation>Должно быть не больше {n}.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Line breaks are not allowed here.</source>
+        <translation>Переводы строк здесь недопустимы.</translation>
+    </message>
+    <message>
+        <location line="+16"/>
         <location line="+51"/>
         <source>Enter the SMTP server to send through.</source>
         <translation>Укажите SMTP-сервер для отправки.</translation>
@@ -1202,8 +1536,8 @@
     </message>
     <message>
         <location line="+34"/>
-        <source>Rows with an address: {n}</source>
-        <translation>Строк с адресом: {n}</translation>
+        <source>Valid addresses: {n}</source>
+        <translation>Верных адресов: {n}</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1237,6 +1571,44 @@
     </message>
 </context>
 <context>
+    <name>TestEmailDialog</name>
+    <message>
+        <location filename="../../mailapp/ui/test_email_dialog.py" line="+44"/>
+        <source>Send test email</source>
+        <translation>Тестовое письмо</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>you@example.com</source>
+        <translation>you@example.com</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Send</source>
+        <translation>Отправить</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Send to:</source>
+        <translation>Кому:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The saved version of the mailing is sent, personalised for the first contact of its audience. It is not counted as a recipient.</source>
+        <translation>Отправляется сохранённая версия рассылки, персонализированная для первого контакта аудитории. Получателем рассылки адрес не становится.</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Sending…</source>
+        <translation>Отправка…</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>The test email was handed over. Message-ID: {id}</source>
+        <translation>Тестовое письмо передано провайдеру. Message-ID: {id}</translation>
+    </message>
+</context>
+<context>
     <name>app</name>
     <message>
         <location filename="../../mailapp/ui/app.py" line="+80"/>
@@ -1264,7 +1636,7 @@
 <context>
     <name>confirm</name>
     <message>
-        <location filename="../../mailapp/ui/confirm.py" line="+124"/>
+        <location filename="../../mailapp/ui/confirm.py" line="+111"/>
         <location line="+33"/>
         <source>Start sending</source>
         <translation>Начать отправку</translation>
