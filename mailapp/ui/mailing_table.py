@@ -67,6 +67,9 @@ MailingRole = Qt.ItemDataRole.UserRole + 1
 SortRole = Qt.ItemDataRole.UserRole + 2
 #: ``(handed over, recipients)`` for the progress column.
 ProgressRole = Qt.ItemDataRole.UserRole + 3
+#: The badge colour (a colour name) of a cell painted by
+#: :class:`StateBadgeDelegate` in any model; mailing rows go by their state.
+BadgeColourRole = Qt.ItemDataRole.UserRole + 4
 
 #: Badge colours (background) by state; text is white or dark by contrast.
 STATE_COLOURS: dict[MailingState, str] = {
@@ -432,13 +435,19 @@ class MailingFilterProxy(QSortFilterProxyModel):
 
 
 class StateBadgeDelegate(QStyledItemDelegate):
-    """The state as a coloured rounded badge with its (translated) text."""
+    """The state as a coloured rounded badge with its (translated) text.
+
+    Other tables (campaigns) give the colour through :data:`BadgeColourRole`.
+    """
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
-        info: MailingInfo | None = index.data(MailingRole)
-        if info is None:
-            super().paint(painter, option, index)
-            return
+        colour_name: str | None = index.data(BadgeColourRole)
+        if colour_name is None:
+            info: MailingInfo | None = index.data(MailingRole)
+            if info is None:
+                super().paint(painter, option, index)
+                return
+            colour_name = STATE_COLOURS[info.state]
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
         text = opt.text
@@ -452,7 +461,7 @@ class StateBadgeDelegate(QStyledItemDelegate):
         rect = opt.rect.adjusted(4, 3, -4, -3)
         width = min(rect.width(), metrics.horizontalAdvance(text) + 16)
         badge = QRect(rect.left(), rect.top(), width, rect.height())
-        colour = QColor(STATE_COLOURS[info.state])
+        colour = QColor(colour_name)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(colour)
         painter.drawRoundedRect(badge, badge.height() / 2, badge.height() / 2)
