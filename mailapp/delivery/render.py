@@ -22,10 +22,27 @@ Which mistakes are errors, and which render empty:
 Compile once with :func:`compile_template`, then call
 :meth:`CompiledTemplate.render` per recipient; the Jinja code is generated
 once, and rendering is thread-safe.
+
+The plain-text part is what html2text makes of the rendered HTML, but
+converting every message costs milliseconds. So the body is rendered with
+each plain value (a name, a city, a link) replaced by a marker; the HTML
+around the markers is the same for most contacts, so it is converted to
+text once and cached, and each message only puts its values back into both
+the HTML and the text. A value html2text would change (line breaks,
+Markdown characters, HTML from ``|safe``…) is written into the HTML as is
+instead, and the first text made from each cached conversion is checked
+against converting the real HTML; a template that could transform the
+markers themselves (filter blocks, macros, block assignments) is always
+converted message by message.
 """
 
 from __future__ import annotations
 
+import re
+import secrets
+import string
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import TracebackType
@@ -39,9 +56,12 @@ from jinja2 import (
     TemplateSyntaxError,
     meta,
     nodes,
+    pass_context,
 )
 from jinja2.exceptions import SecurityError
+from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import escape
 
 Part = Literal["subject", "body"]
 
@@ -119,6 +139,81 @@ def _make_env(autoescape: bool) -> _Environment:
 
 _SUBJECT_ENV = _make_env(autoescape=False)
 _BODY_ENV = _make_env(autoescape=True)
+
+# -- markers for the plain-text part ---------------------------------------------
+
+#: The context key of a render's markers; no template can name it.
+_MARKERS_KEY = "mailapp.markers"
+#: How html2text recognises a URL (``HTML2Text.absolute_url_matcher``).
+_URL_SCHEME = re.compile(r"[a-zA-Z+]+://")
+#: Values that html2text would not write back exactly as they are, wherever
+#: they stand: empty or with edge or unusual whitespace, with characters it
+#: escapes (backslash, brackets), starting with a character that changes the
+#: spacing after bold or italic text, or looking like a list item.
+_UNSAFE_VALUE = re.compile(
+    r"""\A\Z|\A[\s\][(){}.!?+\-]|\s\Z|[^\S ]|  |[\\\[\]()]"""
+    r"""|(?:\A|[&<>"'])\s*(?:\d+\.(?:\s|\Z)|[+\-])"""
+)
+#: Nodes whose output a template can capture and transform (``{% filter %}``,
+#: macros, ``{% set %}`` blocks…): markers in it would not survive.
+_CAPTURING_NODES = (
+    nodes.FilterBlock,
+    nodes.AssignBlock,
+    nodes.Macro,
+    nodes.CallBlock,
+    nodes.Block,
+)
+#: Distinct marked HTML layouts whose text is kept per template.
+_TEXT_CACHE_SIZE = 256
+
+
+class _Markers:
+    """The values one render replaced by markers."""
+
+    __slots__ = ("clean", "index", "token", "values")
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+        self.values: list[str] = []
+        self.index: dict[tuple[type, Any], int] = {}
+        self.clean = True
+
+
+@pass_context
+def _marking_finalize(context: Context, value: Any) -> Any:
+    if value is None:
+        return ""
+    markers: _Markers | None = context.get(_MARKERS_KEY)
+    if markers is None:
+        return value
+    kind = type(value)
+    if kind is str:
+        text = value
+    elif kind is int or kind is float:
+        text = str(value)
+    else:  # Markup and other objects go into the HTML as they are
+        if markers.token in str(value):
+            markers.clean = False
+        return value
+    if markers.token in text:
+        markers.clean = False
+        return value
+    if _UNSAFE_VALUE.search(text) is not None:
+        return value
+    key = (kind, value)
+    number = markers.index.get(key)
+    if number is None:
+        number = markers.index[key] = len(markers.values)
+        markers.values.append(text)
+    # A URL keeps its scheme, so html2text still sees a URL (automatic links).
+    scheme = _URL_SCHEME.match(text)
+    if scheme is not None:
+        return f"{scheme.group()}{markers.token}{number}u"
+    return f"{markers.token}{number}q"
+
+
+_MARKING_ENV = _make_env(autoescape=True)
+_MARKING_ENV.finalize = _marking_finalize
 
 
 class _Record:
@@ -224,14 +319,58 @@ def _run(template: Template, context: Mapping[str, Any], part: Part) -> str:
         ) from exc
 
 
+class _MarkedBody:
+    """The body rendered with markers, and the cached texts of its layouts."""
+
+    __slots__ = ("_lock", "_pattern", "_texts", "template", "token")
+
+    def __init__(self, template: Template, token: str) -> None:
+        self.template = template
+        self.token = token
+        self._pattern = re.compile(re.escape(token) + r"(\d+)([qu])")
+        self._texts: OrderedDict[str, str | None] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def fill(self, marked: str, values: list[str]) -> str:
+        def value(match: re.Match[str]) -> str:
+            text = values[int(match.group(1))]
+            if match.group(2) == "u":  # the scheme stayed in front of the marker
+                return text[_URL_SCHEME.match(text).end() :]  # type: ignore[union-attr]
+            return text
+
+        return self._pattern.sub(value, marked)
+
+    def text(self, marked: str, markers: _Markers, html: str) -> str:
+        with self._lock:
+            known = marked in self._texts
+            layout = self._texts.get(marked)
+            if known:
+                self._texts.move_to_end(marked)
+        if known:
+            if layout is None:
+                return _html_to_text(html)
+            return self.fill(layout, markers.values)
+        layout = _html_to_text(marked)
+        text = _html_to_text(html)
+        verified = self.fill(layout, markers.values) == text
+        with self._lock:
+            self._texts[marked] = layout if verified else None
+            if len(self._texts) > _TEXT_CACHE_SIZE:
+                self._texts.popitem(last=False)
+        return text
+
+
 class CompiledTemplate:
     """A subject and an HTML body ready to be rendered for many contacts."""
 
-    __slots__ = ("_body", "_subject")
+    __slots__ = ("_body", "_marked", "_subject")
 
-    def __init__(self, subject: Template, body: Template) -> None:
+    def __init__(
+        self, subject: Template, body: Template, marked: _MarkedBody | None = None
+    ) -> None:
         self._subject = subject
         self._body = body
+        self._marked = marked
 
     def render(
         self, contact: Mapping[str, Any], mailing_name: str, unsubscribe_url: str
@@ -253,8 +392,30 @@ class CompiledTemplate:
                 None,
                 "subject",
             )
+        marked_body = self._marked
+        if marked_body is not None:
+            markers = _Markers(marked_body.token)
+            marked = _run(marked_body.template, {**context, _MARKERS_KEY: markers}, "body")
+            if markers.clean:
+                html = marked_body.fill(marked, [str(escape(v)) for v in markers.values])
+                text = marked_body.text(marked, markers, html)
+                return Rendered(subject=subject, html=html, text=text)
         html = _run(self._body, context, "body")
         return Rendered(subject=subject, html=html, text=_html_to_text(html))
+
+
+def _marked_body(html: str) -> _MarkedBody | None:
+    """The body for rendering with markers, unless markers might not survive it."""
+    tree = _MARKING_ENV.parse(html)
+    if any(True for _ in tree.find_all(_CAPTURING_NODES)):
+        return None
+    if any(node.recursive for node in tree.find_all(nodes.For)):
+        return None
+    while True:
+        token = "".join(secrets.choice(string.ascii_lowercase) for _ in range(10))
+        if token not in html:
+            break
+    return _MarkedBody(_MARKING_ENV.from_string(html), token)
 
 
 def compile_template(subject: str, html: str) -> CompiledTemplate:
@@ -263,4 +424,6 @@ def compile_template(subject: str, html: str) -> CompiledTemplate:
         raise TemplateProblem("the subject must be a single line", None, "subject")
     _check_source(_SUBJECT_ENV, subject, "subject")
     _check_source(_BODY_ENV, html, "body")
-    return CompiledTemplate(_SUBJECT_ENV.from_string(subject), _BODY_ENV.from_string(html))
+    return CompiledTemplate(
+        _SUBJECT_ENV.from_string(subject), _BODY_ENV.from_string(html), _marked_body(html)
+    )

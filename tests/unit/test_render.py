@@ -166,3 +166,81 @@ def test_compile_once_render_many() -> None:
     results = [template.render({"first_name": f"n{i}"}, "m", "u") for i in range(500)]
     assert [r.subject for r in results[:3]] == ["Hi n0", "Hi n1", "Hi n2"]
     assert results[-1].html == "<p>n499</p>"
+
+
+# -- the text part: cached conversions give what converting each message gives --
+
+
+def reference_text(html: str) -> str:
+    """The text part as defined: html2text over the rendered HTML."""
+    import html2text
+
+    converter = html2text.HTML2Text()
+    converter.body_width = 0
+    converter.unicode_snob = True
+    converter.ignore_images = True
+    converter.protect_links = True
+    return converter.handle(html).strip() + "\n"
+
+
+TEXT_TEMPLATES = [
+    "<h1>Привет, {{ contact.first_name }}!</h1><p>Скидка <b>20%</b> в {{ contact.city }}</p>",
+    "<p>Hello {{ contact.first_name }} {{ contact.last_name }},</p>\n<p>Your plan: "
+    '<i>{{ contact.plan }}</i>.</p>\n<p><a href="{{ unsubscribe_url }}">Unsubscribe</a></p>',
+    '<p>Link: <a href="{{ unsubscribe_url }}">{{ unsubscribe_url }}</a></p>',
+    "<ul>{% for i in range(3) %}<li>{{ contact.first_name }} #{{ loop.index }}</li>"
+    "{% endfor %}</ul>",
+    "<ol>\n{% for x in ['a', 'b', 'c'] %}\n  <li><a href=\"https://e.example/{{ x }}\">{{ x }}"
+    "</a> for {{ contact.first_name }}</li>\n{% endfor %}\n</ol>",
+    "<table>{% for i in range(2) %}<tr><td>{{ i }}</td><td>{{ contact.city }}</td></tr>"
+    "{% endfor %}</table>",
+    "{% if contact.plan == 'Gold' %}<p><b>Gold</b> perks for {{ contact.first_name }}</p>"
+    "{% else %}<p>Upgrade, {{ contact.first_name or 'friend' }}!</p>{% endif %}\n<p>Bye</p>",
+    "<p><b>{{ contact.first_name }}</b>{{ contact.plan }}<em>{{ contact.city }}</em>.</p>",
+    "<blockquote>{{ contact.first_name }}</blockquote><pre>{{ contact.city }}  x</pre>",
+    "<p>{{ contact.bio|safe }}</p><p>{{ contact.first_name|upper }} {{ contact.age }}</p>",
+    "{% filter upper %}<p>{{ contact.first_name }}</p>{% endfilter %}",
+    "{% macro hi(n) %}<b>{{ n }}</b>{% endmacro %}<p>{{ hi(contact.first_name) }}</p>",
+    "{% set x %}{{ contact.first_name }}{% endset %}<p>{{ x|length }} {{ x }}</p>",
+    '<p title="{{ contact.first_name }}">Hi</p><img src="{{ unsubscribe_url }}" alt="x">',
+    "<p>Total: {{ (contact.age or 0) * 2 }} — {{ 1.5 }} {{ contact.missing }}.</p>",
+]
+TEXT_CONTACTS = [
+    CONTACT,
+    {},
+    {"first_name": "Bob", "fields": {"plan": "Gold", "city": "Kazan", "age": 7}},
+    {"first_name": "1. Bob", "last_name": "a\nb", "fields": {"city": "*x* [y](z) \\ _"}},
+    {"first_name": "- dash", "fields": {"city": "+ plus", "plan": "a  b", "age": -3}},
+    {"first_name": "Tom & Jerry <tj>", "fields": {"city": 'O\'Hara "q"', "plan": ". dot"}},
+    {"first_name": "https://x.example/a?b=1&c=2", "fields": {"bio": "<b>bold</b> & more"}},
+    {"first_name": "  spaced  ", "fields": {"city": "\xa0nbsp\tcity", "plan": "(x)"}},
+    {"first_name": "Łukasz", "fields": {"city": "München", "age": 1.25, "plan": "!"}},
+]
+
+
+@pytest.mark.parametrize("html", TEXT_TEMPLATES)
+def test_text_part_is_html2text_of_the_rendered_html(html: str) -> None:
+    from mailapp.delivery.render import _BODY_ENV, _contact_fields, _Record
+
+    template = compile_template("s", html)
+    plain = _BODY_ENV.from_string(html)
+    url = "https://example.com/u?id=1&t=2"
+    for _ in range(2):  # the second round uses the cached conversions
+        for contact in TEXT_CONTACTS:
+            rendered = template.render(contact, "Spring sale", url)
+            html_out = plain.render(
+                contact=_Record(_contact_fields(contact)),
+                mailing=_Record({"name": "Spring sale"}),
+                unsubscribe_url=url,
+            )
+            assert rendered.html == html_out
+            assert rendered.text == reference_text(html_out)
+
+
+def test_marker_like_values_do_not_confuse_the_text_part() -> None:
+    template = compile_template("s", "<p>{{ contact.first_name }} {{ contact.city }}</p>")
+    token = template._marked.token if template._marked else "none"  # type: ignore[attr-defined]
+    contact = {"first_name": f"{token}0q", "fields": {"city": "Oslo"}}
+    rendered = template.render(contact, "m", "u")
+    assert rendered.html == f"<p>{token}0q Oslo</p>"
+    assert rendered.text == f"{token}0q Oslo\n"
