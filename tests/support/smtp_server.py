@@ -21,8 +21,10 @@ a worker)::
 
 It prints ``READY <host> <port>`` once it listens, appends the Message-ID of
 every possibly delivered message to the ``--record`` file (one per line,
-flushed at once) and runs until SIGTERM or SIGINT. :class:`ServerProcess`
-does this from a test.
+flushed at once) and runs until SIGTERM or SIGINT. With ``--envelopes FILE``
+it also appends one JSON line per possibly delivered message: its
+Message-ID, recipients and ``X-Mailapp-Mailing`` header (read back with
+:func:`read_envelopes`). :class:`ServerProcess` does this from a test.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import argparse
 import asyncio
 import datetime as dt
 import ipaddress
+import json
 import signal
 import ssl
 import subprocess
@@ -145,12 +148,15 @@ class TestSmtpServer:
         tls_context: ssl.SSLContext | None = None,
         implicit_tls: bool = False,
         record_file: Path | None = None,
+        envelope_file: Path | None = None,
     ) -> None:
         self._port = port
         self._tls_context = tls_context
         self._implicit_tls = implicit_tls
         self._record_path = record_file
         self._record: TextIO | None = None
+        self._envelope_path = envelope_file
+        self._envelopes: TextIO | None = None
         self._controller: _Controller | None = None
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
@@ -187,6 +193,8 @@ class TestSmtpServer:
         self.host, self.port = sock.getsockname()[:2]
         if self._record_path is not None:
             self._record = open(self._record_path, "a", encoding="utf-8")  # noqa: SIM115
+        if self._envelope_path is not None:
+            self._envelopes = open(self._envelope_path, "a", encoding="utf-8")  # noqa: SIM115
         with self._lock:
             self._connections = 0  # the controller's own start-up probe
         return self.host, self.port
@@ -199,6 +207,9 @@ class TestSmtpServer:
         if self._record is not None:
             self._record.close()
             self._record = None
+        if self._envelopes is not None:
+            self._envelopes.close()
+            self._envelopes = None
 
     def __enter__(self) -> TestSmtpServer:
         self.start()
@@ -460,8 +471,20 @@ class TestSmtpServer:
             if self._record is not None and message.may_be_delivered:
                 self._record.write(f"{message.message_id or ''}\n")
                 self._record.flush()
+            if self._envelopes is not None and message.may_be_delivered:
+                self._envelopes.write(json.dumps(_envelope(message)) + "\n")
+                self._envelopes.flush()
             self._changed.notify_all()
         return index
+
+
+def _envelope(message: ReceivedMessage) -> dict[str, Any]:
+    mailing = BytesHeaderParser(policy=compat32).parsebytes(message.data).get("X-Mailapp-Mailing")
+    return {
+        "message_id": message.message_id,
+        "recipients": list(message.recipients),
+        "mailing": str(mailing).strip() if mailing is not None else None,
+    }
 
 
 class _Handler:
@@ -611,11 +634,23 @@ def read_record(path: Path) -> list[str]:
     return [line for line in lines[:-1] if line]
 
 
+def read_envelopes(path: Path) -> list[dict[str, Any]]:
+    """The JSON lines an ``--envelopes`` file holds, ignoring a half-written last line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return []
+    return [json.loads(line) for line in text.split("\n")[:-1] if line]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="SMTP test server on 127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--delay", type=float, default=0.0, help="seconds before each 250")
     parser.add_argument("--record", type=Path, help="append each Message-ID to this file")
+    parser.add_argument(
+        "--envelopes", type=Path, help="append each message's Message-ID and recipients (JSON)"
+    )
     parser.add_argument("--fail-first", type=int, default=0, metavar="N")
     parser.add_argument("--fail-code", type=int, default=451)
     parser.add_argument("--drop-after-dot", action="store_true")
@@ -624,7 +659,7 @@ def main(argv: list[str] | None = None) -> int:
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    server = TestSmtpServer(port=args.port, record_file=args.record)
+    server = TestSmtpServer(port=args.port, record_file=args.record, envelope_file=args.envelopes)
     server.delay_data = args.delay
     server.drop_after_dot = args.drop_after_dot
     if args.fail_first:
