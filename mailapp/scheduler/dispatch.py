@@ -18,11 +18,13 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, and_, exists, insert, or_, select, update
+from sqlalchemy.exc import OperationalError
 
 from mailapp.delivery.message import build_message, make_message_id
 from mailapp.delivery.ratelimit import RateLimiter
@@ -112,6 +114,7 @@ class MailingDispatch:
         self._last_progress = 0.0
         self._marked_sending = False
         self._postgres = ctx.db.dialect == "postgresql"
+        self._database_error = ""
 
     # -- the run ---------------------------------------------------------
 
@@ -142,7 +145,25 @@ class MailingDispatch:
             thread.start()
         for thread in threads:
             thread.join()
+        if self._database_error:
+            error = f"The database cannot be written: {self._database_error}"
+            self._retrying(lambda: lifecycle.mark_error(self.ctx, self.mailing_id, error))
         self.ctx.hub.mailings_changed(self.mailing_id)
+
+    def _retrying(self, write: Callable[[], object]) -> None:
+        """Repeat a write the database refuses (a full disk) until it goes
+        through or the process stops; the state on disk must catch up with
+        what the provider was told."""
+        delay = 0.5
+        while True:
+            try:
+                write()
+                return
+            except OperationalError as exc:
+                log.warning("writing to the database failed, trying again: %s", exc.orig)
+            if self.shutdown.wait(delay):
+                return
+            delay = min(delay * 2, MAX_BACKOFF)
 
     def _stopping(self) -> bool:
         return self.shutdown.is_set() or self.halt.is_set()
@@ -177,15 +198,21 @@ class MailingDispatch:
                         self._send_one(lane, row, snapshot, template)
                         done += 1
                 finally:
-                    self._record_accepted(lane)
+                    # Halting: log what was sent with its last row's commit.
+                    self._record_accepted(lane, last=self._stopping())
                     self._release([r.id for r in batch[done:]])
             self._record_accepted(lane, last=True)
+        except OperationalError as exc:  # a full disk, a lost database server
+            log.error("dispatch of mailing %s cannot write: %s", self.mailing_id, exc.orig)
+            self._database_error = str(exc.orig)
+            self.halt.set()
         except Exception:
             log.exception("dispatch of mailing %s failed", self.mailing_id)
             self.halt.set()
         finally:
             if lane.connection is not None:
                 lane.connection.close()
+            self._retrying(lambda: self._record_accepted(lane))
 
     def _send_one(
         self,
@@ -217,8 +244,9 @@ class MailingDispatch:
             if lane.connection is None:
                 self._requeue(row.id)
                 return
-        accepted, lane.accepted = lane.accepted, None
-        if not self._begin(row.id, message_id, record_sent=accepted):
+        began = self._begin(row.id, message_id, record_sent=lane.accepted)
+        lane.accepted = None  # written by that commit
+        if not began:
             self.halt.set()
             self._release([row.id])
             return
@@ -245,9 +273,9 @@ class MailingDispatch:
             recorded = 0
             if lane.accepted is not None:
                 conn.execute(self._sent_statement(*lane.accepted))
-                lane.accepted = None
                 recorded = 1
             self._note_recorded(conn, recorded, force=last)
+        lane.accepted = None
 
     def _unsubscribe_url(self, email: str) -> str:
         template = self.settings.unsubscribe_url
@@ -358,9 +386,10 @@ class MailingDispatch:
         in the same commit, record the lane's previous message as sent."""
         now = utcnow()
         with self.ctx.db.write_conn() as conn:
+            recorded = 0
             if record_sent is not None:
                 conn.execute(self._sent_statement(*record_sent))
-                self._note_recorded(conn, 1)
+                recorded = 1
             if self._postgres:
                 # Shares the row lock a stop's UPDATE takes: either this
                 # transaction commits first (the send is in flight) or it
@@ -371,6 +400,7 @@ class MailingDispatch:
                     .with_for_update(read=True)
                 )
                 if state not in _SENDING_STATE_VALUES:
+                    self._note_recorded(conn, recorded, force=True)
                     return False
             began = conn.execute(
                 update(Recipient)
@@ -391,6 +421,9 @@ class MailingDispatch:
                     updated_at=now,
                 )
             ).rowcount
+            # A refused begin means this run ends: log what it sent in the
+            # same commit, before the stop can be finished.
+            self._note_recorded(conn, recorded, force=not began)
         if began and not self._marked_sending:
             self._marked_sending = True
             lifecycle.mark_sending(self.ctx, self.mailing_id)
