@@ -37,7 +37,7 @@ from mailapp.services.analytics import BOUNCED, CANCELLED, STOPPED, Progress, Re
 from mailapp.services.context import AppContext
 from mailapp.ui import labels
 from mailapp.ui.charts import Bar, ColumnChart, HorizontalBarChart
-from mailapp.ui.contacts_model import LazyRowsModel, alive
+from mailapp.ui.contacts_model import LazyRowsModel, alive, submit
 from mailapp.ui.tasks import TaskRunner, error_text
 
 if TYPE_CHECKING:
@@ -273,12 +273,12 @@ class AnalyticsWindow(QWidget):
         if self._loading:
             self._again = True
             return
-        self._loading = True
         ctx, mailing_id = self._services.ctx, self.mailing_id
-        self._services.tasks.run(
+        self._loading = submit(
+            self._services.tasks,
             lambda: analytics.progress(ctx, mailing_id),
-            on_success=self._loaded,
-            on_failure=self._failed,
+            self._loaded,
+            self._failed,
         )
 
     def _loaded(self, progress: Progress) -> None:

@@ -45,6 +45,21 @@ def alive(obj: QObject) -> bool:
     return shiboken6.isValid(obj)
 
 
+def submit(
+    tasks: TaskRunner,
+    fn: Callable[[], Any],
+    on_success: Callable[[Any], None],
+    on_failure: Callable[[BaseException], None],
+) -> bool:
+    """Run ``fn`` off the GUI thread; False when the runner is already shut
+    down (the application is quitting and a timer fired late)."""
+    try:
+        tasks.run(fn, on_success=on_success, on_failure=on_failure)
+    except RuntimeError:
+        return False
+    return True
+
+
 class LazyRowsModel(QAbstractTableModel, Generic[RowT]):
     """Ids plus a paged, size-bounded cache of rows fetched off the GUI thread.
 
@@ -92,11 +107,11 @@ class LazyRowsModel(QAbstractTableModel, Generic[RowT]):
         """Fetch the ids again; rows that stay keep their place and selection."""
         self._generation += 1
         generation = self._generation
-        self._loading = True
-        self._tasks.run(
+        self._loading = submit(
+            self._tasks,
             self.fetch_ids,
-            on_success=self._guard(lambda ids: self._ids_arrived(generation, ids)),
-            on_failure=self._guard(lambda exc: self._failed(generation, exc)),
+            self._guard(lambda ids: self._ids_arrived(generation, ids)),
+            self._guard(lambda exc: self._failed(generation, exc)),
         )
 
     def id_at(self, row: int) -> int:
@@ -152,14 +167,15 @@ class LazyRowsModel(QAbstractTableModel, Generic[RowT]):
     def _request_page(self, page: int) -> None:
         if page in self._pending:
             return
-        self._pending.add(page)
         generation = self._generation
         ids = self._ids[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-        self._tasks.run(
+        if submit(
+            self._tasks,
             lambda: self.fetch_rows(ids),
-            on_success=self._guard(lambda rows: self._page_arrived(generation, page, rows)),
-            on_failure=self._guard(lambda exc: self._page_failed(generation, page, exc)),
-        )
+            self._guard(lambda rows: self._page_arrived(generation, page, rows)),
+            self._guard(lambda exc: self._page_failed(generation, page, exc)),
+        ):
+            self._pending.add(page)
 
     def _page_arrived(self, generation: int, page: int, rows: list[tuple[int, RowT]]) -> None:
         if generation != self._generation:

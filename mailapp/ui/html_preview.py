@@ -17,7 +17,7 @@ from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from mailapp.delivery.render import Rendered, TemplateProblem, compile_template
-from mailapp.ui.contacts_model import alive
+from mailapp.ui.contacts_model import alive, submit
 from mailapp.ui.tasks import TaskRunner
 
 DEBOUNCE_MS = 300
@@ -100,10 +100,11 @@ class HtmlPreview(QWidget):
             return
         generation = self._generation
         subject, html, contact, name, url = self._source
-        self._tasks.run(
+        submit(
+            self._tasks,
             lambda: render_preview(subject, html, contact, name, url),
-            on_success=lambda r: self._done(generation, r, None),
-            on_failure=lambda e: self._done(generation, None, e),
+            lambda r: self._done(generation, r, None),
+            lambda e: self._done(generation, None, e),
         )
 
     def _done(self, generation: int, result: Rendered | None, exc: BaseException | None) -> None:

@@ -31,11 +31,13 @@ class Services:
 
 
 @pytest.fixture
-def services(ctx: AppContext, tasks: TaskRunner) -> Iterator[Services]:
+def services(qtbot, ctx: AppContext, tasks: TaskRunner) -> Iterator[Services]:
     bridge = Bridge(ctx, tasks)
     bridge.start()
     yield Services(ctx, tasks, bridge)
     bridge.stop()
+    # Let the bridge's last journal poll call back before it goes away.
+    qtbot.waitUntil(lambda: tasks.pending == 0, timeout=10000)
 
 
 PLAN = {
