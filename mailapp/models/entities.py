@@ -53,8 +53,7 @@ class Folder(Base):
 
 
 class FolderMember(Base):
-    """A contact in a folder. ``id`` grows with time, so campaigns can pick
-    up the members added since their last run."""
+    """A contact in a folder; ``added_at`` tells campaigns when it came."""
 
     __tablename__ = "folder_members"
     __table_args__ = (UniqueConstraint("folder_id", "contact_id"),)

@@ -13,13 +13,9 @@ tick.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from mailapp.services import campaigns
 from mailapp.services.context import AppContext
-
-if TYPE_CHECKING:
-    from mailapp.scheduler.engine import MailEngine
 
 log = logging.getLogger(__name__)
 
@@ -36,9 +32,3 @@ def tick(ctx: AppContext) -> list[campaigns.RunResult]:
     except Exception:
         log.exception("campaign runs failed; the next tick tries again")
         return []
-
-
-def register(engine: MailEngine) -> None:
-    """Add the campaign runs to an engine's tick (once)."""
-    if tick not in engine.tick_hooks:
-        engine.tick_hooks.append(tick)

@@ -143,17 +143,28 @@ class MailEngine:
 
     def _tick_once(self) -> None:
         ctx = self.ctx
-        workers.reap(ctx, self.worker_id)
-        lifecycle.promote_scheduled(ctx)
-        lifecycle.promote_waiting(ctx)
-        lifecycle.expire_due(ctx)
-        lifecycle.finish_stopping(ctx)
-        for hook in self.tick_hooks:
-            hook(ctx)
-        self._schedule_delays()
+        steps: list[Callable[[], object]] = [
+            lambda: workers.reap(ctx, self.worker_id),
+            lambda: lifecycle.promote_scheduled(ctx),
+            lambda: lifecycle.promote_waiting(ctx),
+            lambda: lifecycle.expire_due(ctx),
+            lambda: lifecycle.finish_stopping(ctx),
+            *(lambda hook=hook: hook(ctx) for hook in self.tick_hooks),
+            self._schedule_delays,
+            self._dispatch_sendable,
+            lambda: lifecycle.complete_finished(ctx),
+        ]
+        # One failing step (a busy database, say) must not keep the others
+        # from running; the next tick tries it again.
+        for step in steps:
+            try:
+                step()
+            except Exception:
+                log.exception("scheduler tick step failed")
+
+    def _dispatch_sendable(self) -> None:
         for mailing_id in self._sendable():
             self._ensure_dispatch(mailing_id)
-        lifecycle.complete_finished(ctx)
 
     def _schedule_delays(self) -> None:
         with self.ctx.db.read() as session:

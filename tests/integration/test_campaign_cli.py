@@ -13,7 +13,6 @@ import pytest
 import mailapp.cli
 from mailapp.cli import campaigns as campaign_cli
 from mailapp.cli import main
-from mailapp.scheduler import campaign_runs
 from mailapp.scheduler.engine import MailEngine
 from mailapp.services.context import AppContext
 from tests.cli.clihelp import Result, database_picture
@@ -63,7 +62,6 @@ def engine(ctx: AppContext) -> Iterator[tuple[MailEngine, TestSmtpServer]]:
     with TestSmtpServer() as server:
         use_server(ctx, server)
         mail_engine = MailEngine(ctx, tick_seconds=0.2)
-        campaign_runs.register(mail_engine)
         mail_engine.start()
         try:
             yield mail_engine, server

@@ -33,7 +33,6 @@ from mailapp.models.campaigns import (
     ParticipantState,
     StepKind,
 )
-from mailapp.scheduler import campaign_runs
 from mailapp.scheduler.engine import MailEngine
 from mailapp.services import audience, campaigns, journal, lifecycle, mailings
 from mailapp.services import settings as settings_service
@@ -77,7 +76,6 @@ def run_engine(ctx: AppContext, server: TestSmtpServer) -> Iterator[Callable[[],
 
     def start() -> MailEngine:
         engine = MailEngine(ctx, tick_seconds=0.2)
-        campaign_runs.register(engine)
         engine.start()
         started.append(engine)
         return engine
