@@ -1,7 +1,8 @@
 """The disk holding the SQLite database fills up while a mailing sends.
 
-The database lives on a 8 MB tmpfs (room for the database and its write-ahead log) mounted for the test (the test is skipped
-where mounting is not permitted); a filler file takes the rest of the space
+The database lives on an 8 MB tmpfs (room for the database and its
+write-ahead log) mounted for the test (skipped where mounting is not
+permitted); a filler file takes the rest of the space
 once sending is under way. The engine must say clearly that the database
 cannot be written, send nothing new while it cannot record what it sends,
 put the mailing in ``error`` once it can write again, and send the rest

@@ -87,7 +87,7 @@ def run_kills(
 
 
 def kill_scenario(tmp_path: Path, db_url: str, kills: int, workers: int, long: bool) -> None:
-    per_kill = 12 if workers == 1 else 20
+    per_kill = 12 if workers == 1 else 60
     tally = run_kills(
         tmp_path, db_url, kills=kills, workers=workers, recipients_count=kills * per_kill + 30
     )
