@@ -28,7 +28,7 @@ class Services:
 
 @pytest.fixture
 def services(qtbot, ctx: AppContext, tasks: TaskRunner) -> Iterator[Services]:
-    bridge = Bridge(ctx, tasks)
+    bridge = Bridge(ctx, tasks, tasks)  # parented: deleted in the GUI thread
     bridge.start()
     yield Services(ctx, tasks, bridge)
     bridge.stop()

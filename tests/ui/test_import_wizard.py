@@ -28,7 +28,8 @@ class Services:
 
 @pytest.fixture
 def services(ctx: AppContext, tasks: TaskRunner) -> Iterator[Services]:
-    yield Services(ctx, tasks, Bridge(ctx, tasks))
+    # Parented, so the bridge is deleted in the GUI thread, never by a late GC.
+    yield Services(ctx, tasks, Bridge(ctx, tasks, tasks))
 
 
 def _wizard(qtbot, services: Services, path: Path, folder: str | None = "Imported") -> ImportWizard:
