@@ -64,8 +64,10 @@ class LanguageFollower(QObject):
 
 def make_services(ctx: AppContext, *, engine: MailEngine | None = None) -> AppServices:
     """The task runner and bridge for ``ctx`` (call in the GUI thread)."""
-    tasks = TaskRunner()
-    bridge = Bridge(ctx, tasks)
+    # Both owned by Qt (the application, then the runner), so neither can be
+    # destroyed by the garbage collector in a worker thread.
+    tasks = TaskRunner(QCoreApplication.instance())
+    bridge = Bridge(ctx, tasks, tasks)
     return AppServices(ctx=ctx, tasks=tasks, bridge=bridge, engine=engine)
 
 
