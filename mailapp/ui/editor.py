@@ -42,7 +42,8 @@ from mailapp.delivery.render import TemplateProblem
 from mailapp.models import MailingKind, Refused
 from mailapp.models.states import can_edit
 from mailapp.models.validation import require_email, require_header_text
-from mailapp.services import contacts, mailings
+from mailapp.services import campaigns, contacts, mailings
+from mailapp.services.campaigns import CampaignInfo
 from mailapp.services.contacts import ContactInfo, FolderInfo
 from mailapp.services.mailings import MailingInfo, MailingInput
 from mailapp.ui import labels
@@ -165,10 +166,17 @@ class MailingEditor(QDialog):
         )
         self.trigger_note.setWordWrap(True)
         self.trigger_note.hide()
+        # Trigger mailings: the campaigns that feed it (read off-thread).
+        self.fed_by = QLabel()
+        self.fed_by.setObjectName("fedBy")
+        self.fed_by.setWordWrap(True)
+        self.fed_by.setTextFormat(Qt.TextFormat.PlainText)
+        self.fed_by.hide()
         audience = QGroupBox(self.tr("Audience"))
         audience_layout = QVBoxLayout(audience)
         audience_layout.addWidget(self._with_error("folders", self.folder_list))
         audience_layout.addWidget(self.trigger_note)
+        audience_layout.addWidget(self.fed_by)
 
         top = QHBoxLayout()
         top.addLayout(form, 3)
@@ -279,8 +287,29 @@ class MailingEditor(QDialog):
                     "(Stop sending) to change it."
                 ).format(state=labels.state_name(info.state))
             )
+        if info.kind is MailingKind.TRIGGER:
+            ctx = self._services.ctx
+            self._services.tasks.run(
+                lambda: campaigns.campaigns_feeding(ctx, info.id),
+                on_success=self._feeders_loaded,
+            )
         self.validate()
         self._load_samples()
+
+    def _feeders_loaded(self, feeders: list[CampaignInfo]) -> None:
+        if not alive(self):
+            return
+        if feeders:
+            names = ", ".join(
+                self.tr("“{name}” ({state})").format(
+                    name=c.name, state=labels.campaign_state_name(c.state)
+                )
+                for c in feeders
+            )
+            self.fed_by.setText(self.tr("Fed by campaigns: {names}").format(names=names))
+        else:
+            self.fed_by.setText(self.tr("Fed by campaigns: none yet"))
+        self.fed_by.setVisible(self.kind.currentData() == MailingKind.TRIGGER.value)
 
     def _folders_loaded(self, folders: list[FolderInfo]) -> None:
         if not alive(self):
@@ -361,6 +390,7 @@ class MailingEditor(QDialog):
         trigger = self.kind.currentData() == MailingKind.TRIGGER.value
         self.folder_list.setVisible(not trigger)
         self.trigger_note.setVisible(trigger)
+        self.fed_by.setVisible(trigger and bool(self.fed_by.text()))
         self.validate()
 
     def _load_samples(self) -> None:

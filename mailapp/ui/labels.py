@@ -13,6 +13,7 @@ from datetime import datetime
 from PySide6.QtCore import QCoreApplication, QDateTime, QLocale
 
 from mailapp.models import Event, MailingKind, MailingState, Refused, Response
+from mailapp.models.campaigns import CampaignState
 
 
 def state_name(state: MailingState) -> str:
@@ -29,6 +30,17 @@ def state_name(state: MailingState) -> str:
         MailingState.COMPLETED: QCoreApplication.translate("labels", "Completed"),
         MailingState.EXPIRED: QCoreApplication.translate("labels", "Expired"),
         MailingState.ERROR: QCoreApplication.translate("labels", "Sending error"),
+    }
+    return names[state]
+
+
+def campaign_state_name(state: CampaignState) -> str:
+    names = {
+        CampaignState.DRAFT: QCoreApplication.translate("labels", "Draft"),
+        CampaignState.RUNNING: QCoreApplication.translate("labels", "Running"),
+        CampaignState.STOPPING: QCoreApplication.translate("labels", "Stopping"),
+        CampaignState.STOPPED: QCoreApplication.translate("labels", "Stopped"),
+        CampaignState.COMPLETED: QCoreApplication.translate("labels", "Completed"),
     }
     return names[state]
 

@@ -161,6 +161,7 @@ class MainWindow(QMainWindow):
 
     PAGE_MAILINGS = 0
     PAGE_CONTACTS = 1
+    PAGE_CAMPAIGNS = 2
 
     def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -195,7 +196,11 @@ class MainWindow(QMainWindow):
         self._contacts_placeholder = QLabel(self)
         self._contacts_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.stack.addWidget(self._contacts_placeholder)
-        for _ in range(2):
+        # The Campaigns page is built when first shown.
+        self.campaigns_page: QWidget | None = None
+        self._campaigns_placeholder = QWidget(self)
+        self.stack.addWidget(self._campaigns_placeholder)
+        for _ in range(3):
             QListWidgetItem(self.nav)
         self.nav.currentRowChanged.connect(self._show_page)
         splitter = QSplitter(self)
@@ -374,6 +379,7 @@ class MainWindow(QMainWindow):
             action.setStatusTip(tip)
         self.nav.item(self.PAGE_MAILINGS).setText(self.tr("Mailings"))
         self.nav.item(self.PAGE_CONTACTS).setText(self.tr("Contacts"))
+        self.nav.item(self.PAGE_CAMPAIGNS).setText(self.tr("Campaigns"))
         self._contacts_placeholder.setText(self.tr("Contacts are not available yet."))
         self.page.retranslate_ui()
         self.model.retranslate()
@@ -634,6 +640,13 @@ class MainWindow(QMainWindow):
             self._contacts_page = ContactsPage(self.services, self)
             self.stack.removeWidget(self._contacts_placeholder)
             self.stack.insertWidget(self.PAGE_CONTACTS, self._contacts_page)
+        if row == self.PAGE_CAMPAIGNS and self.campaigns_page is None:
+            from mailapp.ui.campaigns_page import CampaignsPage
+
+            self.campaigns_page = CampaignsPage(self.services, self)
+            self.stack.removeWidget(self._campaigns_placeholder)
+            self._campaigns_placeholder.deleteLater()
+            self.stack.insertWidget(self.PAGE_CAMPAIGNS, self.campaigns_page)
         self.stack.setCurrentIndex(row)
 
     @Slot(QModelIndex)
