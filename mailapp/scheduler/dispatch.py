@@ -438,12 +438,15 @@ class MailingDispatch:
         elif outcome is Outcome.UNCONFIRMED:
             self._finish(recipient_id, Response.UNCONFIRMED, error=detail)
             self._provider_error(detail or "Connection lost after the message was sent")
+        elif outcome is Outcome.TEMPORARY and result.code == 421:
+            # The service, not this recipient, is unavailable: no attempt
+            # is spent; the connection backs off and MaxSendErrors decides.
+            self._requeue(recipient_id, error=detail, spent=False)
+            self._provider_error(detail)
         elif outcome is Outcome.TEMPORARY:
             self._retry_later(recipient_id, detail)
-            if result.code == 421:
-                self._provider_error(detail)
         else:  # NOT_SENT or ABORTED: the provider surely does not have it
-            self._requeue(recipient_id, error=detail)
+            self._requeue(recipient_id, error=detail, spent=False)
             if outcome is Outcome.NOT_SENT:
                 self._provider_error(detail or "Connection lost")
 
@@ -511,13 +514,16 @@ class MailingDispatch:
                 .values(last_error=error[:1000], updated_at=utcnow(), **values)
             )
 
-    def _requeue(self, recipient_id: int, error: str | None = None) -> None:
-        """Back to ``planned``: the provider certainly did not take it."""
+    def _requeue(self, recipient_id: int, error: str | None = None, *, spent: bool = True) -> None:
+        """Back to ``planned``: the provider certainly did not take it. With
+        ``spent=False`` the transaction begun does not count as an attempt."""
         values: dict[str, Any] = {
             "response": Response.PLANNED.value,
             "claimed_by": None,
             "tx_started_at": None,
         }
+        if not spent:
+            values["attempts"] = Recipient.attempts - 1
         if error:
             values["last_error"] = error[:1000]
         with self.ctx.db.write_conn() as conn:
