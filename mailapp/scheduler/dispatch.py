@@ -99,12 +99,14 @@ class MailingDispatch:
         mailing_id: int,
         smtp_config: SmtpConfig,
         shutdown: threading.Event,
+        limiter: RateLimiter,
     ) -> None:
         self.ctx = ctx
         self.worker_id = worker_id
         self.mailing_id = mailing_id
         self.smtp_config = smtp_config
         self.shutdown = shutdown
+        self.limiter = limiter
         self.halt = threading.Event()
         self._lock = threading.Lock()
         self._errors = 0
@@ -131,7 +133,6 @@ class MailingDispatch:
             )
             return
         self.settings = settings
-        self.limiter = RateLimiter(settings.rate_per_second)
         threads = [
             threading.Thread(
                 target=self._connection_loop,

@@ -24,6 +24,7 @@ from apscheduler.jobstores.base import ConflictingIdError, JobLookupError
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import or_, select
 
+from mailapp.delivery.ratelimit import RateLimiter
 from mailapp.models import Mailing, MailingState, Recipient, Response
 from mailapp.models.base import utcnow
 from mailapp.models.states import SENDING_STATES
@@ -57,6 +58,8 @@ class MailEngine:
         self.tick_seconds = tick_seconds
         self.shutdown_event = threading.Event()
         self.provider = ProviderSession(ctx)
+        #: One limit for every mailing of the process: the rate is the provider's.
+        self.limiter = RateLimiter(0)
         self.worker_id = ""
         #: Work on every tick before dispatching: the campaigns' runs hand
         #: their participants to trigger mailings, which then send at once.
@@ -227,7 +230,11 @@ class MailEngine:
             except ProviderError as exc:
                 lifecycle.mark_error(self.ctx, mailing_id, str(exc))
                 return
-            MailingDispatch(self.ctx, self.worker_id, mailing_id, config, self.shutdown_event).run()
+            if self.limiter.rate_per_second != settings.rate_per_second:
+                self.limiter.set_rate(settings.rate_per_second)
+            MailingDispatch(
+                self.ctx, self.worker_id, mailing_id, config, self.shutdown_event, self.limiter
+            ).run()
         except Exception:
             log.exception("dispatch of mailing %s failed", mailing_id)
         finally:

@@ -295,3 +295,20 @@ def test_expiry_during_sending(ctx: AppContext, server: TestSmtpServer, engine: 
     assert info.responses[Response.STOPPED_EXPIRED.value] > 0
     assert info.responses[Response.SENT.value] == len(server.accepted)
     assert info.responses[Response.PLANNED.value] == 0
+
+
+def test_the_send_rate_holds_across_mailings(
+    ctx: AppContext, server: TestSmtpServer, engine: MailEngine
+) -> None:
+    use_server(ctx, server, SendRatePerSecond="10", SmtpConnections="4")
+    bulk_contacts(ctx, 12)
+    first = make_mailing(ctx, name="First")
+    second = make_mailing(ctx, name="Second")
+    lifecycle.start(ctx, first)
+    lifecycle.start(ctx, second)
+    wait_state(ctx, first, [MailingState.COMPLETED])
+    wait_state(ctx, second, [MailingState.COMPLETED])
+    times = sorted(m.received_at for m in server.accepted)
+    assert len(times) == 24
+    # 24 messages at 10 a second start 2.3 s apart at least; allow some jitter.
+    assert times[-1] - times[0] >= 2.0

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 from sqlalchemy import delete, select, update
 
+from mailapp.delivery.ratelimit import RateLimiter
 from mailapp.delivery.smtp import SendResult, SmtpConfig
 from mailapp.models import Mailing, MailingState, Recipient, Refused, Response, Worker
 from mailapp.models.base import utcnow
@@ -164,6 +165,7 @@ class Guarantees(RuleBasedStateMachine):
             mailing_id,
             self.config,
             threading.Event(),
+            RateLimiter(0),
             limit=limit,
             crash=crash,
         ).run()
