@@ -1,0 +1,458 @@
+"""How responsive the window stays at scale.
+
+Three figures, each against the promise that the window never freezes:
+
+* the longest stall of the GUI event loop while a 100,000-recipient mailing
+  sends to an SMTP server in another process, with the mailing table, the
+  sending log and an open analytics window following it live;
+* the longest stall while the contacts page scrolls through 1,000,000
+  contacts (scroll bar moved through the whole range, then Page Down);
+* the time from process start until the window is shown with its table
+  filled, over a database holding a mailing of 1,000,000 recipients.
+
+A stall is measured by a timer that fires every 5 ms: the longest gap
+between two firings, less the 5 ms. A watchdog thread samples the GUI
+thread's Python stack whenever the timer is late, so the note of a figure
+names where the longest stall was spent.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+from pathlib import Path
+
+from bench.common import HTML, ROOT, Row, fill_contacts
+
+TICK_MS = 5
+STALL_TARGET_MS = 50.0
+SHOW_TARGET_S = 1.5
+
+
+class StallMeter:
+    """The longest gap between firings of a 5 ms timer, less 5 ms.
+
+    A watchdog thread looks at the GUI thread's stack whenever the timer is
+    more than ``sample_after_ms`` late and keeps the stack seen during the
+    longest stall, to say where the time went.
+    """
+
+    def __init__(self, sample_after_ms: float = 20.0) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.worst_ms = 0.0
+        self.gaps: list[float] = []
+        self._last: float | None = None
+        self._timer = QTimer()
+        self._timer.setInterval(TICK_MS)
+        self._timer.timeout.connect(self._tick)
+        self._sample_after = sample_after_ms / 1000
+        self._main = threading.main_thread().ident
+        self._stop = threading.Event()
+        self._watchdog: threading.Thread | None = None
+        self._stall_stacks: list[str] = []
+        self.worst_stack = ""
+
+    def start(self) -> None:
+        self._last = time.perf_counter()
+        self._timer.start()
+        self._watchdog = threading.Thread(target=self._watch, name="stall-watchdog", daemon=True)
+        self._watchdog.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+        self._stop.set()
+        if self._watchdog is not None:
+            self._watchdog.join()
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        if self._last is not None:
+            gap = (now - self._last) * 1000 - TICK_MS
+            self.gaps.append(gap)
+            if gap > self.worst_ms:
+                self.worst_ms = gap
+                if self._stall_stacks:
+                    self.worst_stack = self._stall_stacks[-1]
+        self._stall_stacks = []
+        self._last = now
+
+    def _watch(self) -> None:
+        while not self._stop.wait(0.004):
+            last = self._last
+            if last is None or time.perf_counter() - last < self._sample_after:
+                continue
+            frame = sys._current_frames().get(self._main or 0)
+            if frame is None:
+                continue
+            stack = traceback.extract_stack(frame)
+            inner = [f for f in stack if "/bench/" not in f.filename][-6:]
+            text = " < ".join(
+                f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(inner)
+            )
+            self._stall_stacks.append(text or "(in Qt, no Python frame)")
+
+    def percentile(self, p: float) -> float:
+        if not self.gaps:
+            return 0.0
+        ordered = sorted(self.gaps)
+        return ordered[min(len(ordered) - 1, int(len(ordered) * p))]
+
+
+def _app():  # type: ignore[no-untyped-def]
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([])
+    from mailapp.ui.i18n import Translations
+
+    Translations(app).apply("en")
+    return app
+
+
+def _spin(seconds: float, until=None) -> bool:  # type: ignore[no-untyped-def]
+    """Turn the event loop for ``seconds`` or until ``until()`` is true."""
+    from PySide6.QtCore import QCoreApplication, QEventLoop
+
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+        if until is not None and until():
+            return True
+        time.sleep(0.001)
+    return until is None
+
+
+def _fill(url: str, count: int) -> None:
+    filler = multiprocessing.get_context("spawn").Process(target=fill_contacts, args=(url, count))
+    filler.start()
+    filler.join()
+    if filler.exitcode != 0:
+        raise RuntimeError("filling the contacts failed")
+
+
+def _stall_row(figure: str, meter: StallMeter, extra: str) -> None:
+    worst = meter.worst_ms
+    note = f"p99 {meter.percentile(0.99):.1f} ms; {extra}"
+    if worst > STALL_TARGET_MS and meter.worst_stack:
+        note += f"; worst spent in {meter.worst_stack}"
+    Row(
+        figure,
+        value=worst,
+        unit="ms",
+        target=f"≤ {STALL_TARGET_MS:.0f} ms",
+        ok=worst <= STALL_TARGET_MS,
+        note=note,
+    ).emit()
+
+
+# -- 1. sending -------------------------------------------------------------------------
+
+
+def sending_stall(quick: bool) -> None:
+    count = 20_000 if quick else 100_000
+    seconds = 8 if quick else 30
+    app = _app()
+    from mailapp.services import lifecycle, mailings
+    from mailapp.services import settings as settings_service
+    from mailapp.services.context import AppContext
+    from mailapp.services.mailings import MailingInput
+    from mailapp.ui.app import finish, make_services, start_engine
+    from mailapp.ui.main_window import MainWindow
+    from tests.support.smtp_server import ServerProcess
+
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["MAILAPP_HOME"] = tmp
+        url = f"sqlite:///{Path(tmp) / 'gui.sqlite3'}"
+        _fill(url, count)
+        with ServerProcess(Path(tmp) / "ids.txt") as server:
+            ctx = AppContext.open(url)
+            settings_service.set_many(
+                ctx,
+                {
+                    "Provider": "smtp",
+                    "SmtpHost": server.host,
+                    "SmtpPort": str(server.port),
+                    "SmtpSecurity": "none",
+                    "MandrillMailingDelayInSeconds": "0",
+                },
+            )
+            mailing_id = mailings.create(
+                ctx,
+                MailingInput(
+                    name="Autumn collection",
+                    subject="Hello {{ contact.first_name }}",
+                    sender_email="news@shop.example.com",
+                    html=HTML,
+                    folders=("Everyone",),
+                ),
+            )
+            services = make_services(ctx)
+            services.bridge.start()
+            window = MainWindow(services)
+            window.show()
+            start_engine(services, window)
+            _spin(30, lambda: window.model.find(mailing_id) is not None)
+            window.select_mailing(mailing_id)
+            window.open_analytics()
+            _spin(1.0)
+
+            meter = StallMeter()
+            meter.start()
+            services.tasks.run_write(lambda: lifecycle.start(ctx, mailing_id))
+            _spin(seconds)
+            meter.stop()
+            info = mailings.get(ctx, mailing_id)
+            handed = info.handed_over
+            journal_rows = window.journal.model.rowCount()
+
+            services.tasks.run_write(lambda: lifecycle.stop(ctx, mailing_id))
+            _spin(10, lambda: services.tasks.pending == 0)
+            window.close()
+            finish(services)
+            window.deleteLater()
+            _spin(0.2)
+        del app
+    _stall_row(
+        f"longest GUI stall while a {count:,}-recipient mailing sends",
+        meter,
+        f"{handed:,} handed over in {seconds} s; {journal_rows:,} log lines; "
+        "table, log and analytics live",
+    )
+
+
+# -- 2. scrolling -----------------------------------------------------------------------
+
+
+def scrolling_stall(quick: bool) -> None:
+    count = 100_000 if quick else 1_000_000
+    app = _app()
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from mailapp.services.context import AppContext
+    from mailapp.ui.app import make_services
+    from mailapp.ui.main_window import MainWindow
+
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["MAILAPP_HOME"] = tmp
+        url = f"sqlite:///{Path(tmp) / 'contacts.sqlite3'}"
+        _fill(url, count)
+        ctx = AppContext.open(url)
+        services = make_services(ctx)
+        services.bridge.start()
+        window = MainWindow(services)
+        window.show()
+        _spin(10, lambda: not window.loader.busy)
+        window.nav.setCurrentRow(window.PAGE_CONTACTS)
+        page = window._contacts_page
+        assert page is not None
+        _spin(60, lambda: page.model.rowCount() == count and not page.model.loading)
+        _spin(0.5)
+
+        table = page.table
+        bar = table.verticalScrollBar()
+        steps = 200
+        meter = StallMeter()
+        meter.start()
+        top = bar.maximum()
+        for step in range(steps + 1):
+            bar.setValue(top * step // steps)
+            _spin(0.02)
+        bar.setValue(0)
+        table.setFocus()
+        table.setCurrentIndex(page.model.index(0, 0))
+        _spin(0.05)
+        for _ in range(100):
+            QTest.keyClick(table, Qt.Key.Key_PageDown)
+            _spin(0.01)
+        for _ in range(30):
+            QTest.keyClick(table, Qt.Key.Key_End)
+            _spin(0.02)
+            QTest.keyClick(table, Qt.Key.Key_Home)
+            _spin(0.02)
+        _spin(0.5)
+        meter.stop()
+        loaded = page.model.loaded_rows()
+        window.close()
+        services.bridge.stop()
+        services.tasks.shutdown(wait=True)
+        ctx.db.dispose()
+        window.deleteLater()
+        _spin(0.2)
+        del app
+    _stall_row(
+        f"longest GUI stall while scrolling {count:,} contacts",
+        meter,
+        f"{steps} scroll-bar jumps over the whole range, 100 × Page Down, 30 × End/Home; "
+        f"{loaded:,} rows held at the end",
+    )
+
+
+# -- 3. window shown --------------------------------------------------------------------
+
+
+def _million_mailing(url: str, count: int) -> None:
+    """A stopped mailing of ``count`` recipients, half sent, half stopped."""
+    from datetime import timedelta
+
+    from sqlalchemy import insert
+
+    from mailapp.models import Mailing, MailingState, Recipient, Response
+    from mailapp.models.base import utcnow
+    from mailapp.services.context import AppContext
+
+    ctx = AppContext.open(url)
+    now = utcnow()
+    with ctx.db.write() as session:
+        mailing = Mailing(
+            name="A million",
+            kind="bulk",
+            state=MailingState.STOPPED.value,
+            sender_email="news@shop.example.com",
+            subject="Hello",
+            html="<p>Hello</p>",
+            state_changed_at=now,
+            started_at=now - timedelta(hours=2),
+            finished_at=now,
+        )
+        session.add(mailing)
+        session.flush()
+        mailing_id = mailing.id
+        chunk = 100_000
+        for start in range(0, count, chunk):
+            session.execute(
+                insert(Recipient),
+                [
+                    {
+                        "mailing_id": mailing_id,
+                        "email": f"user{n}@example.com",
+                        "response": (
+                            Response.SENT.value if n % 2 else Response.STOPPED_MANUALLY.value
+                        ),
+                        "sent_at": now - timedelta(seconds=n // 200) if n % 2 else None,
+                        "attempts": 1 if n % 2 else 0,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                    for n in range(start, min(count, start + chunk))
+                ],
+            )
+    ctx.db.dispose()
+
+
+#: What the child process runs: ``run_gui`` up to the loop, then quit once
+#: the window is painted with the mailing in its table.
+_SHOW_SCRIPT = """
+import sys, time
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication
+from mailapp.services import samples
+from mailapp.services import settings as settings_service
+from mailapp.services.context import AppContext
+from mailapp.ui.app import LanguageFollower, finish, make_services, start_engine
+from mailapp.ui.i18n import Translations
+
+app = QApplication(sys.argv)
+translations = Translations(app)
+translations.apply("system")
+ctx = AppContext.open(sys.argv[1])
+translations.apply(settings_service.get(ctx, "Language"))
+from mailapp.ui.main_window import MainWindow
+services = make_services(ctx)
+services.translations = translations
+LanguageFollower(services)
+services.bridge.start()
+window = MainWindow(services)
+services.tasks.run_write(
+    lambda: samples.ensure_samples(ctx),
+    on_success=lambda report: window.loader.load_all() if report.created else None,
+)
+start_engine(services, window)
+
+class Painted(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint and window.model.rowCount() > 0:
+            print("SHOWN", time.time(), window.model.rowCount(), flush=True)
+            QTimer.singleShot(0, app.quit)
+        return False
+
+painted = Painted()
+window.table.viewport().installEventFilter(painted)
+window.show()
+app.exec()
+window.hide()
+finish(services)
+"""
+
+
+def window_shown(quick: bool) -> None:
+    count = 100_000 if quick else 1_000_000
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{Path(tmp) / 'million.sqlite3'}"
+        maker = multiprocessing.get_context("spawn").Process(
+            target=_million_mailing, args=(url, count)
+        )
+        maker.start()
+        maker.join()
+        env = dict(os.environ, QT_QPA_PLATFORM="offscreen", MAILAPP_HOME=tmp)
+        times = []
+        for _ in range(3):
+            started = time.time()
+            proc = subprocess.run(
+                [sys.executable, "-c", _SHOW_SCRIPT, url],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            line = next((x for x in proc.stdout.splitlines() if x.startswith("SHOWN ")), None)
+            if line is None:
+                raise RuntimeError("the window was not shown: " + proc.stderr[-500:])
+            times.append(float(line.split()[1]) - started)
+    best = min(times)
+    Row(
+        f"window shown over a mailing of {count:,} recipients",
+        value=best,
+        unit="s",
+        target=f"≤ {SHOW_TARGET_S} s",
+        ok=best <= SHOW_TARGET_S,
+        note="from process start to the first paint of the filled table; best of 3 "
+        f"({', '.join(f'{t:.2f}' for t in times)} s)",
+    ).emit()
+
+
+def run(quick: bool = False) -> None:
+    # Each figure in a process of its own: one's threads and caches never
+    # touch another's.
+    for name in ("sending", "scrolling", "shown"):
+        proc = subprocess.run(
+            [sys.executable, "-m", "bench.gui", "--part", name] + (["--quick"] if quick else []),
+            cwd=ROOT,
+            env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
+            check=False,
+            capture_output=True,
+            text=True,
+        )
+        rows = [line for line in proc.stdout.splitlines() if line.startswith("ROW ")]
+        for line in rows:
+            print(line, flush=True)
+        if proc.returncode != 0 or not rows:
+            tail = " / ".join(proc.stderr.strip().splitlines()[-3:])
+            Row(f"bench.gui {name}", float("nan"), "", ok=False, note="failed: " + tail).emit()
+
+
+if __name__ == "__main__":
+    quick = "--quick" in sys.argv
+    if "--part" in sys.argv:
+        part = sys.argv[sys.argv.index("--part") + 1]
+        {"sending": sending_stall, "scrolling": scrolling_stall, "shown": window_shown}[part](quick)
+    else:
+        run(quick)
