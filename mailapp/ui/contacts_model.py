@@ -6,6 +6,13 @@ the view asks for a row that is not loaded, the model answers with a
 placeholder, asks for the whole page of ~200 rows off the GUI thread and
 emits ``dataChanged`` for that page when it arrives. Old pages are dropped,
 so memory stays flat however far the user scrolls.
+
+A fast scroll asks for many pages that are off screen a moment later. Asks
+are collected while the view paints and served afterwards, the most recent
+first, with at most :data:`MAX_IN_FLIGHT` reads at a time; pages asked for
+long before (no longer on screen) are forgotten. This keeps the reader
+threads — and the interpreter lock they hold while they build rows — from
+crowding out the GUI thread during a scroll.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QColor, QPalette
@@ -38,6 +46,11 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 PAGE_SIZE = 200
 #: Pages kept in memory (LRU); 50 pages are 10,000 rows.
 MAX_PAGES = 50
+#: Page reads in flight at once.
+MAX_IN_FLIGHT = 2
+#: Pages asked for and waiting for a read; the oldest asks are forgotten
+#: (a screen shows one or two pages, and every repaint asks again).
+MAX_ASKED = 6
 
 
 def alive(obj: QObject) -> bool:
@@ -79,8 +92,16 @@ class LazyRowsModel(QAbstractTableModel, Generic[RowT]):
         self._ids: list[int] = []
         self._pages: OrderedDict[int, dict[int, RowT]] = OrderedDict()
         self._pending: set[int] = set()
+        #: Pages asked for by the view and not yet requested, oldest first.
+        self._asked: OrderedDict[int, None] = OrderedDict()
         self._generation = 0
         self._loading = False
+        self._placeholder_colour: QColor | None = None
+        # Requests go out once the view has finished painting.
+        self._serve = QTimer(self)
+        self._serve.setSingleShot(True)
+        self._serve.setInterval(0)
+        self._serve.timeout.connect(self._serve_asked)
 
     # -- what subclasses provide (fetch_* run off the GUI thread) -------------
 
@@ -131,6 +152,10 @@ class LazyRowsModel(QAbstractTableModel, Generic[RowT]):
     def is_page_loaded(self, row: int) -> bool:
         return row // PAGE_SIZE in self._pages
 
+    def pages_in_flight(self) -> int:
+        """Page reads submitted and not yet answered."""
+        return len(self._pending)
+
     # -- loading ------------------------------------------------------------------
 
     def _guard(self, fn: Callable[[Any], None]) -> Callable[[Any], None]:
@@ -148,6 +173,7 @@ class LazyRowsModel(QAbstractTableModel, Generic[RowT]):
             # Same rows: refresh what is shown without losing the selection.
             self._pages.clear()
             self._pending.clear()
+            self._asked.clear()
             if ids:
                 last = self.index(len(ids) - 1, self.columnCount() - 1)
                 self.dataChanged.emit(self.index(0, 0), last)
@@ -156,6 +182,7 @@ class LazyRowsModel(QAbstractTableModel, Generic[RowT]):
             self._ids = ids
             self._pages.clear()
             self._pending.clear()
+            self._asked.clear()
             self.endResetModel()
         self.rows_loaded.emit(len(ids))
 
@@ -163,6 +190,24 @@ class LazyRowsModel(QAbstractTableModel, Generic[RowT]):
         if generation == self._generation:
             self._loading = False
             self.load_failed.emit(exc)
+
+    def _ask_page(self, page: int) -> None:
+        """The view wants ``page``: remember it; reads go out after the paint."""
+        if page in self._pending:
+            return
+        self._asked[page] = None
+        self._asked.move_to_end(page)
+        while len(self._asked) > MAX_ASKED:
+            self._asked.popitem(last=False)
+        if not self._serve.isActive():
+            self._serve.start()
+
+    def _serve_asked(self) -> None:
+        """Request the most recently asked pages while reads are free."""
+        while self._asked and len(self._pending) < MAX_IN_FLIGHT:
+            page, _ = self._asked.popitem(last=True)
+            if page not in self._pages:
+                self._request_page(page)
 
     def _request_page(self, page: int) -> None:
         if page in self._pending:
@@ -181,6 +226,7 @@ class LazyRowsModel(QAbstractTableModel, Generic[RowT]):
         if generation != self._generation:
             return
         self._pending.discard(page)
+        self._serve_asked()
         self._pages[page] = dict(rows)
         self._pages.move_to_end(page)
         while len(self._pages) > MAX_PAGES:
@@ -194,6 +240,7 @@ class LazyRowsModel(QAbstractTableModel, Generic[RowT]):
         if generation == self._generation:
             self._pending.discard(page)
             self.load_failed.emit(exc)
+            self._serve_asked()
 
     # -- Qt model interface ----------------------------------------------------------
 
@@ -220,12 +267,14 @@ class LazyRowsModel(QAbstractTableModel, Generic[RowT]):
         page = self._pages.get(page_no)
         if page is None:
             if role == Qt.ItemDataRole.DisplayRole:
-                self._request_page(page_no)
+                self._ask_page(page_no)
                 return self.tr("Loading…") if index.column() == 0 else ""
             if role == Qt.ItemDataRole.ForegroundRole:
-                return QApplication.palette().color(
-                    QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text
-                )
+                if self._placeholder_colour is None:
+                    self._placeholder_colour = QApplication.palette().color(
+                        QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text
+                    )
+                return self._placeholder_colour
             return None
         row = page.get(self._ids[index.row()])
         if row is None:  # deleted meanwhile

@@ -82,6 +82,8 @@ class JournalModel(QAbstractTableModel):
         super().__init__(parent)
         self._entries: list[JournalEntry] = []  # newest first
         self._name = mailing_name
+        #: The mailing column's text as last shown, by mailing id.
+        self._labels: dict[int, str] = {}
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._entries)
@@ -106,7 +108,9 @@ class JournalModel(QAbstractTableModel):
     def mailing_label(self, entry: JournalEntry) -> str:
         if entry.mailing_id is None:
             return ""
-        return self._name(entry.mailing_id) or f"#{entry.mailing_id}"
+        label = self._name(entry.mailing_id) or f"#{entry.mailing_id}"
+        self._labels[entry.mailing_id] = label
+        return label
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._entries):
@@ -151,8 +155,25 @@ class JournalModel(QAbstractTableModel):
             self.endRemoveRows()
 
     def refresh_names(self) -> None:
-        if self._entries:
-            self.dataChanged.emit(self.index(0, 1), self.index(len(self._entries) - 1, 1))
+        """Repaint the mailing column of the rows whose mailing's name changed.
+
+        Called whenever mailings are refreshed (several times a second while
+        one sends); names rarely change, so usually nothing is emitted. A
+        change over every row would make the filter proxy test each of the
+        thousands of rows again.
+        """
+        changed = {
+            mailing_id
+            for mailing_id, label in self._labels.items()
+            if (self._name(mailing_id) or f"#{mailing_id}") != label
+        }
+        if not changed:
+            return
+        for mailing_id in changed:
+            del self._labels[mailing_id]
+        rows = [row for row, e in enumerate(self._entries) if e.mailing_id in changed]
+        if rows:
+            self.dataChanged.emit(self.index(rows[0], 1), self.index(rows[-1], 1))
 
     def retranslate(self) -> None:
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, _COLUMNS - 1)

@@ -1,0 +1,300 @@
+"""What keeps the window responsive at scale, locked in as behaviour.
+
+The figures themselves are measured by ``python -m bench.gui``; these tests
+hold the reasons they are good: lazy rows, page reads limited to what is on
+screen, precise ``dataChanged``, throttled refreshes and no database call
+on the GUI thread.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QModelIndex
+
+from mailapp.models import Event, EventType
+from mailapp.models.base import utcnow
+from mailapp.services import analytics, mailings
+from mailapp.services.context import AppContext
+from mailapp.services.journal import JournalEntry
+from mailapp.services.mailings import MailingInput
+from mailapp.ui import contacts_model
+from mailapp.ui.contacts_model import MAX_IN_FLIGHT, PAGE_SIZE, ContactsModel
+from mailapp.ui.tasks import TaskRunner
+
+COUNT = 200_000
+
+
+def generate(ctx: AppContext, count: int, folder: str = "Everyone") -> None:
+    """``count`` contacts in one folder, inserted by SQLite itself."""
+    stamp = utcnow().replace(tzinfo=None).isoformat(sep=" ")
+    with ctx.db.write() as session:
+        conn = session.connection()
+        conn.exec_driver_sql(
+            "INSERT INTO folders (name, created_at) VALUES (?, ?)", (folder, stamp)
+        )
+        conn.exec_driver_sql(
+            "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ?)"
+            " INSERT INTO contacts (email, email_key, email_status, first_name, last_name,"
+            " fields, unsubscribed, created_at, updated_at)"
+            " SELECT 'user' || i || '@example.com', 'user' || i || '@example.com', 'valid',"
+            " 'Name' || i, 'Example', '{}', 0, ?2, ?2 FROM n",
+            (count, stamp),
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO folder_members (folder_id, contact_id, added_at)"
+            " SELECT f.id, c.id, ? FROM folders f, contacts c WHERE f.name = ?",
+            (stamp, folder),
+        )
+
+
+def mailing(ctx: AppContext, name: str) -> int:
+    return mailings.create(
+        ctx,
+        MailingInput(
+            name=name,
+            subject="Hello",
+            sender_email="news@shop.example.com",
+            html="<p>Hello</p>",
+        ),
+    )
+
+
+# -- the lazy contacts model -------------------------------------------------------------
+
+
+def test_contacts_model_holds_ids_and_reads_only_pages_on_screen(
+    qtbot, ctx: AppContext, tasks: TaskRunner
+) -> None:
+    generate(ctx, COUNT)
+    model = ContactsModel(ctx, tasks)
+    with qtbot.waitSignal(model.rows_loaded, timeout=20000):
+        model.set_query(None, "")
+    assert model.rowCount() == COUNT
+    assert model.loaded_rows() == 0
+
+    # A fast scroll: the view asks for rows on twenty pages, one after another.
+    asked = [page * 5 * PAGE_SIZE for page in range(20)]
+    for row in asked:
+        assert model.data(model.index(row, 0)) == "Loading…"
+    # Nothing is read while the view paints; afterwards only a few reads go
+    # out, for the pages asked for last (those still on screen).
+    assert model.pages_in_flight() == 0
+    qtbot.waitUntil(lambda: model.pages_in_flight() > 0)
+    assert model.pages_in_flight() <= MAX_IN_FLIGHT
+    qtbot.waitUntil(lambda: model.pages_in_flight() == 0 and tasks.pending == 0, timeout=10000)
+    assert model.is_page_loaded(asked[-1])
+    assert not model.is_page_loaded(asked[0])
+    assert model.loaded_rows() <= contacts_model.MAX_ASKED * PAGE_SIZE
+    assert model.data(model.index(asked[-1], 0)) == f"user{asked[-1]}@example.com"
+
+
+def test_a_page_asked_again_while_it_loads_is_read_once(
+    qtbot, ctx: AppContext, tasks: TaskRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    generate(ctx, 5 * PAGE_SIZE)
+    model = ContactsModel(ctx, tasks)
+    with qtbot.waitSignal(model.rows_loaded, timeout=10000):
+        model.set_query(None, "")
+    reads: list[int] = []
+    fetch = model.fetch_rows
+    monkeypatch.setattr(model, "fetch_rows", lambda ids: reads.append(ids[0]) or fetch(ids))
+    for _ in range(3):  # three repaints before the page arrives
+        for row in range(0, 30):
+            model.data(model.index(row, 0))
+        qtbot.wait(1)
+    qtbot.waitUntil(lambda: model.is_page_loaded(0))
+    qtbot.waitUntil(lambda: tasks.pending == 0)
+    assert len(reads) == 1
+
+
+# -- the mailing table ---------------------------------------------------------------------
+
+
+def test_a_change_of_one_mailing_repaints_its_row_only(qtbot, window, services) -> None:
+    ctx = services.ctx
+    ids = [mailing(ctx, f"Mailing {n}") for n in range(3)]
+    window.loader.load_all()
+    qtbot.waitUntil(lambda: all(window.model.find(i) for i in ids) and not window.loader.busy)
+    changes: list[tuple[int, int, int, int]] = []
+    resets: list[bool] = []
+    window.model.dataChanged.connect(
+        lambda a, b, _roles=(): changes.append((a.row(), b.row(), a.column(), b.column()))
+    )
+    window.model.modelReset.connect(lambda: resets.append(True))
+    window.model.layoutChanged.connect(lambda *_: resets.append(True))
+
+    target = ids[1]
+    mailings.update(
+        ctx,
+        target,
+        MailingInput(
+            name="Renamed", subject="Hello", sender_email="news@shop.example.com", html="<p>Hi</p>"
+        ),
+    )
+    with qtbot.waitSignal(window.model.rows_refreshed, timeout=5000):
+        services.bridge.mailings_changed.emit(frozenset({target}))
+    row = window.model.row_of(target)
+    assert changes and all(c[0] == c[1] == row for c in changes)
+    assert not resets
+
+
+def test_journal_names_repaint_only_when_a_name_changes(qtbot, window, services) -> None:
+    ctx = services.ctx
+    first = mailing(ctx, "First")
+    second = mailing(ctx, "Second")
+    window.loader.load_all()
+    qtbot.waitUntil(lambda: window.model.find(second) is not None and not window.loader.busy)
+    journal = window.journal.model
+    # Thousands of log lines, most of them of the second mailing.
+    journal.set_entries(
+        JournalEntry(
+            id=n + 1,
+            time=utcnow(),
+            mailing_id=first if n % 100 == 0 else second,
+            event=Event.MAILING_STARTED,
+            type=EventType.INFO,
+            params={},
+            message="",
+        )
+        for n in range(5000)
+    )
+    for row in range(journal.rowCount()):  # as the view does when it paints
+        journal.data(journal.index(row, 1))
+    changes: list[tuple[int, int]] = []
+    journal.dataChanged.connect(lambda a, b, _roles=(): changes.append((a.row(), b.row())))
+
+    journal.refresh_names()  # nothing renamed: nothing to repaint
+    assert changes == []
+
+    mailings.update(
+        ctx,
+        first,
+        MailingInput(
+            name="First, renamed",
+            subject="Hello",
+            sender_email="news@shop.example.com",
+            html="<p>Hi</p>",
+        ),
+    )
+    with qtbot.waitSignal(window.model.rows_refreshed, timeout=5000):
+        window.loader.refresh([first])
+    assert changes
+    rows_of_first = [
+        row for row in range(journal.rowCount()) if journal.entry(row).mailing_id == first
+    ]
+    for top, bottom in changes:
+        assert top >= min(rows_of_first) and bottom <= max(rows_of_first)
+
+
+# -- analytics --------------------------------------------------------------------------------
+
+
+def test_analytics_reads_progress_at_most_once_a_second(
+    qtbot, services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mailapp.ui.analytics import AnalyticsWindow
+
+    mailing_id = mailing(services.ctx, "Watched")
+    calls: list[int] = []
+    progress = analytics.progress
+    monkeypatch.setattr(analytics, "progress", lambda ctx, i: calls.append(i) or progress(ctx, i))
+    window = AnalyticsWindow(services, mailing_id)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.progress is not None)
+    assert len(calls) == 1
+    for _ in range(50):  # the bridge says "changed" many times while it sends
+        services.bridge.mailings_changed.emit(frozenset({mailing_id}))
+        qtbot.wait(10)
+    qtbot.wait(1200)
+    qtbot.waitUntil(lambda: services.tasks.pending == 0)
+    assert 2 <= len(calls) <= 3
+
+
+# -- no database on the GUI thread ------------------------------------------------------------
+
+
+@contextmanager
+def gui_thread_database_calls(ctx: AppContext) -> Iterator[list[str]]:
+    """Record every database session or connection opened on the GUI thread."""
+    offenders: list[str] = []
+    db = ctx.db
+    originals: dict[str, Callable[..., Any]] = {
+        name: getattr(db, name) for name in ("read", "write", "write_conn")
+    }
+
+    def wrap(name: str, original: Callable[..., Any]) -> Callable[..., Any]:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            if threading.current_thread() is threading.main_thread():
+                import traceback
+
+                offenders.append(f"{name}: " + "".join(traceback.format_stack(limit=6)))
+            return original(*args, **kwargs)
+
+        return call
+
+    for name, original in originals.items():
+        setattr(db, name, wrap(name, original))
+    try:
+        yield offenders
+    finally:
+        for name, original in originals.items():
+            setattr(db, name, original)
+
+
+def test_no_database_call_on_the_gui_thread(qtbot, services) -> None:
+    from mailapp.ui.main_window import MainWindow
+
+    ctx = services.ctx
+    generate(ctx, 5_000)
+    ids = [mailing(ctx, f"Mailing {n}") for n in range(3)]
+    with gui_thread_database_calls(ctx) as offenders:
+        window = MainWindow(services)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitUntil(lambda: window.model.find(ids[-1]) is not None)
+        # Mailings: select, refresh, filter, open the analytics.
+        for mailing_id in ids:
+            window.select_mailing(mailing_id)
+            services.bridge.mailings_changed.emit(frozenset({mailing_id}))
+            qtbot.wait(20)
+        window.page.search.setText("Mailing 1")
+        window.page.search.clear()
+        window.refresh_action.trigger()
+        window.open_analytics()
+        # Contacts: open the page, scroll, search.
+        window.nav.setCurrentRow(window.PAGE_CONTACTS)
+        page = window._contacts_page
+        qtbot.waitUntil(lambda: page.model.rowCount() == 5_000, timeout=10000)
+        bar = page.table.verticalScrollBar()
+        for step in range(11):
+            bar.setValue(bar.maximum() * step // 10)
+            qtbot.wait(5)
+        page.search.setText("user4")
+        qtbot.waitUntil(lambda: page.model.rowCount() < 5_000, timeout=10000)
+        services.bridge.contacts_changed.emit()
+        services.bridge.poll_journal()
+        qtbot.waitUntil(lambda: services.tasks.pending == 0, timeout=10000)
+        for widget in list(window._windows):
+            widget.close()
+        window.close()
+        qtbot.waitUntil(lambda: services.tasks.pending == 0, timeout=10000)
+    assert offenders == []
+
+
+def test_the_contacts_model_emits_page_sized_changes(qtbot, ctx: AppContext, tasks) -> None:
+    generate(ctx, 3 * PAGE_SIZE)
+    model = ContactsModel(ctx, tasks)
+    with qtbot.waitSignal(model.rows_loaded, timeout=10000):
+        model.set_query(None, "")
+    changes: list[tuple[int, int]] = []
+    model.dataChanged.connect(lambda a, b, _roles=(): changes.append((a.row(), b.row())))
+    model.data(model.index(PAGE_SIZE + 3, 0))
+    qtbot.waitUntil(lambda: model.is_page_loaded(PAGE_SIZE + 3))
+    assert changes == [(PAGE_SIZE, 2 * PAGE_SIZE - 1)]
+    assert model.rowCount(QModelIndex()) == 3 * PAGE_SIZE
+    qtbot.waitUntil(lambda: tasks.pending == 0)
