@@ -123,6 +123,13 @@ class Database:
         with self._writer(), self.write_engine.begin() as conn:
             yield conn
 
+    @contextmanager
+    def transaction(self, conn: Connection) -> Iterator[Connection]:
+        """A write transaction on a connection the caller keeps open (from
+        :attr:`write_engine`), for loops that write once per message."""
+        with self._writer(), conn.begin():
+            yield conn
+
     def migrate(self) -> None:
         """Bring the schema to the newest revision (Alembic)."""
         from alembic import command

@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, and_, exists, insert, or_, select, update
+from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import OperationalError
 
 from mailapp.delivery.message import build_message, make_message_id
@@ -38,7 +39,7 @@ from mailapp.delivery.smtp import (
     SmtpConnection,
 )
 from mailapp.models import Contact, Event, JournalEvent, Mailing, MailingState, Recipient, Response
-from mailapp.models.base import utcnow
+from mailapp.models.base import UTCDateTime, utcnow
 from mailapp.models.states import SENDING_STATES
 from mailapp.services import journal, lifecycle
 from mailapp.services import settings as settings_service
@@ -80,8 +81,39 @@ class _Lane:
     sent last whose ``sent`` is not yet written."""
 
     domain: str
+    db: Connection
     connection: SmtpConnection | None = None
     accepted: tuple[int, datetime] | None = None
+
+
+class _HotSql:
+    """The two statements written for every message, as plain SQL.
+
+    Building them with the expression language costs more than SQLite's
+    whole transaction; compiled once here they are sent to the driver as
+    they are.
+    """
+
+    def __init__(self, dialect: Dialect) -> None:
+        p = "%s" if dialect.name == "postgresql" else "?"
+        sending = ", ".join(f"'{s.value}'" for s in SENDING_STATES)
+        self.begin = (
+            f"UPDATE recipients SET tx_started_at = {p}, message_id = {p},"
+            f" attempts = attempts + 1, updated_at = {p}"
+            f" WHERE id = {p} AND response = '{Response.SENDING.value}' AND claimed_by = {p}"
+            f" AND EXISTS (SELECT 1 FROM mailings WHERE id = {p} AND state IN ({sending})"
+            f" AND (expires_at IS NULL OR expires_at > {p}))"
+        )
+        self.sent = (
+            f"UPDATE recipients SET response = '{Response.SENT.value}', sent_at = {p},"
+            f" last_error = NULL, updated_at = {p}"
+            f" WHERE id = {p} AND claimed_by = {p} AND response = '{Response.SENDING.value}'"
+        )
+        # Shares the row lock a stop's UPDATE takes: either the begin
+        # commits first (the send is in flight) or it sees the stop.
+        self.lock_state = f"SELECT state FROM mailings WHERE id = {p} FOR SHARE"
+        process = UTCDateTime().bind_processor(dialect)
+        self.time: Callable[[datetime], Any] = process or (lambda value: value)
 
 
 class MailingDispatch:
@@ -117,6 +149,7 @@ class MailingDispatch:
         self._marked_sending = False
         self._postgres = ctx.db.dialect == "postgresql"
         self._database_error = ""
+        self._sql = _HotSql(ctx.db.engine.dialect)
 
     # -- the run ---------------------------------------------------------
 
@@ -185,7 +218,10 @@ class MailingDispatch:
             )
 
     def _connection_loop(self, snapshot: MailingSnapshot, template: CompiledTemplate) -> None:
-        lane = _Lane(domain=snapshot.sender_email.rpartition("@")[2] or "localhost")
+        lane = _Lane(
+            domain=snapshot.sender_email.rpartition("@")[2] or "localhost",
+            db=self.ctx.db.write_engine.connect(),
+        )
         try:
             while not self._stopping():
                 batch = self._claim(CLAIM_BATCH)
@@ -214,6 +250,7 @@ class MailingDispatch:
             if lane.connection is not None:
                 lane.connection.close()
             self._retrying(lambda: self._record_accepted(lane))
+            lane.db.close()
 
     def _send_one(
         self,
@@ -245,7 +282,7 @@ class MailingDispatch:
             if lane.connection is None:
                 self._requeue(row.id)
                 return
-        began = self._begin(row.id, message_id, record_sent=lane.accepted)
+        began = self._begin(lane, row.id, message_id, record_sent=lane.accepted)
         lane.accepted = None  # written by that commit
         if not began:
             self.halt.set()
@@ -270,10 +307,14 @@ class MailingDispatch:
         to log of this run."""
         if lane.accepted is None and not last:
             return
-        with self.ctx.db.write_conn() as conn:
+        with self.ctx.db.transaction(lane.db) as conn:
             recorded = 0
             if lane.accepted is not None:
-                conn.execute(self._sent_statement(*lane.accepted))
+                recipient_id, moment = lane.accepted
+                sent_at = self._sql.time(moment)
+                conn.exec_driver_sql(
+                    self._sql.sent, (sent_at, sent_at, recipient_id, self.worker_id)
+                )
                 recorded = 1
             self._note_recorded(conn, recorded, force=last)
         lane.accepted = None
@@ -381,46 +422,30 @@ class MailingDispatch:
         ]
 
     def _begin(
-        self, recipient_id: int, message_id: str, record_sent: tuple[int, datetime] | None
+        self,
+        lane: _Lane,
+        recipient_id: int,
+        message_id: str,
+        record_sent: tuple[int, datetime] | None,
     ) -> bool:
         """Mark the SMTP transaction begun, if the mailing may still send;
         in the same commit, record the lane's previous message as sent."""
-        now = utcnow()
-        with self.ctx.db.write_conn() as conn:
+        sql, now = self._sql, self._sql.time(utcnow())
+        with self.ctx.db.transaction(lane.db) as conn:
+            run = conn.exec_driver_sql
             recorded = 0
             if record_sent is not None:
-                conn.execute(self._sent_statement(*record_sent))
+                sent_at = self._sql.time(record_sent[1])
+                run(sql.sent, (sent_at, sent_at, record_sent[0], self.worker_id))
                 recorded = 1
             if self._postgres:
-                # Shares the row lock a stop's UPDATE takes: either this
-                # transaction commits first (the send is in flight) or it
-                # sees the stop.
-                state = conn.scalar(
-                    select(Mailing.state)
-                    .where(Mailing.id == self.mailing_id)
-                    .with_for_update(read=True)
-                )
+                state = run(sql.lock_state, (self.mailing_id,)).scalar()
                 if state not in _SENDING_STATE_VALUES:
                     self._note_recorded(conn, recorded, force=True)
                     return False
-            began = conn.execute(
-                update(Recipient)
-                .where(
-                    Recipient.id == recipient_id,
-                    Recipient.response == Response.SENDING.value,
-                    Recipient.claimed_by == self.worker_id,
-                    exists().where(
-                        Mailing.id == self.mailing_id,
-                        Mailing.state.in_(_SENDING_STATE_VALUES),
-                        or_(Mailing.expires_at.is_(None), Mailing.expires_at > now),
-                    ),
-                )
-                .values(
-                    tx_started_at=now,
-                    message_id=message_id,
-                    attempts=Recipient.attempts + 1,
-                    updated_at=now,
-                )
+            began = run(
+                sql.begin,
+                (now, message_id, now, recipient_id, self.worker_id, self.mailing_id, now),
             ).rowcount
             # A refused begin means this run ends: log what it sent in the
             # same commit, before the stop can be finished.
@@ -455,19 +480,6 @@ class MailingDispatch:
         with self._lock:
             self._errors = 0
         self._notify_progress()
-
-    def _sent_statement(self, recipient_id: int, sent_at: datetime) -> Any:
-        return (
-            update(Recipient)
-            .where(
-                Recipient.id == recipient_id,
-                Recipient.claimed_by == self.worker_id,
-                Recipient.response == Response.SENDING.value,
-            )
-            .values(
-                response=Response.SENT.value, sent_at=sent_at, last_error=None, updated_at=sent_at
-            )
-        )
 
     def _finish(
         self,
