@@ -24,9 +24,11 @@ sys.path.insert(0, str(ROOT))
 from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
-from mailapp.models import MailingState  # noqa: E402
-from mailapp.services import contacts, lifecycle, mailings, samples  # noqa: E402
+from mailapp.models import MailingKind, MailingState, Response  # noqa: E402
+from mailapp.models.campaigns import StepKind  # noqa: E402
+from mailapp.services import campaigns, contacts, lifecycle, mailings, samples  # noqa: E402
 from mailapp.services import settings as settings_service  # noqa: E402
+from mailapp.services.campaigns import CampaignInput, StepInput, TransitionInput  # noqa: E402
 from mailapp.services.context import AppContext  # noqa: E402
 from mailapp.services.mailings import MailingInput  # noqa: E402
 from mailapp.ui.app import make_services, start_engine  # noqa: E402
@@ -65,6 +67,57 @@ def mailing(ctx: AppContext, name: str, folder: str) -> int:
             folders=(folder,),
         ),
     )
+
+
+def campaign(ctx: AppContext) -> int:
+    """A campaign feeding trigger mailing A, with ``stopped_manually → B``;
+    A is stopped after the first participants, so later ones go on to B."""
+
+    def trigger(name: str) -> int:
+        return mailings.create(
+            ctx,
+            MailingInput(
+                name=name,
+                kind=MailingKind.TRIGGER,
+                subject="Welcome, {{ contact.first_name }}",
+                sender_email="news@example.com",
+                sender_name="Sample Shop",
+                html="<p>Welcome, {{ contact.first_name }}</p>",
+            ),
+        )
+
+    for n in range(6):
+        contacts.add_contact(ctx, f"newcomer{n}@example.com", f"Newcomer {n}", folder="Newcomers")
+    a = trigger("Welcome series — first letter to new customers of the online shop")
+    b = trigger("Welcome — a second chance")
+    lifecycle.start(ctx, a)
+    lifecycle.start(ctx, b)
+    campaign_id = campaigns.create_campaign(
+        ctx,
+        CampaignInput(
+            name="Onboarding of new customers",
+            folder="Newcomers",
+            steps=(
+                StepInput(StepKind.EMAIL, mailing_id=a),
+                StepInput(StepKind.WAIT, wait_seconds=3600, next_step=2),
+                StepInput(StepKind.EMAIL, mailing_id=b),
+            ),
+            transitions=(
+                TransitionInput(0, frozenset({Response.STOPPED_MANUALLY}), 1),
+                TransitionInput(0, frozenset({Response.SENT, Response.UNCONFIRMED}), None),
+            ),
+            interval_seconds=1,
+        ),
+    )
+    campaigns.start_campaign(ctx, campaign_id)
+    wait_for(lambda: state(ctx, a) is MailingState.ACTIVE)
+    wait_for(lambda: mailings.get(ctx, a).handed_over >= 6)
+    lifecycle.stop(ctx, a)
+    wait_for(lambda: state(ctx, a) is MailingState.STOPPED)
+    for n in range(6, 10):
+        contacts.add_contact(ctx, f"newcomer{n}@example.com", f"Newcomer {n}", folder="Newcomers")
+    wait_for(lambda: campaigns.get_campaign(ctx, campaign_id).steps[1].current >= 4)
+    return campaign_id
 
 
 def save(widget: QWidget, name: str, language: str) -> None:
@@ -110,6 +163,7 @@ def main() -> int:
     wait_for(lambda: mailings.get(ctx, stopped_id).handed_over >= 30)
     lifecycle.stop(ctx, stopped_id)
     wait_for(lambda: state(ctx, stopped_id) is MailingState.STOPPED)
+    campaign_id = campaign(ctx)
     lifecycle.start(ctx, newsletter)
     wait_for(lambda: mailings.get(ctx, newsletter).handed_over >= 60)
     settings_service.set_value(ctx, "MandrillMailingDelayInSeconds", "45")
@@ -152,6 +206,15 @@ def main() -> int:
         )
         pump(600)
         save(window, "toast", language)
+
+        for toast in window.toasts.toasts:
+            toast.dismiss()
+        window.nav.setCurrentRow(window.PAGE_CAMPAIGNS)
+        wait_for(lambda: window.campaigns_page.select_campaign(campaign_id), 10)
+        pump(1200)
+        save(window, "campaigns", language)
+        window.nav.setCurrentRow(window.PAGE_MAILINGS)
+        pump(300)
 
     window.close()
     from mailapp.ui.app import finish

@@ -48,6 +48,8 @@ NODE_HEIGHT = 74.0
 COLUMN_GAP = 150.0
 ROW_GAP = 60.0
 LABEL_WIDTH = 190.0
+#: Vertical distance between the lanes of arrows routed under the boxes.
+LANE_GAP = 46.0
 
 
 def duration_text(seconds: int) -> str:
@@ -240,7 +242,7 @@ def flow_from_steps(
                 DiagramEdge(
                     step_key(index),
                     EXIT_KEY,
-                    QCoreApplication.translate("campaign_diagram", "any other final response"),
+                    QCoreApplication.translate("campaign_diagram", "any other response"),
                     implicit=True,
                 )
             )
@@ -413,27 +415,27 @@ class EdgeLabel(QGraphicsRectItem):
 
     PAD = 4.0
 
-    def __init__(self, text: str, font: QFont) -> None:
+    def __init__(self, text: str, font: QFont, width: float = LABEL_WIDTH) -> None:
         super().__init__()
         self.text = text
         small = QFont(font)
         small.setPointSizeF(max(7.0, font.pointSizeF() * 0.9))
         metrics = QFontMetricsF(small)
         lines = text.splitlines()
-        width = 0.0
+        widest = 0.0
         for n, line in enumerate(lines):
-            item = _text_item(line, small, TEXT_COLOUR, LABEL_WIDTH)
+            item = _text_item(line, small, TEXT_COLOUR, width)
             item.setParentItem(self)
             item.setPos(self.PAD, self.PAD + n * metrics.height())
-            width = max(width, item.boundingRect().width())
+            widest = max(widest, item.boundingRect().width())
         for child in self.childItems():
-            child.setX(self.PAD + (width - child.boundingRect().width()) / 2)
+            child.setX(self.PAD + (widest - child.boundingRect().width()) / 2)
         self.setRect(
-            QRectF(0, 0, width + 2 * self.PAD, metrics.height() * len(lines) + 2 * self.PAD)
+            QRectF(0, 0, widest + 2 * self.PAD, metrics.height() * len(lines) + 2 * self.PAD)
         )
         self.setPen(QPen(QColor("#d0d7de"), 1))
         self.setBrush(QColor("#ffffff"))
-        if any(metrics.horizontalAdvance(line) > LABEL_WIDTH for line in lines):
+        if any(metrics.horizontalAdvance(line) > width for line in lines):
             self.setToolTip(text)
         self.setZValue(2)
 
@@ -442,25 +444,39 @@ class EdgeItem(QGraphicsPathItem):
     """An arrow from one node to another with its condition label."""
 
     def __init__(
-        self, edge: DiagramEdge, source: NodeItem, target: NodeItem, font: QFont, lane: int
+        self,
+        edge: DiagramEdge,
+        source: NodeItem,
+        target: NodeItem,
+        font: QFont,
+        lane: int,
+        floor: float,
     ) -> None:
         super().__init__()
         self.edge = edge
         self.setZValue(-1)
-        forward = target.pos().x() > source.pos().x()
+        step = target.pos().x() - source.pos().x()
         path = QPainterPath()
-        if forward:
+        if 0 < step <= NODE_WIDTH + COLUMN_GAP + 1:
+            # To the next column: a smooth curve between the boxes.
             start, end = source.anchor_right(), target.anchor_left()
             bend = max(40.0, (end.x() - start.x()) / 2)
             path.moveTo(start)
             path.cubicTo(start + QPointF(bend, 0), end - QPointF(bend, 0), end)
+            middle = path.pointAtPercent(0.5)
+            room = COLUMN_GAP - 16
         else:
-            # Back (a loop through a wait) or within a column: under the boxes.
-            start, end = source.anchor_bottom(), target.anchor_bottom()
-            drop = 50.0 + 28.0 * lane
-            low = max(start.y(), end.y()) + drop
+            # Skipping columns, looping back or within a column: down, along
+            # its own lane under every box, and up into the target.
+            shift = QPointF(min(12.0 * lane, NODE_WIDTH / 2 - 12), 0)
+            start, end = source.anchor_bottom() + shift, target.anchor_bottom() - shift
+            low = floor + LANE_GAP * (lane + 1)
             path.moveTo(start)
-            path.cubicTo(QPointF(start.x(), low), QPointF(end.x(), low), end)
+            path.lineTo(QPointF(start.x(), low))
+            path.lineTo(QPointF(end.x(), low))
+            path.lineTo(end)
+            middle = QPointF((start.x() + end.x()) / 2, low)
+            room = LABEL_WIDTH
         self.setPath(path)
         colour = QColor("#8c959f" if edge.implicit else "#57606a")
         pen = QPen(colour, 1.4)
@@ -471,8 +487,7 @@ class EdgeItem(QGraphicsPathItem):
         self.arrow.setParentItem(self)
         self.label: EdgeLabel | None = None
         if edge.label:
-            self.label = EdgeLabel(edge.label, font)
-            middle = path.pointAtPercent(0.5)
+            self.label = EdgeLabel(edge.label, font, room)
             size = self.label.rect()
             self.label.setPos(middle - QPointF(size.width() / 2, size.height() / 2))
 
@@ -536,17 +551,17 @@ class CampaignDiagram(QGraphicsView):
             item.setPos(point)
             scene.addItem(item)
             self.nodes[key] = item
-        lanes: dict[str, int] = defaultdict(int)
+        floor = max(item.pos().y() + NODE_HEIGHT for item in self.nodes.values())
+        lane = 0
         for edge in flow.edges:
             source, target = self.nodes.get(edge.source), self.nodes.get(edge.target)
             if source is None or target is None:
                 continue
-            forward = target.pos().x() > source.pos().x()
-            lane = 0
-            if not forward:
-                lane = lanes[edge.source]
-                lanes[edge.source] += 1
-            item = EdgeItem(edge, source, target, self.font(), lane)
+            step = target.pos().x() - source.pos().x()
+            routed_under = not 0 < step <= NODE_WIDTH + COLUMN_GAP + 1
+            item = EdgeItem(edge, source, target, self.font(), lane, floor)
+            if routed_under:
+                lane += 1
             scene.addItem(item)
             if item.label is not None:
                 scene.addItem(item.label)

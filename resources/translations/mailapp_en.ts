@@ -21,6 +21,36 @@
     </message>
 </context>
 <context>
+    <name>CampaignEditor</name>
+    <message numerus="yes">
+        <location filename="../../mailapp/ui/campaign_editor.py" line="+575"/>
+        <source>{name} (%n contact(s))</source>
+        <translation>
+            <numerusform>{name} (%n contact)</numerusform>
+            <numerusform>{name} (%n contacts)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>CampaignsPage</name>
+    <message numerus="yes">
+        <location filename="../../mailapp/ui/campaigns_page.py" line="+664"/>
+        <source>%n participant(s) entered</source>
+        <translation>
+            <numerusform>%n participant entered</numerusform>
+            <numerusform>%n participants entered</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n in the flow now</source>
+        <translation>
+            <numerusform>%n in the flow now</numerusform>
+            <numerusform>%n in the flow now</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ContactsPage</name>
     <message numerus="yes">
         <location filename="../../mailapp/ui/contacts_page.py" line="+305"/>
@@ -34,7 +64,7 @@
 <context>
     <name>MailingEditor</name>
     <message numerus="yes">
-        <location filename="../../mailapp/ui/editor.py" line="+315"/>
+        <location filename="../../mailapp/ui/editor.py" line="+344"/>
         <source>%Ln contact(s) in this folder</source>
         <translation>
             <numerusform>%Ln contact in this folder</numerusform>
@@ -42,7 +72,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+164"/>
+        <location line="+165"/>
         <source>Too long: at most %n character(s).</source>
         <translation>
             <numerusform>Too long: at most %n character.</numerusform>
@@ -53,7 +83,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../mailapp/ui/main_window.py" line="+447"/>
+        <location filename="../../mailapp/ui/main_window.py" line="+453"/>
         <source>%n mailing(s)</source>
         <translation>
             <numerusform>%n mailing</numerusform>
@@ -69,6 +99,52 @@
         <translation>
             <numerusform>%Ln message</numerusform>
             <numerusform>%Ln messages</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>campaign_diagram</name>
+    <message numerus="yes">
+        <location filename="../../mailapp/ui/campaign_diagram.py" line="+164"/>
+        <source>%n participant(s) entered</source>
+        <translation>
+            <numerusform>%n participant entered</numerusform>
+            <numerusform>%n participants entered</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+30"/>
+        <source>%n participant(s) left</source>
+        <translation>
+            <numerusform>%n participant left</numerusform>
+            <numerusform>%n participants left</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>campaigns_page</name>
+    <message numerus="yes">
+        <location filename="../../mailapp/ui/campaigns_page.py" line="-400"/>
+        <source>The folder holds %n contact(s) now.</source>
+        <translation>
+            <numerusform>The folder holds %n contact now.</numerusform>
+            <numerusform>The folder holds %n contacts now.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+41"/>
+        <source>%n participant(s) still in the flow leave it now and get no further emails from the campaign.</source>
+        <translation>
+            <numerusform>%n participant still in the flow leaves it now and gets no further emails from the campaign.</numerusform>
+            <numerusform>%n participants still in the flow leave it now and get no further emails from the campaign.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+31"/>
+        <source>%n participant(s) are in the flow now.</source>
+        <translation>
+            <numerusform>%n participant is in the flow now.</numerusform>
+            <numerusform>%n participants are in the flow now.</numerusform>
         </translation>
     </message>
 </context>
@@ -110,7 +186,7 @@
 <context>
     <name>labels</name>
     <message numerus="yes">
-        <location filename="../../mailapp/ui/labels.py" line="+127"/>
+        <location filename="../../mailapp/ui/labels.py" line="+139"/>
         <source>Mailing started; sending begins in %n second(s)</source>
         <translation>
             <numerusform>Mailing started; sending begins in %n second</numerusform>
@@ -177,9 +253,9 @@
 <context>
     <name>mailing_table</name>
     <message numerus="yes">
-        <location filename="../../mailapp/ui/mailing_table.py" line="+108"/>
+        <location filename="../../mailapp/ui/mailing_table.py" line="+111"/>
         <source>{state} — starts in %n s</source>
-        <extracomment>The :class:`MailingInfo` of a row (any column). A value that sorts well (numbers, timestamps, lower-cased text). ``(handed over, recipients)`` for the progress column. Badge colours (background) by state; text is white or dark by contrast.</extracomment>
+        <extracomment>The :class:`MailingInfo` of a row (any column). A value that sorts well (numbers, timestamps, lower-cased text). ``(handed over, recipients)`` for the progress column. The badge colour (a colour name) of a cell painted by :class:`StateBadgeDelegate` in any model; mailing rows go by their state. Badge colours (background) by state; text is white or dark by contrast.</extracomment>
         <translation>
             <numerusform>{state} — starts in %n s</numerusform>
             <numerusform>{state} — starts in %n s</numerusform>

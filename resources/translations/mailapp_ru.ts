@@ -193,9 +193,301 @@
     </message>
 </context>
 <context>
+    <name>CampaignEditor</name>
+    <message>
+        <location filename="../../mailapp/ui/campaign_editor.py" line="+500"/>
+        <source>New campaign</source>
+        <extracomment>(int) the campaign was saved; its id.</extracomment>
+        <translation>Новая кампания</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Campaign: {name}</source>
+        <translation>Кампания: {name}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Name:</source>
+        <translation>Название:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Participants from folder:</source>
+        <translation>Участники из папки:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Re-entry:</source>
+        <translation>Повторный вход:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Run every:</source>
+        <translation>Запуск каждые:</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>A contact that has left the flow enters again when added to the folder again</source>
+        <translation>Контакт, вышедший из кампании, входит снова, если его снова добавят в папку</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source> s</source>
+        <translation> с</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Steps (participants enter at step 1)</source>
+        <translation>Шаги (участники входят на шаге 1)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add email step</source>
+        <translation>Добавить шаг-письмо</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add wait step</source>
+        <translation>Добавить ожидание</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Transitions</source>
+        <translation>Переходы</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>When the recipient&apos;s response to an email step is final, the first transition naming it leads on; any other response leaves the flow.</source>
+        <translation>Когда отклик получателя на шаге-письме становится окончательным, дальше ведет первый переход с этим откликом; при любом другом отклике участник выходит из кампании.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Add transition</source>
+        <translation>Добавить переход</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add steps to see the flow.</source>
+        <translation>Добавьте шаги, чтобы увидеть схему.</translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>Choose a folder…</source>
+        <translation>Выберите папку…</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>{name} (%n contact(s))</source>
+        <translation>
+            <numerusform>{name} (%n контакт)</numerusform>
+            <numerusform>{name} (%n контакта)</numerusform>
+            <numerusform>{name} (%n контактов)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+54"/>
+        <source>Only a draft campaign can change its flow; this one is “{state}”.</source>
+        <translation>Схему можно менять только у черновика; эта кампания в состоянии «{state}».</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Cannot load the campaign: {error}</source>
+        <translation>Не удалось загрузить кампанию: {error}</translation>
+    </message>
+    <message>
+        <location line="+73"/>
+        <source>(no mailing chosen)</source>
+        <translation>(рассылка не выбрана)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{n}. Email: {name}</source>
+        <translation>{n}. Письмо: {name}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{n}. Wait {duration}</source>
+        <translation>{n}. Ожидание {duration}</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Choose a trigger mailing…</source>
+        <translation>Выберите триггерную рассылку…</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>{name} — {state}</source>
+        <translation>{name} — {state}</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Exit (leave the flow)</source>
+        <translation>Выход (из кампании)</translation>
+    </message>
+    <message>
+        <location line="+72"/>
+        <source>Give the campaign a name.</source>
+        <translation>Укажите название кампании.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Choose the folder the participants come from.</source>
+        <translation>Выберите папку, из которой приходят участники.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The flow has no steps: add an email step.</source>
+        <translation>В схеме нет шагов: добавьте шаг-письмо.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Step {n}: choose the trigger mailing.</source>
+        <translation>Шаг {n}: выберите триггерную рассылку.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Step {n}: a wait lasts from 1 second to 366 days.</source>
+        <translation>Шаг {n}: ожидание длится от 1 секунды до 366 дней.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Transition {n}: choose the email step it starts from.</source>
+        <translation>Переход {n}: выберите шаг-письмо, с которого он начинается.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Transition {n}: choose at least one response.</source>
+        <translation>Переход {n}: выберите хотя бы один отклик.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Transition {n}: the response “{response}” of step {step} already leads elsewhere.</source>
+        <translation>Переход {n}: отклик «{response}» шага {step} уже ведет в другое место.</translation>
+    </message>
+</context>
+<context>
+    <name>CampaignsPage</name>
+    <message>
+        <location filename="../../mailapp/ui/campaigns_page.py" line="+588"/>
+        <source>New campaign…</source>
+        <extracomment>(int | None) the selected campaign changed. While a campaign runs, read again this often even without a change announced in this process (another process may be running it).</extracomment>
+        <translation>Новая кампания…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Create a campaign</source>
+        <translation>Создать кампанию</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Edit…</source>
+        <translation>Изменить…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Change the draft&apos;s flow</source>
+        <translation>Изменить схему черновика</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete</source>
+        <translation>Удалить</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Delete the draft campaign</source>
+        <translation>Удалить черновик кампании</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Start campaign</source>
+        <translation>Запустить кампанию</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Start adding participants from the folder</source>
+        <translation>Начать добавлять участников из папки</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+97"/>
+        <source>Stop campaign</source>
+        <translation>Остановить кампанию</translation>
+    </message>
+    <message>
+        <location line="-96"/>
+        <location line="+98"/>
+        <source>Add no new participants; those in the flow finish it</source>
+        <translation>Не добавлять новых участников; те, кто уже в кампании, пройдут ее до конца</translation>
+    </message>
+    <message>
+        <location line="-92"/>
+        <source>Select a campaign to see its flow.</source>
+        <translation>Выберите кампанию, чтобы увидеть ее схему.</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>Cannot read the campaigns: {error}</source>
+        <translation>Не удалось прочитать кампании: {error}</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>No campaign selected</source>
+        <translation>Кампания не выбрана</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{name} — {state}</source>
+        <translation>{name} — {state}</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+5"/>
+        <source>%n participant(s) entered</source>
+        <translation>
+            <numerusform>вошел %n участник</numerusform>
+            <numerusform>вошли %n участника</numerusform>
+            <numerusform>вошли %n участников</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n in the flow now</source>
+        <translation>
+            <numerusform>%n сейчас в кампании</numerusform>
+            <numerusform>%n сейчас в кампании</numerusform>
+            <numerusform>%n сейчас в кампании</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>started on {time}</source>
+        <translation>запущена {time}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>finished on {time}</source>
+        <translation>завершена {time}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>re-entry on</source>
+        <translation>повторный вход включен</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Stop at once</source>
+        <translation>Остановить сразу</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Let every participant still in the flow leave</source>
+        <translation>Вывести из кампании всех оставшихся участников</translation>
+    </message>
+</context>
+<context>
     <name>ContactsModel</name>
     <message>
-        <location filename="../../mailapp/ui/contacts_model.py" line="+260"/>
+        <location filename="../../mailapp/ui/contacts_model.py" line="+325"/>
         <source>Email</source>
         <translation>Email</translation>
     </message>
@@ -478,7 +770,7 @@
 <context>
     <name>JournalDock</name>
     <message>
-        <location filename="../../mailapp/ui/journal_dock.py" line="+251"/>
+        <location filename="../../mailapp/ui/journal_dock.py" line="+272"/>
         <source>Sending log</source>
         <translation>Журнал отправки</translation>
     </message>
@@ -541,13 +833,13 @@
 <context>
     <name>LazyRowsModel</name>
     <message>
-        <location filename="../../mailapp/ui/contacts_model.py" line="-66"/>
+        <location filename="../../mailapp/ui/contacts_model.py" line="-68"/>
         <source>Loading…</source>
-        <extracomment>Rows fetched in one round trip. Pages kept in memory (LRU); 50 pages are 10,000 rows. (int) the number of rows after a new list of ids arrived. (object) loading the ids or a page failed with this exception.</extracomment>
+        <extracomment>Rows fetched in one round trip. Pages kept in memory (LRU); 50 pages are 10,000 rows. Page reads in flight at once. Pages asked for and waiting for a read; the oldest asks are forgotten (a screen shows one or two pages, and every repaint asks again). (int) the number of rows after a new list of ids arrived. (object) loading the ids or a page failed with this exception. Pages asked for by the view and not yet requested, oldest first.</extracomment>
         <translation>Загрузка…</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+11"/>
         <source>(deleted)</source>
         <translation>(удален)</translation>
     </message>
@@ -555,7 +847,7 @@
 <context>
     <name>MailingEditor</name>
     <message>
-        <location filename="../../mailapp/ui/editor.py" line="+81"/>
+        <location filename="../../mailapp/ui/editor.py" line="+82"/>
         <source>New mailing</source>
         <extracomment>Contacts offered for the preview. (int) the mailing was saved; its id.</extracomment>
         <translation>Новая рассылка</translation>
@@ -626,12 +918,12 @@
         <translation>У триггерной рассылки нет папок: получателей по одному добавляют кампании, которые ведут к ней.</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+12"/>
         <source>Audience</source>
         <translation>Аудитория</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>Send test email…</source>
         <translation>Отправить тестовое письмо…</translation>
     </message>
@@ -656,7 +948,22 @@
         <translation>Рассылку в состоянии «{state}» нельзя изменить. Приостановите её (Остановить отправку), чтобы изменить.</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+18"/>
+        <source>“{name}” ({state})</source>
+        <translation>«{name}» ({state})</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Fed by campaigns: {names}</source>
+        <translation>Участников добавляют кампании: {names}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Fed by campaigns: none yet</source>
+        <translation>Участников добавляют кампании: пока ни одна</translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>Cannot load the mailing: {error}</source>
         <translation>Не удалось загрузить рассылку: {error}</translation>
     </message>
@@ -680,7 +987,7 @@
         <translation>Закрыть</translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+59"/>
         <source>Sample contact (no contacts yet)</source>
         <translation>Пример контакта (контактов пока нет)</translation>
     </message>
@@ -810,7 +1117,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location line="+200"/>
+        <location line="+205"/>
         <source>mailapp — mailings</source>
         <extracomment>(int | None) the selected mailing changed.</extracomment>
         <translation>mailapp — рассылки</translation>
@@ -983,17 +1290,22 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+306"/>
+        <location line="+314"/>
         <source>About mailapp</source>
         <translation>О программе mailapp</translation>
     </message>
     <message>
-        <location line="-300"/>
+        <location line="-308"/>
         <source>Mailings</source>
         <translation>Рассылки</translation>
     </message>
     <message>
         <location line="+2"/>
+        <source>Campaigns</source>
+        <translation>Кампании</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Contacts are not available yet.</source>
         <translation>Контакты пока недоступны.</translation>
     </message>
@@ -1062,7 +1374,7 @@
         <translation>Эта часть mailapp пока недоступна.</translation>
     </message>
     <message>
-        <location line="+124"/>
+        <location line="+131"/>
         <source>mailapp sends email mailings and pauses or stops them safely.</source>
         <translation>mailapp отправляет email-рассылки и безопасно приостанавливает или останавливает их.</translation>
     </message>
@@ -1611,26 +1923,432 @@
 <context>
     <name>app</name>
     <message>
-        <location filename="../../mailapp/ui/app.py" line="+80"/>
+        <location filename="../../mailapp/ui/app.py" line="+96"/>
         <source>The sending engine did not start</source>
         <extracomment>``None`` when no engine runs in this process (tests, a shared worker).</extracomment>
         <translation>Модуль отправки не запустился</translation>
     </message>
     <message>
-        <location line="+21"/>
-        <location line="+37"/>
+        <location line="+20"/>
+        <location line="+44"/>
         <source>mailapp</source>
         <translation>mailapp</translation>
     </message>
     <message>
-        <location line="-35"/>
+        <location line="-42"/>
         <source>Finishing sending… Messages being handed over are completed.</source>
         <translation>Завершение отправки… Письма, которые сейчас передаются, будут доставлены до конца.</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+43"/>
         <source>The database cannot be opened.</source>
         <translation>Не удается открыть базу данных.</translation>
+    </message>
+</context>
+<context>
+    <name>campaign_diagram</name>
+    <message>
+        <location filename="../../mailapp/ui/campaign_diagram.py" line="+58"/>
+        <source>{n} d</source>
+        <extracomment>Vertical distance between the lanes of arrows routed under the boxes.</extracomment>
+        <translation>{n} д</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{n} h</source>
+        <translation>{n} ч</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{n} min</source>
+        <translation>{n} мин</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+13"/>
+        <source>{n} s</source>
+        <translation>{n} с</translation>
+    </message>
+    <message>
+        <location line="+86"/>
+        <source>Audience: folder</source>
+        <extracomment>The participants line (&quot;12 reached · 3 now&quot;); empty for a flow not yet saved. One condition per line (response names, &quot;after 2 h&quot;). The implicit way out: responses no transition names. Wait steps: the index of the next step, None for the exit. (reached ever, at the step now); None before the campaign is saved.</extracomment>
+        <translation>Аудитория: папка</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>(no folder chosen)</source>
+        <translation>(папка не выбрана)</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>%n participant(s) entered</source>
+        <translation>
+            <numerusform>вошел %n участник</numerusform>
+            <numerusform>вошли %n участника</numerusform>
+            <numerusform>вошли %n участников</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>{reached} reached · {now} now</source>
+        <translation>дошли {reached} · сейчас {now}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{n}. Email</source>
+        <translation>{n}. Письмо</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>(no mailing chosen)</source>
+        <translation>(рассылка не выбрана)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{n}. Wait</source>
+        <translation>{n}. Ожидание</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Exit</source>
+        <translation>Выход</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Participants leave the flow</source>
+        <translation>Участники выходят из кампании</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>%n participant(s) left</source>
+        <translation>
+            <numerusform>вышел %n участник</numerusform>
+            <numerusform>вышли %n участника</numerusform>
+            <numerusform>вышли %n участников</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>new contacts</source>
+        <translation>новые контакты</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>after {duration}</source>
+        <translation>через {duration}</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>any other response</source>
+        <translation>прочие отклики</translation>
+    </message>
+</context>
+<context>
+    <name>campaign_editor</name>
+    <message>
+        <location filename="../../mailapp/ui/campaign_editor.py" line="-745"/>
+        <source>The campaign has no audience source: choose the folder its participants come from.</source>
+        <extracomment>Item data of a target combo: the key of a step row, or EXIT. Wait units offered, seconds.</extracomment>
+        <translation>У кампании нет источника аудитории: выберите папку, из которой приходят участники.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The flow has no steps: add an email step.</source>
+        <translation>В схеме нет шагов: добавьте шаг-письмо.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The folder “{folder}” no longer exists.</source>
+        <translation>Папки «{folder}» больше нет.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The run interval must be between {low} and {high} seconds.</source>
+        <translation>Интервал запуска должен быть от {low} до {high} секунд.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>A mailing of the flow no longer exists.</source>
+        <translation>Одной из рассылок схемы больше нет.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>An email step needs a trigger mailing, not a bulk mailing.</source>
+        <translation>Для шага-письма нужна триггерная рассылка, а не массовая.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>A mailing of the flow is completed and takes no new recipients.</source>
+        <translation>Одна из рассылок схемы завершена и не принимает новых получателей.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>An email step has no mailing.</source>
+        <translation>У шага-письма нет рассылки.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The response “{response}” of one email step leads to two different places.</source>
+        <translation>Отклик «{response}» одного шага-письма ведет в два разных места.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The flow loops without a wait: an email would follow an email with no pause. Add a wait step to the loop.</source>
+        <translation>Схема зацикливается без ожидания: письма шли бы одно за другим без паузы. Добавьте в цикл шаг ожидания.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Only a draft campaign can change its flow; this one is “{state}”.</source>
+        <translation>Схему можно менять только у черновика; эта кампания в состоянии «{state}».</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The campaign is already running.</source>
+        <translation>Кампания уже запущена.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The campaign is “{state}” and can never be started again.</source>
+        <translation>Кампания в состоянии «{state}» и больше не может быть запущена.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The campaign is already stopping; stop it at once to let the remaining participants leave the flow now.</source>
+        <translation>Кампания уже останавливается; остановите ее сразу, чтобы оставшиеся участники вышли сейчас.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The campaign has not been started.</source>
+        <translation>Кампания еще не запущена.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The campaign no longer exists.</source>
+        <translation>Кампании больше нет.</translation>
+    </message>
+    <message>
+        <location line="+70"/>
+        <source>Choose responses…</source>
+        <extracomment>() the chosen responses changed.</extracomment>
+        <translation>Выберите отклики…</translation>
+    </message>
+    <message>
+        <location line="+69"/>
+        <source>seconds</source>
+        <extracomment>() anything in the row changed. (StepRow, int) move by -1 (up) or +1 (down). (StepRow) remove me.</extracomment>
+        <translation>секунд</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>minutes</source>
+        <translation>минут</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>hours</source>
+        <translation>часов</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>days</source>
+        <translation>дней</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>then</source>
+        <translation>затем</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Move the step up</source>
+        <translation>Переместить шаг выше</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Move the step down</source>
+        <translation>Переместить шаг ниже</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Remove the step</source>
+        <translation>Удалить шаг</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{n}. Email:</source>
+        <translation>{n}. Письмо:</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{n}. Wait:</source>
+        <translation>{n}. Ожидание:</translation>
+    </message>
+    <message>
+        <location line="+57"/>
+        <source>From</source>
+        <translation>Из</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>when</source>
+        <translation>при</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>go to</source>
+        <translation>перейти к</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Remove the transition</source>
+        <translation>Удалить переход</translation>
+    </message>
+</context>
+<context>
+    <name>campaigns_page</name>
+    <message>
+        <location filename="../../mailapp/ui/campaigns_page.py" line="-575"/>
+        <source>Name</source>
+        <extracomment>The :class:`CampaignInfo` of a row (any column). Campaign badges in the colours of the mailing states that mean the same.</extracomment>
+        <translation>Название</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>State</source>
+        <translation>Состояние</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Participants</source>
+        <translation>Участники</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Runs every</source>
+        <translation>Запуск каждые</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last run</source>
+        <translation>Последний запуск</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>{total} entered, {now} in the flow now</source>
+        <translation>вошли {total}, сейчас в кампании {now}</translation>
+    </message>
+    <message>
+        <location line="+100"/>
+        <location line="+33"/>
+        <source>Start campaign</source>
+        <extracomment>(list[CampaignInfo]) a fresh list arrived. (BaseException) a read failed.</extracomment>
+        <translation>Запустить кампанию</translation>
+    </message>
+    <message>
+        <location line="-31"/>
+        <source>Start the campaign “{name}”?</source>
+        <translation>Запустить кампанию «{name}»?</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The contacts of the folder “{folder}” enter the flow, and so does every contact added to it later; the campaign looks for them every {interval}.</source>
+        <translation>Контакты папки «{folder}» входят в кампанию, как и все контакты, добавленные в нее позже; кампания проверяет папку каждые {interval}.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+8"/>
+        <source>The folder holds %n contact(s) now.</source>
+        <translation>
+            <numerusform>Сейчас в папке %n контакт.</numerusform>
+            <numerusform>Сейчас в папке %n контакта.</numerusform>
+            <numerusform>Сейчас в папке %n контактов.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Not active yet: {names}. Their recipients stay planned until they are started; a stopped mailing gives “Stopped (manually)” at once.</source>
+        <translation>Еще не активны: {names}. Их получатели остаются запланированными до запуска рассылки; остановленная рассылка сразу дает отклик «Остановлен (вручную)».</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Stop campaign at once</source>
+        <translation>Остановить кампанию сразу</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Stop the campaign “{name}” at once?</source>
+        <translation>Остановить кампанию «{name}» сразу?</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+7"/>
+        <source>%n participant(s) still in the flow leave it now and get no further emails from the campaign.</source>
+        <translation>
+            <numerusform>%n участник, еще находящийся в кампании, выйдет из нее сейчас и больше не получит от нее писем.</numerusform>
+            <numerusform>%n участника, еще находящихся в кампании, выйдут из нее сейчас и больше не получат от нее писем.</numerusform>
+            <numerusform>%n участников, еще находящихся в кампании, выйдут из нее сейчас и больше не получат от нее писем.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Emails already handed to the trigger mailings stay with them. The campaign can never be started again.</source>
+        <translation>Письма, уже переданные в триггерные рассылки, остаются в них. Кампанию больше нельзя будет запустить.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Stop at once</source>
+        <translation>Остановить сразу</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+28"/>
+        <source>Stop campaign</source>
+        <translation>Остановить кампанию</translation>
+    </message>
+    <message>
+        <location line="-26"/>
+        <source>Stop the campaign “{name}”?</source>
+        <translation>Остановить кампанию «{name}»?</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>No new participants will be added; participants already in the flow finish it.</source>
+        <translation>Новые участники добавляться не будут; участники, уже находящиеся в кампании, пройдут ее до конца.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+5"/>
+        <source>%n participant(s) are in the flow now.</source>
+        <translation>
+            <numerusform>Сейчас в кампании %n участник.</numerusform>
+            <numerusform>Сейчас в кампании %n участника.</numerusform>
+            <numerusform>Сейчас в кампании %n участников.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The campaign completes when the last one has left, and can never be started again.</source>
+        <translation>Кампания завершится, когда выйдет последний из них, и больше не сможет быть запущена.</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <location line="+11"/>
+        <source>Delete campaign</source>
+        <translation>Удалить кампанию</translation>
+    </message>
+    <message>
+        <location line="-9"/>
+        <source>Delete the draft campaign “{name}”?</source>
+        <translation>Удалить черновик кампании «{name}»?</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>It has never run; its flow is deleted with it.</source>
+        <translation>Кампания ни разу не запускалась; ее схема будет удалена вместе с ней.</translation>
+    </message>
+    <message>
+        <location line="+104"/>
+        <source>The campaign was not changed</source>
+        <extracomment>(ConfirmDialog) a confirmation is open. (int campaign id, str &quot;start&quot;/&quot;stop&quot;/&quot;stop_at_once&quot;/&quot;delete&quot;) committed. (int campaign id, BaseException) (int campaign id)</extracomment>
+        <translation>Кампания не изменена</translation>
     </message>
 </context>
 <context>
@@ -1751,9 +2469,9 @@
 <context>
     <name>journal_dock</name>
     <message>
-        <location filename="../../mailapp/ui/journal_dock.py" line="-220"/>
+        <location filename="../../mailapp/ui/journal_dock.py" line="-239"/>
         <source>Time</source>
-        <extracomment>Rows kept in the dock; older ones drop off (the CLI has the full log).</extracomment>
+        <extracomment>Rows kept in the dock; older ones drop off (the CLI has the full log). The mailing column&apos;s text as last shown, by mailing id.</extracomment>
         <translation>Время</translation>
     </message>
     <message>
@@ -1770,12 +2488,13 @@
 <context>
     <name>labels</name>
     <message>
-        <location filename="../../mailapp/ui/labels.py" line="+20"/>
+        <location filename="../../mailapp/ui/labels.py" line="+21"/>
+        <location line="+18"/>
         <source>Draft</source>
         <translation>Черновик</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-17"/>
         <source>Scheduled</source>
         <translation>Запланирована</translation>
     </message>
@@ -1806,32 +2525,40 @@
     </message>
     <message>
         <location line="+1"/>
+        <location line="+13"/>
         <source>Stopping</source>
         <translation>Останавливается</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-12"/>
+        <location line="+13"/>
         <source>Stopped</source>
         <translation>Остановлена</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-12"/>
+        <location line="+13"/>
         <source>Completed</source>
         <translation>Завершена</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-12"/>
         <source>Expired</source>
         <translation>Истек срок отправки</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+59"/>
+        <location line="+70"/>
         <source>Sending error</source>
         <translation>Ошибка отправки</translation>
     </message>
     <message>
-        <location line="-52"/>
+        <location line="-62"/>
+        <source>Running</source>
+        <translation>Запущена</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>Trigger</source>
         <translation>Триггерная</translation>
     </message>
@@ -2143,9 +2870,9 @@
 <context>
     <name>mailing_table</name>
     <message numerus="yes">
-        <location filename="../../mailapp/ui/mailing_table.py" line="+108"/>
+        <location filename="../../mailapp/ui/mailing_table.py" line="+111"/>
         <source>{state} — starts in %n s</source>
-        <extracomment>The :class:`MailingInfo` of a row (any column). A value that sorts well (numbers, timestamps, lower-cased text). ``(handed over, recipients)`` for the progress column. Badge colours (background) by state; text is white or dark by contrast.</extracomment>
+        <extracomment>The :class:`MailingInfo` of a row (any column). A value that sorts well (numbers, timestamps, lower-cased text). ``(handed over, recipients)`` for the progress column. The badge colour (a colour name) of a cell painted by :class:`StateBadgeDelegate` in any model; mailing rows go by their state. Badge colours (background) by state; text is white or dark by contrast.</extracomment>
         <translation>
             <numerusform>{state} — старт через %n с</numerusform>
             <numerusform>{state} — старт через %n с</numerusform>

@@ -369,7 +369,7 @@ def test_the_diagram_shows_steps_conditions_and_participants_live(
     labels = diagram.edge_labels()
     assert "Stopped (manually)" in labels
     assert "Sent\nSent, unconfirmed" in labels
-    assert labels.count("any other final response") == 2
+    assert labels.count("any other response") == 2
     assert diagram.nodes["step:0"].node.count == "0 reached · 0 now"
 
     # Layers from left to right: source, A, B, exit.
