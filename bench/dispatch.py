@@ -19,6 +19,7 @@ from pathlib import Path
 
 from bench.common import HTML, Row, fill_contacts
 from mailapp.delivery.message import build_message, make_message_id
+from mailapp.delivery.render import compile_template
 from mailapp.models import MailingState
 from mailapp.scheduler.engine import MailEngine
 from mailapp.services import lifecycle, mailings
@@ -28,25 +29,35 @@ from mailapp.services.mailings import MailingInput
 from tests.support.smtp_server import ServerProcess, read_record
 
 CONNECTIONS = 4
+SUBJECT = "Autumn news for {{ contact.first_name }}"
 
 
 def _bare_loop(host: str, port: int, count: int) -> float:
     import aiosmtplib
 
-    messages = [
-        build_message(
-            sender_name="Shop",
-            sender_email="news@shop.example.com",
-            to=f"user{n}@example.com",
-            subject=f"Autumn news for Name{n}",
-            html=HTML.replace("{{ contact.first_name }}", f"Name{n}"),
-            text="Hello",
-            message_id=make_message_id("shop.example.com"),
-            unsubscribe_url="",
-            mailing_id=0,
+    # The very messages the engine sends: same template, same contacts.
+    template = compile_template(SUBJECT, HTML)
+    messages = []
+    for n in range(count):
+        contact = {
+            "email": f"user{n}@example.com",
+            "first_name": f"Name{n}",
+            "last_name": "Example",
+        }
+        rendered = template.render(contact, "Benchmark", "")
+        messages.append(
+            build_message(
+                sender_name="Shop",
+                sender_email="news@shop.example.com",
+                to=contact["email"],
+                subject=rendered.subject,
+                html=rendered.html,
+                text=rendered.text,
+                message_id=make_message_id("shop.example.com"),
+                unsubscribe_url="",
+                mailing_id=1,
+            )
         )
-        for n in range(count)
-    ]
 
     async def lane(items: list[bytes]) -> None:
         smtp = aiosmtplib.SMTP(hostname=host, port=port, start_tls=False, use_tls=False)
@@ -82,14 +93,14 @@ def _engine_run(
         ctx,
         MailingInput(
             name="Benchmark",
-            subject="Autumn news for {{ contact.first_name }}",
+            subject=SUBJECT,
             sender_email="news@shop.example.com",
             sender_name="Shop",
             html=HTML,
             folders=("Everyone",),
         ),
     )
-    engine = MailEngine(ctx, tick_seconds=0.1)
+    engine = MailEngine(ctx)
     engine.start()
     latency: float | None = None
     try:
