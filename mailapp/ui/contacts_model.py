@@ -8,11 +8,12 @@ emits ``dataChanged`` for that page when it arrives. Old pages are dropped,
 so memory stays flat however far the user scrolls.
 
 A fast scroll asks for many pages that are off screen a moment later. Asks
-are collected while the view paints and served afterwards, the most recent
-first, with at most :data:`MAX_IN_FLIGHT` reads at a time; pages asked for
-long before (no longer on screen) are forgotten. This keeps the reader
-threads — and the interpreter lock they hold while they build rows — from
-crowding out the GUI thread during a scroll.
+are collected while the view paints and served once the view has stood
+still for :data:`SETTLE_MS`, the most recent first, with at most
+:data:`MAX_IN_FLIGHT` reads at a time; pages asked for long before (no
+longer on screen) are forgotten. This keeps the reader threads — and the
+interpreter lock they hold while they build rows — from competing with the
+GUI thread while it paints a moving view.
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ PAGE_SIZE = 200
 MAX_PAGES = 50
 #: Page reads in flight at once.
 MAX_IN_FLIGHT = 2
+#: Reads start once the view has asked for nothing new for this long.
+SETTLE_MS = 40
 #: Pages asked for and waiting for a read; the oldest asks are forgotten
 #: (a screen shows one or two pages, and every repaint asks again).
 MAX_ASKED = 6
@@ -97,10 +100,11 @@ class LazyRowsModel(QAbstractTableModel, Generic[RowT]):
         self._generation = 0
         self._loading = False
         self._placeholder_colour: QColor | None = None
-        # Requests go out once the view has finished painting.
+        self._column_count: int | None = None
+        # Requests go out once the view stops moving.
         self._serve = QTimer(self)
         self._serve.setSingleShot(True)
-        self._serve.setInterval(0)
+        self._serve.setInterval(SETTLE_MS)
         self._serve.timeout.connect(self._serve_asked)
 
     # -- what subclasses provide (fetch_* run off the GUI thread) -------------
@@ -195,12 +199,13 @@ class LazyRowsModel(QAbstractTableModel, Generic[RowT]):
         """The view wants ``page``: remember it; reads go out after the paint."""
         if page in self._pending:
             return
+        if page in self._asked:
+            self._asked.move_to_end(page)
+            return  # asked again by the same paint: the timer runs already
         self._asked[page] = None
-        self._asked.move_to_end(page)
         while len(self._asked) > MAX_ASKED:
             self._asked.popitem(last=False)
-        if not self._serve.isActive():
-            self._serve.start()
+        self._serve.start()  # (re)start: a new page means the view moved
 
     def _serve_asked(self) -> None:
         """Request the most recently asked pages while reads are free."""
@@ -248,7 +253,10 @@ class LazyRowsModel(QAbstractTableModel, Generic[RowT]):
         return 0 if parent.isValid() else len(self._ids)
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.columns())
+        # Qt asks for this on every index it makes: count the columns once.
+        if self._column_count is None:
+            self._column_count = len(self.columns())
+        return 0 if parent.isValid() else self._column_count
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -283,10 +291,8 @@ class LazyRowsModel(QAbstractTableModel, Generic[RowT]):
             return None
         return self.cell(row, index.column(), role)
 
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+    # ``flags`` is QAbstractTableModel's (enabled, selectable, not editable):
+    # no Python call per painted cell.
 
 
 class ContactsModel(LazyRowsModel[ContactInfo]):
