@@ -15,17 +15,20 @@ from __future__ import annotations
 import logging
 import sys
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
 
-from mailapp.scheduler.engine import MailEngine
 from mailapp.services import samples
 from mailapp.services import settings as settings_service
 from mailapp.services.context import AppContext
 from mailapp.ui.bridge import Bridge
 from mailapp.ui.i18n import Translations
 from mailapp.ui.tasks import TaskRunner, show_error
+
+if TYPE_CHECKING:
+    from mailapp.scheduler.engine import MailEngine
 
 log = logging.getLogger(__name__)
 
@@ -72,9 +75,20 @@ def make_services(ctx: AppContext, *, engine: MailEngine | None = None) -> AppSe
 
 
 def start_engine(services: AppServices, parent: QWidget | None) -> None:
-    """Create and start the engine in the writer lane (it touches the DB)."""
-    engine = MailEngine(services.ctx)
-    services.engine = engine
+    """Create and start the engine in the writer lane (it touches the DB).
+
+    The engine's modules (scheduler, providers, campaigns) are imported
+    there too: the window shows without waiting for them. :func:`finish`
+    stops the engine in the same serial lane, so it always finds it.
+    """
+    ctx = services.ctx
+
+    def create_and_start() -> None:
+        from mailapp.scheduler.engine import MailEngine
+
+        engine = MailEngine(ctx)
+        services.engine = engine
+        engine.start()
 
     def failed(exc: BaseException) -> None:
         show_error(
@@ -83,15 +97,14 @@ def start_engine(services: AppServices, parent: QWidget | None) -> None:
             exc,
         )
 
-    services.tasks.run_write(engine.start, on_failure=failed)
+    services.tasks.run_write(create_and_start, on_failure=failed)
 
 
 def finish(services: AppServices, parent: QWidget | None = None) -> None:
     """Stop the bridge and the engine without freezing: the engine stops in
     a worker thread while a local event loop keeps the window painting."""
     services.bridge.stop()
-    engine = services.engine
-    if engine is not None:
+    if services.engine is not None or services.tasks.pending:
         loop = QEventLoop()
         done: list[bool] = []
 
@@ -110,8 +123,15 @@ def finish(services: AppServices, parent: QWidget | None = None) -> None:
         progress.setCancelButton(None)
         progress.setMinimumDuration(300)
         progress.setWindowModality(Qt.WindowModality.ApplicationModal)
+
+        def stop_engine() -> None:
+            # Read in the writer lane: an engine still being started there
+            # is started by now.
+            if services.engine is not None:
+                services.engine.stop()
+
         # The writer lane: waits for a write in progress, then stops.
-        services.tasks.run_write(engine.stop, on_success=stopped, on_failure=stopped)
+        services.tasks.run_write(stop_engine, on_success=stopped, on_failure=stopped)
         if not done:
             loop.exec()
         progress.close()
