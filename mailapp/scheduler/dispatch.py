@@ -15,6 +15,7 @@ The rules that make the guarantees hold:
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, exists, insert, or_, select, update
+from sqlalchemy import Connection, and_, insert, select, update
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import OperationalError
 
@@ -38,7 +39,7 @@ from mailapp.delivery.smtp import (
     SmtpConfig,
     SmtpConnection,
 )
-from mailapp.models import Contact, Event, JournalEvent, Mailing, MailingState, Recipient, Response
+from mailapp.models import Event, JournalEvent, Mailing, MailingState, Recipient, Response
 from mailapp.models.base import UTCDateTime, utcnow
 from mailapp.models.states import SENDING_STATES
 from mailapp.services import journal, lifecycle
@@ -108,6 +109,23 @@ class _HotSql:
             f"UPDATE recipients SET response = '{Response.SENT.value}', sent_at = {p},"
             f" last_error = NULL, updated_at = {p}"
             f" WHERE id = {p} AND claimed_by = {p} AND response = '{Response.SENDING.value}'"
+        )
+        skip_locked = " FOR UPDATE SKIP LOCKED" if dialect.name == "postgresql" else ""
+        self.claim = (
+            f"UPDATE recipients SET response = '{Response.SENDING.value}', claimed_by = {p}"
+            f" WHERE id IN (SELECT id FROM recipients WHERE mailing_id = {p}"
+            f" AND response = '{Response.PLANNED.value}'"
+            f" AND (next_attempt_at IS NULL OR next_attempt_at <= {p})"
+            f" ORDER BY id LIMIT {p}{skip_locked})"
+            f" AND response = '{Response.PLANNED.value}'"
+            f" AND EXISTS (SELECT 1 FROM mailings WHERE id = {p} AND state IN ({sending}))"
+            " RETURNING id"
+        )
+        #: ``{ids}``: integers this worker just claimed.
+        self.claimed_rows = (
+            "SELECT r.id, r.email, c.email, c.first_name, c.last_name, c.fields"
+            " FROM recipients r LEFT JOIN contacts c ON c.id = r.contact_id"
+            " WHERE r.id IN ({ids}) ORDER BY r.id"
         )
         # Shares the row lock a stop's UPDATE takes: either the begin
         # commits first (the send is in flight) or it sees the stop.
@@ -224,7 +242,7 @@ class MailingDispatch:
         )
         try:
             while not self._stopping():
-                batch = self._claim(CLAIM_BATCH)
+                batch = self._claim(lane, CLAIM_BATCH)
                 if not batch:
                     break
                 done = 0
@@ -362,64 +380,36 @@ class MailingDispatch:
 
     # -- the database side ---------------------------------------------------
 
-    def _claim(self, limit: int) -> list[Claimed]:
-        now = utcnow()
-        due = (
-            select(Recipient.id)
-            .where(
-                Recipient.mailing_id == self.mailing_id,
-                Recipient.response == Response.PLANNED.value,
-                or_(Recipient.next_attempt_at.is_(None), Recipient.next_attempt_at <= now),
-            )
-            .order_by(Recipient.id)
-            .limit(limit)
-        )
-        if self._postgres:
-            due = due.with_for_update(skip_locked=True)
-        may_send = exists().where(
-            Mailing.id == self.mailing_id, Mailing.state.in_(_SENDING_STATE_VALUES)
-        )
-        with self.ctx.db.write_conn() as conn:
+    def _claim(self, lane: _Lane, limit: int) -> list[Claimed]:
+        """Take up to ``limit`` due recipients for this worker, if the mailing
+        may still send (compare-and-set; SKIP LOCKED on PostgreSQL)."""
+        sql = self._sql
+        now = sql.time(utcnow())
+        with self.ctx.db.transaction(lane.db) as conn:
             ids = list(
-                conn.scalars(
-                    update(Recipient)
-                    .where(
-                        Recipient.id.in_(due.scalar_subquery()),
-                        Recipient.response == Response.PLANNED.value,
-                        may_send,
-                    )
-                    .values(response=Response.SENDING.value, claimed_by=self.worker_id)
-                    .returning(Recipient.id)
-                )
+                conn.exec_driver_sql(
+                    sql.claim, (self.worker_id, self.mailing_id, now, limit, self.mailing_id)
+                ).scalars()
             )
             if not ids:
                 return []
-            rows = conn.execute(
-                select(
-                    Recipient.id,
-                    Recipient.email,
-                    Contact.email,
-                    Contact.first_name,
-                    Contact.last_name,
-                    Contact.fields,
+            rows = conn.exec_driver_sql(sql.claimed_rows.format(ids=",".join(map(str, ids))))
+            claimed = []
+            for rid, email, contact_email, first, last, fields in rows:
+                custom = json.loads(fields) if isinstance(fields, str) else fields
+                claimed.append(
+                    Claimed(
+                        id=rid,
+                        email=email,
+                        contact={
+                            **(custom or {}),
+                            "email": contact_email or email,
+                            "first_name": first or "",
+                            "last_name": last or "",
+                        },
+                    )
                 )
-                .outerjoin(Contact, Contact.id == Recipient.contact_id)
-                .where(Recipient.id.in_(ids))
-                .order_by(Recipient.id)
-            ).all()
-        return [
-            Claimed(
-                id=rid,
-                email=email,
-                contact={
-                    **(fields or {}),
-                    "email": contact_email or email,
-                    "first_name": first or "",
-                    "last_name": last or "",
-                },
-            )
-            for rid, email, contact_email, first, last, fields in rows
-        ]
+        return claimed
 
     def _begin(
         self,
@@ -594,4 +584,4 @@ class MailingDispatch:
             if due:
                 self._last_progress = now
         if due:
-            self.ctx.hub.mailings_changed(self.mailing_id)
+            self.ctx.hub.mailings_changed(self.mailing_id, progress=True)

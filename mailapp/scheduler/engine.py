@@ -108,7 +108,11 @@ class MailEngine:
     # -- waking ------------------------------------------------------------
 
     def _on_notice(self, value: object) -> None:
-        if isinstance(value, Changed) and (value.mailing_ids or value.campaigns):
+        if (
+            isinstance(value, Changed)
+            and not value.progress
+            and (value.mailing_ids or value.campaigns)
+        ):
             self.wake()
 
     def wake(self) -> None:

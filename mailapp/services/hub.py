@@ -21,6 +21,9 @@ class Changed:
     """Something about these mailings changed (state, recipients, settings)."""
 
     mailing_ids: frozenset[int] = field(default_factory=frozenset)
+    #: Only sending progress moved (counts), no state: the window refreshes,
+    #: the scheduler has nothing to do.
+    progress: bool = False
     settings: bool = False
     contacts: bool = False
     campaigns: bool = False
@@ -33,8 +36,6 @@ class Hub:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._listeners: list[Listener] = []
-        #: Set on every publication; the scheduler waits on it.
-        self.wake = threading.Event()
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         with self._lock:
@@ -48,7 +49,6 @@ class Hub:
         return unsubscribe
 
     def publish(self, value: object) -> None:
-        self.wake.set()
         with self._lock:
             listeners = list(self._listeners)
         for listener in listeners:
@@ -57,5 +57,5 @@ class Hub:
             except Exception:  # a broken listener must not break a service
                 log.exception("listener failed for %r", value)
 
-    def mailings_changed(self, *ids: int) -> None:
-        self.publish(Changed(mailing_ids=frozenset(ids)))
+    def mailings_changed(self, *ids: int, progress: bool = False) -> None:
+        self.publish(Changed(mailing_ids=frozenset(ids), progress=progress))

@@ -371,6 +371,21 @@ def expire_due(ctx: AppContext) -> list[int]:
     return expired
 
 
+def _has_unfinished(ctx: AppContext, mailing_id: int) -> bool:
+    with ctx.db.read() as session:
+        return (
+            session.scalar(
+                select(Recipient.id)
+                .where(
+                    Recipient.mailing_id == mailing_id,
+                    Recipient.response.in_([Response.PLANNED.value, Response.SENDING.value]),
+                )
+                .limit(1)
+            )
+            is not None
+        )
+
+
 def complete_finished(ctx: AppContext) -> list[int]:
     """Bulk mailings with nobody left to send complete."""
     done: list[int] = []
@@ -379,6 +394,8 @@ def complete_finished(ctx: AppContext) -> list[int]:
         Mailing.kind == MailingKind.BULK.value,
         Mailing.state.in_([MailingState.QUEUED.value, MailingState.SENDING.value]),
     ):
+        if _has_unfinished(ctx, mailing_id):
+            continue  # the common case while sending: no write lock taken
         with ctx.db.write() as session:
             mailing = load(session, mailing_id, lock=True)
             if mailing.state not in (MailingState.QUEUED.value, MailingState.SENDING.value):
