@@ -396,15 +396,12 @@ class SmtpConnection:
             self._drop()
             return SendResult(Outcome.NOT_SENT, code, _reply_text(reply), Phase.DATA)
 
+        # The message and its final dot go in one write (one system call,
+        # one segment on the wire); from its first byte on the message may be
+        # delivered, since the kernel may have passed the dot on before a
+        # failure is seen.
         try:
-            smtp.send(payload)
-        except (OSError, smtplib.SMTPException) as exc:
-            # Without the final dot the server cannot have taken the message.
-            return self._broken(Outcome.NOT_SENT, Phase.DATA, exc)
-
-        # From the first byte of the dot on, the message may be delivered.
-        try:
-            smtp.send(b".\r\n")
+            smtp.send(payload + b".\r\n")
             code, reply = smtp.getreply()
         except (OSError, smtplib.SMTPException) as exc:
             return self._broken(Outcome.UNCONFIRMED, Phase.END_OF_DATA, exc)
