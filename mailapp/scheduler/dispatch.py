@@ -24,10 +24,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, insert, select, update
+from sqlalchemy import and_, select, update
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import OperationalError
 
+from mailapp.db import RawWriter
 from mailapp.delivery.message import build_message, make_message_id
 from mailapp.delivery.ratelimit import RateLimiter
 from mailapp.delivery.render import CompiledTemplate, TemplateProblem, compile_template
@@ -39,7 +40,7 @@ from mailapp.delivery.smtp import (
     SmtpConfig,
     SmtpConnection,
 )
-from mailapp.models import Event, JournalEvent, Mailing, MailingState, Recipient, Response
+from mailapp.models import Event, Mailing, MailingState, Recipient, Response
 from mailapp.models.base import UTCDateTime, utcnow
 from mailapp.models.states import SENDING_STATES
 from mailapp.services import journal, lifecycle
@@ -82,7 +83,7 @@ class _Lane:
     sent last whose ``sent`` is not yet written."""
 
     domain: str
-    db: Connection
+    db: RawWriter
     connection: SmtpConnection | None = None
     accepted: tuple[int, datetime] | None = None
 
@@ -120,6 +121,11 @@ class _HotSql:
             f" AND response = '{Response.PLANNED.value}'"
             f" AND EXISTS (SELECT 1 FROM mailings WHERE id = {p} AND state IN ({sending}))"
             " RETURNING id"
+        )
+        as_json = f"CAST({p} AS json)" if dialect.name == "postgresql" else p
+        self.journal = (
+            "INSERT INTO journal (time, mailing_id, event, type, params, message)"
+            f" VALUES ({p}, {p}, {p}, {p}, {as_json}, {p})"
         )
         #: ``{ids}``: integers this worker just claimed.
         self.claimed_rows = (
@@ -238,7 +244,7 @@ class MailingDispatch:
     def _connection_loop(self, snapshot: MailingSnapshot, template: CompiledTemplate) -> None:
         lane = _Lane(
             domain=snapshot.sender_email.rpartition("@")[2] or "localhost",
-            db=self.ctx.db.write_engine.connect(),
+            db=self.ctx.db.raw_writer(),
         )
         try:
             while not self._stopping():
@@ -325,16 +331,14 @@ class MailingDispatch:
         to log of this run."""
         if lane.accepted is None and not last:
             return
-        with self.ctx.db.transaction(lane.db) as conn:
+        with lane.db.transaction() as cursor:
             recorded = 0
             if lane.accepted is not None:
                 recipient_id, moment = lane.accepted
                 sent_at = self._sql.time(moment)
-                conn.exec_driver_sql(
-                    self._sql.sent, (sent_at, sent_at, recipient_id, self.worker_id)
-                )
+                cursor.execute(self._sql.sent, (sent_at, sent_at, recipient_id, self.worker_id))
                 recorded = 1
-            self._note_recorded(conn, recorded, force=last)
+            self._note_recorded(cursor, recorded, force=last)
         lane.accepted = None
 
     def _unsubscribe_url(self, email: str) -> str:
@@ -385,17 +389,16 @@ class MailingDispatch:
         may still send (compare-and-set; SKIP LOCKED on PostgreSQL)."""
         sql = self._sql
         now = sql.time(utcnow())
-        with self.ctx.db.transaction(lane.db) as conn:
-            ids = list(
-                conn.exec_driver_sql(
-                    sql.claim, (self.worker_id, self.mailing_id, now, limit, self.mailing_id)
-                ).scalars()
+        with lane.db.transaction() as cursor:
+            cursor.execute(
+                sql.claim, (self.worker_id, self.mailing_id, now, limit, self.mailing_id)
             )
+            ids = [row[0] for row in cursor.fetchall()]
             if not ids:
                 return []
-            rows = conn.exec_driver_sql(sql.claimed_rows.format(ids=",".join(map(str, ids))))
+            cursor.execute(sql.claimed_rows.format(ids=",".join(map(str, ids))))
             claimed = []
-            for rid, email, contact_email, first, last, fields in rows:
+            for rid, email, contact_email, first, last, fields in cursor.fetchall():
                 custom = json.loads(fields) if isinstance(fields, str) else fields
                 claimed.append(
                     Claimed(
@@ -421,25 +424,26 @@ class MailingDispatch:
         """Mark the SMTP transaction begun, if the mailing may still send;
         in the same commit, record the lane's previous message as sent."""
         sql, now = self._sql, self._sql.time(utcnow())
-        with self.ctx.db.transaction(lane.db) as conn:
-            run = conn.exec_driver_sql
+        with lane.db.transaction() as cursor:
             recorded = 0
             if record_sent is not None:
                 sent_at = self._sql.time(record_sent[1])
-                run(sql.sent, (sent_at, sent_at, record_sent[0], self.worker_id))
+                cursor.execute(sql.sent, (sent_at, sent_at, record_sent[0], self.worker_id))
                 recorded = 1
             if self._postgres:
-                state = run(sql.lock_state, (self.mailing_id,)).scalar()
-                if state not in _SENDING_STATE_VALUES:
-                    self._note_recorded(conn, recorded, force=True)
+                cursor.execute(sql.lock_state, (self.mailing_id,))
+                state = cursor.fetchone()
+                if state is None or state[0] not in _SENDING_STATE_VALUES:
+                    self._note_recorded(cursor, recorded, force=True)
                     return False
-            began = run(
+            cursor.execute(
                 sql.begin,
                 (now, message_id, now, recipient_id, self.worker_id, self.mailing_id, now),
-            ).rowcount
+            )
+            began = cursor.rowcount
             # A refused begin means this run ends: log what it sent in the
             # same commit, before the stop can be finished.
-            self._note_recorded(conn, recorded, force=not began)
+            self._note_recorded(cursor, recorded, force=not began)
         if began and not self._marked_sending:
             self._marked_sending = True
             lifecycle.mark_sending(self.ctx, self.mailing_id)
@@ -558,7 +562,7 @@ class MailingDispatch:
                 .values(response=Response.PLANNED.value, claimed_by=None)
             )
 
-    def _note_recorded(self, conn: Connection, recorded: int, *, force: bool = False) -> None:
+    def _note_recorded(self, cursor: Any, recorded: int, *, force: bool = False) -> None:
         """Count messages written as sent; now and then log ``batch_sent`` in
         the same commit, so the log never tells of a stop before the
         messages sent ahead of it."""
@@ -571,10 +575,17 @@ class MailingDispatch:
                 self._sent_since_event = 0
                 self._last_event = now
         if count:
-            conn.execute(
-                insert(JournalEvent).values(
-                    **journal.event_values(self.mailing_id, Event.BATCH_SENT, count=count)
-                )
+            row = journal.event_values(self.mailing_id, Event.BATCH_SENT, count=count)
+            cursor.execute(
+                self._sql.journal,
+                (
+                    self._sql.time(row["time"]),
+                    row["mailing_id"],
+                    row["event"],
+                    row["type"],
+                    json.dumps(row["params"]),
+                    row["message"],
+                ),
             )
 
     def _notify_progress(self) -> None:
