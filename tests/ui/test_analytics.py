@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
-import pytest
 from PySide6.QtCore import QLocale
 from sqlalchemy import insert
 
@@ -17,28 +13,8 @@ from mailapp.models import Recipient, Response
 from mailapp.services.context import AppContext
 from mailapp.services.hub import Changed
 from mailapp.ui.analytics import AnalyticsWindow
-from mailapp.ui.bridge import Bridge
-from mailapp.ui.tasks import TaskRunner
+from mailapp.ui.app import AppServices
 from tests.support.data import add_contacts, make_mailing
-
-
-@dataclass
-class Services:
-    ctx: AppContext
-    tasks: TaskRunner
-    bridge: Bridge
-    engine: Any = None
-
-
-@pytest.fixture
-def services(qtbot, ctx: AppContext, tasks: TaskRunner) -> Iterator[Services]:
-    bridge = Bridge(ctx, tasks, tasks)  # parented: deleted in the GUI thread
-    bridge.start()
-    yield Services(ctx, tasks, bridge)
-    bridge.stop()
-    # Let the bridge's last journal poll call back before it goes away.
-    qtbot.waitUntil(lambda: tasks.pending == 0, timeout=10000)
-
 
 PLAN = {
     Response.SENT: 5,
@@ -80,7 +56,7 @@ def _percent(value: float) -> str:
     return f"{QLocale().toString(value, 'f', 1)} %"
 
 
-def test_tiles_percent_and_charts(qtbot, services: Services) -> None:
+def test_tiles_percent_and_charts(qtbot, services: AppServices) -> None:
     mailing_id = _mailing(services.ctx, PLAN)
     window = AnalyticsWindow(services, mailing_id)
     qtbot.addWidget(window)
@@ -108,7 +84,7 @@ def test_tiles_percent_and_charts(qtbot, services: Services) -> None:
     qtbot.waitUntil(lambda: services.tasks.pending == 0)
 
 
-def test_live_refresh_on_bridge(qtbot, services: Services) -> None:
+def test_live_refresh_on_bridge(qtbot, services: AppServices) -> None:
     mailing_id = _mailing(services.ctx, PLAN)
     window = AnalyticsWindow(services, mailing_id)
     qtbot.addWidget(window)
@@ -122,7 +98,7 @@ def test_live_refresh_on_bridge(qtbot, services: Services) -> None:
     qtbot.waitUntil(lambda: services.tasks.pending == 0)
 
 
-def test_export_is_formula_safe(qtbot, services: Services, tmp_path: Path) -> None:
+def test_export_is_formula_safe(qtbot, services: AppServices, tmp_path: Path) -> None:
     mailing_id = _mailing(services.ctx, PLAN)
     window = AnalyticsWindow(services, mailing_id)
     qtbot.addWidget(window)

@@ -2,38 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
-
-import pytest
 from PySide6.QtTest import QAbstractItemModelTester
 
 from mailapp.models.base import utcnow
 from mailapp.services import contacts
 from mailapp.services.context import AppContext
-from mailapp.ui.bridge import Bridge
+from mailapp.ui.app import AppServices
 from mailapp.ui.contacts_model import PAGE_SIZE, ContactsModel
 from mailapp.ui.contacts_page import ContactsPage
 from mailapp.ui.tasks import TaskRunner
-
-
-@dataclass
-class Services:
-    ctx: AppContext
-    tasks: TaskRunner
-    bridge: Bridge
-    engine: Any = None
-
-
-@pytest.fixture
-def services(qtbot, ctx: AppContext, tasks: TaskRunner) -> Iterator[Services]:
-    bridge = Bridge(ctx, tasks, tasks)  # parented: deleted in the GUI thread
-    bridge.start()
-    yield Services(ctx, tasks, bridge)
-    bridge.stop()
-    # Let the bridge's last journal poll call back before it goes away.
-    qtbot.waitUntil(lambda: tasks.pending == 0, timeout=10000)
 
 
 def generate(ctx: AppContext, count: int, folder: str = "Big list") -> None:
@@ -97,7 +74,7 @@ def test_model_loads_a_large_list_lazily(qtbot, ctx: AppContext, tasks: TaskRunn
     qtbot.waitUntil(lambda: tasks.pending == 0)
 
 
-def test_search_folder_and_unsubscribe(qtbot, services: Services) -> None:
+def test_search_folder_and_unsubscribe(qtbot, services: AppServices) -> None:
     generate(services.ctx, 500)
     contacts.add_contact(services.ctx, "anna@example.com", "Анна", "Petrova", folder="VIP")
     page = ContactsPage(services)
@@ -131,7 +108,7 @@ def test_search_folder_and_unsubscribe(qtbot, services: Services) -> None:
     qtbot.waitUntil(lambda: services.tasks.pending == 0)
 
 
-def test_create_folder(qtbot, services: Services) -> None:
+def test_create_folder(qtbot, services: AppServices) -> None:
     page = ContactsPage(services)
     qtbot.addWidget(page)
     qtbot.waitUntil(lambda: page.folder_list.count() == 1)

@@ -3,10 +3,6 @@ and the test email / schedule dialogs."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
-
 import pytest
 from sqlalchemy import func, select, update
 
@@ -15,26 +11,11 @@ from mailapp.models.base import utcnow
 from mailapp.paths import outbox_dir
 from mailapp.services import mailings
 from mailapp.services.context import AppContext
-from mailapp.ui.bridge import Bridge
+from mailapp.ui.app import AppServices
 from mailapp.ui.editor import MailingEditor
 from mailapp.ui.schedule_dialog import ScheduleDialog
-from mailapp.ui.tasks import TaskRunner
 from mailapp.ui.test_email_dialog import TestEmailDialog
 from tests.support.data import add_contacts, make_mailing
-
-
-@dataclass
-class Services:
-    ctx: AppContext
-    tasks: TaskRunner
-    bridge: Bridge
-    engine: Any = None
-
-
-@pytest.fixture
-def services(ctx: AppContext, tasks: TaskRunner) -> Iterator[Services]:
-    # Parented, so the bridge is deleted in the GUI thread, never by a late GC.
-    yield Services(ctx, tasks, Bridge(ctx, tasks, tasks))
 
 
 def _mailing(ctx: AppContext) -> int:
@@ -47,7 +28,7 @@ def _count(ctx: AppContext) -> int:
         return int(session.scalar(select(func.count()).select_from(Mailing)) or 0)
 
 
-def _editor(qtbot, services: Services, mailing_id: int | None = None) -> MailingEditor:
+def _editor(qtbot, services: AppServices, mailing_id: int | None = None) -> MailingEditor:
     editor = MailingEditor(services, mailing_id)
     qtbot.addWidget(editor)
     qtbot.waitUntil(lambda: editor.loaded and editor.folder_list.count() >= 0, timeout=5000)
@@ -66,7 +47,7 @@ def _settled(qtbot, editor: MailingEditor) -> None:
     qtbot.waitUntil(lambda: not editor.preview.pending, timeout=5000)
 
 
-def test_new_mailing_saves_with_folders(qtbot, services: Services) -> None:
+def test_new_mailing_saves_with_folders(qtbot, services: AppServices) -> None:
     add_contacts(services.ctx, ["anna@example.com", "bad-address"], folder="Customers")
     editor = _editor(qtbot, services)
     qtbot.waitUntil(lambda: editor.folder_list.count() == 1, timeout=5000)
@@ -96,7 +77,7 @@ def test_new_mailing_saves_with_folders(qtbot, services: Services) -> None:
     ],
 )
 def test_bad_field_shows_inline_and_disables_save(
-    qtbot, services: Services, field: str, value: str, key: str, message: str
+    qtbot, services: AppServices, field: str, value: str, key: str, message: str
 ) -> None:
     editor = _editor(qtbot, services)
     _fill(editor)
@@ -111,7 +92,7 @@ def test_bad_field_shows_inline_and_disables_save(
     assert _count(services.ctx) == 0
 
 
-def test_template_error_shows_the_line(qtbot, services: Services) -> None:
+def test_template_error_shows_the_line(qtbot, services: AppServices) -> None:
     editor = _editor(qtbot, services)
     _fill(editor)
     editor.html.setPlainText("<p>line one</p>\n<p>line two</p>\n<p>{% if %}</p>")
@@ -125,7 +106,7 @@ def test_template_error_shows_the_line(qtbot, services: Services) -> None:
     assert _count(services.ctx) == 0
 
 
-def test_trigger_mailing_has_no_folders(qtbot, services: Services) -> None:
+def test_trigger_mailing_has_no_folders(qtbot, services: AppServices) -> None:
     add_contacts(services.ctx, ["anna@example.com"], folder="Customers")
     editor = _editor(qtbot, services)
     qtbot.waitUntil(lambda: editor.folder_list.count() == 1, timeout=5000)
@@ -135,7 +116,7 @@ def test_trigger_mailing_has_no_folders(qtbot, services: Services) -> None:
     assert editor.chosen_folders() == ()
 
 
-def test_service_refusal_shows_inline(qtbot, services: Services) -> None:
+def test_service_refusal_shows_inline(qtbot, services: AppServices) -> None:
     mailing_id = _mailing(services.ctx)
     editor = _editor(qtbot, services, mailing_id)
     qtbot.waitUntil(lambda: editor.info is not None, timeout=5000)
@@ -151,7 +132,7 @@ def test_service_refusal_shows_inline(qtbot, services: Services) -> None:
     assert mailings.get(services.ctx, mailing_id).subject != "Changed"
 
 
-def test_read_only_after_handover(qtbot, services: Services) -> None:
+def test_read_only_after_handover(qtbot, services: AppServices) -> None:
     ids = add_contacts(services.ctx, ["anna@example.com"])
     mailing_id = make_mailing(services.ctx)
     with services.ctx.db.write() as session:
@@ -176,7 +157,7 @@ def test_read_only_after_handover(qtbot, services: Services) -> None:
     assert editor.test_button.isEnabled()
 
 
-def test_read_only_when_state_does_not_allow(qtbot, services: Services) -> None:
+def test_read_only_when_state_does_not_allow(qtbot, services: AppServices) -> None:
     mailing_id = _mailing(services.ctx)
     with services.ctx.db.write() as session:
         session.execute(update(Mailing).values(state=MailingState.STOPPED.value))
@@ -186,7 +167,7 @@ def test_read_only_when_state_does_not_allow(qtbot, services: Services) -> None:
     assert "Stopped" in editor.banner.text()
 
 
-def test_macro_menu_offers_custom_fields(qtbot, services: Services) -> None:
+def test_macro_menu_offers_custom_fields(qtbot, services: AppServices) -> None:
     add_contacts(services.ctx, ["anna@example.com"], folder="Customers")  # fields: city
     editor = _editor(qtbot, services)
     qtbot.waitUntil(lambda: editor.folder_list.count() == 1, timeout=5000)
@@ -198,7 +179,7 @@ def test_macro_menu_offers_custom_fields(qtbot, services: Services) -> None:
     assert editor.html.toPlainText() == "{{ contact.city }}"
 
 
-def test_send_test_email_to_the_sandbox(qtbot, services: Services) -> None:
+def test_send_test_email_to_the_sandbox(qtbot, services: AppServices) -> None:
     add_contacts(services.ctx, ["anna@example.com"])
     mailing_id = make_mailing(services.ctx)
     dialog = TestEmailDialog(services, mailing_id)
@@ -210,7 +191,7 @@ def test_send_test_email_to_the_sandbox(qtbot, services: Services) -> None:
     assert list(outbox_dir().glob("*.eml"))
 
 
-def test_send_test_email_bad_address(qtbot, services: Services) -> None:
+def test_send_test_email_bad_address(qtbot, services: AppServices) -> None:
     mailing_id = _mailing(services.ctx)
     dialog = TestEmailDialog(services, mailing_id)
     qtbot.addWidget(dialog)
@@ -220,7 +201,7 @@ def test_send_test_email_bad_address(qtbot, services: Services) -> None:
     assert "not valid" in dialog.result.text()
 
 
-def test_schedule_dialog(qtbot, services: Services) -> None:
+def test_schedule_dialog(qtbot, services: AppServices) -> None:
     mailing_id = _mailing(services.ctx)
     dialog = ScheduleDialog(services, mailing_id)
     qtbot.addWidget(dialog)

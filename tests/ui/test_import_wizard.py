@@ -3,36 +3,18 @@ and a cancelled import leaves the database as it was."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import pytest
 from PySide6.QtWidgets import QWizard
 
 from mailapp.services import contacts
-from mailapp.services.context import AppContext
-from mailapp.ui.bridge import Bridge
+from mailapp.ui.app import AppServices
 from mailapp.ui.import_wizard import ImportWizard
-from mailapp.ui.tasks import TaskRunner
 
 
-@dataclass
-class Services:
-    ctx: AppContext
-    tasks: TaskRunner
-    bridge: Bridge
-    engine: Any = None
-
-
-@pytest.fixture
-def services(ctx: AppContext, tasks: TaskRunner) -> Iterator[Services]:
-    # Parented, so the bridge is deleted in the GUI thread, never by a late GC.
-    yield Services(ctx, tasks, Bridge(ctx, tasks, tasks))
-
-
-def _wizard(qtbot, services: Services, path: Path, folder: str | None = "Imported") -> ImportWizard:
+def _wizard(
+    qtbot, services: AppServices, path: Path, folder: str | None = "Imported"
+) -> ImportWizard:
     wizard = ImportWizard(services, [], None)
     qtbot.addWidget(wizard)
     wizard.restart()  # what show() does; the offscreen platform warns on show
@@ -45,7 +27,7 @@ def _wizard(qtbot, services: Services, path: Path, folder: str | None = "Importe
 
 
 def test_broken_file_gives_a_clear_message_and_imports_nothing(
-    qtbot, services: Services, tmp_path: Path
+    qtbot, services: AppServices, tmp_path: Path
 ) -> None:
     path = tmp_path / "broken.csv"
     path.write_text('email,first_name\n"a@example.com,Anna\nb@example.com,Boris\n')
@@ -60,7 +42,7 @@ def test_broken_file_gives_a_clear_message_and_imports_nothing(
     assert contacts.count_contacts(services.ctx) == 0
 
 
-def test_binary_file_is_refused(qtbot, services: Services, tmp_path: Path) -> None:
+def test_binary_file_is_refused(qtbot, services: AppServices, tmp_path: Path) -> None:
     path = tmp_path / "photo.csv"
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR")
     wizard = _wizard(qtbot, services, path)
@@ -69,7 +51,7 @@ def test_binary_file_is_refused(qtbot, services: Services, tmp_path: Path) -> No
     assert contacts.count_contacts(services.ctx) == 0
 
 
-def test_good_file_imports_with_counts(qtbot, services: Services, tmp_path: Path) -> None:
+def test_good_file_imports_with_counts(qtbot, services: AppServices, tmp_path: Path) -> None:
     path = tmp_path / "good.csv"
     path.write_text(
         "E-mail;Имя;Фамилия;Город\n"
@@ -109,7 +91,7 @@ def test_good_file_imports_with_counts(qtbot, services: Services, tmp_path: Path
     qtbot.waitUntil(lambda: services.tasks.pending == 0)
 
 
-def test_mapping_needs_one_email_column(qtbot, services: Services, tmp_path: Path) -> None:
+def test_mapping_needs_one_email_column(qtbot, services: AppServices, tmp_path: Path) -> None:
     path = tmp_path / "two.csv"
     path.write_text("email,backup\na@example.com,b@example.com\n")
     wizard = _wizard(qtbot, services, path)
@@ -121,7 +103,7 @@ def test_mapping_needs_one_email_column(qtbot, services: Services, tmp_path: Pat
     assert "exactly one" in mapping.error.text()
 
 
-def test_cancel_mid_import_changes_nothing(qtbot, services: Services, tmp_path: Path) -> None:
+def test_cancel_mid_import_changes_nothing(qtbot, services: AppServices, tmp_path: Path) -> None:
     path = tmp_path / "big.csv"
     with path.open("w") as fh:
         fh.write("email,first_name\n")

@@ -3,33 +3,12 @@
 from __future__ import annotations
 
 import smtplib
-from collections.abc import Iterator
-from dataclasses import dataclass
 from email.message import EmailMessage
-from typing import Any
-
-import pytest
 
 from mailapp.delivery.sandbox import SandboxServer
 from mailapp.paths import outbox_dir
-from mailapp.services.context import AppContext
-from mailapp.ui.bridge import Bridge
+from mailapp.ui.app import AppServices
 from mailapp.ui.outbox import OutboxWindow
-from mailapp.ui.tasks import TaskRunner
-
-
-@dataclass
-class Services:
-    ctx: AppContext
-    tasks: TaskRunner
-    bridge: Bridge
-    engine: Any = None
-
-
-@pytest.fixture
-def services(ctx: AppContext, tasks: TaskRunner) -> Iterator[Services]:
-    # Parented, so the bridge is deleted in the GUI thread, never by a late GC.
-    yield Services(ctx, tasks, Bridge(ctx, tasks, tasks))
 
 
 def _send(subject: str, html: str) -> None:
@@ -46,7 +25,7 @@ def _send(subject: str, html: str) -> None:
             smtp.send_message(msg)
 
 
-def test_lists_messages_with_headers_and_html(qtbot, services: Services) -> None:
+def test_lists_messages_with_headers_and_html(qtbot, services: AppServices) -> None:
     _send("Привет, Анна", "<h1>Скидки</h1><p>Только сегодня</p>")
     window = OutboxWindow(services)
     qtbot.addWidget(window)
@@ -57,7 +36,7 @@ def test_lists_messages_with_headers_and_html(qtbot, services: Services) -> None
     assert "Скидки" in window.preview.view.toPlainText()
 
 
-def test_empty_outbox(qtbot, services: Services) -> None:
+def test_empty_outbox(qtbot, services: AppServices) -> None:
     window = OutboxWindow(services)
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: window.loaded, timeout=5000)

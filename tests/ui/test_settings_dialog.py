@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
-
 import pytest
 
 from mailapp.delivery.credentials import get_password
@@ -13,27 +9,12 @@ from mailapp.delivery.sandbox import bind_loopback
 from mailapp.models import Setting
 from mailapp.services import settings
 from mailapp.services.context import AppContext
-from mailapp.ui.bridge import Bridge
+from mailapp.ui.app import AppServices
 from mailapp.ui.settings_dialog import SettingsDialog
-from mailapp.ui.tasks import TaskRunner
 from tests.support.smtp_server import TestSmtpServer
 
 
-@dataclass
-class Services:
-    ctx: AppContext
-    tasks: TaskRunner
-    bridge: Bridge
-    engine: Any = None
-
-
-@pytest.fixture
-def services(ctx: AppContext, tasks: TaskRunner) -> Iterator[Services]:
-    # Parented, so the bridge is deleted in the GUI thread, never by a late GC.
-    yield Services(ctx, tasks, Bridge(ctx, tasks, tasks))
-
-
-def _dialog(qtbot, services: Services) -> SettingsDialog:
+def _dialog(qtbot, services: AppServices) -> SettingsDialog:
     dialog = SettingsDialog(services)
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.loaded is not None, timeout=5000)
@@ -45,7 +26,7 @@ def _stored(ctx: AppContext) -> dict[str, str]:
         return {row.code: row.value for row in session.query(Setting)}
 
 
-def test_loads_current_values(qtbot, services: Services) -> None:
+def test_loads_current_values(qtbot, services: AppServices) -> None:
     settings.set_value(services.ctx, "SmtpConnections", "7")
     dialog = _dialog(qtbot, services)
     assert dialog.edits["SmtpConnections"].text() == "7"
@@ -65,7 +46,7 @@ def test_loads_current_values(qtbot, services: Services) -> None:
     ],
 )
 def test_bad_value_shows_inline_and_saves_nothing(
-    qtbot, services: Services, code: str, value: str, message: str
+    qtbot, services: AppServices, code: str, value: str, message: str
 ) -> None:
     dialog = _dialog(qtbot, services)
     dialog.edits["SoftBounceRetries"].setText("5")  # a good change next to the bad one
@@ -80,7 +61,7 @@ def test_bad_value_shows_inline_and_saves_nothing(
     assert _stored(services.ctx) == {}
 
 
-def test_save_stores_all_and_password_in_keyring(qtbot, services: Services) -> None:
+def test_save_stores_all_and_password_in_keyring(qtbot, services: AppServices) -> None:
     dialog = _dialog(qtbot, services)
     dialog.edits["MandrillMailingDelayInSeconds"].setText("30")
     dialog.prevent_duplicates.setChecked(False)
@@ -100,7 +81,7 @@ def test_save_stores_all_and_password_in_keyring(qtbot, services: Services) -> N
     assert all("s3cret" not in v for v in _stored(services.ctx).values())
 
 
-def test_smtp_without_host_is_refused(qtbot, services: Services) -> None:
+def test_smtp_without_host_is_refused(qtbot, services: AppServices) -> None:
     dialog = _dialog(qtbot, services)
     dialog.provider.setCurrentIndex(dialog.provider.findData("smtp"))
     dialog.save_button.click()
@@ -108,7 +89,7 @@ def test_smtp_without_host_is_refused(qtbot, services: Services) -> None:
     assert _stored(services.ctx) == {}
 
 
-def test_connection_to_a_real_server_succeeds(qtbot, services: Services) -> None:
+def test_connection_to_a_real_server_succeeds(qtbot, services: AppServices) -> None:
     with TestSmtpServer() as server:
         host, port = server.address
         dialog = _dialog(qtbot, services)
@@ -122,7 +103,7 @@ def test_connection_to_a_real_server_succeeds(qtbot, services: Services) -> None
     assert _stored(services.ctx) == {}  # testing saves nothing
 
 
-def test_connection_to_a_closed_port_says_refused(qtbot, services: Services) -> None:
+def test_connection_to_a_closed_port_says_refused(qtbot, services: AppServices) -> None:
     sock = bind_loopback()  # bound, never listening: connections are refused
     port = sock.getsockname()[1]
     try:
