@@ -23,8 +23,8 @@ test: setup
 	QT_QPA_PLATFORM=offscreen scripts/with-postgres $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: setup
-	$(VENV)/bin/ruff check mailapp tests
-	$(VENV)/bin/ruff format --check mailapp tests
+	$(VENV)/bin/ruff check mailapp tests bench scripts
+	$(VENV)/bin/ruff format --check mailapp tests bench scripts
 	$(VENV)/bin/mypy mailapp/models mailapp/services
 
 format: setup

@@ -11,6 +11,9 @@ import keyring
 import pytest
 from keyring.backend import KeyringBackend
 
+from mailapp.services.context import AppContext
+from tests.support.smtp_server import TestSmtpServer
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
@@ -64,3 +67,18 @@ def db_url(request: pytest.FixtureRequest) -> str:
     """Each test using this runs on SQLite and on PostgreSQL."""
     name = "sqlite_url" if request.param == "sqlite" else "postgres_url"
     return str(request.getfixturevalue(name))
+
+
+@pytest.fixture
+def ctx(db_url: str) -> Iterator[AppContext]:
+    """The application's services over the test's database."""
+    context = AppContext.open(db_url)
+    yield context
+    context.db.dispose()
+
+
+@pytest.fixture
+def server() -> Iterator[TestSmtpServer]:
+    """A real SMTP server on loopback whose faults the test switches on."""
+    with TestSmtpServer() as smtp:
+        yield smtp

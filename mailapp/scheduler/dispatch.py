@@ -475,55 +475,48 @@ class MailingDispatch:
             self._errors = 0
         self._notify_progress()
 
-    def _finish(
-        self,
-        recipient_id: int,
-        response: Response,
-        *,
-        error: str | None = None,
-    ) -> None:
-        values: dict[str, Any] = {"response": response.value, "updated_at": utcnow()}
-        if error is not None:
+    def _mine(self, recipient_id: int) -> Any:
+        """The row, if this worker still holds it."""
+        return and_(
+            Recipient.id == recipient_id,
+            Recipient.claimed_by == self.worker_id,
+            Recipient.response == Response.SENDING.value,
+        )
+
+    def _settle(self, recipient_id: int, values: dict[str, Any], error: str | None) -> None:
+        if error:
             values["last_error"] = error[:1000]
+        values["updated_at"] = utcnow()
         with self.ctx.db.write_conn() as conn:
-            conn.execute(
-                update(Recipient)
-                .where(
-                    Recipient.id == recipient_id,
-                    Recipient.claimed_by == self.worker_id,
-                    Recipient.response == Response.SENDING.value,
-                )
-                .values(**values)
-            )
+            conn.execute(update(Recipient).where(self._mine(recipient_id)).values(**values))
+
+    def _finish(self, recipient_id: int, response: Response, *, error: str | None = None) -> None:
+        self._settle(recipient_id, {"response": response.value}, error)
 
     def _retry_later(self, recipient_id: int, error: str) -> None:
         """A 4xx: try again after a doubling wait, then give up as soft bounce."""
-        with self.ctx.db.write_conn() as conn:
-            attempts = conn.scalar(select(Recipient.attempts).where(Recipient.id == recipient_id))
-            attempts = attempts or 1
-            if attempts > self.settings.soft_bounce_retries:
-                values: dict[str, Any] = {"response": Response.SOFT_BOUNCE.value}
-            else:
-                delay = self.settings.retry_delay_seconds * 2 ** (attempts - 1)
-                values = {
-                    "response": Response.PLANNED.value,
-                    "claimed_by": None,
-                    "tx_started_at": None,
-                    "next_attempt_at": utcnow() + timedelta(seconds=delay),
-                }
-            conn.execute(
-                update(Recipient)
-                .where(
-                    Recipient.id == recipient_id,
-                    Recipient.claimed_by == self.worker_id,
-                    Recipient.response == Response.SENDING.value,
-                )
-                .values(last_error=error[:1000], updated_at=utcnow(), **values)
+        with self.ctx.db.read() as session:
+            attempts = session.scalar(
+                select(Recipient.attempts).where(Recipient.id == recipient_id)
             )
+        attempts = attempts or 1
+        if attempts > self.settings.soft_bounce_retries:
+            self._finish(recipient_id, Response.SOFT_BOUNCE, error=error)
+            return
+        delay = self.settings.retry_delay_seconds * 2 ** (attempts - 1)
+        self._requeue(recipient_id, error, later=timedelta(seconds=delay))
 
-    def _requeue(self, recipient_id: int, error: str | None = None, *, spent: bool = True) -> None:
+    def _requeue(
+        self,
+        recipient_id: int,
+        error: str | None = None,
+        *,
+        spent: bool = True,
+        later: timedelta | None = None,
+    ) -> None:
         """Back to ``planned``: the provider certainly did not take it. With
-        ``spent=False`` the transaction begun does not count as an attempt."""
+        ``spent=False`` the transaction begun does not count as an attempt;
+        ``later`` holds the recipient back that long."""
         values: dict[str, Any] = {
             "response": Response.PLANNED.value,
             "claimed_by": None,
@@ -531,18 +524,9 @@ class MailingDispatch:
         }
         if not spent:
             values["attempts"] = Recipient.attempts - 1
-        if error:
-            values["last_error"] = error[:1000]
-        with self.ctx.db.write_conn() as conn:
-            conn.execute(
-                update(Recipient)
-                .where(
-                    Recipient.id == recipient_id,
-                    Recipient.claimed_by == self.worker_id,
-                    Recipient.response == Response.SENDING.value,
-                )
-                .values(**values)
-            )
+        if later is not None:
+            values["next_attempt_at"] = utcnow() + later
+        self._settle(recipient_id, values, error)
 
     def _release(self, recipient_ids: list[int]) -> None:
         """Give back claims that never began a transaction."""

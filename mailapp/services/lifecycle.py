@@ -113,6 +113,7 @@ def _begin_delay(
                 "no_recipients",
                 f"No recipient can be sent this mailing ({counts.total} in its folders "
                 "are invalid, duplicates, unsubscribed or without an address)",
+                total=counts.total,
             )
     elif mailing.kind == MailingKind.BULK.value:
         # Resuming after an error: the recipients stay as they are.
@@ -203,7 +204,7 @@ def stop(ctx: AppContext, mailing_id: int, *, expect: StopAction | None = None) 
 
 def schedule(ctx: AppContext, mailing_id: int, at: datetime) -> None:
     if at.tzinfo is None:
-        raise Refused("naive_time", "The start time needs a time zone")
+        raise Refused("naive_time", "The start time needs a time zone", time="start")
     if at <= utcnow():
         raise Refused("past_time", "The start time must be in the future")
     with ctx.db.write() as session:
@@ -311,35 +312,48 @@ def _finish_rows(ctx: AppContext, mailing_id: int, response: Response) -> int:
     return done
 
 
+_UNFINISHED = (Response.PLANNED.value, Response.SENDING.value)
+
+
+def _close_if_drained(
+    ctx: AppContext,
+    mailing_id: int,
+    from_states: tuple[MailingState, ...],
+    to: MailingState,
+    event: Event,
+    counted: Response,
+) -> bool:
+    """Move to the final state ``to`` once no recipient is left unsent or
+    in flight; the journal line counts the recipients with ``counted``."""
+    with ctx.db.write() as session:
+        mailing = load(session, mailing_id, lock=True)
+        if MailingState(mailing.state) not in from_states:
+            return False
+        of_mailing = Recipient.mailing_id == mailing_id
+        if _count(session, and_(of_mailing, Recipient.response.in_(_UNFINISHED))):
+            return False  # transactions in flight finish first
+        n = _count(session, and_(of_mailing, Recipient.response == counted.value))
+        _set_state(mailing, to)
+        mailing.finished_at = utcnow()
+        key = "sent" if counted is Response.SENT else "stopped"
+        journal.record(session, mailing_id, event, **{key: n})
+    return True
+
+
 def finish_stopping(ctx: AppContext) -> list[int]:
     """``stopping`` → ``stopped`` once no recipient is left unsent or in flight."""
     finished: list[int] = []
     for mailing_id in _due_ids(ctx, Mailing.state == MailingState.STOPPING.value):
         _finish_rows(ctx, mailing_id, Response.STOPPED_MANUALLY)
-        with ctx.db.write() as session:
-            mailing = load(session, mailing_id, lock=True)
-            if mailing.state != MailingState.STOPPING.value:
-                continue
-            left = _count(
-                session,
-                and_(
-                    Recipient.mailing_id == mailing_id,
-                    Recipient.response.in_([Response.PLANNED.value, Response.SENDING.value]),
-                ),
-            )
-            if left:
-                continue  # transactions in flight finish first
-            stopped = _count(
-                session,
-                and_(
-                    Recipient.mailing_id == mailing_id,
-                    Recipient.response == Response.STOPPED_MANUALLY.value,
-                ),
-            )
-            _set_state(mailing, MailingState.STOPPED)
-            mailing.finished_at = utcnow()
-            journal.record(session, mailing_id, Event.MAILING_STOPPED_MANUALLY, stopped=stopped)
-        finished.append(mailing_id)
+        if _close_if_drained(
+            ctx,
+            mailing_id,
+            (MailingState.STOPPING,),
+            MailingState.STOPPED,
+            Event.MAILING_STOPPED_MANUALLY,
+            Response.STOPPED_MANUALLY,
+        ):
+            finished.append(mailing_id)
     if finished:
         ctx.hub.mailings_changed(*finished)
     return finished
@@ -378,7 +392,7 @@ def _has_unfinished(ctx: AppContext, mailing_id: int) -> bool:
                 select(Recipient.id)
                 .where(
                     Recipient.mailing_id == mailing_id,
-                    Recipient.response.in_([Response.PLANNED.value, Response.SENDING.value]),
+                    Recipient.response.in_(_UNFINISHED),
                 )
                 .limit(1)
             )
@@ -396,30 +410,15 @@ def complete_finished(ctx: AppContext) -> list[int]:
     ):
         if _has_unfinished(ctx, mailing_id):
             continue  # the common case while sending: no write lock taken
-        with ctx.db.write() as session:
-            mailing = load(session, mailing_id, lock=True)
-            if mailing.state not in (MailingState.QUEUED.value, MailingState.SENDING.value):
-                continue
-            left = _count(
-                session,
-                and_(
-                    Recipient.mailing_id == mailing_id,
-                    Recipient.response.in_([Response.PLANNED.value, Response.SENDING.value]),
-                ),
-            )
-            if left:
-                continue
-            sent = _count(
-                session,
-                and_(
-                    Recipient.mailing_id == mailing_id,
-                    Recipient.response == Response.SENT.value,
-                ),
-            )
-            _set_state(mailing, MailingState.COMPLETED)
-            mailing.finished_at = utcnow()
-            journal.record(session, mailing_id, Event.MAILING_COMPLETED, sent=sent)
-        done.append(mailing_id)
+        if _close_if_drained(
+            ctx,
+            mailing_id,
+            (MailingState.QUEUED, MailingState.SENDING),
+            MailingState.COMPLETED,
+            Event.MAILING_COMPLETED,
+            Response.SENT,
+        ):
+            done.append(mailing_id)
     if done:
         ctx.hub.mailings_changed(*done)
     return done

@@ -51,13 +51,6 @@ def cli(db_url: str, capsys: pytest.CaptureFixture[str]) -> Run:
 
 
 @pytest.fixture
-def ctx(db_url: str) -> Iterator[AppContext]:
-    context = AppContext.open(db_url)
-    yield context
-    context.db.dispose()
-
-
-@pytest.fixture
 def engine(ctx: AppContext) -> Iterator[tuple[MailEngine, TestSmtpServer]]:
     with TestSmtpServer() as server:
         use_server(ctx, server)

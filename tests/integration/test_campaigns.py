@@ -45,19 +45,6 @@ FOLDER = "Leads"
 
 
 @pytest.fixture
-def ctx(db_url: str) -> Iterator[AppContext]:
-    context = AppContext.open(db_url)
-    yield context
-    context.db.dispose()
-
-
-@pytest.fixture
-def server() -> Iterator[TestSmtpServer]:
-    with TestSmtpServer() as srv:
-        yield srv
-
-
-@pytest.fixture
 def run_engine(ctx: AppContext, server: TestSmtpServer) -> Iterator[Callable[[], MailEngine]]:
     """``run_engine()`` starts the real engine with the campaign hook, sending
     to the test server; it is stopped at the end of the test."""

@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from mailapp.models import Refused
 from mailapp.services import contacts
 from mailapp.services.context import AppContext
 from mailapp.services.hub import Changed
-
-
-@pytest.fixture
-def ctx(db_url: str) -> Iterator[AppContext]:
-    context = AppContext.open(db_url)
-    yield context
-    context.db.dispose()
 
 
 class _Code:

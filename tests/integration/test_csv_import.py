@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import random
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,13 +17,6 @@ from mailapp.models.validation import email_status
 from mailapp.services import contacts
 from mailapp.services.context import AppContext
 from mailapp.services.csv_import import classify_email, field_key
-
-
-@pytest.fixture
-def ctx(db_url: str) -> Iterator[AppContext]:
-    context = AppContext.open(db_url)
-    yield context
-    context.db.dispose()
 
 
 def write(tmp_path: Path, data: str | bytes, name: str = "contacts.csv") -> Path:

@@ -19,19 +19,6 @@ from tests.support.smtp_server import TestSmtpServer
 
 
 @pytest.fixture
-def ctx(db_url: str) -> Iterator[AppContext]:
-    context = AppContext.open(db_url)
-    yield context
-    context.db.dispose()
-
-
-@pytest.fixture
-def server() -> Iterator[TestSmtpServer]:
-    with TestSmtpServer() as smtp:
-        yield smtp
-
-
-@pytest.fixture
 def engine(ctx: AppContext) -> Iterator[MailEngine]:
     mail_engine = MailEngine(ctx, tick_seconds=0.2)
     mail_engine.start()

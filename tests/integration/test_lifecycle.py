@@ -15,13 +15,6 @@ from mailapp.services.context import AppContext
 from tests.support.data import add_contacts, make_mailing
 
 
-@pytest.fixture
-def ctx(db_url: str) -> AppContext:
-    context = AppContext.open(db_url)
-    yield context
-    context.db.dispose()
-
-
 def events(ctx: AppContext, mailing_id: int) -> list[Event]:
     return [e.event for e in journal.entries(ctx, mailing_id)]
 

@@ -39,12 +39,6 @@ def message(subject: str = "Hello") -> tuple[str, bytes]:
     return mid, data
 
 
-@pytest.fixture
-def server() -> Iterator[TestSmtpServer]:
-    with TestSmtpServer() as srv:
-        yield srv
-
-
 def config_for(server: TestSmtpServer, **kwargs: object) -> SmtpConfig:
     options: dict[str, object] = {"security": "none", "timeout": 5.0}
     options.update(kwargs)
