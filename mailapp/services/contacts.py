@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from psycopg.errors import UniqueViolation
 from sqlalchemy import (
     case,
     delete,
@@ -163,7 +162,7 @@ def _unique_ids(contact_ids: Iterable[int]) -> list[int]:
     seen: set[int] = set()
     for value in contact_ids:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise Refused("contact_id_invalid", f"{value!r} is not a contact id")
+            raise Refused("contact_id_invalid", f"{value!r} is not a contact id", value=value)
         if value not in seen:
             seen.add(value)
             result.append(value)
@@ -190,6 +189,7 @@ def _clean_fields(fields: dict[str, Any] | None) -> dict[str, Any]:
                 "field_name_reserved",
                 f"{raw_key!r} is not a custom field; use the contact's own {key}",
                 field=key,
+                name=str(raw_key),
             )
         if key in result:
             raise Refused(
@@ -380,7 +380,9 @@ def get_contact(ctx: AppContext, contact_id: int) -> ContactInfo:
     with ctx.db.read() as session:
         row = session.get(Contact, contact_id)
         if row is None:
-            raise Refused("contact_unknown", f"No contact with the id {contact_id}")
+            raise Refused(
+                "contact_unknown", f"No contact with the id {contact_id}", ids=[contact_id]
+            )
         return _infos(session, [row])[0]
 
 
@@ -403,7 +405,9 @@ def update_contact(
     with ctx.db.write() as session:
         row = session.get(Contact, contact_id)
         if row is None:
-            raise Refused("contact_unknown", f"No contact with the id {contact_id}")
+            raise Refused(
+                "contact_unknown", f"No contact with the id {contact_id}", ids=[contact_id]
+            )
         if address is not None:
             key = address.lower()
             other = session.scalar(
@@ -624,6 +628,7 @@ def delete_folder(ctx: AppContext, folder: int | str) -> None:
                 f"(id {busy.id}); remove it from the mailing first",
                 folder=row.name,
                 mailing_id=busy.id,
+                mailing=busy.name,
             )
         session.execute(delete(FolderMember).where(FolderMember.folder_id == row.id))
         session.execute(delete(MailingFolder).where(MailingFolder.folder_id == row.id))
@@ -803,6 +808,8 @@ class _Writer:
         """PostgreSQL's COPY: an executemany of a million rows takes minutes
         there, COPY seconds. A unique violation (another import adding the
         same address meanwhile) surfaces as the same IntegrityError."""
+        from psycopg.errors import UniqueViolation  # only here: PostgreSQL's driver
+
         raw = self.connection.connection.driver_connection
         assert raw is not None
         try:
