@@ -264,8 +264,12 @@ def get(ctx: AppContext, mailing_id: int) -> MailingInfo:
         return _info(mailing, audience.counts(session, mailing_id))
 
 
-def list_all(ctx: AppContext, ids: list[int] | None = None) -> list[MailingInfo]:
-    """Every mailing (or those of ``ids``) with its response counts, newest last."""
+def list_all(
+    ctx: AppContext, ids: list[int] | None = None, *, counts: bool = True
+) -> list[MailingInfo]:
+    """Every mailing (or those of ``ids``) with its response counts, newest
+    last. ``counts=False`` leaves the counts at zero: a window can show its
+    list at once and ask for the counts (a scan of every recipient) next."""
     with ctx.db.read() as session:
         query = select(Mailing).order_by(Mailing.id)
         count_query = select(Recipient.mailing_id, Recipient.response, func.count()).group_by(
@@ -278,7 +282,7 @@ def list_all(ctx: AppContext, ids: list[int] | None = None) -> list[MailingInfo]
         by_mailing: dict[int, dict[str, int]] = {
             m.id: {r.value: 0 for r in Response} for m in mailings
         }
-        for mailing_id, response, n in session.execute(count_query):
+        for mailing_id, response, n in session.execute(count_query) if counts else ():
             if mailing_id in by_mailing:
                 by_mailing[mailing_id][response] = n
         return [_info(m, by_mailing[m.id]) for m in mailings]

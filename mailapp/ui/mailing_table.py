@@ -365,7 +365,7 @@ class MailingLoader(QObject):
             self._wanted.clear()
             self._busy = True
             self._tasks.run(
-                lambda: mailings.list_all(ctx),
+                lambda: mailings.list_all(ctx, counts=False),
                 on_success=self._all_loaded,
                 on_failure=self._failed,
             )
@@ -382,6 +382,9 @@ class MailingLoader(QObject):
         self._busy = False
         self._model.reset_rows(infos)
         self.loaded.emit()
+        # The counts come next: over a million recipients they take a moment,
+        # and the list should not wait for them.
+        self._wanted |= {info.id for info in infos}
         self._next()
 
     def _some_loaded(self, result: tuple[list[int], list[MailingInfo]]) -> None:
