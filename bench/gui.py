@@ -106,12 +106,12 @@ class StallMeter:
 
 
 def _app():  # type: ignore[no-untyped-def]
+    """The application as the window makes it (thread switching included)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtWidgets import QApplication
-
-    app = QApplication.instance() or QApplication([])
+    from mailapp.ui.app import make_application
     from mailapp.ui.i18n import Translations
 
+    app = make_application()
     Translations(app).apply("en")
     return app
 
@@ -352,29 +352,10 @@ def _million_mailing(url: str, count: int) -> None:
 _SHOW_SCRIPT = """
 import sys, time
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication
-from mailapp.services import samples
-from mailapp.services import settings as settings_service
-from mailapp.services.context import AppContext
-from mailapp.ui.app import LanguageFollower, finish, make_services, start_engine
-from mailapp.ui.i18n import Translations
+from mailapp.ui.app import finish, make_application, open_window
 
-app = QApplication(sys.argv)
-translations = Translations(app)
-translations.apply("system")
-ctx = AppContext.open(sys.argv[1])
-translations.apply(settings_service.get(ctx, "Language"))
-from mailapp.ui.main_window import MainWindow
-services = make_services(ctx)
-services.translations = translations
-LanguageFollower(services)
-services.bridge.start()
-window = MainWindow(services)
-services.tasks.run_write(
-    lambda: samples.ensure_samples(ctx),
-    on_success=lambda report: window.loader.load_all() if report.created else None,
-)
-start_engine(services, window)
+app = make_application()
+window, services = open_window(app, sys.argv[1])
 
 class Painted(QObject):
     def eventFilter(self, obj, event):

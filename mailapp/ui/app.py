@@ -29,6 +29,7 @@ from mailapp.ui.tasks import TaskRunner, show_error
 
 if TYPE_CHECKING:
     from mailapp.scheduler.engine import MailEngine
+    from mailapp.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -140,14 +141,24 @@ def finish(services: AppServices, parent: QWidget | None = None) -> None:
     services.ctx.db.dispose()
 
 
-def run_gui(db_url: str) -> int:
-    """The desktop application; returns the process exit status."""
+def make_application() -> QApplication:
+    """The process's QApplication, set up for a window that sends mail."""
+    # The sending threads run Python too; with the default 5 ms switch
+    # interval the GUI thread could wait several of them for the interpreter
+    # lock while messages go out. 1 ms keeps the window's waits short.
+    sys.setswitchinterval(0.001)
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("mailapp")
     app.setOrganizationName("mailapp")
     app.setApplicationDisplayName("mailapp")
+    return app
 
+
+def open_window(app: QApplication, db_url: str) -> tuple[MainWindow, AppServices] | None:
+    """Open the database and build the window with its services, samples
+    and engine; ``None`` (after telling the user) when the database cannot
+    be opened."""
     translations = Translations(app)
     translations.apply("system")
     try:
@@ -162,7 +173,7 @@ def run_gui(db_url: str) -> int:
         )
         box.setInformativeText(str(exc))
         box.exec()
-        return 1
+        return None
     translations.apply(language)
 
     from mailapp.ui.main_window import MainWindow
@@ -178,6 +189,16 @@ def run_gui(db_url: str) -> int:
         on_success=lambda report: window.loader.load_all() if report.created else None,
     )
     start_engine(services, window)
+    return window, services
+
+
+def run_gui(db_url: str) -> int:
+    """The desktop application; returns the process exit status."""
+    app = make_application()
+    opened = open_window(app, db_url)
+    if opened is None:
+        return 1
+    window, services = opened
     window.show()
     status = app.exec()
     window.hide()
