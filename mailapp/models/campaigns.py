@@ -240,6 +240,7 @@ def check_start(state: CampaignState) -> None:
         "campaign_final",
         f"The campaign is {state.value} and can never be started again",
         state=state.value,
+        action="start",
     )
 
 
@@ -257,7 +258,12 @@ def check_stop(state: CampaignState, *, at_once: bool) -> CampaignState:
         )
     if state is CampaignState.DRAFT:
         raise Refused("campaign_draft", "The campaign has not been started")
-    raise Refused("campaign_final", f"The campaign is already {state.value}", state=state.value)
+    raise Refused(
+        "campaign_final",
+        f"The campaign is already {state.value}",
+        state=state.value,
+        action="stop",
+    )
 
 
 def check_edit(state: CampaignState) -> None:
@@ -275,6 +281,9 @@ def check_interval(seconds: int) -> int:
             "campaign_interval",
             f"The run interval must be between {MIN_INTERVAL_SECONDS} and "
             f"{MAX_INTERVAL_SECONDS} seconds, not {seconds}",
+            minimum=MIN_INTERVAL_SECONDS,
+            maximum=MAX_INTERVAL_SECONDS,
+            seconds=seconds,
         )
     return seconds
 
@@ -292,6 +301,7 @@ def parse_responses(codes: Iterable[str]) -> frozenset[Response]:
                 "transition_response",
                 f"{code!r} is not a response code (known: {known})",
                 response=code,
+                known=tuple(r.value for r in Response if r.is_final),
             ) from None
         if not response.is_final:
             raise Refused(
@@ -353,20 +363,31 @@ def check_flow(
     def step_name(index: int) -> str:
         return f"step {index + 1}"
 
-    def check_target(target: int | None, what: str) -> None:
+    def check_target(target: int | None, what: str, via: str, source: int) -> None:
         if target is not None and not 0 <= target < count:
-            raise Refused("flow_target", f"{what} leads to step {target + 1}, which does not exist")
+            raise Refused(
+                "flow_target",
+                f"{what} leads to step {target + 1}, which does not exist",
+                step=target + 1,
+                via=via,
+                source=source + 1,
+            )
 
     for index, step in enumerate(steps):
         if step.kind is StepKind.EMAIL:
             if step.mailing_id is None:
-                raise Refused("step_no_mailing", f"The email {step_name(index)} has no mailing")
+                raise Refused(
+                    "step_no_mailing",
+                    f"The email {step_name(index)} has no mailing",
+                    step=index + 1,
+                )
             facts = mailings.get(step.mailing_id)
             if facts is None:
                 raise Refused(
                     "step_mailing_unknown",
                     f"The email {step_name(index)} names mailing {step.mailing_id}, "
                     "which does not exist",
+                    step=index + 1,
                     mailing_id=step.mailing_id,
                 )
             if facts.kind is not MailingKind.TRIGGER:
@@ -374,19 +395,24 @@ def check_flow(
                     "step_bulk_mailing",
                     f"Mailing {step.mailing_id} ({facts.name}) is a bulk mailing; an email "
                     "step of a campaign needs a trigger mailing",
+                    step=index + 1,
                     mailing_id=step.mailing_id,
+                    mailing=facts.name,
                 )
             if facts.state is MailingState.COMPLETED:
                 raise Refused(
                     "step_mailing_completed",
                     f"Mailing {step.mailing_id} ({facts.name}) is completed and takes no "
                     "new recipients",
+                    step=index + 1,
                     mailing_id=step.mailing_id,
+                    mailing=facts.name,
                 )
             if step.next_step is not None:
                 raise Refused(
                     "flow_email_next",
                     f"The email {step_name(index)} goes on by transitions, not by a next step",
+                    step=index + 1,
                 )
         else:
             seconds = step.wait_seconds
@@ -395,28 +421,38 @@ def check_flow(
                     "step_wait",
                     f"The wait {step_name(index)} must last between {MIN_WAIT_SECONDS} s "
                     f"and {MAX_WAIT_SECONDS // 86_400} days",
+                    step=index + 1,
+                    minimum_seconds=MIN_WAIT_SECONDS,
+                    maximum_days=MAX_WAIT_SECONDS // 86_400,
                 )
-            check_target(step.next_step, f"The wait {step_name(index)}")
+            check_target(step.next_step, f"The wait {step_name(index)}", "wait", index)
     seen: dict[tuple[int, Response], int | None] = {}
     for transition in transitions:
         source = transition.from_step
         if not 0 <= source < count:
             raise Refused(
-                "flow_target", f"A transition starts at step {source + 1}, which does not exist"
+                "flow_target",
+                f"A transition starts at step {source + 1}, which does not exist",
+                step=source + 1,
+                via="start",
             )
         if steps[source].kind is not StepKind.EMAIL:
             raise Refused(
                 "transition_from_wait",
                 f"Transitions start at email steps; {step_name(source)} is a wait",
+                step=source + 1,
             )
         if not transition.responses:
             raise Refused("transition_empty", "A transition needs at least one response")
-        check_target(transition.to_step, f"A transition from {step_name(source)}")
+        check_target(
+            transition.to_step, f"A transition from {step_name(source)}", "transition", source
+        )
         for response in sorted(transition.responses):
             if not response.is_final:
                 raise Refused(
                     "transition_not_final",
                     f"A transition waits for a final response; {response.value} is not final",
+                    response=response.value,
                 )
             key = (source, response)
             if key in seen and seen[key] != transition.to_step:
@@ -425,6 +461,7 @@ def check_flow(
                     f"The response {response.value} of {step_name(source)} leads to two "
                     "different places",
                     response=response.value,
+                    step=source + 1,
                 )
             seen[key] = transition.to_step
     # A loop of email steps with no wait in it.
@@ -446,6 +483,7 @@ def check_flow(
                     "The flow loops without a wait ("
                     + " → ".join(step_name(i) for i in loop)
                     + "): add a wait step to the loop",
+                    steps=tuple(i + 1 for i in loop),
                 )
             if colour[target] == white:
                 visit(target, path)

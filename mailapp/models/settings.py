@@ -29,28 +29,51 @@ class SettingDef:
                 value = int(text)
             except ValueError:
                 raise Refused(
-                    "setting_not_int", f"{self.code} takes a whole number, not {raw!r}"
+                    "setting_not_int",
+                    f"{self.code} takes a whole number, not {raw!r}",
+                    setting=self.code,
+                    value=raw,
                 ) from None
             if self.minimum is not None and value < self.minimum:
-                raise Refused("setting_too_small", f"{self.code} must be at least {self.minimum}")
+                raise Refused(
+                    "setting_too_small",
+                    f"{self.code} must be at least {self.minimum}",
+                    setting=self.code,
+                    minimum=self.minimum,
+                )
             if self.maximum is not None and value > self.maximum:
-                raise Refused("setting_too_large", f"{self.code} must be at most {self.maximum}")
+                raise Refused(
+                    "setting_too_large",
+                    f"{self.code} must be at most {self.maximum}",
+                    setting=self.code,
+                    maximum=self.maximum,
+                )
             return value
         if self.kind == "bool":
             if text.lower() in _TRUE:
                 return True
             if text.lower() in _FALSE:
                 return False
-            raise Refused("setting_not_bool", f"{self.code} takes true or false, not {raw!r}")
+            raise Refused(
+                "setting_not_bool",
+                f"{self.code} takes true or false, not {raw!r}",
+                setting=self.code,
+                value=raw,
+            )
         if self.kind == "choice":
             if text not in self.choices:
                 raise Refused(
                     "setting_choice",
                     f"{self.code} takes one of {', '.join(self.choices)}, not {raw!r}",
+                    setting=self.code,
+                    value=raw,
+                    choices=self.choices,
                 )
             return text
         if any(ch in text for ch in "\r\n\x00"):
-            raise Refused("setting_control", f"{self.code} cannot contain line breaks")
+            raise Refused(
+                "setting_control", f"{self.code} cannot contain line breaks", setting=self.code
+            )
         return text
 
     def format(self, value: Any) -> str:
@@ -141,4 +164,5 @@ def setting_def(code: str) -> SettingDef:
             "setting_unknown",
             f"Unknown setting {code!r}; known settings: {', '.join(SETTINGS)}",
             setting=code,
+            known=tuple(SETTINGS),
         ) from None

@@ -24,22 +24,30 @@ def require_email(address: str, what: str = "Email") -> str:
     """The normalised address, or :class:`Refused` with the validator's reason."""
     text = address.strip()
     if not text:
-        raise Refused("email_empty", f"{what} is empty")
+        raise Refused("email_empty", f"{what} is empty", field=what)
     if any(ch in text for ch in _HEADER_BREAKERS):
-        raise Refused("header_injection", f"{what} cannot contain line breaks")
+        raise Refused("header_injection", f"{what} cannot contain line breaks", field=what)
     try:
         return validate_email(text, check_deliverability=False).normalized
     except EmailNotValidError as exc:
-        raise Refused("email_invalid", f"{what} {text!r} is not valid: {exc}") from None
+        raise Refused(
+            "email_invalid",
+            f"{what} {text!r} is not valid: {exc}",
+            field=what,
+            value=text,
+            reason=str(exc),
+        ) from None
 
 
 def require_header_text(value: str, what: str, *, required: bool = True, limit: int = 998) -> str:
     """Text that goes into a mail header: no line breaks (header injection)."""
     if any(ch in value for ch in _HEADER_BREAKERS):
-        raise Refused("header_injection", f"{what} cannot contain line breaks")
+        raise Refused("header_injection", f"{what} cannot contain line breaks", field=what)
     text = value.strip()
     if required and not text:
-        raise Refused("field_empty", f"{what} is empty")
+        raise Refused("field_empty", f"{what} is empty", field=what)
     if len(text) > limit:
-        raise Refused("field_too_long", f"{what} is longer than {limit} characters")
+        raise Refused(
+            "field_too_long", f"{what} is longer than {limit} characters", field=what, limit=limit
+        )
     return text

@@ -235,17 +235,30 @@ def _check_size(path: Path) -> int:
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        raise Refused("import_no_file", f"The file {path.name!r} does not exist") from None
+        raise Refused(
+            "import_no_file",
+            f"The file {path.name!r} does not exist",
+            file=path.name,
+            problem="missing",
+        ) from None
     except OSError as exc:
-        raise Refused("import_unreadable", f"Cannot read {path.name!r}: {exc.strerror}") from None
+        raise Refused(
+            "import_unreadable",
+            f"Cannot read {path.name!r}: {exc.strerror}",
+            file=path.name,
+            reason=exc.strerror,
+        ) from None
     if not path.is_file():
-        raise Refused("import_no_file", f"{path.name!r} is not a file")
+        raise Refused(
+            "import_no_file", f"{path.name!r} is not a file", file=path.name, problem="not_a_file"
+        )
     if size == 0:
-        raise Refused("import_empty", "The file is empty")
+        raise Refused("import_empty", "The file is empty", problem="empty")
     if size > MAX_FILE_BYTES:
         raise Refused(
             "import_too_large",
             f"The file is larger than {MAX_FILE_BYTES // (1 << 20)} MB; split it into parts",
+            limit_mb=MAX_FILE_BYTES // (1 << 20),
         )
     return size
 
@@ -255,8 +268,11 @@ def _not_text(head: bytes) -> Refused:
         return Refused(
             "import_not_text",
             "This looks like an Excel workbook, not a CSV file; save it as CSV (UTF-8) first",
+            problem="excel",
         )
-    return Refused("import_not_text", "The file is not a text file (CSV expected)")
+    return Refused(
+        "import_not_text", "The file is not a text file (CSV expected)", problem="binary"
+    )
 
 
 def _detect(path: Path, encoding: str | None) -> _Layout:
@@ -279,7 +295,9 @@ def _detect(path: Path, encoding: str | None) -> _Layout:
                             raise _not_text(head)
                         lines += piece.count("\n")
             except UnicodeError:
-                raise Refused("import_encoding", "The file is not valid UTF-16 text") from None
+                raise Refused(
+                    "import_encoding", "The file is not valid UTF-16 text", encoding="UTF-16"
+                ) from None
             return _Layout("utf-16", "", lines + 1)
         candidates = [encoding] if encoding else ["utf-8", "cp1251"]
         for candidate in candidates:
@@ -303,7 +321,9 @@ def _detect(path: Path, encoding: str | None) -> _Layout:
                 lines += 1
             return _Layout(candidate, "", lines)
     if encoding:
-        raise Refused("import_encoding", f"The file is not valid {encoding} text")
+        raise Refused(
+            "import_encoding", f"The file is not valid {encoding} text", encoding=encoding
+        )
     raise Refused(
         "import_encoding",
         "The file is not UTF-8 text; save it from the spreadsheet as CSV UTF-8",
@@ -351,6 +371,8 @@ def _header_targets(header: list[str], mapping: dict[str, str] | None) -> list[s
                     f"The columns {seen[target]!r} and {clean!r} both mean {target!r}; "
                     "rename or remove one of them",
                     column=target,
+                    first=seen[target],
+                    second=clean,
                 )
             seen[target] = clean
         targets.append(target)
@@ -360,6 +382,7 @@ def _header_targets(header: list[str], mapping: dict[str, str] | None) -> list[s
             "import_no_email_column",
             f"The file has no 'email' column (columns found: {found}); "
             "the first line must be a header naming the columns",
+            columns=tuple(h.strip() for h in header if h.strip()),
         )
     return targets
 
@@ -387,7 +410,7 @@ def preview_csv(path: str | Path, rows: int = 20) -> CsvPreview:
         except csv.Error as exc:
             raise _broken(reader.line_num, exc) from None
     if not columns:
-        raise Refused("import_empty", "The file has no header row")
+        raise Refused("import_empty", "The file has no header row", problem="no_header")
     return CsvPreview(
         columns=columns,
         rows=tuple(result),
@@ -407,6 +430,8 @@ def _broken(line: int, exc: csv.Error) -> Refused:
         "import_broken_quoting",
         f"Line {line}: the file cannot be read as CSV ({reason}); nothing was imported",
         line=line,
+        reason=reason,
+        unclosed_quote=reason != text,
     )
 
 
@@ -447,14 +472,16 @@ class CsvSource:
             try:
                 header = next((r for r in reader if any(c.strip() for c in r)), None)
                 if header is None:
-                    raise Refused("import_empty", "The file has no header row")
+                    raise Refused("import_empty", "The file has no header row", problem="no_header")
                 targets = _header_targets(header, self.mapping)
                 yield from self._rows(reader, targets, progress, cancel)
             except csv.Error as exc:
                 raise _broken(reader.line_num, exc) from None
             except UnicodeError:
                 raise Refused(
-                    "import_encoding", f"The file is not valid {self.encoding} text"
+                    "import_encoding",
+                    f"The file is not valid {self.encoding} text",
+                    encoding=self.encoding,
                 ) from None
         if stats.rows == 0:
             raise Refused("import_no_rows", "The file has a header but no contacts")
@@ -503,6 +530,8 @@ class CsvSource:
                             f"the header has {width} columns; check the delimiter "
                             "and the quotes. Nothing was imported",
                             line=line,
+                            values=len(record),
+                            columns=width,
                         )
                     record = record[:width]
                 else:

@@ -127,7 +127,13 @@ def validate(data: MailingInput) -> MailingInput:
     try:
         compile_template(subject, data.html)
     except TemplateProblem as exc:
-        raise Refused("template_error", f"Template error: {exc}") from None
+        raise Refused(
+            "template_error",
+            f"Template error: {exc}",
+            error=exc.message,
+            part=exc.part,
+            line=exc.line,
+        ) from None
     folders = tuple(dict.fromkeys(f.strip() for f in data.folders if f.strip()))
     if data.kind is MailingKind.TRIGGER and folders:
         raise Refused(
@@ -135,7 +141,7 @@ def validate(data: MailingInput) -> MailingInput:
             "A trigger mailing gets its recipients from campaigns and has no folders",
         )
     if data.expires_at is not None and data.expires_at.tzinfo is None:
-        raise Refused("naive_time", "The expiration time needs a time zone")
+        raise Refused("naive_time", "The expiration time needs a time zone", time="expiration")
     return replace(
         data,
         name=name,

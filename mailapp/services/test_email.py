@@ -70,7 +70,13 @@ def send_test(ctx: AppContext, mailing_id: int, to: str, provider: ProviderSessi
     try:
         rendered = compile_template(subject, html).render(contact, name, unsubscribe_url)
     except TemplateProblem as exc:
-        raise Refused("template_error", f"Template error: {exc}") from None
+        raise Refused(
+            "template_error",
+            f"Template error: {exc}",
+            error=exc.message,
+            part=exc.part,
+            line=exc.line,
+        ) from None
     message_id = make_message_id(sender_email.rpartition("@")[2] or "localhost")
     try:
         data = build_message(
@@ -85,7 +91,9 @@ def send_test(ctx: AppContext, mailing_id: int, to: str, provider: ProviderSessi
             mailing_id=mailing_id,
         )
     except MessageError as exc:
-        raise Refused("message_error", f"The email cannot be built: {exc}") from None
+        raise Refused(
+            "message_error", f"The email cannot be built: {exc}", error=str(exc)
+        ) from None
     config = provider.config(settings)
     connection = SmtpConnection(config)
     try:

@@ -3,7 +3,8 @@
 One place for every translated domain word, so the table, the dialogs, the
 toasts and the journal dock always say the same thing. The journal dock
 builds its lines from the event code and parameters, not from the English
-text stored in the database.
+text stored in the database. Refusals have their own module,
+:mod:`mailapp.ui.refusals`; ``refused_message`` is re-exported here.
 """
 
 from __future__ import annotations
@@ -12,8 +13,20 @@ from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, QDateTime, QLocale
 
-from mailapp.models import Event, MailingKind, MailingState, Refused, Response
+from mailapp.models import Event, MailingKind, MailingState, Response
 from mailapp.models.campaigns import CampaignState
+from mailapp.ui.refusals import refused_message
+
+__all__ = [
+    "campaign_state_name",
+    "event_message",
+    "event_name",
+    "format_time",
+    "kind_name",
+    "refused_message",
+    "response_name",
+    "state_name",
+]
 
 
 def state_name(state: MailingState) -> str:
@@ -205,55 +218,3 @@ def event_message(event: Event, params: dict[str, object]) -> str:
             "labels", "%n participant(s) added", None, _int(params, "count")
         )
     return event.value
-
-
-def refused_message(exc: Refused) -> str:
-    """A refusal in the UI language when its code is known, else its text."""
-    state = exc.params.get("state")
-    state_text = state_name(MailingState(state)) if state in set(MailingState) else ""
-    known = {
-        "start_final": QCoreApplication.translate(
-            "labels", "The mailing is “{state}” and can never be started again."
-        ),
-        "start_state": QCoreApplication.translate(
-            "labels", "A mailing in the state “{state}” cannot be started."
-        ),
-        "stop_state": QCoreApplication.translate(
-            "labels", "A mailing in the state “{state}” cannot be stopped."
-        ),
-        "schedule_state": QCoreApplication.translate(
-            "labels", "A mailing in the state “{state}” cannot be scheduled."
-        ),
-        "edit_state": QCoreApplication.translate(
-            "labels", "A mailing in the state “{state}” cannot be changed; pause it first."
-        ),
-        "edit_sent": QCoreApplication.translate(
-            "labels",
-            "The mailing has already handed emails to the provider and cannot be changed.",
-        ),
-        "delete_state": QCoreApplication.translate("labels", "Only a draft can be deleted."),
-        "not_found": QCoreApplication.translate("labels", "The mailing no longer exists."),
-        "no_folders": QCoreApplication.translate(
-            "labels", "Choose at least one folder of recipients."
-        ),
-        "no_recipients": QCoreApplication.translate(
-            "labels",
-            "No recipient can be sent this mailing: everybody in its folders is invalid, "
-            "a duplicate, unsubscribed or without an address.",
-        ),
-        "expired_time": QCoreApplication.translate(
-            "labels", "The mailing's expiration time has already passed."
-        ),
-        "past_time": QCoreApplication.translate("labels", "The start time must be in the future."),
-        "schedule_after_expiry": QCoreApplication.translate(
-            "labels", "The start time is after the expiration time."
-        ),
-        "html_empty": QCoreApplication.translate("labels", "The email body is empty."),
-        "stop_action_changed": QCoreApplication.translate(
-            "labels", "The mailing moved on while the dialog was open; nothing was changed."
-        ),
-    }
-    template = known.get(exc.code)
-    if template is None:
-        return exc.message
-    return template.format(state=state_text)

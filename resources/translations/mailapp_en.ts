@@ -262,4 +262,42 @@
         </translation>
     </message>
 </context>
+<context>
+    <name>refusals</name>
+    <message numerus="yes">
+        <source> and %n more</source>
+        <translation>
+            <numerusform> and %n more</numerusform>
+            <numerusform> and %n more</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>No recipient can be sent this mailing: all %n contact(s) in its folders are invalid, duplicates, unsubscribed or without an address.</source>
+        <translation>
+            <numerusform>No recipient can be sent this mailing: the %n contact in its folders is invalid, a duplicate, unsubscribed or without an address.</numerusform>
+            <numerusform>No recipient can be sent this mailing: all %n contacts in its folders are invalid, duplicates, unsubscribed or without an address.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>{field} is longer than %n character(s).</source>
+        <translation>
+            <numerusform>{field} is longer than %n character.</numerusform>
+            <numerusform>{field} is longer than %n characters.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Line {line} has {values} values but the header has %n column(s); check the delimiter and the quotes. Nothing was imported.</source>
+        <translation>
+            <numerusform>Line {line} has {values} values but the header has %n column; check the delimiter and the quotes. Nothing was imported.</numerusform>
+            <numerusform>Line {line} has {values} values but the header has %n columns; check the delimiter and the quotes. Nothing was imported.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The wait at step {step} must last between {minimum_seconds} s and %n day(s).</source>
+        <translation>
+            <numerusform>The wait at step {step} must last between {minimum_seconds} s and %n day.</numerusform>
+            <numerusform>The wait at step {step} must last between {minimum_seconds} s and %n days.</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>

@@ -2791,81 +2791,6 @@
             <numerusform>Добавлено %n участников</numerusform>
         </translation>
     </message>
-    <message>
-        <location line="+11"/>
-        <source>The mailing is “{state}” and can never be started again.</source>
-        <translation>Рассылка в состоянии «{state}» и больше никогда не может быть запущена.</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>A mailing in the state “{state}” cannot be started.</source>
-        <translation>Рассылку в состоянии «{state}» нельзя запустить.</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>A mailing in the state “{state}” cannot be stopped.</source>
-        <translation>Рассылку в состоянии «{state}» нельзя остановить.</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>A mailing in the state “{state}” cannot be scheduled.</source>
-        <translation>Рассылку в состоянии «{state}» нельзя запланировать.</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>A mailing in the state “{state}” cannot be changed; pause it first.</source>
-        <translation>Рассылку в состоянии «{state}» нельзя изменить; сначала приостановите её.</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>The mailing has already handed emails to the provider and cannot be changed.</source>
-        <translation>Рассылка уже передала письма провайдеру и не может быть изменена.</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Only a draft can be deleted.</source>
-        <translation>Удалить можно только черновик.</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>The mailing no longer exists.</source>
-        <translation>Рассылки больше нет.</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Choose at least one folder of recipients.</source>
-        <translation>Выберите хотя бы одну папку получателей.</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>No recipient can be sent this mailing: everybody in its folders is invalid, a duplicate, unsubscribed or without an address.</source>
-        <translation>Эту рассылку некому отправить: все контакты в её папках неверные, дубли, отписаны или без адреса.</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>The mailing&apos;s expiration time has already passed.</source>
-        <translation>Срок отправки рассылки уже истек.</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>The start time must be in the future.</source>
-        <translation>Время запуска должно быть в будущем.</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>The start time is after the expiration time.</source>
-        <translation>Время запуска позже срока отправки.</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>The email body is empty.</source>
-        <translation>Текст письма пуст.</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>The mailing moved on while the dialog was open; nothing was changed.</source>
-        <translation>Пока был открыт диалог, состояние рассылки изменилось; ничего не изменено.</translation>
-    </message>
 </context>
 <context>
     <name>mailing_table</name>
@@ -2934,6 +2859,505 @@
         <location line="+22"/>
         <source>{done} of {total} handed to the provider</source>
         <translation>{done} из {total} передано провайдеру</translation>
+    </message>
+</context>
+<context>
+    <name>refusals</name>
+    <message>
+        <source>Email</source>
+        <translation>Email</translation>
+    </message>
+    <message>
+        <source>Sender email</source>
+        <translation>Адрес отправителя</translation>
+    </message>
+    <message>
+        <source>Sender name</source>
+        <translation>Имя отправителя</translation>
+    </message>
+    <message>
+        <source>Test address</source>
+        <translation>Адрес для тестового письма</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Название</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>Тема</translation>
+    </message>
+    <message>
+        <source>Folder name</source>
+        <translation>Название папки</translation>
+    </message>
+    <message>
+        <source>First name</source>
+        <translation>Имя</translation>
+    </message>
+    <message>
+        <source>Last name</source>
+        <translation>Фамилия</translation>
+    </message>
+    <message>
+        <source>Delay before sending starts</source>
+        <translation>Задержка перед началом отправки</translation>
+    </message>
+    <message>
+        <source>One email per address</source>
+        <translation>Одно письмо на адрес</translation>
+    </message>
+    <message>
+        <source>Mail provider</source>
+        <translation>Почтовый провайдер</translation>
+    </message>
+    <message>
+        <source>SMTP server</source>
+        <translation>SMTP-сервер</translation>
+    </message>
+    <message>
+        <source>SMTP port</source>
+        <translation>Порт SMTP</translation>
+    </message>
+    <message>
+        <source>SMTP security</source>
+        <translation>Защита соединения SMTP</translation>
+    </message>
+    <message>
+        <source>SMTP user name</source>
+        <translation>Пользователь SMTP</translation>
+    </message>
+    <message>
+        <source>Emails a second</source>
+        <translation>Писем в секунду</translation>
+    </message>
+    <message>
+        <source>Parallel connections</source>
+        <translation>Параллельные соединения</translation>
+    </message>
+    <message>
+        <source>Errors in a row before “Sending error”</source>
+        <translation>Ошибок подряд до «Ошибки отправки»</translation>
+    </message>
+    <message>
+        <source>Retries of a temporary failure</source>
+        <translation>Повторы при временной ошибке</translation>
+    </message>
+    <message>
+        <source>First wait before a retry</source>
+        <translation>Первая пауза перед повтором</translation>
+    </message>
+    <message>
+        <source>Unsubscribe link</source>
+        <translation>Ссылка для отписки</translation>
+    </message>
+    <message>
+        <source>Interface language</source>
+        <translation>Язык интерфейса</translation>
+    </message>
+    <message>
+        <source>“{value}”</source>
+        <comment>a name in a list</comment>
+        <translation>«{value}»</translation>
+    </message>
+    <message>
+        <source>step {n}</source>
+        <translation>шаг {n}</translation>
+    </message>
+    <message numerus="yes">
+        <source> and %n more</source>
+        <translation>
+            <numerusform> и еще %n</numerusform>
+            <numerusform> и еще %n</numerusform>
+            <numerusform> и еще %n</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>subject</source>
+        <comment>template error in the …</comment>
+        <translation>теме</translation>
+    </message>
+    <message>
+        <source>body</source>
+        <comment>template error in the …</comment>
+        <translation>тексте письма</translation>
+    </message>
+    <message>
+        <source>Template error in the {part}, line {line}: {error}</source>
+        <translation>Ошибка шаблона в {part}, строка {line}: {error}</translation>
+    </message>
+    <message>
+        <source>Template error in the {part}: {error}</source>
+        <translation>Ошибка шаблона в {part}: {error}</translation>
+    </message>
+    <message>
+        <source>Template error, line {line}: {error}</source>
+        <translation>Ошибка шаблона, строка {line}: {error}</translation>
+    </message>
+    <message>
+        <source>Template error: {error}</source>
+        <translation>Ошибка шаблона: {error}</translation>
+    </message>
+    <message>
+        <source>The mailing is “{state}” and can never be started again.</source>
+        <translation>Рассылка в состоянии «{state}» и больше никогда не может быть запущена.</translation>
+    </message>
+    <message>
+        <source>A mailing in the state “{state}” cannot be started.</source>
+        <translation>Рассылку в состоянии «{state}» нельзя запустить.</translation>
+    </message>
+    <message>
+        <source>A mailing in the state “{state}” cannot be stopped.</source>
+        <translation>Рассылку в состоянии «{state}» нельзя остановить.</translation>
+    </message>
+    <message>
+        <source>A mailing in the state “{state}” cannot be scheduled.</source>
+        <translation>Рассылку в состоянии «{state}» нельзя запланировать.</translation>
+    </message>
+    <message>
+        <source>A mailing in the state “{state}” cannot be changed; pause it first.</source>
+        <translation>Рассылку в состоянии «{state}» нельзя изменить; сначала приостановите её.</translation>
+    </message>
+    <message>
+        <source>The mailing has already handed emails to the provider and cannot be changed.</source>
+        <translation>Рассылка уже передала письма провайдеру и не может быть изменена.</translation>
+    </message>
+    <message>
+        <source>Only a draft can be deleted.</source>
+        <translation>Удалить можно только черновик.</translation>
+    </message>
+    <message>
+        <source>Only a draft can change between bulk and trigger.</source>
+        <translation>Сменить тип рассылки (массовая или триггерная) можно только у черновика.</translation>
+    </message>
+    <message>
+        <source>The mailing no longer exists.</source>
+        <translation>Рассылки больше нет.</translation>
+    </message>
+    <message>
+        <source>Choose at least one folder of recipients.</source>
+        <translation>Выберите хотя бы одну папку получателей.</translation>
+    </message>
+    <message numerus="yes">
+        <source>No recipient can be sent this mailing: all %n contact(s) in its folders are invalid, duplicates, unsubscribed or without an address.</source>
+        <translation>
+            <numerusform>Рассылку некому отправить: %n контакт в ее папках — с неверным адресом, дубликат, отписался или без адреса.</numerusform>
+            <numerusform>Рассылку некому отправить: все %n контакта в ее папках — с неверными адресами, дубликаты, отписавшиеся или без адреса.</numerusform>
+            <numerusform>Рассылку некому отправить: все %n контактов в ее папках — с неверными адресами, дубликаты, отписавшиеся или без адреса.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>A trigger mailing gets its recipients from campaigns and has no folders.</source>
+        <translation>У триггерной рассылки нет папок: получателей в нее добавляют кампании.</translation>
+    </message>
+    <message>
+        <source>The mailing&apos;s expiration time has already passed.</source>
+        <translation>Срок отправки рассылки уже истек.</translation>
+    </message>
+    <message>
+        <source>The start time must be in the future.</source>
+        <translation>Время запуска должно быть в будущем.</translation>
+    </message>
+    <message>
+        <source>The expiration time needs a time zone.</source>
+        <translation>Для срока отправки нужен часовой пояс.</translation>
+    </message>
+    <message>
+        <source>The start time needs a time zone.</source>
+        <translation>Для времени запуска нужен часовой пояс.</translation>
+    </message>
+    <message>
+        <source>The start time is after the expiration time.</source>
+        <translation>Время запуска позже срока отправки.</translation>
+    </message>
+    <message>
+        <source>The email body is empty.</source>
+        <translation>Текст письма пуст.</translation>
+    </message>
+    <message>
+        <source>The email cannot be built: {error}</source>
+        <translation>Не удалось собрать письмо: {error}</translation>
+    </message>
+    <message>
+        <source>The mailing moved on while the dialog was open; nothing was changed.</source>
+        <translation>Пока был открыт диалог, состояние рассылки изменилось; ничего не изменено.</translation>
+    </message>
+    <message>
+        <source>{field} is empty.</source>
+        <translation>Поле «{field}» не заполнено.</translation>
+    </message>
+    <message>
+        <source>{field} cannot contain line breaks.</source>
+        <translation>Поле «{field}» не может содержать переносы строк.</translation>
+    </message>
+    <message>
+        <source>{field} “{value}” is not valid: {reason}</source>
+        <translation>Поле «{field}»: «{value}» — неверный адрес электронной почты.</translation>
+    </message>
+    <message numerus="yes">
+        <source>{field} is longer than %n character(s).</source>
+        <translation>
+            <numerusform>Поле «{field}» длиннее %n символа.</numerusform>
+            <numerusform>Поле «{field}» длиннее %n символов.</numerusform>
+            <numerusform>Поле «{field}» длиннее %n символов.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{setting} takes a whole number, not “{value}”.</source>
+        <translation>«{setting}»: нужно целое число, а не «{value}».</translation>
+    </message>
+    <message>
+        <source>{setting} must be at least {minimum}.</source>
+        <translation>«{setting}»: значение должно быть не меньше {minimum}.</translation>
+    </message>
+    <message>
+        <source>{setting} must be at most {maximum}.</source>
+        <translation>«{setting}»: значение должно быть не больше {maximum}.</translation>
+    </message>
+    <message>
+        <source>{setting} takes true or false, not “{value}”.</source>
+        <translation>«{setting}»: нужно true или false, а не «{value}».</translation>
+    </message>
+    <message>
+        <source>{setting} takes one of {choices}, not “{value}”.</source>
+        <translation>«{setting}»: допустимые значения — {choices}, а не «{value}».</translation>
+    </message>
+    <message>
+        <source>{setting} cannot contain line breaks.</source>
+        <translation>«{setting}»: переносы строк не допускаются.</translation>
+    </message>
+    <message>
+        <source>There is no setting “{code}”; known settings: {known}.</source>
+        <translation>Настройки «{code}» нет; известные настройки: {known}.</translation>
+    </message>
+    <message>
+        <source>No contact with the id {ids}; nothing was changed.</source>
+        <translation>Нет контакта с id {ids}; ничего не изменено.</translation>
+    </message>
+    <message>
+        <source>“{value}” is not a contact id.</source>
+        <translation>«{value}» — не id контакта.</translation>
+    </message>
+    <message>
+        <source>A contact with the address {email} already exists (id {id}).</source>
+        <translation>Контакт с адресом {email} уже есть (id {id}).</translation>
+    </message>
+    <message>
+        <source>A custom field needs a name.</source>
+        <translation>У дополнительного поля должно быть название.</translation>
+    </message>
+    <message>
+        <source>“{name}” is not a custom field; use the contact&apos;s own {field}.</source>
+        <translation>«{name}» — не дополнительное поле; используйте собственное поле контакта «{field}».</translation>
+    </message>
+    <message>
+        <source>Two custom fields are both named “{field}”.</source>
+        <translation>Два дополнительных поля называются одинаково: «{field}».</translation>
+    </message>
+    <message>
+        <source>The custom field “{field}” takes text or a number.</source>
+        <translation>Дополнительное поле «{field}» принимает только текст или число.</translation>
+    </message>
+    <message>
+        <source>There is no folder “{folder}”.</source>
+        <translation>Папки «{folder}» нет.</translation>
+    </message>
+    <message>
+        <source>A folder named “{folder}” already exists.</source>
+        <translation>Папка «{folder}» уже есть.</translation>
+    </message>
+    <message>
+        <source>The folder “{folder}” is used by the mailing “{mailing}”; remove it from the mailing first.</source>
+        <translation>Папка «{folder}» используется в рассылке «{mailing}»; сначала уберите ее из рассылки.</translation>
+    </message>
+    <message>
+        <source>Contacts were added by someone else during the import; nothing was imported, run the import again.</source>
+        <translation>Пока шел импорт, контакты добавил кто-то другой; ничего не импортировано, запустите импорт еще раз.</translation>
+    </message>
+    <message>
+        <source>The import was cancelled; nothing was changed.</source>
+        <translation>Импорт отменен; ничего не изменено.</translation>
+    </message>
+    <message>
+        <source>“{file}” is not a file.</source>
+        <translation>«{file}» — не файл.</translation>
+    </message>
+    <message>
+        <source>The file “{file}” does not exist.</source>
+        <translation>Файла «{file}» не существует.</translation>
+    </message>
+    <message>
+        <source>Cannot read “{file}”: {reason}</source>
+        <translation>Не удалось прочитать «{file}»: {reason}</translation>
+    </message>
+    <message>
+        <source>The file has no header row.</source>
+        <translation>В файле нет строки заголовков.</translation>
+    </message>
+    <message>
+        <source>The file is empty.</source>
+        <translation>Файл пуст.</translation>
+    </message>
+    <message>
+        <source>The file is larger than {limit_mb} MB; split it into parts.</source>
+        <translation>Файл больше {limit_mb} МБ; разделите его на части.</translation>
+    </message>
+    <message>
+        <source>This looks like an Excel workbook, not a CSV file; save it as CSV (UTF-8) first.</source>
+        <translation>Похоже, это книга Excel, а не CSV-файл; сначала сохраните ее как CSV (UTF-8).</translation>
+    </message>
+    <message>
+        <source>The file is not a text file (CSV expected).</source>
+        <translation>Это не текстовый файл (нужен CSV).</translation>
+    </message>
+    <message>
+        <source>The file is not valid {encoding} text.</source>
+        <translation>Файл не читается как текст в кодировке {encoding}.</translation>
+    </message>
+    <message>
+        <source>The file is not UTF-8 text; save it from the spreadsheet as CSV UTF-8.</source>
+        <translation>Файл не в кодировке UTF-8; сохраните его из таблицы в формате «CSV UTF-8».</translation>
+    </message>
+    <message>
+        <source>The file has no “email” column (columns found: {columns}); the first line must be a header naming the columns.</source>
+        <translation>В файле нет столбца «email» (найдены столбцы: {columns}); первая строка должна быть заголовком с названиями столбцов.</translation>
+    </message>
+    <message>
+        <source>The columns “{first}” and “{second}” both mean “{column}”; rename or remove one of them.</source>
+        <translation>Столбцы «{first}» и «{second}» оба означают «{column}»; переименуйте или удалите один из них.</translation>
+    </message>
+    <message>
+        <source>Line {line}: the file cannot be read as CSV (a quote is not closed or is followed by other characters); nothing was imported.</source>
+        <translation>Строка {line}: файл не читается как CSV (кавычка не закрыта или после нее идут другие символы); ничего не импортировано.</translation>
+    </message>
+    <message>
+        <source>Line {line}: the file cannot be read as CSV ({reason}); nothing was imported.</source>
+        <translation>Строка {line}: файл не читается как CSV ({reason}); ничего не импортировано.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Line {line} has {values} values but the header has %n column(s); check the delimiter and the quotes. Nothing was imported.</source>
+        <translation>
+            <numerusform>Строка {line}: значений — {values}, а в заголовке %n столбец; проверьте разделитель и кавычки. Ничего не импортировано.</numerusform>
+            <numerusform>Строка {line}: значений — {values}, а в заголовке %n столбца; проверьте разделитель и кавычки. Ничего не импортировано.</numerusform>
+            <numerusform>Строка {line}: значений — {values}, а в заголовке %n столбцов; проверьте разделитель и кавычки. Ничего не импортировано.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The file has a header but no contacts.</source>
+        <translation>В файле есть заголовок, но нет контактов.</translation>
+    </message>
+    <message>
+        <source>The wait at step {source} leads to step {step}, which does not exist.</source>
+        <translation>Ожидание на шаге {source} ведет к шагу {step}, которого нет.</translation>
+    </message>
+    <message>
+        <source>A transition from step {source} leads to step {step}, which does not exist.</source>
+        <translation>Переход от шага {source} ведет к шагу {step}, которого нет.</translation>
+    </message>
+    <message>
+        <source>A transition starts at step {step}, which does not exist.</source>
+        <translation>Переход начинается с шага {step}, которого нет.</translation>
+    </message>
+    <message>
+        <source>The campaign no longer exists.</source>
+        <translation>Кампании больше нет.</translation>
+    </message>
+    <message>
+        <source>The campaign is already running.</source>
+        <translation>Кампания уже запущена.</translation>
+    </message>
+    <message>
+        <source>The campaign is already “{state}”.</source>
+        <translation>Кампания уже в состоянии «{state}».</translation>
+    </message>
+    <message>
+        <source>The campaign is “{state}” and can never be started again.</source>
+        <translation>Кампания в состоянии «{state}» и больше не может быть запущена.</translation>
+    </message>
+    <message>
+        <source>The campaign is already stopping; stop it at once to let the remaining participants leave the flow now.</source>
+        <translation>Кампания уже останавливается; остановите ее сразу, чтобы оставшиеся участники вышли сейчас.</translation>
+    </message>
+    <message>
+        <source>The campaign has not been started.</source>
+        <translation>Кампания еще не запущена.</translation>
+    </message>
+    <message>
+        <source>Only a draft campaign can change its flow; this one is “{state}”.</source>
+        <translation>Схему можно менять только у черновика; эта кампания в состоянии «{state}».</translation>
+    </message>
+    <message>
+        <source>The run interval must be between {minimum} and {maximum} seconds, not {seconds}.</source>
+        <translation>Интервал запуска должен быть от {minimum} до {maximum} секунд, а не {seconds}.</translation>
+    </message>
+    <message>
+        <source>The campaign has no audience source: choose the folder its participants come from.</source>
+        <translation>У кампании нет источника аудитории: выберите папку, из которой приходят участники.</translation>
+    </message>
+    <message>
+        <source>The flow has no steps: add an email step.</source>
+        <translation>В схеме нет шагов: добавьте шаг-письмо.</translation>
+    </message>
+    <message>
+        <source>“{response}” is not a response code (known: {known}).</source>
+        <translation>«{response}» — не код отклика (известные: {known}).</translation>
+    </message>
+    <message>
+        <source>A transition waits for a final response; “{response}” is not final.</source>
+        <translation>Переход ждет окончательного отклика, а «{response}» — не окончательный.</translation>
+    </message>
+    <message>
+        <source>A transition needs at least one response.</source>
+        <translation>Для перехода нужен хотя бы один отклик.</translation>
+    </message>
+    <message>
+        <source>Transitions start at email steps; step {step} is a wait.</source>
+        <translation>Переходы начинаются с шагов-писем, а шаг {step} — ожидание.</translation>
+    </message>
+    <message>
+        <source>The response “{response}” of step {step} leads to two different places.</source>
+        <translation>Отклик «{response}» шага {step} ведет в два разных места.</translation>
+    </message>
+    <message>
+        <source>The email at step {step} goes on by transitions, not by a next step.</source>
+        <translation>Письмо на шаге {step} продолжается переходами, а не следующим шагом.</translation>
+    </message>
+    <message>
+        <source>The flow loops without a wait ({steps}): add a wait step to the loop.</source>
+        <translation>Схема зацикливается без ожидания ({steps}): добавьте в цикл шаг ожидания.</translation>
+    </message>
+    <message>
+        <source>The email at step {step} has no mailing.</source>
+        <translation>У письма на шаге {step} не выбрана рассылка.</translation>
+    </message>
+    <message>
+        <source>An email step&apos;s mailing was deleted.</source>
+        <translation>Рассылка одного из шагов-писем удалена.</translation>
+    </message>
+    <message>
+        <source>The email at step {step} names mailing {mailing_id}, which does not exist.</source>
+        <translation>Письмо на шаге {step} ссылается на рассылку {mailing_id}, которой нет.</translation>
+    </message>
+    <message>
+        <source>The mailing “{mailing}” (step {step}) is a bulk mailing; an email step of a campaign needs a trigger mailing.</source>
+        <translation>Рассылка «{mailing}» (шаг {step}) массовая, а шагу-письму кампании нужна триггерная.</translation>
+    </message>
+    <message>
+        <source>The mailing “{mailing}” (step {step}) is completed and takes no new recipients.</source>
+        <translation>Рассылка «{mailing}» (шаг {step}) завершена и не принимает новых получателей.</translation>
+    </message>
+    <message numerus="yes">
+        <source>The wait at step {step} must last between {minimum_seconds} s and %n day(s).</source>
+        <translation>
+            <numerusform>Ожидание на шаге {step} должно длиться от {minimum_seconds} с до %n дня.</numerusform>
+            <numerusform>Ожидание на шаге {step} должно длиться от {minimum_seconds} с до %n дней.</numerusform>
+            <numerusform>Ожидание на шаге {step} должно длиться от {minimum_seconds} с до %n дней.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>none</source>
+        <comment>no columns found</comment>
+        <translation>нет</translation>
     </message>
 </context>
 <context>
