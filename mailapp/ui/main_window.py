@@ -9,8 +9,6 @@ settings, outbox) are imported when first used.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -192,11 +190,10 @@ class MainWindow(QMainWindow):
         self.nav.setMaximumWidth(200)
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.page)
+        # The Contacts and Campaigns pages are built when first shown.
         self._contacts_page: QWidget | None = None
-        self._contacts_placeholder = QLabel(self)
-        self._contacts_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._contacts_placeholder = QWidget(self)
         self.stack.addWidget(self._contacts_placeholder)
-        # The Campaigns page is built when first shown.
         self.campaigns_page: QWidget | None = None
         self._campaigns_placeholder = QWidget(self)
         self.stack.addWidget(self._campaigns_placeholder)
@@ -380,7 +377,6 @@ class MainWindow(QMainWindow):
         self.nav.item(self.PAGE_MAILINGS).setText(self.tr("Mailings"))
         self.nav.item(self.PAGE_CONTACTS).setText(self.tr("Contacts"))
         self.nav.item(self.PAGE_CAMPAIGNS).setText(self.tr("Campaigns"))
-        self._contacts_placeholder.setText(self.tr("Contacts are not available yet."))
         self.page.retranslate_ui()
         self.model.retranslate()
         self._update_count()
@@ -537,31 +533,7 @@ class MainWindow(QMainWindow):
         box.open()
         self.delete_box = box
 
-    # -- other windows (written elsewhere, imported when first used) --------------
-
-    def _optional(self, module: str, name: str) -> Any:
-        """A class from ``mailapp.ui.<module>``, or None (with a message)."""
-        full = f"mailapp.ui.{module}"
-        if importlib.util.find_spec(full) is None:
-            self._not_available()
-            return None
-        try:
-            return getattr(importlib.import_module(full), name)
-        except AttributeError:
-            self._not_available()
-            return None
-
-    def _not_available(self) -> None:
-        box = QMessageBox(
-            QMessageBox.Icon.Information,
-            self.tr("Not available yet"),
-            self.tr("This part of mailapp is not available yet."),
-            QMessageBox.StandardButton.Ok,
-            self,
-        )
-        box.setWindowModality(Qt.WindowModality.WindowModal)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
+    # -- other windows (imported when first used: a quicker start) ---------------
 
     def _show_window(self, widget: QWidget) -> None:
         widget.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -576,69 +548,66 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def new_mailing(self) -> None:
-        editor = self._optional("editor", "MailingEditor")
-        if editor is not None:
-            self._show_window(editor(self.services, None, self))
+        from mailapp.ui.editor import MailingEditor
+
+        self._show_window(MailingEditor(self.services, None, self))
 
     @Slot()
     def edit_mailing(self) -> None:
         info = self.selected()
         if info is None or not can_edit(info.state):
             return
-        editor = self._optional("editor", "MailingEditor")
-        if editor is not None:
-            self._show_window(editor(self.services, info.id, self))
+        from mailapp.ui.editor import MailingEditor
+
+        self._show_window(MailingEditor(self.services, info.id, self))
 
     @Slot()
     def schedule_mailing(self) -> None:
         info = self.selected()
         if info is None or not can_schedule(info.state):
             return
-        dialog = self._optional("schedule_dialog", "ScheduleDialog")
-        if dialog is not None:
-            self._show_window(dialog(self.services, info.id, self))
+        from mailapp.ui.schedule_dialog import ScheduleDialog
+
+        self._show_window(ScheduleDialog(self.services, info.id, self))
 
     @Slot()
     def send_test(self) -> None:
         info = self.selected()
         if info is None:
             return
-        dialog = self._optional("test_email_dialog", "TestEmailDialog")
-        if dialog is not None:
-            self._show_window(dialog(self.services, info.id, self))
+        from mailapp.ui.test_email_dialog import TestEmailDialog
+
+        self._show_window(TestEmailDialog(self.services, info.id, self))
 
     @Slot()
     def open_analytics(self) -> None:
         info = self.selected()
         if info is None:
             return
-        window = self._optional("analytics", "AnalyticsWindow")
-        if window is not None:
-            self._show_window(window(self.services, info.id))
+        from mailapp.ui.analytics import AnalyticsWindow
+
+        self._show_window(AnalyticsWindow(self.services, info.id))
 
     @Slot()
     def open_settings(self) -> None:
-        dialog = self._optional("settings_dialog", "SettingsDialog")
-        if dialog is not None:
-            self._show_window(dialog(self.services, self))
+        from mailapp.ui.settings_dialog import SettingsDialog
+
+        self._show_window(SettingsDialog(self.services, self))
 
     @Slot()
     def open_outbox(self) -> None:
-        window = self._optional("outbox", "OutboxWindow")
-        if window is not None:
-            self._show_window(window(self.services))
+        from mailapp.ui.outbox import OutboxWindow
+
+        self._show_window(OutboxWindow(self.services))
 
     @Slot(int)
     def _show_page(self, row: int) -> None:
-        if (
-            row == self.PAGE_CONTACTS
-            and self._contacts_page is None
-            and importlib.util.find_spec("mailapp.ui.contacts_page") is not None
-        ):
-            from mailapp.ui.contacts_page import ContactsPage  # type: ignore[import-not-found]
+        if row == self.PAGE_CONTACTS and self._contacts_page is None:
+            from mailapp.ui.contacts_page import ContactsPage
 
             self._contacts_page = ContactsPage(self.services, self)
             self.stack.removeWidget(self._contacts_placeholder)
+            self._contacts_placeholder.deleteLater()
             self.stack.insertWidget(self.PAGE_CONTACTS, self._contacts_page)
         if row == self.PAGE_CAMPAIGNS and self.campaigns_page is None:
             from mailapp.ui.campaigns_page import CampaignsPage
@@ -648,6 +617,8 @@ class MainWindow(QMainWindow):
             self._campaigns_placeholder.deleteLater()
             self.stack.insertWidget(self.PAGE_CAMPAIGNS, self.campaigns_page)
         self.stack.setCurrentIndex(row)
+        # The toolbar's commands are the mailings'.
+        self.toolbar.setVisible(row == self.PAGE_MAILINGS)
 
     @Slot(QModelIndex)
     def _activated(self, _index: QModelIndex) -> None:
