@@ -13,6 +13,8 @@ to the ``.qm`` files the application loads. English is the source language;
 from __future__ import annotations
 
 import argparse
+import ast
+import copy
 import shutil
 import subprocess
 import sys
@@ -36,16 +38,92 @@ def tool(name: str) -> str:
     return found
 
 
+Key = tuple[str, str]
+
+
+def _messages(path: Path) -> dict[Key, ET.Element]:
+    """(context, source) → message element of a ``.ts`` file."""
+    if not path.exists():
+        return {}
+    found = {}
+    for context in ET.parse(path).getroot().iter("context"):
+        name = context.findtext("name") or ""
+        for message in context.iter("message"):
+            found[(name, message.findtext("source") or "")] = message
+    return found
+
+
+def _keep_plurals(path: Path, before: dict[Key, ET.Element], alive: set[Key]) -> None:
+    """Put back the plural forms lupdate did not recognise.
+
+    Some lupdate versions skip texts with a count given as
+    ``translate(context, text, None, n)``, losing their translated plural
+    forms; those the code still has get their previous entry back.
+    """
+    tree = ET.parse(path)
+    root = tree.getroot()
+    contexts = {c.findtext("name"): c for c in root.iter("context")}
+    changed = False
+    for (context_name, source), old in before.items():
+        if old.get("numerus") != "yes" or (context_name, source) not in alive:
+            continue
+        context = contexts.get(context_name)
+        if context is None:
+            context = ET.SubElement(root, "context")
+            ET.SubElement(context, "name").text = context_name
+            contexts[context_name] = context
+        current = next((m for m in context.iter("message") if m.findtext("source") == source), None)
+        if current is not None and current.get("numerus") == "yes":
+            continue
+        restored = copy.deepcopy(old)
+        if current is None:
+            context.append(restored)
+        else:
+            index = list(context).index(current)
+            context.remove(current)
+            context.insert(index, restored)
+        changed = True
+    if changed:
+        ET.indent(tree, space="    ")
+        body = ET.tostring(root, encoding="unicode")
+        path.write_text(
+            '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>\n' + body + "\n",
+            encoding="utf-8",
+        )
+
+
+def _string_constants(sources: list[str]) -> set[str]:
+    """Every string literal of the sources, adjacent literals joined."""
+    found = set()
+    for source in sources:
+        tree = ast.parse((ROOT / source).read_text(encoding="utf-8"))
+        found.update(
+            node.value
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)
+        )
+    return found
+
+
 def update() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     sources = sorted(str(p.relative_to(ROOT)) for p in SOURCES.glob("*.py"))
-    for language in LANGUAGES:
-        ts = str((OUT / f"mailapp_{language}.ts").relative_to(ROOT))
+    alive: set[Key] = set()
+    for language in LANGUAGES:  # Russian first: it lists every message
+        path = OUT / f"mailapp_{language}.ts"
+        before = _messages(path)
         args = [tool("pyside6-lupdate"), *sources, "-no-obsolete", "-locations", "relative"]
-        args += ["-source-language", "en", "-target-language", language, "-ts", ts]
+        args += ["-source-language", "en", "-target-language", language]
+        args += ["-ts", str(path.relative_to(ROOT))]
         if language == "en":
             args.insert(1, "-pluralonly")
         subprocess.run(args, check=True, cwd=ROOT)
+        if not alive:
+            # What lupdate found, and plural texts it skipped but the code
+            # still has.
+            texts = _string_constants(sources)
+            alive = set(_messages(path)) | {key for key in before if key[1] in texts}
+        _keep_plurals(path, before, alive)
 
 
 def release() -> None:

@@ -1,303 +1,303 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
-<context>
-    <name>AnalyticsWindow</name>
-    <message numerus="yes">
-        <location filename="../../mailapp/ui/analytics.py" line="+390"/>
-        <source>%Ln recipient(s)</source>
-        <translation>
-            <numerusform>%Ln recipient</numerusform>
-            <numerusform>%Ln recipients</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+29"/>
-        <source>%Ln recipient(s) exported</source>
-        <translation>
-            <numerusform>%Ln recipient exported</numerusform>
-            <numerusform>%Ln recipients exported</numerusform>
-        </translation>
-    </message>
-</context>
-<context>
-    <name>CampaignEditor</name>
-    <message numerus="yes">
-        <location filename="../../mailapp/ui/campaign_editor.py" line="+575"/>
-        <source>{name} (%n contact(s))</source>
-        <translation>
-            <numerusform>{name} (%n contact)</numerusform>
-            <numerusform>{name} (%n contacts)</numerusform>
-        </translation>
-    </message>
-</context>
-<context>
-    <name>CampaignsPage</name>
-    <message numerus="yes">
-        <location filename="../../mailapp/ui/campaigns_page.py" line="+664"/>
-        <source>%n participant(s) entered</source>
-        <translation>
-            <numerusform>%n participant entered</numerusform>
-            <numerusform>%n participants entered</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+1"/>
-        <source>%n in the flow now</source>
-        <translation>
-            <numerusform>%n in the flow now</numerusform>
-            <numerusform>%n in the flow now</numerusform>
-        </translation>
-    </message>
-</context>
-<context>
-    <name>ContactsPage</name>
-    <message numerus="yes">
-        <location filename="../../mailapp/ui/contacts_page.py" line="+305"/>
-        <source>%Ln contact(s)</source>
-        <translation>
-            <numerusform>%Ln contact</numerusform>
-            <numerusform>%Ln contacts</numerusform>
-        </translation>
-    </message>
-</context>
-<context>
-    <name>MailingEditor</name>
-    <message numerus="yes">
-        <location filename="../../mailapp/ui/editor.py" line="+344"/>
-        <source>%Ln contact(s) in this folder</source>
-        <translation>
-            <numerusform>%Ln contact in this folder</numerusform>
-            <numerusform>%Ln contacts in this folder</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+165"/>
-        <source>Too long: at most %n character(s).</source>
-        <translation>
-            <numerusform>Too long: at most %n character.</numerusform>
-            <numerusform>Too long: at most %n characters.</numerusform>
-        </translation>
-    </message>
-</context>
-<context>
-    <name>MainWindow</name>
-    <message numerus="yes">
-        <location filename="../../mailapp/ui/main_window.py" line="+453"/>
-        <source>%n mailing(s)</source>
-        <translation>
-            <numerusform>%n mailing</numerusform>
-            <numerusform>%n mailings</numerusform>
-        </translation>
-    </message>
-</context>
-<context>
-    <name>OutboxWindow</name>
-    <message numerus="yes">
-        <location filename="../../mailapp/ui/outbox.py" line="+103"/>
-        <source>%Ln message(s)</source>
-        <translation>
-            <numerusform>%Ln message</numerusform>
-            <numerusform>%Ln messages</numerusform>
-        </translation>
-    </message>
-</context>
-<context>
-    <name>campaign_diagram</name>
-    <message numerus="yes">
-        <location filename="../../mailapp/ui/campaign_diagram.py" line="+164"/>
-        <source>%n participant(s) entered</source>
-        <translation>
-            <numerusform>%n participant entered</numerusform>
-            <numerusform>%n participants entered</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+30"/>
-        <source>%n participant(s) left</source>
-        <translation>
-            <numerusform>%n participant left</numerusform>
-            <numerusform>%n participants left</numerusform>
-        </translation>
-    </message>
-</context>
-<context>
-    <name>campaigns_page</name>
-    <message numerus="yes">
-        <location filename="../../mailapp/ui/campaigns_page.py" line="-400"/>
-        <source>The folder holds %n contact(s) now.</source>
-        <translation>
-            <numerusform>The folder holds %n contact now.</numerusform>
-            <numerusform>The folder holds %n contacts now.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+41"/>
-        <source>%n participant(s) still in the flow leave it now and get no further emails from the campaign.</source>
-        <translation>
-            <numerusform>%n participant still in the flow leaves it now and gets no further emails from the campaign.</numerusform>
-            <numerusform>%n participants still in the flow leave it now and get no further emails from the campaign.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+31"/>
-        <source>%n participant(s) are in the flow now.</source>
-        <translation>
-            <numerusform>%n participant is in the flow now.</numerusform>
-            <numerusform>%n participants are in the flow now.</numerusform>
-        </translation>
-    </message>
-</context>
-<context>
-    <name>confirm</name>
-    <message numerus="yes">
-        <location filename="../../mailapp/ui/confirm.py" line="+125"/>
-        <source>About %n recipient(s) in the folders {folders}.</source>
-        <translation>
-            <numerusform>About %n recipient in the folders {folders}.</numerusform>
-            <numerusform>About %n recipients in the folders {folders}.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+11"/>
-        <source>Sending begins %n second(s) after you confirm; until then Stop sending pauses the mailing.</source>
-        <translation>
-            <numerusform>Sending begins %n second after you confirm; until then Stop sending pauses the mailing.</numerusform>
-            <numerusform>Sending begins %n seconds after you confirm; until then Stop sending pauses the mailing.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+43"/>
-        <source>%n recipient(s) not yet handed to the provider will be stopped.</source>
-        <translation>
-            <numerusform>%n recipient not yet handed to the provider will be stopped.</numerusform>
-            <numerusform>%n recipients not yet handed to the provider will be stopped.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+6"/>
-        <source>%n email(s) were already handed to the provider; they are not called back.</source>
-        <translation>
-            <numerusform>%n email was already handed to the provider; it is not called back.</numerusform>
-            <numerusform>%n emails were already handed to the provider; they are not called back.</numerusform>
-        </translation>
-    </message>
-</context>
-<context>
-    <name>labels</name>
-    <message numerus="yes">
-        <location filename="../../mailapp/ui/labels.py" line="+139"/>
-        <source>Mailing started; sending begins in %n second(s)</source>
-        <translation>
-            <numerusform>Mailing started; sending begins in %n second</numerusform>
-            <numerusform>Mailing started; sending begins in %n seconds</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+10"/>
-        <source>Mailing started again; sending begins in %n second(s)</source>
-        <translation>
-            <numerusform>Mailing started again; sending begins in %n second</numerusform>
-            <numerusform>Mailing started again; sending begins in %n seconds</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+21"/>
-        <source>%n email(s) handed to the provider</source>
-        <translation>
-            <numerusform>%n email handed to the provider</numerusform>
-            <numerusform>%n emails handed to the provider</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+4"/>
-        <source>Stopping the mailing: %n recipient(s) not yet handed over</source>
-        <translation>
-            <numerusform>Stopping the mailing: %n recipient not yet handed over</numerusform>
-            <numerusform>Stopping the mailing: %n recipients not yet handed over</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+7"/>
-        <source>Mailing stopped manually: %n recipient(s) stopped</source>
-        <translation>
-            <numerusform>Mailing stopped manually: %n recipient stopped</numerusform>
-            <numerusform>Mailing stopped manually: %n recipients stopped</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+7"/>
-        <source>Mailing completed: %n sent</source>
-        <translation>
-            <numerusform>Mailing completed: %n sent</numerusform>
-            <numerusform>Mailing completed: %n sent</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+4"/>
-        <source>Time to send expired: %n recipient(s) stopped</source>
-        <translation>
-            <numerusform>Time to send expired: %n recipient stopped</numerusform>
-            <numerusform>Time to send expired: %n recipients stopped</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+12"/>
-        <source>%n participant(s) added</source>
-        <translation>
-            <numerusform>%n participant added</numerusform>
-            <numerusform>%n participants added</numerusform>
-        </translation>
-    </message>
-</context>
-<context>
-    <name>mailing_table</name>
-    <message numerus="yes">
-        <location filename="../../mailapp/ui/mailing_table.py" line="+111"/>
-        <source>{state} — starts in %n s</source>
-        <extracomment>The :class:`MailingInfo` of a row (any column). A value that sorts well (numbers, timestamps, lower-cased text). ``(handed over, recipients)`` for the progress column. The badge colour (a colour name) of a cell painted by :class:`StateBadgeDelegate` in any model; mailing rows go by their state. Badge colours (background) by state; text is white or dark by contrast.</extracomment>
-        <translation>
-            <numerusform>{state} — starts in %n s</numerusform>
-            <numerusform>{state} — starts in %n s</numerusform>
-        </translation>
-    </message>
-</context>
-<context>
-    <name>refusals</name>
-    <message numerus="yes">
-        <source> and %n more</source>
-        <translation>
-            <numerusform> and %n more</numerusform>
-            <numerusform> and %n more</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>No recipient can be sent this mailing: all %n contact(s) in its folders are invalid, duplicates, unsubscribed or without an address.</source>
-        <translation>
-            <numerusform>No recipient can be sent this mailing: the %n contact in its folders is invalid, a duplicate, unsubscribed or without an address.</numerusform>
-            <numerusform>No recipient can be sent this mailing: all %n contacts in its folders are invalid, duplicates, unsubscribed or without an address.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>{field} is longer than %n character(s).</source>
-        <translation>
-            <numerusform>{field} is longer than %n character.</numerusform>
-            <numerusform>{field} is longer than %n characters.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Line {line} has {values} values but the header has %n column(s); check the delimiter and the quotes. Nothing was imported.</source>
-        <translation>
-            <numerusform>Line {line} has {values} values but the header has %n column; check the delimiter and the quotes. Nothing was imported.</numerusform>
-            <numerusform>Line {line} has {values} values but the header has %n columns; check the delimiter and the quotes. Nothing was imported.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>The wait at step {step} must last between {minimum_seconds} s and %n day(s).</source>
-        <translation>
-            <numerusform>The wait at step {step} must last between {minimum_seconds} s and %n day.</numerusform>
-            <numerusform>The wait at step {step} must last between {minimum_seconds} s and %n days.</numerusform>
-        </translation>
-    </message>
-</context>
+    <context>
+        <name>AnalyticsWindow</name>
+        <message numerus="yes">
+            <location filename="../../mailapp/ui/analytics.py" line="+390" />
+            <source>%Ln recipient(s)</source>
+            <translation>
+                <numerusform>%Ln recipient</numerusform>
+                <numerusform>%Ln recipients</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <location line="+29" />
+            <source>%Ln recipient(s) exported</source>
+            <translation>
+                <numerusform>%Ln recipient exported</numerusform>
+                <numerusform>%Ln recipients exported</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>CampaignEditor</name>
+        <message numerus="yes">
+            <location filename="../../mailapp/ui/campaign_editor.py" line="+575" />
+            <source>{name} (%n contact(s))</source>
+            <translation>
+                <numerusform>{name} (%n contact)</numerusform>
+                <numerusform>{name} (%n contacts)</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>CampaignsPage</name>
+        <message numerus="yes">
+            <location filename="../../mailapp/ui/campaigns_page.py" line="+664" />
+            <source>%n participant(s) entered</source>
+            <translation>
+                <numerusform>%n participant entered</numerusform>
+                <numerusform>%n participants entered</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <location line="+1" />
+            <source>%n in the flow now</source>
+            <translation>
+                <numerusform>%n in the flow now</numerusform>
+                <numerusform>%n in the flow now</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>ContactsPage</name>
+        <message numerus="yes">
+            <location filename="../../mailapp/ui/contacts_page.py" line="+305" />
+            <source>%Ln contact(s)</source>
+            <translation>
+                <numerusform>%Ln contact</numerusform>
+                <numerusform>%Ln contacts</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>MailingEditor</name>
+        <message numerus="yes">
+            <location filename="../../mailapp/ui/editor.py" line="+344" />
+            <source>%Ln contact(s) in this folder</source>
+            <translation>
+                <numerusform>%Ln contact in this folder</numerusform>
+                <numerusform>%Ln contacts in this folder</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <location line="+165" />
+            <source>Too long: at most %n character(s).</source>
+            <translation>
+                <numerusform>Too long: at most %n character.</numerusform>
+                <numerusform>Too long: at most %n characters.</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>OutboxWindow</name>
+        <message numerus="yes">
+            <location filename="../../mailapp/ui/outbox.py" line="+103" />
+            <source>%Ln message(s)</source>
+            <translation>
+                <numerusform>%Ln message</numerusform>
+                <numerusform>%Ln messages</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>MainWindow</name>
+        <message numerus="yes">
+            <location filename="../../mailapp/ui/main_window.py" line="+453" />
+            <source>%n mailing(s)</source>
+            <translation>
+                <numerusform>%n mailing</numerusform>
+                <numerusform>%n mailings</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>campaign_diagram</name>
+        <message numerus="yes">
+            <location filename="../../mailapp/ui/campaign_diagram.py" line="+164" />
+            <source>%n participant(s) entered</source>
+            <translation>
+                <numerusform>%n participant entered</numerusform>
+                <numerusform>%n participants entered</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <location line="+30" />
+            <source>%n participant(s) left</source>
+            <translation>
+                <numerusform>%n participant left</numerusform>
+                <numerusform>%n participants left</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>campaigns_page</name>
+        <message numerus="yes">
+            <location filename="../../mailapp/ui/campaigns_page.py" line="-400" />
+            <source>The folder holds %n contact(s) now.</source>
+            <translation>
+                <numerusform>The folder holds %n contact now.</numerusform>
+                <numerusform>The folder holds %n contacts now.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <location line="+41" />
+            <source>%n participant(s) still in the flow leave it now and get no further emails from the campaign.</source>
+            <translation>
+                <numerusform>%n participant still in the flow leaves it now and gets no further emails from the campaign.</numerusform>
+                <numerusform>%n participants still in the flow leave it now and get no further emails from the campaign.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <location line="+31" />
+            <source>%n participant(s) are in the flow now.</source>
+            <translation>
+                <numerusform>%n participant is in the flow now.</numerusform>
+                <numerusform>%n participants are in the flow now.</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>confirm</name>
+        <message numerus="yes">
+            <location filename="../../mailapp/ui/confirm.py" line="+125" />
+            <source>About %n recipient(s) in the folders {folders}.</source>
+            <translation>
+                <numerusform>About %n recipient in the folders {folders}.</numerusform>
+                <numerusform>About %n recipients in the folders {folders}.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <location line="+11" />
+            <source>Sending begins %n second(s) after you confirm; until then Stop sending pauses the mailing.</source>
+            <translation>
+                <numerusform>Sending begins %n second after you confirm; until then Stop sending pauses the mailing.</numerusform>
+                <numerusform>Sending begins %n seconds after you confirm; until then Stop sending pauses the mailing.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <location line="+43" />
+            <source>%n recipient(s) not yet handed to the provider will be stopped.</source>
+            <translation>
+                <numerusform>%n recipient not yet handed to the provider will be stopped.</numerusform>
+                <numerusform>%n recipients not yet handed to the provider will be stopped.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <location line="+6" />
+            <source>%n email(s) were already handed to the provider; they are not called back.</source>
+            <translation>
+                <numerusform>%n email was already handed to the provider; it is not called back.</numerusform>
+                <numerusform>%n emails were already handed to the provider; they are not called back.</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>labels</name>
+        <message numerus="yes">
+            <location filename="../../mailapp/ui/labels.py" line="+139" />
+            <source>Mailing started; sending begins in %n second(s)</source>
+            <translation>
+                <numerusform>Mailing started; sending begins in %n second</numerusform>
+                <numerusform>Mailing started; sending begins in %n seconds</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <location line="+10" />
+            <source>Mailing started again; sending begins in %n second(s)</source>
+            <translation>
+                <numerusform>Mailing started again; sending begins in %n second</numerusform>
+                <numerusform>Mailing started again; sending begins in %n seconds</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <location line="+21" />
+            <source>%n email(s) handed to the provider</source>
+            <translation>
+                <numerusform>%n email handed to the provider</numerusform>
+                <numerusform>%n emails handed to the provider</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <location line="+4" />
+            <source>Stopping the mailing: %n recipient(s) not yet handed over</source>
+            <translation>
+                <numerusform>Stopping the mailing: %n recipient not yet handed over</numerusform>
+                <numerusform>Stopping the mailing: %n recipients not yet handed over</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <location line="+7" />
+            <source>Mailing stopped manually: %n recipient(s) stopped</source>
+            <translation>
+                <numerusform>Mailing stopped manually: %n recipient stopped</numerusform>
+                <numerusform>Mailing stopped manually: %n recipients stopped</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <location line="+7" />
+            <source>Mailing completed: %n sent</source>
+            <translation>
+                <numerusform>Mailing completed: %n sent</numerusform>
+                <numerusform>Mailing completed: %n sent</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <location line="+4" />
+            <source>Time to send expired: %n recipient(s) stopped</source>
+            <translation>
+                <numerusform>Time to send expired: %n recipient stopped</numerusform>
+                <numerusform>Time to send expired: %n recipients stopped</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <location line="+12" />
+            <source>%n participant(s) added</source>
+            <translation>
+                <numerusform>%n participant added</numerusform>
+                <numerusform>%n participants added</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>mailing_table</name>
+        <message numerus="yes">
+            <location filename="../../mailapp/ui/mailing_table.py" line="+111" />
+            <source>{state} — starts in %n s</source>
+            <extracomment>The :class:`MailingInfo` of a row (any column). A value that sorts well (numbers, timestamps, lower-cased text). ``(handed over, recipients)`` for the progress column. The badge colour (a colour name) of a cell painted by :class:`StateBadgeDelegate` in any model; mailing rows go by their state. Badge colours (background) by state; text is white or dark by contrast.</extracomment>
+            <translation>
+                <numerusform>{state} — starts in %n s</numerusform>
+                <numerusform>{state} — starts in %n s</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>refusals</name>
+        <message numerus="yes">
+            <source> and %n more</source>
+            <translation>
+                <numerusform> and %n more</numerusform>
+                <numerusform> and %n more</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>No recipient can be sent this mailing: all %n contact(s) in its folders are invalid, duplicates, unsubscribed or without an address.</source>
+            <translation>
+                <numerusform>No recipient can be sent this mailing: the %n contact in its folders is invalid, a duplicate, unsubscribed or without an address.</numerusform>
+                <numerusform>No recipient can be sent this mailing: all %n contacts in its folders are invalid, duplicates, unsubscribed or without an address.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>{field} is longer than %n character(s).</source>
+            <translation>
+                <numerusform>{field} is longer than %n character.</numerusform>
+                <numerusform>{field} is longer than %n characters.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>Line {line} has {values} values but the header has %n column(s); check the delimiter and the quotes. Nothing was imported.</source>
+            <translation>
+                <numerusform>Line {line} has {values} values but the header has %n column; check the delimiter and the quotes. Nothing was imported.</numerusform>
+                <numerusform>Line {line} has {values} values but the header has %n columns; check the delimiter and the quotes. Nothing was imported.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>The wait at step {step} must last between {minimum_seconds} s and %n day(s).</source>
+            <translation>
+                <numerusform>The wait at step {step} must last between {minimum_seconds} s and %n day.</numerusform>
+                <numerusform>The wait at step {step} must last between {minimum_seconds} s and %n days.</numerusform>
+            </translation>
+        </message>
+    </context>
 </TS>

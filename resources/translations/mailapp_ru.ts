@@ -1,3392 +1,3492 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="ru" sourcelanguage="en">
-<context>
-    <name>AddContactDialog</name>
-    <message>
-        <location filename="../../mailapp/ui/contacts_page.py" line="+61"/>
-        <source>Add contact</source>
-        <extracomment>Item data role holding the folder name (None: all contacts).</extracomment>
-        <translation>Добавить контакт</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>name@example.com</source>
-        <translation>name@example.com</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>(no folder)</source>
-        <translation>(без папки)</translation>
-    </message>
-    <message>
-        <location line="+10"/>
-        <source>Email:</source>
-        <translation>Email:</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>First name:</source>
-        <translation>Имя:</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Last name:</source>
-        <translation>Фамилия:</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Folder:</source>
-        <translation>Папка:</translation>
-    </message>
-</context>
-<context>
-    <name>AnalyticsWindow</name>
-    <message>
-        <location filename="../../mailapp/ui/analytics.py" line="+169"/>
-        <source>Sending progress analytics</source>
-        <translation>Аналитика хода отправки</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Loading…</source>
-        <translation>Загрузка…</translation>
-    </message>
-    <message>
-        <location line="+16"/>
-        <location line="+54"/>
-        <source>Recipients</source>
-        <translation>Получатели</translation>
-    </message>
-    <message>
-        <location line="-53"/>
-        <source>Planned</source>
-        <translation>Запланировано</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Being handed over</source>
-        <translation>Передается</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Sent</source>
-        <translation>Отправлено</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Unconfirmed</source>
-        <translation>Не подтверждено</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Stopped</source>
-        <translation>Остановлена</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Cancelled</source>
-        <translation>Отменено</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Bounced</source>
-        <translation>Отказы</translation>
-    </message>
-    <message>
-        <location line="+8"/>
-        <source>No recipients yet</source>
-        <translation>Получателей пока нет</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Nothing handed over yet</source>
-        <translation>Пока ничего не передано</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Responses</source>
-        <translation>Ответы</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Handed over per minute</source>
-        <translation>Передано за минуту</translation>
-    </message>
-    <message>
-        <location line="+9"/>
-        <source>All recipients</source>
-        <translation>Все получатели</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Export to CSV…</source>
-        <translation>Экспорт в CSV…</translation>
-    </message>
-    <message>
-        <location line="+17"/>
-        <source>Show:</source>
-        <translation>Показать:</translation>
-    </message>
-    <message>
-        <location line="+63"/>
-        <source>Cannot load the analytics: {error}</source>
-        <translation>Не удалось загрузить аналитику: {error}</translation>
-    </message>
-    <message>
-        <location line="+10"/>
-        <source>Analytics: {name}</source>
-        <translation>Аналитика: {name}</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>{name} — {state}</source>
-        <translation>{name} — {state}</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Started on: {started}    Finished on: {finished}    Duration: {duration}</source>
-        <translation>Запущена: {started}    Завершена: {finished}    Длительность: {duration}</translation>
-    </message>
-    <message>
-        <location line="+40"/>
-        <source>All recipients ({n})</source>
-        <translation>Все получатели ({n})</translation>
-    </message>
-    <message numerus="yes">
-        <location line="+33"/>
-        <source>%Ln recipient(s)</source>
-        <translation>
-            <numerusform>%Ln получатель</numerusform>
-            <numerusform>%Ln получателя</numerusform>
-            <numerusform>%Ln получателей</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+29"/>
-        <source>%Ln recipient(s) exported</source>
-        <translation>
-            <numerusform>Выгружен %Ln получатель</numerusform>
-            <numerusform>Выгружено %Ln получателя</numerusform>
-            <numerusform>Выгружено %Ln получателей</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location line="-23"/>
-        <source>Export recipients</source>
-        <translation>Экспорт получателей</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>CSV files (*.csv)</source>
-        <translation>Файлы CSV (*.csv)</translation>
-    </message>
-    <message>
-        <location line="+10"/>
-        <source>Exporting…</source>
-        <translation>Экспорт…</translation>
-    </message>
-    <message>
-        <location line="+16"/>
-        <source>Export failed: {error}</source>
-        <translation>Экспорт не удался: {error}</translation>
-    </message>
-</context>
-<context>
-    <name>CampaignEditor</name>
-    <message>
-        <location filename="../../mailapp/ui/campaign_editor.py" line="+500"/>
-        <source>New campaign</source>
-        <extracomment>(int) the campaign was saved; its id.</extracomment>
-        <translation>Новая кампания</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Campaign: {name}</source>
-        <translation>Кампания: {name}</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Name:</source>
-        <translation>Название:</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Participants from folder:</source>
-        <translation>Участники из папки:</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Re-entry:</source>
-        <translation>Повторный вход:</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Run every:</source>
-        <translation>Запуск каждые:</translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <source>A contact that has left the flow enters again when added to the folder again</source>
-        <translation>Контакт, вышедший из кампании, входит снова, если его снова добавят в папку</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source> s</source>
-        <translation> с</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Steps (participants enter at step 1)</source>
-        <translation>Шаги (участники входят на шаге 1)</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Add email step</source>
-        <translation>Добавить шаг-письмо</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Add wait step</source>
-        <translation>Добавить ожидание</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Transitions</source>
-        <translation>Переходы</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>When the recipient&apos;s response to an email step is final, the first transition naming it leads on; any other response leaves the flow.</source>
-        <translation>Когда отклик получателя на шаге-письме становится окончательным, дальше ведет первый переход с этим откликом; при любом другом отклике участник выходит из кампании.</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Add transition</source>
-        <translation>Добавить переход</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Add steps to see the flow.</source>
-        <translation>Добавьте шаги, чтобы увидеть схему.</translation>
-    </message>
-    <message>
-        <location line="+44"/>
-        <source>Choose a folder…</source>
-        <translation>Выберите папку…</translation>
-    </message>
-    <message numerus="yes">
-        <location line="+3"/>
-        <source>{name} (%n contact(s))</source>
-        <translation>
-            <numerusform>{name} (%n контакт)</numerusform>
-            <numerusform>{name} (%n контакта)</numerusform>
-            <numerusform>{name} (%n контактов)</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location line="+54"/>
-        <source>Only a draft campaign can change its flow; this one is “{state}”.</source>
-        <translation>Схему можно менять только у черновика; эта кампания в состоянии «{state}».</translation>
-    </message>
-    <message>
-        <location line="+10"/>
-        <source>Cannot load the campaign: {error}</source>
-        <translation>Не удалось загрузить кампанию: {error}</translation>
-    </message>
-    <message>
-        <location line="+73"/>
-        <source>(no mailing chosen)</source>
-        <translation>(рассылка не выбрана)</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>{n}. Email: {name}</source>
-        <translation>{n}. Письмо: {name}</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>{n}. Wait {duration}</source>
-        <translation>{n}. Ожидание {duration}</translation>
-    </message>
-    <message>
-        <location line="+14"/>
-        <source>Choose a trigger mailing…</source>
-        <translation>Выберите триггерную рассылку…</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>{name} — {state}</source>
-        <translation>{name} — {state}</translation>
-    </message>
-    <message>
-        <location line="+8"/>
-        <source>Exit (leave the flow)</source>
-        <translation>Выход (из кампании)</translation>
-    </message>
-    <message>
-        <location line="+72"/>
-        <source>Give the campaign a name.</source>
-        <translation>Укажите название кампании.</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Choose the folder the participants come from.</source>
-        <translation>Выберите папку, из которой приходят участники.</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>The flow has no steps: add an email step.</source>
-        <translation>В схеме нет шагов: добавьте шаг-письмо.</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Step {n}: choose the trigger mailing.</source>
-        <translation>Шаг {n}: выберите триггерную рассылку.</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Step {n}: a wait lasts from 1 second to 366 days.</source>
-        <translation>Шаг {n}: ожидание длится от 1 секунды до 366 дней.</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Transition {n}: choose the email step it starts from.</source>
-        <translation>Переход {n}: выберите шаг-письмо, с которого он начинается.</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Transition {n}: choose at least one response.</source>
-        <translation>Переход {n}: выберите хотя бы один отклик.</translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <source>Transition {n}: the response “{response}” of step {step} already leads elsewhere.</source>
-        <translation>Переход {n}: отклик «{response}» шага {step} уже ведет в другое место.</translation>
-    </message>
-</context>
-<context>
-    <name>CampaignsPage</name>
-    <message>
-        <location filename="../../mailapp/ui/campaigns_page.py" line="+588"/>
-        <source>New campaign…</source>
-        <extracomment>(int | None) the selected campaign changed. While a campaign runs, read again this often even without a change announced in this process (another process may be running it).</extracomment>
-        <translation>Новая кампания…</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>Create a campaign</source>
-        <translation>Создать кампанию</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Edit…</source>
-        <translation>Изменить…</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>Change the draft&apos;s flow</source>
-        <translation>Изменить схему черновика</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Delete</source>
-        <translation>Удалить</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>Delete the draft campaign</source>
-        <translation>Удалить черновик кампании</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Start campaign</source>
-        <translation>Запустить кампанию</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Start adding participants from the folder</source>
-        <translation>Начать добавлять участников из папки</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <location line="+97"/>
-        <source>Stop campaign</source>
-        <translation>Остановить кампанию</translation>
-    </message>
-    <message>
-        <location line="-96"/>
-        <location line="+98"/>
-        <source>Add no new participants; those in the flow finish it</source>
-        <translation>Не добавлять новых участников; те, кто уже в кампании, пройдут ее до конца</translation>
-    </message>
-    <message>
-        <location line="-92"/>
-        <source>Select a campaign to see its flow.</source>
-        <translation>Выберите кампанию, чтобы увидеть ее схему.</translation>
-    </message>
-    <message>
-        <location line="+25"/>
-        <source>Cannot read the campaigns: {error}</source>
-        <translation>Не удалось прочитать кампании: {error}</translation>
-    </message>
-    <message>
-        <location line="+26"/>
-        <source>No campaign selected</source>
-        <translation>Кампания не выбрана</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>{name} — {state}</source>
-        <translation>{name} — {state}</translation>
-    </message>
-    <message numerus="yes">
-        <location line="+5"/>
-        <source>%n participant(s) entered</source>
-        <translation>
-            <numerusform>вошел %n участник</numerusform>
-            <numerusform>вошли %n участника</numerusform>
-            <numerusform>вошли %n участников</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+1"/>
-        <source>%n in the flow now</source>
-        <translation>
-            <numerusform>%n сейчас в кампании</numerusform>
-            <numerusform>%n сейчас в кампании</numerusform>
-            <numerusform>%n сейчас в кампании</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>started on {time}</source>
-        <translation>запущена {time}</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>finished on {time}</source>
-        <translation>завершена {time}</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>re-entry on</source>
-        <translation>повторный вход включен</translation>
-    </message>
-    <message>
-        <location line="+14"/>
-        <source>Stop at once</source>
-        <translation>Остановить сразу</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Let every participant still in the flow leave</source>
-        <translation>Вывести из кампании всех оставшихся участников</translation>
-    </message>
-</context>
-<context>
-    <name>ContactsModel</name>
-    <message>
-        <location filename="../../mailapp/ui/contacts_model.py" line="+325"/>
-        <source>Email</source>
-        <translation>Email</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>First name</source>
-        <translation>Имя</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Last name</source>
-        <translation>Фамилия</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Folders</source>
-        <translation>Папки</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Status</source>
-        <translation>Статус</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Unsubscribed</source>
-        <translation>Отписан</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Invalid address</source>
-        <translation>Неверный адрес</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>No address</source>
-        <translation>Нет адреса</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Subscribed</source>
-        <translation>Подписан</translation>
-    </message>
-</context>
-<context>
-    <name>ContactsPage</name>
-    <message>
-        <location filename="../../mailapp/ui/contacts_page.py" line="+60"/>
-        <source>New…</source>
-        <extracomment>(int) contacts shown after a folder, search or reload.</extracomment>
-        <translation>Создать…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Create a folder</source>
-        <translation>Создать папку</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Rename…</source>
-        <translation>Переименовать…</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Delete…</source>
-        <translation>Удалить…</translation>
-    </message>
-    <message>
-        <location line="+12"/>
-        <source>Folders</source>
-        <translation>Папки</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>Search by email or name</source>
-        <translation>Поиск по email или имени</translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <source>Add contact…</source>
-        <translation>Добавить контакт…</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Import CSV…</source>
-        <translation>Импорт CSV…</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Unsubscribe</source>
-        <translation>Отписать</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Subscribe again</source>
-        <translation>Подписать снова</translation>
-    </message>
-    <message>
-        <location line="+87"/>
-        <source>All contacts</source>
-        <translation>Все контакты</translation>
-    </message>
-    <message>
-        <location line="+9"/>
-        <source>{name}: {valid} valid, {invalid} invalid, {none} without address, {unsubscribed} unsubscribed</source>
-        <translation>{name}: верных {valid}, неверных {invalid}, без адреса {none}, отписанных {unsubscribed}</translation>
-    </message>
-    <message>
-        <location line="+27"/>
-        <source>Loading…</source>
-        <translation>Загрузка…</translation>
-    </message>
-    <message numerus="yes">
-        <location line="+5"/>
-        <source>%Ln contact(s)</source>
-        <translation>
-            <numerusform>%Ln контакт</numerusform>
-            <numerusform>%Ln контакта</numerusform>
-            <numerusform>%Ln контактов</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location line="+8"/>
-        <source>Cannot load the contacts: {error}</source>
-        <translation>Не удалось загрузить контакты: {error}</translation>
-    </message>
-    <message>
-        <location line="+34"/>
-        <source>Cannot change the subscription</source>
-        <translation>Не удалось изменить подписку</translation>
-    </message>
-    <message>
-        <location line="+27"/>
-        <source>New folder</source>
-        <translation>Новая папка</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>Folder name:</source>
-        <translation>Название папки:</translation>
-    </message>
-    <message>
-        <location line="+9"/>
-        <source>Cannot create the folder</source>
-        <translation>Не удалось создать папку</translation>
-    </message>
-    <message>
-        <location line="+8"/>
-        <source>Rename folder</source>
-        <translation>Переименование папки</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>New name:</source>
-        <translation>Новое название:</translation>
-    </message>
-    <message>
-        <location line="+12"/>
-        <source>Cannot rename the folder</source>
-        <translation>Не удалось переименовать папку</translation>
-    </message>
-    <message>
-        <location line="+10"/>
-        <location line="+3"/>
-        <source>Delete folder</source>
-        <translation>Удаление папки</translation>
-    </message>
-    <message>
-        <location line="-2"/>
-        <source>Delete the folder “{name}”?</source>
-        <translation>Удалить папку «{name}»?</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Its contacts stay in “All contacts”.</source>
-        <translation>Её контакты останутся в разделе «Все контакты».</translation>
-    </message>
-    <message>
-        <location line="+18"/>
-        <source>Cannot delete the folder</source>
-        <translation>Не удалось удалить папку</translation>
-    </message>
-</context>
-<context>
-    <name>FilePage</name>
-    <message>
-        <location filename="../../mailapp/ui/import_wizard.py" line="+68"/>
-        <source>Choose a file</source>
-        <extracomment>Errors listed on the summary and result pages; the rest are counted.</extracomment>
-        <translation>Выбор файла</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>A CSV file with a header row. The column with email addresses is required; first and last names and any other columns are optional.</source>
-        <translation>CSV-файл со строкой заголовков. Столбец с адресами email обязателен; имя, фамилия и любые другие столбцы — по желанию.</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>contacts.csv</source>
-        <translation>contacts.csv</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Browse…</source>
-        <translation>Обзор…</translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <source>(no folder)</source>
-        <translation>(без папки)</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Type a new name to create a folder</source>
-        <translation>Введите новое название, чтобы создать папку</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>File:</source>
-        <translation>Файл:</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Put the contacts into the folder:</source>
-        <translation>Поместить контакты в папку:</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Choose a CSV file</source>
-        <translation>Выберите CSV-файл</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>CSV files (*.csv *.txt)</source>
-        <translation>Файлы CSV (*.csv *.txt)</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>All files (*)</source>
-        <translation>Все файлы (*)</translation>
-    </message>
-</context>
-<context>
-    <name>ImportPage</name>
-    <message>
-        <location line="+276"/>
-        <source>Importing</source>
-        <translation>Импорт</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Reading the file…</source>
-        <translation>Чтение файла…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Cancel import</source>
-        <translation>Отменить импорт</translation>
-    </message>
-    <message>
-        <location line="+45"/>
-        <source>Read {done} of {total} lines…</source>
-        <translation>Прочитано строк: {done} из {total}…</translation>
-    </message>
-    <message>
-        <location line="+9"/>
-        <source>Cancelling…</source>
-        <translation>Отмена…</translation>
-    </message>
-</context>
-<context>
-    <name>ImportWizard</name>
-    <message>
-        <location line="+90"/>
-        <source>Import contacts</source>
-        <extracomment>(ImportReport) contacts were imported.</extracomment>
-        <translation>Импорт контактов</translation>
-    </message>
-</context>
-<context>
-    <name>JournalDock</name>
-    <message>
-        <location filename="../../mailapp/ui/journal_dock.py" line="+272"/>
-        <source>Sending log</source>
-        <translation>Журнал отправки</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Filter the log…</source>
-        <translation>Фильтр журнала…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Selected mailing only</source>
-        <translation>Только выбранная рассылка</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Export CSV…</source>
-        <translation>Экспорт в CSV…</translation>
-    </message>
-    <message>
-        <location line="+48"/>
-        <source>Time</source>
-        <translation>Время</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Mailing</source>
-        <translation>Рассылка</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Event code</source>
-        <translation>Код события</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Type</source>
-        <translation>Тип</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Message</source>
-        <translation>Сообщение</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>Export the sending log</source>
-        <translation>Экспорт журнала отправки</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>CSV files (*.csv)</source>
-        <translation>Файлы CSV (*.csv)</translation>
-    </message>
-    <message>
-        <location line="+9"/>
-        <source>Export failed</source>
-        <translation>Экспорт не удался</translation>
-    </message>
-</context>
-<context>
-    <name>LazyRowsModel</name>
-    <message>
-        <location filename="../../mailapp/ui/contacts_model.py" line="-68"/>
-        <source>Loading…</source>
-        <extracomment>Rows fetched in one round trip. Pages kept in memory (LRU); 50 pages are 10,000 rows. Page reads in flight at once. Pages asked for and waiting for a read; the oldest asks are forgotten (a screen shows one or two pages, and every repaint asks again). (int) the number of rows after a new list of ids arrived. (object) loading the ids or a page failed with this exception. Pages asked for by the view and not yet requested, oldest first.</extracomment>
-        <translation>Загрузка…</translation>
-    </message>
-    <message>
-        <location line="+11"/>
-        <source>(deleted)</source>
-        <translation>(удален)</translation>
-    </message>
-</context>
-<context>
-    <name>MailingEditor</name>
-    <message>
-        <location filename="../../mailapp/ui/editor.py" line="+82"/>
-        <source>New mailing</source>
-        <extracomment>Contacts offered for the preview. (int) the mailing was saved; its id.</extracomment>
-        <translation>Новая рассылка</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>Mailing</source>
-        <translation>Рассылка</translation>
-    </message>
-    <message>
-        <location line="+17"/>
-        <source>news@example.com</source>
-        <translation>news@example.com</translation>
-    </message>
-    <message>
-        <location line="+9"/>
-        <source>Insert field</source>
-        <translation>Вставить поле</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Stop sending at</source>
-        <translation>Остановить отправку в</translation>
-    </message>
-    <message>
-        <location line="+8"/>
-        <source>Name:</source>
-        <translation>Название:</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Kind:</source>
-        <translation>Тип:</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Sender name:</source>
-        <translation>Имя отправителя:</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Sender email:</source>
-        <translation>Email отправителя:</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Subject:</source>
-        <translation>Тема:</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Expiration:</source>
-        <translation>Срок отправки:</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>HTML body:</source>
-        <translation>Текст письма (HTML):</translation>
-    </message>
-    <message>
-        <location line="+16"/>
-        <source>Preview for:</source>
-        <translation>Просмотр для:</translation>
-    </message>
-    <message>
-        <location line="+15"/>
-        <source>A trigger mailing has no folders: the campaigns that lead to it add its recipients one by one.</source>
-        <translation>У триггерной рассылки нет папок: получателей по одному добавляют кампании, которые ведут к ней.</translation>
-    </message>
-    <message>
-        <location line="+12"/>
-        <source>Audience</source>
-        <translation>Аудитория</translation>
-    </message>
-    <message>
-        <location line="+19"/>
-        <source>Send test email…</source>
-        <translation>Отправить тестовое письмо…</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Save the mailing first</source>
-        <translation>Сначала сохраните рассылку</translation>
-    </message>
-    <message>
-        <location line="+63"/>
-        <source>Mailing: {name}</source>
-        <translation>Рассылка: {name}</translation>
-    </message>
-    <message>
-        <location line="+17"/>
-        <source>This mailing has already handed emails to the provider, so its template can no longer be changed.</source>
-        <translation>Рассылка уже передала письма провайдеру, поэтому её шаблон больше нельзя изменить.</translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <source>A mailing in the state “{state}” cannot be changed. Pause it (Stop sending) to change it.</source>
-        <translation>Рассылку в состоянии «{state}» нельзя изменить. Приостановите её (Остановить отправку), чтобы изменить.</translation>
-    </message>
-    <message>
-        <location line="+18"/>
-        <source>“{name}” ({state})</source>
-        <translation>«{name}» ({state})</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Fed by campaigns: {names}</source>
-        <translation>Участников добавляют кампании: {names}</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Fed by campaigns: none yet</source>
-        <translation>Участников добавляют кампании: пока ни одна</translation>
-    </message>
-    <message>
-        <location line="+13"/>
-        <source>Cannot load the mailing: {error}</source>
-        <translation>Не удалось загрузить рассылку: {error}</translation>
-    </message>
-    <message>
-        <location line="+11"/>
-        <source>{name} — {valid} valid · {invalid} invalid · {unsubscribed} unsubscribed</source>
-        <translation>{name} — верных {valid} · неверных {invalid} · отписанных {unsubscribed}</translation>
-    </message>
-    <message numerus="yes">
-        <location line="+9"/>
-        <source>%Ln contact(s) in this folder</source>
-        <translation>
-            <numerusform>%Ln контакт в папке</numerusform>
-            <numerusform>%Ln контакта в папке</numerusform>
-            <numerusform>%Ln контактов в папке</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location line="+21"/>
-        <source>Close</source>
-        <translation>Закрыть</translation>
-    </message>
-    <message>
-        <location line="+59"/>
-        <source>Sample contact (no contacts yet)</source>
-        <translation>Пример контакта (контактов пока нет)</translation>
-    </message>
-    <message>
-        <location line="+21"/>
-        <source>Alex</source>
-        <translation>Алекс</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Sample</source>
-        <translation>Образцов</translation>
-    </message>
-    <message>
-        <location line="+8"/>
-        <source>First name</source>
-        <translation>Имя</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Last name</source>
-        <translation>Фамилия</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Email</source>
-        <translation>Email</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Mailing name</source>
-        <translation>Название рассылки</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Unsubscribe link</source>
-        <translation>Ссылка для отписки</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Fields of the contacts</source>
-        <translation>Поля контактов</translation>
-    </message>
-    <message>
-        <location line="+43"/>
-        <source>This field is required.</source>
-        <translation>Это поле обязательно.</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Enter an email address.</source>
-        <translation>Введите адрес email.</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>This is not a valid email address.</source>
-        <translation>Это неверный адрес email.</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Line breaks are not allowed here.</source>
-        <translation>Переводы строк здесь недопустимы.</translation>
-    </message>
-    <message numerus="yes">
-        <location line="+1"/>
-        <source>Too long: at most %n character(s).</source>
-        <translation>
-            <numerusform>Слишком длинно: не больше %n символа.</numerusform>
-            <numerusform>Слишком длинно: не больше %n символов.</numerusform>
-            <numerusform>Слишком длинно: не больше %n символов.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>subject</source>
-        <translation>теме</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>body</source>
-        <translation>тексте</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Template error in the {part}, line {line}: {message}</source>
-        <translation>Ошибка шаблона в {part}, строка {line}: {message}</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Template error in the {part}: {message}</source>
-        <translation>Ошибка шаблона в {part}: {message}</translation>
-    </message>
-    <message>
-        <location line="+25"/>
-        <source>The email body is empty.</source>
-        <translation>Текст письма пуст.</translation>
-    </message>
-</context>
-<context>
-    <name>MailingsPage</name>
-    <message>
-        <location filename="../../mailapp/ui/main_window.py" line="+125"/>
-        <source>Search mailings by name…</source>
-        <translation>Поиск рассылок по названию…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Kind:</source>
-        <translation>Тип:</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>State:</source>
-        <translation>Состояние:</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>All kinds</source>
-        <translation>Все типы</translation>
-    </message>
-    <message>
-        <location line="+8"/>
-        <source>All states</source>
-        <translation>Все состояния</translation>
-    </message>
-</context>
-<context>
-    <name>MainWindow</name>
-    <message>
-        <location line="+205"/>
-        <source>mailapp — mailings</source>
-        <extracomment>(int | None) the selected mailing changed.</extracomment>
-        <translation>mailapp — рассылки</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>&amp;File</source>
-        <translation>&amp;Файл</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>&amp;Mailing</source>
-        <translation>&amp;Рассылка</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>&amp;View</source>
-        <translation>&amp;Вид</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>&amp;Tools</source>
-        <translation>&amp;Сервис</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>&amp;Help</source>
-        <translation>&amp;Справка</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>New</source>
-        <translation>Создать</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>Create a mailing</source>
-        <translation>Создать рассылку</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Edit</source>
-        <translation>Изменить</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>Change the selected mailing</source>
-        <translation>Изменить выбранную рассылку</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Duplicate</source>
-        <translation>Копировать</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Copy the mailing as a new draft</source>
-        <translation>Скопировать рассылку в новый черновик</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Delete</source>
-        <translation>Удалить</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>Delete the draft</source>
-        <translation>Удалить черновик</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Start sending</source>
-        <translation>Начать отправку</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>Start sending the mailing</source>
-        <translation>Начать отправку рассылки</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Stop sending</source>
-        <translation>Остановить отправку</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Pause the mailing before sending begins, or stop it after</source>
-        <translation>Приостановить рассылку до начала отправки или остановить после</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Schedule…</source>
-        <translation>Запланировать…</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>Start sending at a set time</source>
-        <translation>Начать отправку в заданное время</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Send test email…</source>
-        <translation>Отправить тестовое письмо…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Send the mailing to one address</source>
-        <translation>Отправить рассылку на один адрес</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Analytics</source>
-        <translation>Аналитика</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>Sending progress analytics</source>
-        <translation>Аналитика хода отправки</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <location line="+12"/>
-        <source>Contacts</source>
-        <translation>Контакты</translation>
-    </message>
-    <message>
-        <location line="-12"/>
-        <source>Contacts and folders</source>
-        <translation>Контакты и папки</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Settings…</source>
-        <translation>Настройки…</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>System settings</source>
-        <translation>Системные настройки</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Outbox</source>
-        <translation>Исходящие</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>Messages kept by the sandbox</source>
-        <translation>Письма, сохраненные песочницей</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Refresh</source>
-        <translation>Обновить</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>Read the mailings again</source>
-        <translation>Перечитать рассылки</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Quit</source>
-        <translation>Выход</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>Quit mailapp</source>
-        <translation>Выйти из mailapp</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <location line="+314"/>
-        <source>About mailapp</source>
-        <translation>О программе mailapp</translation>
-    </message>
-    <message>
-        <location line="-308"/>
-        <source>Mailings</source>
-        <translation>Рассылки</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Campaigns</source>
-        <translation>Кампании</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Contacts are not available yet.</source>
-        <translation>Контакты пока недоступны.</translation>
-    </message>
-    <message>
-        <location line="+64"/>
-        <source>Pause the mailing: sending has not begun yet</source>
-        <translation>Приостановить рассылку: отправка еще не началась</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Stop the mailing for good: sending has begun</source>
-        <translation>Остановить рассылку окончательно: отправка началась</translation>
-    </message>
-    <message numerus="yes">
-        <location line="+4"/>
-        <source>%n mailing(s)</source>
-        <translation>
-            <numerusform>%n рассылка</numerusform>
-            <numerusform>%n рассылки</numerusform>
-            <numerusform>%n рассылок</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location line="+36"/>
-        <source> (copy)</source>
-        <translation> (копия)</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Cannot duplicate</source>
-        <translation>Не удалось скопировать</translation>
-    </message>
-    <message>
-        <location line="+22"/>
-        <source>Delete mailing</source>
-        <translation>Удаление рассылки</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Delete the draft “{name}”?</source>
-        <translation>Удалить черновик «{name}»?</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>This cannot be undone.</source>
-        <translation>Это действие необратимо.</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Delete draft</source>
-        <translation>Удалить черновик</translation>
-    </message>
-    <message>
-        <location line="+14"/>
-        <source>Cannot delete</source>
-        <translation>Не удалось удалить</translation>
-    </message>
-    <message>
-        <location line="+24"/>
-        <source>Not available yet</source>
-        <translation>Пока недоступно</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>This part of mailapp is not available yet.</source>
-        <translation>Эта часть mailapp пока недоступна.</translation>
-    </message>
-    <message>
-        <location line="+131"/>
-        <source>mailapp sends email mailings and pauses or stops them safely.</source>
-        <translation>mailapp отправляет email-рассылки и безопасно приостанавливает или останавливает их.</translation>
-    </message>
-    <message>
-        <location line="+9"/>
-        <source>Cannot read the mailings: {error}</source>
-        <translation>Не удалось прочитать рассылки: {error}</translation>
-    </message>
-</context>
-<context>
-    <name>MappingPage</name>
-    <message>
-        <location filename="../../mailapp/ui/import_wizard.py" line="-322"/>
-        <source>Columns</source>
-        <translation>Столбцы</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Say what each column of the file holds.</source>
-        <translation>Укажите, что содержит каждый столбец файла.</translation>
-    </message>
-    <message>
-        <location line="+19"/>
-        <source>Email</source>
-        <translation>Email</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>First name</source>
-        <translation>Имя</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Last name</source>
-        <translation>Фамилия</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Custom field “{key}”</source>
-        <translation>Дополнительное поле «{key}»</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Ignore this column</source>
-        <translation>Пропустить столбец</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>(no name)</source>
-        <translation>(без названия)</translation>
-    </message>
-    <message>
-        <location line="+16"/>
-        <source>Choose exactly one column with the email addresses.</source>
-        <translation>Выберите ровно один столбец с адресами email.</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>first name</source>
-        <translation>имя</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>last name</source>
-        <translation>фамилию</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Only one column can hold the {what}.</source>
-        <translation>Только один столбец может содержать {what}.</translation>
-    </message>
-</context>
-<context>
-    <name>OutboxWindow</name>
-    <message>
-        <location filename="../../mailapp/ui/outbox.py" line="+43"/>
-        <source>Outbox</source>
-        <extracomment>Messages listed; the outbox of a big test mailing holds far more.</extracomment>
-        <translation>Исходящие</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Refresh</source>
-        <translation>Обновить</translation>
-    </message>
-    <message>
-        <location line="+32"/>
-        <source>Loading…</source>
-        <translation>Загрузка…</translation>
-    </message>
-    <message numerus="yes">
-        <location line="+23"/>
-        <source>%Ln message(s)</source>
-        <translation>
-            <numerusform>%Ln письмо</numerusform>
-            <numerusform>%Ln письма</numerusform>
-            <numerusform>%Ln писем</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>The newest {n} messages</source>
-        <translation>Последние {n} писем</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>The outbox is empty</source>
-        <translation>Исходящих писем нет</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Messages sent with the Sandbox provider appear here.</source>
-        <translation>Здесь появляются письма, отправленные через песочницу.</translation>
-    </message>
-    <message>
-        <location line="+8"/>
-        <source>Cannot read the outbox: {error}</source>
-        <translation>Не удалось прочитать исходящие: {error}</translation>
-    </message>
-    <message>
-        <location line="+11"/>
-        <source>From: {value}</source>
-        <translation>От: {value}</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>To: {value}</source>
-        <translation>Кому: {value}</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Subject: {value}</source>
-        <translation>Тема: {value}</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Received: {value}</source>
-        <translation>Получено: {value}</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Message-ID: {value}</source>
-        <translation>Message-ID: {value}</translation>
-    </message>
-</context>
-<context>
-    <name>PreviewPage</name>
-    <message>
-        <location filename="../../mailapp/ui/import_wizard.py" line="-131"/>
-        <source>Preview</source>
-        <translation>Просмотр</translation>
-    </message>
-    <message>
-        <location line="+23"/>
-        <source>Reading {name}…</source>
-        <translation>Чтение {name}…</translation>
-    </message>
-    <message>
-        <location line="+13"/>
-        <source>comma</source>
-        <translation>запятая</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>semicolon</source>
-        <translation>точка с запятой</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>tab</source>
-        <translation>табуляция</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Encoding: {encoding}. Delimiter: {delimiter}. {columns} columns.</source>
-        <translation>Кодировка: {encoding}. Разделитель: {delimiter}. Столбцов: {columns}.</translation>
-    </message>
-    <message>
-        <location line="+18"/>
-        <source>This file cannot be imported. Nothing was imported.</source>
-        <translation>Этот файл нельзя импортировать. Ничего не импортировано.</translation>
-    </message>
-</context>
-<context>
-    <name>RecipientsModel</name>
-    <message>
-        <location filename="../../mailapp/ui/analytics.py" line="-319"/>
-        <source>Email</source>
-        <extracomment>Live refreshes at most this often. Gaps in the per-minute chart are filled up to this many minutes.</extracomment>
-        <translation>Email</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Name</source>
-        <translation>Название</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Response</source>
-        <translation>Ответ</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Handed over</source>
-        <translation>Передано</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Error</source>
-        <translation>Ошибка</translation>
-    </message>
-</context>
-<context>
-    <name>ResultPage</name>
-    <message>
-        <location filename="../../mailapp/ui/import_wizard.py" line="+282"/>
-        <source>Result</source>
-        <translation>Результат</translation>
-    </message>
-    <message>
-        <location line="+15"/>
-        <source>The import was cancelled; nothing was changed.</source>
-        <translation>Импорт отменен; ничего не изменено.</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>The import failed; nothing was changed.</source>
-        <translation>Импорт не удался; ничего не изменено.</translation>
-    </message>
-    <message>
-        <location line="+12"/>
-        <source>New contacts: {n}</source>
-        <translation>Новых контактов: {n}</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Updated contacts: {n}</source>
-        <translation>Обновлено контактов: {n}</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Invalid addresses: {n}</source>
-        <translation>Неверных адресов: {n}</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Repeated rows skipped: {n}</source>
-        <translation>Пропущено повторов: {n}</translation>
-    </message>
-</context>
-<context>
-    <name>ScheduleDialog</name>
-    <message>
-        <location filename="../../mailapp/ui/schedule_dialog.py" line="+41"/>
-        <location line="+13"/>
-        <source>Schedule sending</source>
-        <translation>Запланировать отправку</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Start sending at:</source>
-        <translation>Начать отправку в:</translation>
-    </message>
-</context>
-<context>
-    <name>SettingsDialog</name>
-    <message>
-        <location filename="../../mailapp/ui/settings_dialog.py" line="+74"/>
-        <source>Settings</source>
-        <extracomment>Settings typed as text, in the order shown.</extracomment>
-        <translation>Настройки</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Sending</source>
-        <translation>Идет отправка</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Delay before sending starts, seconds:</source>
-        <translation>Задержка перед началом отправки, секунд:</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Send one email per address (later duplicates are cancelled)</source>
-        <translation>Отправлять одно письмо на адрес (последующие дубли отменяются)</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>At most emails a second (0 = no limit):</source>
-        <translation>Не больше писем в секунду (0 — без ограничения):</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Parallel connections:</source>
-        <translation>Параллельных соединений:</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Errors in a row before “Sending error”:</source>
-        <translation>Ошибок подряд до «Ошибка отправки»:</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Retries of a temporary failure:</source>
-        <translation>Повторов при временной ошибке:</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>First wait before a retry, seconds:</source>
-        <translation>Первая пауза перед повтором, секунд:</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Unsubscribe link ({email} is replaced):</source>
-        <translation>Ссылка отписки ({email} подставляется):</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Mail provider</source>
-        <translation>Почтовый провайдер</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Sandbox (kept in the outbox, nothing is sent)</source>
-        <translation>Песочница (письма остаются в исходящих, ничего не отправляется)</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>SMTP server</source>
-        <translation>SMTP-сервер</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Provider:</source>
-        <translation>Провайдер:</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Server:</source>
-        <translation>Сервер:</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Port:</source>
-        <translation>Порт:</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>STARTTLS</source>
-        <translation>STARTTLS</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>TLS</source>
-        <translation>TLS</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>None (unencrypted)</source>
-        <translation>Нет (без шифрования)</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Security:</source>
-        <translation>Защита:</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>User name:</source>
-        <translation>Имя пользователя:</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>unchanged</source>
-        <translation>без изменений</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Kept in the system keyring, never in the database</source>
-        <translation>Хранится в системном хранилище паролей, никогда в базе данных</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Password:</source>
-        <translation>Пароль:</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Test connection</source>
-        <translation>Проверить соединение</translation>
-    </message>
-    <message>
-        <location line="+19"/>
-        <source>Interface</source>
-        <translation>Интерфейс</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>System language</source>
-        <translation>Язык системы</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Language:</source>
-        <translation>Язык:</translation>
-    </message>
-    <message>
-        <location line="+111"/>
-        <source>Enter a whole number.</source>
-        <translation>Введите целое число.</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Must be at least {n}.</source>
-        <translation>Должно быть не меньше {n}.</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Must be at most {n}.</source>
-        <translation>Должно быть не больше {n}.</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Line breaks are not allowed here.</source>
-        <translation>Переводы строк здесь недопустимы.</translation>
-    </message>
-    <message>
-        <location line="+16"/>
-        <location line="+51"/>
-        <source>Enter the SMTP server to send through.</source>
-        <translation>Укажите SMTP-сервер для отправки.</translation>
-    </message>
-    <message>
-        <location line="-47"/>
-        <source>Correct the values marked in red; nothing was saved.</source>
-        <translation>Исправьте значения, отмеченные красным; ничего не сохранено.</translation>
-    </message>
-    <message>
-        <location line="+32"/>
-        <source>Nothing was saved: {error}</source>
-        <translation>Ничего не сохранено: {error}</translation>
-    </message>
-    <message>
-        <location line="+35"/>
-        <source>Connecting to {host}:{port}…</source>
-        <translation>Подключение к {host}:{port}…</translation>
-    </message>
-    <message>
-        <location line="+23"/>
-        <source>Connected: the server accepts the settings.</source>
-        <translation>Подключено: сервер принимает настройки.</translation>
-    </message>
-</context>
-<context>
-    <name>SummaryPage</name>
-    <message>
-        <location filename="../../mailapp/ui/import_wizard.py" line="-224"/>
-        <source>Check</source>
-        <translation>Проверка</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Import</source>
-        <translation>Импорт</translation>
-    </message>
-    <message>
-        <location line="+23"/>
-        <source>Checking the file…</source>
-        <translation>Проверка файла…</translation>
-    </message>
-    <message>
-        <location line="+34"/>
-        <source>Valid addresses: {n}</source>
-        <translation>Верных адресов: {n}</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Invalid or missing addresses: {n}</source>
-        <translation>Неверных или отсутствующих адресов: {n}</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Repeated addresses (skipped): {n}</source>
-        <translation>Повторяющихся адресов (пропущено): {n}</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Folder: {name}</source>
-        <translation>Папка: {name}</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Folder: none (the contacts go to “All contacts” only)</source>
-        <translation>Папка: нет (контакты попадут только в «Все контакты»)</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>Addresses already stored are updated; nobody who unsubscribed is subscribed again. Click Import to go on.</source>
-        <translation>Уже сохраненные адреса обновятся; отписавшиеся не будут подписаны снова. Нажмите «Импорт», чтобы продолжить.</translation>
-    </message>
-    <message>
-        <location line="+12"/>
-        <source>This file cannot be imported. Nothing was imported.</source>
-        <translation>Этот файл нельзя импортировать. Ничего не импортировано.</translation>
-    </message>
-</context>
-<context>
-    <name>TestEmailDialog</name>
-    <message>
-        <location filename="../../mailapp/ui/test_email_dialog.py" line="+44"/>
-        <source>Send test email</source>
-        <translation>Тестовое письмо</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>you@example.com</source>
-        <translation>you@example.com</translation>
-    </message>
-    <message>
-        <location line="+8"/>
-        <source>Send</source>
-        <translation>Отправить</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>Send to:</source>
-        <translation>Кому:</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>The saved version of the mailing is sent, personalised for the first contact of its audience. It is not counted as a recipient.</source>
-        <translation>Отправляется сохранённая версия рассылки, персонализированная для первого контакта аудитории. Получателем рассылки адрес не становится.</translation>
-    </message>
-    <message>
-        <location line="+28"/>
-        <source>Sending…</source>
-        <translation>Отправка…</translation>
-    </message>
-    <message>
-        <location line="+10"/>
-        <source>The test email was handed over. Message-ID: {id}</source>
-        <translation>Тестовое письмо передано провайдеру. Message-ID: {id}</translation>
-    </message>
-</context>
-<context>
-    <name>app</name>
-    <message>
-        <location filename="../../mailapp/ui/app.py" line="+96"/>
-        <source>The sending engine did not start</source>
-        <extracomment>``None`` when no engine runs in this process (tests, a shared worker).</extracomment>
-        <translation>Модуль отправки не запустился</translation>
-    </message>
-    <message>
-        <location line="+20"/>
-        <location line="+44"/>
-        <source>mailapp</source>
-        <translation>mailapp</translation>
-    </message>
-    <message>
-        <location line="-42"/>
-        <source>Finishing sending… Messages being handed over are completed.</source>
-        <translation>Завершение отправки… Письма, которые сейчас передаются, будут доставлены до конца.</translation>
-    </message>
-    <message>
-        <location line="+43"/>
-        <source>The database cannot be opened.</source>
-        <translation>Не удается открыть базу данных.</translation>
-    </message>
-</context>
-<context>
-    <name>campaign_diagram</name>
-    <message>
-        <location filename="../../mailapp/ui/campaign_diagram.py" line="+58"/>
-        <source>{n} d</source>
-        <extracomment>Vertical distance between the lanes of arrows routed under the boxes.</extracomment>
-        <translation>{n} д</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>{n} h</source>
-        <translation>{n} ч</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>{n} min</source>
-        <translation>{n} мин</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <location line="+13"/>
-        <source>{n} s</source>
-        <translation>{n} с</translation>
-    </message>
-    <message>
-        <location line="+86"/>
-        <source>Audience: folder</source>
-        <extracomment>The participants line (&quot;12 reached · 3 now&quot;); empty for a flow not yet saved. One condition per line (response names, &quot;after 2 h&quot;). The implicit way out: responses no transition names. Wait steps: the index of the next step, None for the exit. (reached ever, at the step now); None before the campaign is saved.</extracomment>
-        <translation>Аудитория: папка</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>(no folder chosen)</source>
-        <translation>(папка не выбрана)</translation>
-    </message>
-    <message numerus="yes">
-        <location line="+3"/>
-        <source>%n participant(s) entered</source>
-        <translation>
-            <numerusform>вошел %n участник</numerusform>
-            <numerusform>вошли %n участника</numerusform>
-            <numerusform>вошли %n участников</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location line="+8"/>
-        <source>{reached} reached · {now} now</source>
-        <translation>дошли {reached} · сейчас {now}</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>{n}. Email</source>
-        <translation>{n}. Письмо</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>(no mailing chosen)</source>
-        <translation>(рассылка не выбрана)</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>{n}. Wait</source>
-        <translation>{n}. Ожидание</translation>
-    </message>
-    <message>
-        <location line="+8"/>
-        <source>Exit</source>
-        <translation>Выход</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Participants leave the flow</source>
-        <translation>Участники выходят из кампании</translation>
-    </message>
-    <message numerus="yes">
-        <location line="+3"/>
-        <source>%n participant(s) left</source>
-        <translation>
-            <numerusform>вышел %n участник</numerusform>
-            <numerusform>вышли %n участника</numerusform>
-            <numerusform>вышли %n участников</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location line="+17"/>
-        <source>new contacts</source>
-        <translation>новые контакты</translation>
-    </message>
-    <message>
-        <location line="+18"/>
-        <source>after {duration}</source>
-        <translation>через {duration}</translation>
-    </message>
-    <message>
-        <location line="+16"/>
-        <source>any other response</source>
-        <translation>прочие отклики</translation>
-    </message>
-</context>
-<context>
-    <name>campaign_editor</name>
-    <message>
-        <location filename="../../mailapp/ui/campaign_editor.py" line="-745"/>
-        <source>The campaign has no audience source: choose the folder its participants come from.</source>
-        <extracomment>Item data of a target combo: the key of a step row, or EXIT. Wait units offered, seconds.</extracomment>
-        <translation>У кампании нет источника аудитории: выберите папку, из которой приходят участники.</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>The flow has no steps: add an email step.</source>
-        <translation>В схеме нет шагов: добавьте шаг-письмо.</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>The folder “{folder}” no longer exists.</source>
-        <translation>Папки «{folder}» больше нет.</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>The run interval must be between {low} and {high} seconds.</source>
-        <translation>Интервал запуска должен быть от {low} до {high} секунд.</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>A mailing of the flow no longer exists.</source>
-        <translation>Одной из рассылок схемы больше нет.</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>An email step needs a trigger mailing, not a bulk mailing.</source>
-        <translation>Для шага-письма нужна триггерная рассылка, а не массовая.</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>A mailing of the flow is completed and takes no new recipients.</source>
-        <translation>Одна из рассылок схемы завершена и не принимает новых получателей.</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>An email step has no mailing.</source>
-        <translation>У шага-письма нет рассылки.</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>The response “{response}” of one email step leads to two different places.</source>
-        <translation>Отклик «{response}» одного шага-письма ведет в два разных места.</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>The flow loops without a wait: an email would follow an email with no pause. Add a wait step to the loop.</source>
-        <translation>Схема зацикливается без ожидания: письма шли бы одно за другим без паузы. Добавьте в цикл шаг ожидания.</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Only a draft campaign can change its flow; this one is “{state}”.</source>
-        <translation>Схему можно менять только у черновика; эта кампания в состоянии «{state}».</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>The campaign is already running.</source>
-        <translation>Кампания уже запущена.</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>The campaign is “{state}” and can never be started again.</source>
-        <translation>Кампания в состоянии «{state}» и больше не может быть запущена.</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>The campaign is already stopping; stop it at once to let the remaining participants leave the flow now.</source>
-        <translation>Кампания уже останавливается; остановите ее сразу, чтобы оставшиеся участники вышли сейчас.</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>The campaign has not been started.</source>
-        <translation>Кампания еще не запущена.</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>The campaign no longer exists.</source>
-        <translation>Кампании больше нет.</translation>
-    </message>
-    <message>
-        <location line="+70"/>
-        <source>Choose responses…</source>
-        <extracomment>() the chosen responses changed.</extracomment>
-        <translation>Выберите отклики…</translation>
-    </message>
-    <message>
-        <location line="+69"/>
-        <source>seconds</source>
-        <extracomment>() anything in the row changed. (StepRow, int) move by -1 (up) or +1 (down). (StepRow) remove me.</extracomment>
-        <translation>секунд</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>minutes</source>
-        <translation>минут</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>hours</source>
-        <translation>часов</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>days</source>
-        <translation>дней</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>then</source>
-        <translation>затем</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Move the step up</source>
-        <translation>Переместить шаг выше</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Move the step down</source>
-        <translation>Переместить шаг ниже</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Remove the step</source>
-        <translation>Удалить шаг</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>{n}. Email:</source>
-        <translation>{n}. Письмо:</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>{n}. Wait:</source>
-        <translation>{n}. Ожидание:</translation>
-    </message>
-    <message>
-        <location line="+57"/>
-        <source>From</source>
-        <translation>Из</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>when</source>
-        <translation>при</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>go to</source>
-        <translation>перейти к</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Remove the transition</source>
-        <translation>Удалить переход</translation>
-    </message>
-</context>
-<context>
-    <name>campaigns_page</name>
-    <message>
-        <location filename="../../mailapp/ui/campaigns_page.py" line="-575"/>
-        <source>Name</source>
-        <extracomment>The :class:`CampaignInfo` of a row (any column). Campaign badges in the colours of the mailing states that mean the same.</extracomment>
-        <translation>Название</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>State</source>
-        <translation>Состояние</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Participants</source>
-        <translation>Участники</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Runs every</source>
-        <translation>Запуск каждые</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Last run</source>
-        <translation>Последний запуск</translation>
-    </message>
-    <message>
-        <location line="+28"/>
-        <source>{total} entered, {now} in the flow now</source>
-        <translation>вошли {total}, сейчас в кампании {now}</translation>
-    </message>
-    <message>
-        <location line="+100"/>
-        <location line="+33"/>
-        <source>Start campaign</source>
-        <extracomment>(list[CampaignInfo]) a fresh list arrived. (BaseException) a read failed.</extracomment>
-        <translation>Запустить кампанию</translation>
-    </message>
-    <message>
-        <location line="-31"/>
-        <source>Start the campaign “{name}”?</source>
-        <translation>Запустить кампанию «{name}»?</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>The contacts of the folder “{folder}” enter the flow, and so does every contact added to it later; the campaign looks for them every {interval}.</source>
-        <translation>Контакты папки «{folder}» входят в кампанию, как и все контакты, добавленные в нее позже; кампания проверяет папку каждые {interval}.</translation>
-    </message>
-    <message numerus="yes">
-        <location line="+8"/>
-        <source>The folder holds %n contact(s) now.</source>
-        <translation>
-            <numerusform>Сейчас в папке %n контакт.</numerusform>
-            <numerusform>Сейчас в папке %n контакта.</numerusform>
-            <numerusform>Сейчас в папке %n контактов.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location line="+11"/>
-        <source>Not active yet: {names}. Their recipients stay planned until they are started; a stopped mailing gives “Stopped (manually)” at once.</source>
-        <translation>Еще не активны: {names}. Их получатели остаются запланированными до запуска рассылки; остановленная рассылка сразу дает отклик «Остановлен (вручную)».</translation>
-    </message>
-    <message>
-        <location line="+20"/>
-        <source>Stop campaign at once</source>
-        <translation>Остановить кампанию сразу</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Stop the campaign “{name}” at once?</source>
-        <translation>Остановить кампанию «{name}» сразу?</translation>
-    </message>
-    <message numerus="yes">
-        <location line="+7"/>
-        <source>%n participant(s) still in the flow leave it now and get no further emails from the campaign.</source>
-        <translation>
-            <numerusform>%n участник, еще находящийся в кампании, выйдет из нее сейчас и больше не получит от нее писем.</numerusform>
-            <numerusform>%n участника, еще находящихся в кампании, выйдут из нее сейчас и больше не получат от нее писем.</numerusform>
-            <numerusform>%n участников, еще находящихся в кампании, выйдут из нее сейчас и больше не получат от нее писем.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <source>Emails already handed to the trigger mailings stay with them. The campaign can never be started again.</source>
-        <translation>Письма, уже переданные в триггерные рассылки, остаются в них. Кампанию больше нельзя будет запустить.</translation>
-    </message>
-    <message>
-        <location line="+8"/>
-        <source>Stop at once</source>
-        <translation>Остановить сразу</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <location line="+28"/>
-        <source>Stop campaign</source>
-        <translation>Остановить кампанию</translation>
-    </message>
-    <message>
-        <location line="-26"/>
-        <source>Stop the campaign “{name}”?</source>
-        <translation>Остановить кампанию «{name}»?</translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <source>No new participants will be added; participants already in the flow finish it.</source>
-        <translation>Новые участники добавляться не будут; участники, уже находящиеся в кампании, пройдут ее до конца.</translation>
-    </message>
-    <message numerus="yes">
-        <location line="+5"/>
-        <source>%n participant(s) are in the flow now.</source>
-        <translation>
-            <numerusform>Сейчас в кампании %n участник.</numerusform>
-            <numerusform>Сейчас в кампании %n участника.</numerusform>
-            <numerusform>Сейчас в кампании %n участников.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>The campaign completes when the last one has left, and can never be started again.</source>
-        <translation>Кампания завершится, когда выйдет последний из них, и больше не сможет быть запущена.</translation>
-    </message>
-    <message>
-        <location line="+16"/>
-        <location line="+11"/>
-        <source>Delete campaign</source>
-        <translation>Удалить кампанию</translation>
-    </message>
-    <message>
-        <location line="-9"/>
-        <source>Delete the draft campaign “{name}”?</source>
-        <translation>Удалить черновик кампании «{name}»?</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>It has never run; its flow is deleted with it.</source>
-        <translation>Кампания ни разу не запускалась; ее схема будет удалена вместе с ней.</translation>
-    </message>
-    <message>
-        <location line="+104"/>
-        <source>The campaign was not changed</source>
-        <extracomment>(ConfirmDialog) a confirmation is open. (int campaign id, str &quot;start&quot;/&quot;stop&quot;/&quot;stop_at_once&quot;/&quot;delete&quot;) committed. (int campaign id, BaseException) (int campaign id)</extracomment>
-        <translation>Кампания не изменена</translation>
-    </message>
-</context>
-<context>
-    <name>confirm</name>
-    <message>
-        <location filename="../../mailapp/ui/confirm.py" line="+111"/>
-        <location line="+33"/>
-        <source>Start sending</source>
-        <translation>Начать отправку</translation>
-    </message>
-    <message>
-        <location line="-30"/>
-        <source>Start sending “{name}”?</source>
-        <translation>Начать отправку «{name}»?</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Recipients come from the campaigns that add participants to it.</source>
-        <translation>Получателей добавляют кампании, в которых участвует рассылка.</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Recipients: the contacts of the folders {folders}.</source>
-        <translation>Получатели: контакты папок {folders}.</translation>
-    </message>
-    <message numerus="yes">
-        <location line="+4"/>
-        <source>About %n recipient(s) in the folders {folders}.</source>
-        <translation>
-            <numerusform>Около %n получателя в папках {folders}.</numerusform>
-            <numerusform>Около %n получателей в папках {folders}.</numerusform>
-            <numerusform>Около %n получателей в папках {folders}.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Provider: the sandbox (messages stay in the local outbox).</source>
-        <translation>Провайдер: песочница (письма остаются в локальной папке исходящих).</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Provider: SMTP server {host}.</source>
-        <translation>Провайдер: SMTP-сервер {host}.</translation>
-    </message>
-    <message numerus="yes">
-        <location line="+3"/>
-        <source>Sending begins %n second(s) after you confirm; until then Stop sending pauses the mailing.</source>
-        <translation>
-            <numerusform>Отправка начнется через %n секунду после подтверждения; до этого «Остановить отправку» приостанавливает рассылку.</numerusform>
-            <numerusform>Отправка начнется через %n секунды после подтверждения; до этого «Остановить отправку» приостанавливает рассылку.</numerusform>
-            <numerusform>Отправка начнется через %n секунд после подтверждения; до этого «Остановить отправку» приостанавливает рассылку.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location line="+19"/>
-        <location line="+9"/>
-        <source>Pause mailing</source>
-        <translation>Приостановить рассылку</translation>
-    </message>
-    <message>
-        <location line="-8"/>
-        <source>Pause “{name}”?</source>
-        <translation>Приостановить «{name}»?</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Sending has not begun yet, so the mailing will be paused: nothing is sent, and you can change it and start it again later.</source>
-        <translation>Отправка еще не началась, поэтому рассылка будет приостановлена: ничего не отправится, её можно изменить и запустить снова.</translation>
-    </message>
-    <message>
-        <location line="+9"/>
-        <location line="+28"/>
-        <source>Stop mailing</source>
-        <translation>Остановить рассылку</translation>
-    </message>
-    <message>
-        <location line="-26"/>
-        <source>Stop “{name}” for good?</source>
-        <translation>Остановить «{name}» окончательно?</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Sending has begun. A stopped mailing can never be started again; this cannot be undone.</source>
-        <translation>Отправка уже началась. Остановленную рассылку нельзя запустить снова; это действие необратимо.</translation>
-    </message>
-    <message numerus="yes">
-        <location line="+5"/>
-        <source>%n recipient(s) not yet handed to the provider will be stopped.</source>
-        <translation>
-            <numerusform>Будет остановлен %n получатель, которому письмо еще не передано провайдеру.</numerusform>
-            <numerusform>Будут остановлены %n получателя, которым письмо еще не передано провайдеру.</numerusform>
-            <numerusform>Будут остановлены %n получателей, которым письмо еще не передано провайдеру.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+6"/>
-        <source>%n email(s) were already handed to the provider; they are not called back.</source>
-        <translation>
-            <numerusform>%n письмо уже передано провайдеру; его не отозвать.</numerusform>
-            <numerusform>%n письма уже переданы провайдеру; их не отозвать.</numerusform>
-            <numerusform>%n писем уже передано провайдеру; их не отозвать.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location line="+53"/>
-        <location line="+23"/>
-        <source>Cannot start sending</source>
-        <extracomment>(QMessageBox) a confirmation dialog is open. (int mailing id, str &quot;start&quot;/&quot;pause&quot;/&quot;stop&quot;) the move committed. (int mailing id, BaseException) the move (or its preview) failed. (int mailing id) the user cancelled.</extracomment>
-        <translation>Не удалось начать отправку</translation>
-    </message>
-    <message>
-        <location line="+15"/>
-        <location line="+22"/>
-        <source>Cannot stop sending</source>
-        <translation>Не удалось остановить отправку</translation>
-    </message>
-</context>
-<context>
-    <name>journal_dock</name>
-    <message>
-        <location filename="../../mailapp/ui/journal_dock.py" line="-239"/>
-        <source>Time</source>
-        <extracomment>Rows kept in the dock; older ones drop off (the CLI has the full log). The mailing column&apos;s text as last shown, by mailing id.</extracomment>
-        <translation>Время</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Mailing</source>
-        <translation>Рассылка</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Event</source>
-        <translation>Событие</translation>
-    </message>
-</context>
-<context>
-    <name>labels</name>
-    <message>
-        <location filename="../../mailapp/ui/labels.py" line="+21"/>
-        <location line="+18"/>
-        <source>Draft</source>
-        <translation>Черновик</translation>
-    </message>
-    <message>
-        <location line="-17"/>
-        <source>Scheduled</source>
-        <translation>Запланирована</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Waiting for sending</source>
-        <translation>Ожидание отправки</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Paused</source>
-        <translation>Приостановлена</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Queued</source>
-        <translation>В очереди</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Sending</source>
-        <translation>Идет отправка</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Active</source>
-        <translation>Активна</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <location line="+13"/>
-        <source>Stopping</source>
-        <translation>Останавливается</translation>
-    </message>
-    <message>
-        <location line="-12"/>
-        <location line="+13"/>
-        <source>Stopped</source>
-        <translation>Остановлена</translation>
-    </message>
-    <message>
-        <location line="-12"/>
-        <location line="+13"/>
-        <source>Completed</source>
-        <translation>Завершена</translation>
-    </message>
-    <message>
-        <location line="-12"/>
-        <source>Expired</source>
-        <translation>Истек срок отправки</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <location line="+70"/>
-        <source>Sending error</source>
-        <translation>Ошибка отправки</translation>
-    </message>
-    <message>
-        <location line="-62"/>
-        <source>Running</source>
-        <translation>Запущена</translation>
-    </message>
-    <message>
-        <location line="+10"/>
-        <source>Trigger</source>
-        <translation>Триггерная</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Bulk</source>
-        <translation>Массовая</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Planned</source>
-        <translation>Запланировано</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Being handed to the provider</source>
-        <translation>Передается провайдеру</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Sent</source>
-        <translation>Отправлено</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Sent, unconfirmed</source>
-        <translation>Отправка не подтверждена</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Soft bounce</source>
-        <translation>Мягкий отказ</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Hard bounce</source>
-        <translation>Жесткий отказ</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Cancelled (email not provided)</source>
-        <translation>Отменено (нет email)</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Cancelled (invalid email)</source>
-        <translation>Отменено (неверный email)</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Cancelled (duplicate email)</source>
-        <translation>Отменено (дубль)</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Cancelled (unsubscribed)</source>
-        <translation>Отменено (отписан)</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Cancelled (template error)</source>
-        <translation>Отменено (ошибка шаблона)</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Stopped (manually)</source>
-        <translation>Остановлен (вручную)</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Stopped (time to send expired)</source>
-        <translation>Остановлен (истек срок)</translation>
-    </message>
-    <message>
-        <location line="+10"/>
-        <source>Mailing started</source>
-        <translation>Рассылка запущена</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Mailing scheduled</source>
-        <translation>Рассылка запланирована</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <location line="+57"/>
-        <source>Mailing paused</source>
-        <translation>Рассылка приостановлена</translation>
-    </message>
-    <message>
-        <location line="-56"/>
-        <source>Mailing started again</source>
-        <translation>Рассылка запущена повторно</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Audience prepared</source>
-        <translation>Аудитория подготовлена</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <location line="+75"/>
-        <source>Sending started</source>
-        <translation>Отправка началась</translation>
-    </message>
-    <message>
-        <location line="-74"/>
-        <source>Emails handed to the provider</source>
-        <translation>Письма переданы провайдеру</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Mailing stopping</source>
-        <translation>Рассылка останавливается</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Mailing stopped manually</source>
-        <translation>Рассылка остановлена вручную</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Mailing completed</source>
-        <translation>Рассылка завершена</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Time to send expired</source>
-        <translation>Истек срок отправки</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Provider error</source>
-        <translation>Ошибка провайдера</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Participants added</source>
-        <translation>Добавлены участники</translation>
-    </message>
-    <message numerus="yes">
-        <location line="+36"/>
-        <source>Mailing started; sending begins in %n second(s)</source>
-        <translation>
-            <numerusform>Рассылка запущена; отправка начнется через %n секунду</numerusform>
-            <numerusform>Рассылка запущена; отправка начнется через %n секунды</numerusform>
-            <numerusform>Рассылка запущена; отправка начнется через %n секунд</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Mailing scheduled for {at}</source>
-        <translation>Рассылка запланирована на {at}</translation>
-    </message>
-    <message numerus="yes">
-        <location line="+6"/>
-        <source>Mailing started again; sending begins in %n second(s)</source>
-        <translation>
-            <numerusform>Рассылка запущена повторно; отправка начнется через %n секунду</numerusform>
-            <numerusform>Рассылка запущена повторно; отправка начнется через %n секунды</numerusform>
-            <numerusform>Рассылка запущена повторно; отправка начнется через %n секунд</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <source>Audience prepared: to send {will_send}, invalid {invalid}, duplicates {duplicates}, unsubscribed {unsubscribed}, without email {no_email}</source>
-        <translation>Аудитория подготовлена: к отправке {will_send}, неверных {invalid}, дублей {duplicates}, отписанных {unsubscribed}, без email {no_email}</translation>
-    </message>
-    <message numerus="yes">
-        <location line="+14"/>
-        <source>%n email(s) handed to the provider</source>
-        <translation>
-            <numerusform>%n письмо передано провайдеру</numerusform>
-            <numerusform>%n письма переданы провайдеру</numerusform>
-            <numerusform>%n писем передано провайдеру</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+4"/>
-        <source>Stopping the mailing: %n recipient(s) not yet handed over</source>
-        <translation>
-            <numerusform>Рассылка останавливается: %n получатель еще не передан</numerusform>
-            <numerusform>Рассылка останавливается: %n получателя еще не переданы</numerusform>
-            <numerusform>Рассылка останавливается: %n получателей еще не передано</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+7"/>
-        <source>Mailing stopped manually: %n recipient(s) stopped</source>
-        <translation>
-            <numerusform>Рассылка остановлена вручную: остановлен %n получатель</numerusform>
-            <numerusform>Рассылка остановлена вручную: остановлено %n получателя</numerusform>
-            <numerusform>Рассылка остановлена вручную: остановлено %n получателей</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+7"/>
-        <source>Mailing completed: %n sent</source>
-        <translation>
-            <numerusform>Рассылка завершена: отправлено %n</numerusform>
-            <numerusform>Рассылка завершена: отправлено %n</numerusform>
-            <numerusform>Рассылка завершена: отправлено %n</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+4"/>
-        <source>Time to send expired: %n recipient(s) stopped</source>
-        <translation>
-            <numerusform>Истек срок отправки: остановлен %n получатель</numerusform>
-            <numerusform>Истек срок отправки: остановлено %n получателя</numerusform>
-            <numerusform>Истек срок отправки: остановлено %n получателей</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Provider error: {error}</source>
-        <translation>Ошибка провайдера: {error}</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Sending error: {error}</source>
-        <translation>Ошибка отправки: {error}</translation>
-    </message>
-    <message numerus="yes">
-        <location line="+4"/>
-        <source>%n participant(s) added</source>
-        <translation>
-            <numerusform>Добавлен %n участник</numerusform>
-            <numerusform>Добавлено %n участника</numerusform>
-            <numerusform>Добавлено %n участников</numerusform>
-        </translation>
-    </message>
-</context>
-<context>
-    <name>mailing_table</name>
-    <message numerus="yes">
-        <location filename="../../mailapp/ui/mailing_table.py" line="+111"/>
-        <source>{state} — starts in %n s</source>
-        <extracomment>The :class:`MailingInfo` of a row (any column). A value that sorts well (numbers, timestamps, lower-cased text). ``(handed over, recipients)`` for the progress column. The badge colour (a colour name) of a cell painted by :class:`StateBadgeDelegate` in any model; mailing rows go by their state. Badge colours (background) by state; text is white or dark by contrast.</extracomment>
-        <translation>
-            <numerusform>{state} — старт через %n с</numerusform>
-            <numerusform>{state} — старт через %n с</numerusform>
-            <numerusform>{state} — старт через %n с</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>{state} for {time}</source>
-        <translation>{state} на {time}</translation>
-    </message>
-    <message>
-        <location line="+52"/>
-        <source>Name</source>
-        <extracomment>(frozenset[int]) rows of these mailings were updated, inserted or removed.</extracomment>
-        <translation>Название</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Kind</source>
-        <translation>Тип</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>State</source>
-        <translation>Состояние</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Progress</source>
-        <translation>Прогресс</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Recipients</source>
-        <translation>Получатели</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Sent</source>
-        <translation>Отправлено</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Stopped</source>
-        <translation>Остановлено</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Started on</source>
-        <translation>Запущена</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Finished on</source>
-        <translation>Завершена</translation>
-    </message>
-    <message>
-        <location line="+22"/>
-        <source>{done} of {total} handed to the provider</source>
-        <translation>{done} из {total} передано провайдеру</translation>
-    </message>
-</context>
-<context>
-    <name>refusals</name>
-    <message>
-        <source>Email</source>
-        <translation>Email</translation>
-    </message>
-    <message>
-        <source>Sender email</source>
-        <translation>Адрес отправителя</translation>
-    </message>
-    <message>
-        <source>Sender name</source>
-        <translation>Имя отправителя</translation>
-    </message>
-    <message>
-        <source>Test address</source>
-        <translation>Адрес для тестового письма</translation>
-    </message>
-    <message>
-        <source>Name</source>
-        <translation>Название</translation>
-    </message>
-    <message>
-        <source>Subject</source>
-        <translation>Тема</translation>
-    </message>
-    <message>
-        <source>Folder name</source>
-        <translation>Название папки</translation>
-    </message>
-    <message>
-        <source>First name</source>
-        <translation>Имя</translation>
-    </message>
-    <message>
-        <source>Last name</source>
-        <translation>Фамилия</translation>
-    </message>
-    <message>
-        <source>Delay before sending starts</source>
-        <translation>Задержка перед началом отправки</translation>
-    </message>
-    <message>
-        <source>One email per address</source>
-        <translation>Одно письмо на адрес</translation>
-    </message>
-    <message>
-        <source>Mail provider</source>
-        <translation>Почтовый провайдер</translation>
-    </message>
-    <message>
-        <source>SMTP server</source>
-        <translation>SMTP-сервер</translation>
-    </message>
-    <message>
-        <source>SMTP port</source>
-        <translation>Порт SMTP</translation>
-    </message>
-    <message>
-        <source>SMTP security</source>
-        <translation>Защита соединения SMTP</translation>
-    </message>
-    <message>
-        <source>SMTP user name</source>
-        <translation>Пользователь SMTP</translation>
-    </message>
-    <message>
-        <source>Emails a second</source>
-        <translation>Писем в секунду</translation>
-    </message>
-    <message>
-        <source>Parallel connections</source>
-        <translation>Параллельные соединения</translation>
-    </message>
-    <message>
-        <source>Errors in a row before “Sending error”</source>
-        <translation>Ошибок подряд до «Ошибки отправки»</translation>
-    </message>
-    <message>
-        <source>Retries of a temporary failure</source>
-        <translation>Повторы при временной ошибке</translation>
-    </message>
-    <message>
-        <source>First wait before a retry</source>
-        <translation>Первая пауза перед повтором</translation>
-    </message>
-    <message>
-        <source>Unsubscribe link</source>
-        <translation>Ссылка для отписки</translation>
-    </message>
-    <message>
-        <source>Interface language</source>
-        <translation>Язык интерфейса</translation>
-    </message>
-    <message>
-        <source>“{value}”</source>
-        <comment>a name in a list</comment>
-        <translation>«{value}»</translation>
-    </message>
-    <message>
-        <source>step {n}</source>
-        <translation>шаг {n}</translation>
-    </message>
-    <message numerus="yes">
-        <source> and %n more</source>
-        <translation>
-            <numerusform> и еще %n</numerusform>
-            <numerusform> и еще %n</numerusform>
-            <numerusform> и еще %n</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>subject</source>
-        <comment>template error in the …</comment>
-        <translation>теме</translation>
-    </message>
-    <message>
-        <source>body</source>
-        <comment>template error in the …</comment>
-        <translation>тексте письма</translation>
-    </message>
-    <message>
-        <source>Template error in the {part}, line {line}: {error}</source>
-        <translation>Ошибка шаблона в {part}, строка {line}: {error}</translation>
-    </message>
-    <message>
-        <source>Template error in the {part}: {error}</source>
-        <translation>Ошибка шаблона в {part}: {error}</translation>
-    </message>
-    <message>
-        <source>Template error, line {line}: {error}</source>
-        <translation>Ошибка шаблона, строка {line}: {error}</translation>
-    </message>
-    <message>
-        <source>Template error: {error}</source>
-        <translation>Ошибка шаблона: {error}</translation>
-    </message>
-    <message>
-        <source>The mailing is “{state}” and can never be started again.</source>
-        <translation>Рассылка в состоянии «{state}» и больше никогда не может быть запущена.</translation>
-    </message>
-    <message>
-        <source>A mailing in the state “{state}” cannot be started.</source>
-        <translation>Рассылку в состоянии «{state}» нельзя запустить.</translation>
-    </message>
-    <message>
-        <source>A mailing in the state “{state}” cannot be stopped.</source>
-        <translation>Рассылку в состоянии «{state}» нельзя остановить.</translation>
-    </message>
-    <message>
-        <source>A mailing in the state “{state}” cannot be scheduled.</source>
-        <translation>Рассылку в состоянии «{state}» нельзя запланировать.</translation>
-    </message>
-    <message>
-        <source>A mailing in the state “{state}” cannot be changed; pause it first.</source>
-        <translation>Рассылку в состоянии «{state}» нельзя изменить; сначала приостановите её.</translation>
-    </message>
-    <message>
-        <source>The mailing has already handed emails to the provider and cannot be changed.</source>
-        <translation>Рассылка уже передала письма провайдеру и не может быть изменена.</translation>
-    </message>
-    <message>
-        <source>Only a draft can be deleted.</source>
-        <translation>Удалить можно только черновик.</translation>
-    </message>
-    <message>
-        <source>Only a draft can change between bulk and trigger.</source>
-        <translation>Сменить тип рассылки (массовая или триггерная) можно только у черновика.</translation>
-    </message>
-    <message>
-        <source>The mailing no longer exists.</source>
-        <translation>Рассылки больше нет.</translation>
-    </message>
-    <message>
-        <source>Choose at least one folder of recipients.</source>
-        <translation>Выберите хотя бы одну папку получателей.</translation>
-    </message>
-    <message numerus="yes">
-        <source>No recipient can be sent this mailing: all %n contact(s) in its folders are invalid, duplicates, unsubscribed or without an address.</source>
-        <translation>
-            <numerusform>Рассылку некому отправить: %n контакт в ее папках — с неверным адресом, дубликат, отписался или без адреса.</numerusform>
-            <numerusform>Рассылку некому отправить: все %n контакта в ее папках — с неверными адресами, дубликаты, отписавшиеся или без адреса.</numerusform>
-            <numerusform>Рассылку некому отправить: все %n контактов в ее папках — с неверными адресами, дубликаты, отписавшиеся или без адреса.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>A trigger mailing gets its recipients from campaigns and has no folders.</source>
-        <translation>У триггерной рассылки нет папок: получателей в нее добавляют кампании.</translation>
-    </message>
-    <message>
-        <source>The mailing&apos;s expiration time has already passed.</source>
-        <translation>Срок отправки рассылки уже истек.</translation>
-    </message>
-    <message>
-        <source>The start time must be in the future.</source>
-        <translation>Время запуска должно быть в будущем.</translation>
-    </message>
-    <message>
-        <source>The expiration time needs a time zone.</source>
-        <translation>Для срока отправки нужен часовой пояс.</translation>
-    </message>
-    <message>
-        <source>The start time needs a time zone.</source>
-        <translation>Для времени запуска нужен часовой пояс.</translation>
-    </message>
-    <message>
-        <source>The start time is after the expiration time.</source>
-        <translation>Время запуска позже срока отправки.</translation>
-    </message>
-    <message>
-        <source>The email body is empty.</source>
-        <translation>Текст письма пуст.</translation>
-    </message>
-    <message>
-        <source>The email cannot be built: {error}</source>
-        <translation>Не удалось собрать письмо: {error}</translation>
-    </message>
-    <message>
-        <source>The mailing moved on while the dialog was open; nothing was changed.</source>
-        <translation>Пока был открыт диалог, состояние рассылки изменилось; ничего не изменено.</translation>
-    </message>
-    <message>
-        <source>{field} is empty.</source>
-        <translation>Поле «{field}» не заполнено.</translation>
-    </message>
-    <message>
-        <source>{field} cannot contain line breaks.</source>
-        <translation>Поле «{field}» не может содержать переносы строк.</translation>
-    </message>
-    <message>
-        <source>{field} “{value}” is not valid: {reason}</source>
-        <translation>Поле «{field}»: «{value}» — неверный адрес электронной почты.</translation>
-    </message>
-    <message numerus="yes">
-        <source>{field} is longer than %n character(s).</source>
-        <translation>
-            <numerusform>Поле «{field}» длиннее %n символа.</numerusform>
-            <numerusform>Поле «{field}» длиннее %n символов.</numerusform>
-            <numerusform>Поле «{field}» длиннее %n символов.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>{setting} takes a whole number, not “{value}”.</source>
-        <translation>«{setting}»: нужно целое число, а не «{value}».</translation>
-    </message>
-    <message>
-        <source>{setting} must be at least {minimum}.</source>
-        <translation>«{setting}»: значение должно быть не меньше {minimum}.</translation>
-    </message>
-    <message>
-        <source>{setting} must be at most {maximum}.</source>
-        <translation>«{setting}»: значение должно быть не больше {maximum}.</translation>
-    </message>
-    <message>
-        <source>{setting} takes true or false, not “{value}”.</source>
-        <translation>«{setting}»: нужно true или false, а не «{value}».</translation>
-    </message>
-    <message>
-        <source>{setting} takes one of {choices}, not “{value}”.</source>
-        <translation>«{setting}»: допустимые значения — {choices}, а не «{value}».</translation>
-    </message>
-    <message>
-        <source>{setting} cannot contain line breaks.</source>
-        <translation>«{setting}»: переносы строк не допускаются.</translation>
-    </message>
-    <message>
-        <source>There is no setting “{code}”; known settings: {known}.</source>
-        <translation>Настройки «{code}» нет; известные настройки: {known}.</translation>
-    </message>
-    <message>
-        <source>No contact with the id {ids}; nothing was changed.</source>
-        <translation>Нет контакта с id {ids}; ничего не изменено.</translation>
-    </message>
-    <message>
-        <source>“{value}” is not a contact id.</source>
-        <translation>«{value}» — не id контакта.</translation>
-    </message>
-    <message>
-        <source>A contact with the address {email} already exists (id {id}).</source>
-        <translation>Контакт с адресом {email} уже есть (id {id}).</translation>
-    </message>
-    <message>
-        <source>A custom field needs a name.</source>
-        <translation>У дополнительного поля должно быть название.</translation>
-    </message>
-    <message>
-        <source>“{name}” is not a custom field; use the contact&apos;s own {field}.</source>
-        <translation>«{name}» — не дополнительное поле; используйте собственное поле контакта «{field}».</translation>
-    </message>
-    <message>
-        <source>Two custom fields are both named “{field}”.</source>
-        <translation>Два дополнительных поля называются одинаково: «{field}».</translation>
-    </message>
-    <message>
-        <source>The custom field “{field}” takes text or a number.</source>
-        <translation>Дополнительное поле «{field}» принимает только текст или число.</translation>
-    </message>
-    <message>
-        <source>There is no folder “{folder}”.</source>
-        <translation>Папки «{folder}» нет.</translation>
-    </message>
-    <message>
-        <source>A folder named “{folder}” already exists.</source>
-        <translation>Папка «{folder}» уже есть.</translation>
-    </message>
-    <message>
-        <source>The folder “{folder}” is used by the mailing “{mailing}”; remove it from the mailing first.</source>
-        <translation>Папка «{folder}» используется в рассылке «{mailing}»; сначала уберите ее из рассылки.</translation>
-    </message>
-    <message>
-        <source>Contacts were added by someone else during the import; nothing was imported, run the import again.</source>
-        <translation>Пока шел импорт, контакты добавил кто-то другой; ничего не импортировано, запустите импорт еще раз.</translation>
-    </message>
-    <message>
-        <source>The import was cancelled; nothing was changed.</source>
-        <translation>Импорт отменен; ничего не изменено.</translation>
-    </message>
-    <message>
-        <source>“{file}” is not a file.</source>
-        <translation>«{file}» — не файл.</translation>
-    </message>
-    <message>
-        <source>The file “{file}” does not exist.</source>
-        <translation>Файла «{file}» не существует.</translation>
-    </message>
-    <message>
-        <source>Cannot read “{file}”: {reason}</source>
-        <translation>Не удалось прочитать «{file}»: {reason}</translation>
-    </message>
-    <message>
-        <source>The file has no header row.</source>
-        <translation>В файле нет строки заголовков.</translation>
-    </message>
-    <message>
-        <source>The file is empty.</source>
-        <translation>Файл пуст.</translation>
-    </message>
-    <message>
-        <source>The file is larger than {limit_mb} MB; split it into parts.</source>
-        <translation>Файл больше {limit_mb} МБ; разделите его на части.</translation>
-    </message>
-    <message>
-        <source>This looks like an Excel workbook, not a CSV file; save it as CSV (UTF-8) first.</source>
-        <translation>Похоже, это книга Excel, а не CSV-файл; сначала сохраните ее как CSV (UTF-8).</translation>
-    </message>
-    <message>
-        <source>The file is not a text file (CSV expected).</source>
-        <translation>Это не текстовый файл (нужен CSV).</translation>
-    </message>
-    <message>
-        <source>The file is not valid {encoding} text.</source>
-        <translation>Файл не читается как текст в кодировке {encoding}.</translation>
-    </message>
-    <message>
-        <source>The file is not UTF-8 text; save it from the spreadsheet as CSV UTF-8.</source>
-        <translation>Файл не в кодировке UTF-8; сохраните его из таблицы в формате «CSV UTF-8».</translation>
-    </message>
-    <message>
-        <source>The file has no “email” column (columns found: {columns}); the first line must be a header naming the columns.</source>
-        <translation>В файле нет столбца «email» (найдены столбцы: {columns}); первая строка должна быть заголовком с названиями столбцов.</translation>
-    </message>
-    <message>
-        <source>The columns “{first}” and “{second}” both mean “{column}”; rename or remove one of them.</source>
-        <translation>Столбцы «{first}» и «{second}» оба означают «{column}»; переименуйте или удалите один из них.</translation>
-    </message>
-    <message>
-        <source>Line {line}: the file cannot be read as CSV (a quote is not closed or is followed by other characters); nothing was imported.</source>
-        <translation>Строка {line}: файл не читается как CSV (кавычка не закрыта или после нее идут другие символы); ничего не импортировано.</translation>
-    </message>
-    <message>
-        <source>Line {line}: the file cannot be read as CSV ({reason}); nothing was imported.</source>
-        <translation>Строка {line}: файл не читается как CSV ({reason}); ничего не импортировано.</translation>
-    </message>
-    <message numerus="yes">
-        <source>Line {line} has {values} values but the header has %n column(s); check the delimiter and the quotes. Nothing was imported.</source>
-        <translation>
-            <numerusform>Строка {line}: значений — {values}, а в заголовке %n столбец; проверьте разделитель и кавычки. Ничего не импортировано.</numerusform>
-            <numerusform>Строка {line}: значений — {values}, а в заголовке %n столбца; проверьте разделитель и кавычки. Ничего не импортировано.</numerusform>
-            <numerusform>Строка {line}: значений — {values}, а в заголовке %n столбцов; проверьте разделитель и кавычки. Ничего не импортировано.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>The file has a header but no contacts.</source>
-        <translation>В файле есть заголовок, но нет контактов.</translation>
-    </message>
-    <message>
-        <source>The wait at step {source} leads to step {step}, which does not exist.</source>
-        <translation>Ожидание на шаге {source} ведет к шагу {step}, которого нет.</translation>
-    </message>
-    <message>
-        <source>A transition from step {source} leads to step {step}, which does not exist.</source>
-        <translation>Переход от шага {source} ведет к шагу {step}, которого нет.</translation>
-    </message>
-    <message>
-        <source>A transition starts at step {step}, which does not exist.</source>
-        <translation>Переход начинается с шага {step}, которого нет.</translation>
-    </message>
-    <message>
-        <source>The campaign no longer exists.</source>
-        <translation>Кампании больше нет.</translation>
-    </message>
-    <message>
-        <source>The campaign is already running.</source>
-        <translation>Кампания уже запущена.</translation>
-    </message>
-    <message>
-        <source>The campaign is already “{state}”.</source>
-        <translation>Кампания уже в состоянии «{state}».</translation>
-    </message>
-    <message>
-        <source>The campaign is “{state}” and can never be started again.</source>
-        <translation>Кампания в состоянии «{state}» и больше не может быть запущена.</translation>
-    </message>
-    <message>
-        <source>The campaign is already stopping; stop it at once to let the remaining participants leave the flow now.</source>
-        <translation>Кампания уже останавливается; остановите ее сразу, чтобы оставшиеся участники вышли сейчас.</translation>
-    </message>
-    <message>
-        <source>The campaign has not been started.</source>
-        <translation>Кампания еще не запущена.</translation>
-    </message>
-    <message>
-        <source>Only a draft campaign can change its flow; this one is “{state}”.</source>
-        <translation>Схему можно менять только у черновика; эта кампания в состоянии «{state}».</translation>
-    </message>
-    <message>
-        <source>The run interval must be between {minimum} and {maximum} seconds, not {seconds}.</source>
-        <translation>Интервал запуска должен быть от {minimum} до {maximum} секунд, а не {seconds}.</translation>
-    </message>
-    <message>
-        <source>The campaign has no audience source: choose the folder its participants come from.</source>
-        <translation>У кампании нет источника аудитории: выберите папку, из которой приходят участники.</translation>
-    </message>
-    <message>
-        <source>The flow has no steps: add an email step.</source>
-        <translation>В схеме нет шагов: добавьте шаг-письмо.</translation>
-    </message>
-    <message>
-        <source>“{response}” is not a response code (known: {known}).</source>
-        <translation>«{response}» — не код отклика (известные: {known}).</translation>
-    </message>
-    <message>
-        <source>A transition waits for a final response; “{response}” is not final.</source>
-        <translation>Переход ждет окончательного отклика, а «{response}» — не окончательный.</translation>
-    </message>
-    <message>
-        <source>A transition needs at least one response.</source>
-        <translation>Для перехода нужен хотя бы один отклик.</translation>
-    </message>
-    <message>
-        <source>Transitions start at email steps; step {step} is a wait.</source>
-        <translation>Переходы начинаются с шагов-писем, а шаг {step} — ожидание.</translation>
-    </message>
-    <message>
-        <source>The response “{response}” of step {step} leads to two different places.</source>
-        <translation>Отклик «{response}» шага {step} ведет в два разных места.</translation>
-    </message>
-    <message>
-        <source>The email at step {step} goes on by transitions, not by a next step.</source>
-        <translation>Письмо на шаге {step} продолжается переходами, а не следующим шагом.</translation>
-    </message>
-    <message>
-        <source>The flow loops without a wait ({steps}): add a wait step to the loop.</source>
-        <translation>Схема зацикливается без ожидания ({steps}): добавьте в цикл шаг ожидания.</translation>
-    </message>
-    <message>
-        <source>The email at step {step} has no mailing.</source>
-        <translation>У письма на шаге {step} не выбрана рассылка.</translation>
-    </message>
-    <message>
-        <source>An email step&apos;s mailing was deleted.</source>
-        <translation>Рассылка одного из шагов-писем удалена.</translation>
-    </message>
-    <message>
-        <source>The email at step {step} names mailing {mailing_id}, which does not exist.</source>
-        <translation>Письмо на шаге {step} ссылается на рассылку {mailing_id}, которой нет.</translation>
-    </message>
-    <message>
-        <source>The mailing “{mailing}” (step {step}) is a bulk mailing; an email step of a campaign needs a trigger mailing.</source>
-        <translation>Рассылка «{mailing}» (шаг {step}) массовая, а шагу-письму кампании нужна триггерная.</translation>
-    </message>
-    <message>
-        <source>The mailing “{mailing}” (step {step}) is completed and takes no new recipients.</source>
-        <translation>Рассылка «{mailing}» (шаг {step}) завершена и не принимает новых получателей.</translation>
-    </message>
-    <message numerus="yes">
-        <source>The wait at step {step} must last between {minimum_seconds} s and %n day(s).</source>
-        <translation>
-            <numerusform>Ожидание на шаге {step} должно длиться от {minimum_seconds} с до %n дня.</numerusform>
-            <numerusform>Ожидание на шаге {step} должно длиться от {minimum_seconds} с до %n дней.</numerusform>
-            <numerusform>Ожидание на шаге {step} должно длиться от {minimum_seconds} с до %n дней.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>none</source>
-        <comment>no columns found</comment>
-        <translation>нет</translation>
-    </message>
-</context>
-<context>
-    <name>tasks</name>
-    <message>
-        <location filename="../../mailapp/ui/tasks.py" line="+196"/>
-        <source>Something unexpected went wrong. Nothing else was changed.</source>
-        <extracomment>(exception) a task without ``on_failure`` failed. (int) tasks submitted and not yet called back; 0 means idle. internal: an :class:`_Outcome` from a worker thread.</extracomment>
-        <translation>Произошла непредвиденная ошибка. Больше ничего не изменено.</translation>
-    </message>
-</context>
-<context>
-    <name>toasts</name>
-    <message>
-        <location filename="../../mailapp/ui/toasts.py" line="+82"/>
-        <location line="+1"/>
-        <source>Dismiss</source>
-        <translation>Закрыть</translation>
-    </message>
-    <message>
-        <location line="+166"/>
-        <source>Mailing #{id}</source>
-        <extracomment>(Toast) a toast was shown. The journal events that are state changes worth a notification.</extracomment>
-        <translation>Рассылка №{id}</translation>
-    </message>
-    <message>
-        <location line="+22"/>
-        <source>mailapp</source>
-        <translation>mailapp</translation>
-    </message>
-</context>
+    <context>
+        <name>AddContactDialog</name>
+        <message>
+            <location filename="../../mailapp/ui/contacts_page.py" line="+61" />
+            <source>Add contact</source>
+            <extracomment>Item data role holding the folder name (None: all contacts).</extracomment>
+            <translation>Добавить контакт</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>name@example.com</source>
+            <translation>name@example.com</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>(no folder)</source>
+            <translation>(без папки)</translation>
+        </message>
+        <message>
+            <location line="+10" />
+            <source>Email:</source>
+            <translation>Email:</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>First name:</source>
+            <translation>Имя:</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Last name:</source>
+            <translation>Фамилия:</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Folder:</source>
+            <translation>Папка:</translation>
+        </message>
+    </context>
+    <context>
+        <name>AnalyticsWindow</name>
+        <message>
+            <location filename="../../mailapp/ui/analytics.py" line="+169" />
+            <source>Sending progress analytics</source>
+            <translation>Аналитика хода отправки</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Loading…</source>
+            <translation>Загрузка…</translation>
+        </message>
+        <message>
+            <location line="+16" />
+            <location line="+54" />
+            <source>Recipients</source>
+            <translation>Получатели</translation>
+        </message>
+        <message>
+            <location line="-53" />
+            <source>Planned</source>
+            <translation>Запланировано</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Being handed over</source>
+            <translation>Передается</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Sent</source>
+            <translation>Отправлено</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Unconfirmed</source>
+            <translation>Не подтверждено</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Stopped</source>
+            <translation>Остановлена</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Cancelled</source>
+            <translation>Отменено</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Bounced</source>
+            <translation>Отказы</translation>
+        </message>
+        <message>
+            <location line="+8" />
+            <source>No recipients yet</source>
+            <translation>Получателей пока нет</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Nothing handed over yet</source>
+            <translation>Пока ничего не передано</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Responses</source>
+            <translation>Ответы</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Handed over per minute</source>
+            <translation>Передано за минуту</translation>
+        </message>
+        <message>
+            <location line="+9" />
+            <source>All recipients</source>
+            <translation>Все получатели</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>Export to CSV…</source>
+            <translation>Экспорт в CSV…</translation>
+        </message>
+        <message>
+            <location line="+17" />
+            <source>Show:</source>
+            <translation>Показать:</translation>
+        </message>
+        <message>
+            <location line="+63" />
+            <source>Cannot load the analytics: {error}</source>
+            <translation>Не удалось загрузить аналитику: {error}</translation>
+        </message>
+        <message>
+            <location line="+10" />
+            <source>Analytics: {name}</source>
+            <translation>Аналитика: {name}</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>{name} — {state}</source>
+            <translation>{name} — {state}</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>Started on: {started}    Finished on: {finished}    Duration: {duration}</source>
+            <translation>Запущена: {started}    Завершена: {finished}    Длительность: {duration}</translation>
+        </message>
+        <message>
+            <location line="+40" />
+            <source>All recipients ({n})</source>
+            <translation>Все получатели ({n})</translation>
+        </message>
+        <message numerus="yes">
+            <location line="+33" />
+            <source>%Ln recipient(s)</source>
+            <translation>
+                <numerusform>%Ln получатель</numerusform>
+                <numerusform>%Ln получателя</numerusform>
+                <numerusform>%Ln получателей</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <location line="+29" />
+            <source>%Ln recipient(s) exported</source>
+            <translation>
+                <numerusform>Выгружен %Ln получатель</numerusform>
+                <numerusform>Выгружено %Ln получателя</numerusform>
+                <numerusform>Выгружено %Ln получателей</numerusform>
+            </translation>
+        </message>
+        <message>
+            <location line="-23" />
+            <source>Export recipients</source>
+            <translation>Экспорт получателей</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>CSV files (*.csv)</source>
+            <translation>Файлы CSV (*.csv)</translation>
+        </message>
+        <message>
+            <location line="+10" />
+            <source>Exporting…</source>
+            <translation>Экспорт…</translation>
+        </message>
+        <message>
+            <location line="+16" />
+            <source>Export failed: {error}</source>
+            <translation>Экспорт не удался: {error}</translation>
+        </message>
+    </context>
+    <context>
+        <name>CampaignEditor</name>
+        <message>
+            <location filename="../../mailapp/ui/campaign_editor.py" line="+500" />
+            <source>New campaign</source>
+            <extracomment>(int) the campaign was saved; its id.</extracomment>
+            <translation>Новая кампания</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Campaign: {name}</source>
+            <translation>Кампания: {name}</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Name:</source>
+            <translation>Название:</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Participants from folder:</source>
+            <translation>Участники из папки:</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Re-entry:</source>
+            <translation>Повторный вход:</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Run every:</source>
+            <translation>Запуск каждые:</translation>
+        </message>
+        <message>
+            <location line="+7" />
+            <source>A contact that has left the flow enters again when added to the folder again</source>
+            <translation>Контакт, вышедший из кампании, входит снова, если его снова добавят в папку</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source> s</source>
+            <translation> с</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Steps (participants enter at step 1)</source>
+            <translation>Шаги (участники входят на шаге 1)</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Add email step</source>
+            <translation>Добавить шаг-письмо</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Add wait step</source>
+            <translation>Добавить ожидание</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Transitions</source>
+            <translation>Переходы</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>When the recipient's response to an email step is final, the first transition naming it leads on; any other response leaves the flow.</source>
+            <translation>Когда отклик получателя на шаге-письме становится окончательным, дальше ведет первый переход с этим откликом; при любом другом отклике участник выходит из кампании.</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>Add transition</source>
+            <translation>Добавить переход</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Add steps to see the flow.</source>
+            <translation>Добавьте шаги, чтобы увидеть схему.</translation>
+        </message>
+        <message>
+            <location line="+44" />
+            <source>Choose a folder…</source>
+            <translation>Выберите папку…</translation>
+        </message>
+        <message numerus="yes">
+            <location line="+3" />
+            <source>{name} (%n contact(s))</source>
+            <translation>
+                <numerusform>{name} (%n контакт)</numerusform>
+                <numerusform>{name} (%n контакта)</numerusform>
+                <numerusform>{name} (%n контактов)</numerusform>
+            </translation>
+        </message>
+        <message>
+            <location line="+54" />
+            <source>Only a draft campaign can change its flow; this one is “{state}”.</source>
+            <translation>Схему можно менять только у черновика; эта кампания в состоянии «{state}».</translation>
+        </message>
+        <message>
+            <location line="+10" />
+            <source>Cannot load the campaign: {error}</source>
+            <translation>Не удалось загрузить кампанию: {error}</translation>
+        </message>
+        <message>
+            <location line="+73" />
+            <source>(no mailing chosen)</source>
+            <translation>(рассылка не выбрана)</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>{n}. Email: {name}</source>
+            <translation>{n}. Письмо: {name}</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>{n}. Wait {duration}</source>
+            <translation>{n}. Ожидание {duration}</translation>
+        </message>
+        <message>
+            <location line="+14" />
+            <source>Choose a trigger mailing…</source>
+            <translation>Выберите триггерную рассылку…</translation>
+        </message>
+        <message>
+            <location line="+6" />
+            <source>{name} — {state}</source>
+            <translation>{name} — {state}</translation>
+        </message>
+        <message>
+            <location line="+8" />
+            <source>Exit (leave the flow)</source>
+            <translation>Выход (из кампании)</translation>
+        </message>
+        <message>
+            <location line="+72" />
+            <source>Give the campaign a name.</source>
+            <translation>Укажите название кампании.</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Choose the folder the participants come from.</source>
+            <translation>Выберите папку, из которой приходят участники.</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>The flow has no steps: add an email step.</source>
+            <translation>В схеме нет шагов: добавьте шаг-письмо.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Step {n}: choose the trigger mailing.</source>
+            <translation>Шаг {n}: выберите триггерную рассылку.</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>Step {n}: a wait lasts from 1 second to 366 days.</source>
+            <translation>Шаг {n}: ожидание длится от 1 секунды до 366 дней.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Transition {n}: choose the email step it starts from.</source>
+            <translation>Переход {n}: выберите шаг-письмо, с которого он начинается.</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>Transition {n}: choose at least one response.</source>
+            <translation>Переход {n}: выберите хотя бы один отклик.</translation>
+        </message>
+        <message>
+            <location line="+7" />
+            <source>Transition {n}: the response “{response}” of step {step} already leads elsewhere.</source>
+            <translation>Переход {n}: отклик «{response}» шага {step} уже ведет в другое место.</translation>
+        </message>
+    </context>
+    <context>
+        <name>CampaignsPage</name>
+        <message>
+            <location filename="../../mailapp/ui/campaigns_page.py" line="+588" />
+            <source>New campaign…</source>
+            <extracomment>(int | None) the selected campaign changed. While a campaign runs, read again this often even without a change announced in this process (another process may be running it).</extracomment>
+            <translation>Новая кампания…</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>Create a campaign</source>
+            <translation>Создать кампанию</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Edit…</source>
+            <translation>Изменить…</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>Change the draft's flow</source>
+            <translation>Изменить схему черновика</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Delete</source>
+            <translation>Удалить</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>Delete the draft campaign</source>
+            <translation>Удалить черновик кампании</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Start campaign</source>
+            <translation>Запустить кампанию</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Start adding participants from the folder</source>
+            <translation>Начать добавлять участников из папки</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <location line="+97" />
+            <source>Stop campaign</source>
+            <translation>Остановить кампанию</translation>
+        </message>
+        <message>
+            <location line="-96" />
+            <location line="+98" />
+            <source>Add no new participants; those in the flow finish it</source>
+            <translation>Не добавлять новых участников; те, кто уже в кампании, пройдут ее до конца</translation>
+        </message>
+        <message>
+            <location line="-92" />
+            <source>Select a campaign to see its flow.</source>
+            <translation>Выберите кампанию, чтобы увидеть ее схему.</translation>
+        </message>
+        <message>
+            <location line="+25" />
+            <source>Cannot read the campaigns: {error}</source>
+            <translation>Не удалось прочитать кампании: {error}</translation>
+        </message>
+        <message>
+            <location line="+26" />
+            <source>No campaign selected</source>
+            <translation>Кампания не выбрана</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>{name} — {state}</source>
+            <translation>{name} — {state}</translation>
+        </message>
+        <message numerus="yes">
+            <location line="+5" />
+            <source>%n participant(s) entered</source>
+            <translation>
+                <numerusform>вошел %n участник</numerusform>
+                <numerusform>вошли %n участника</numerusform>
+                <numerusform>вошли %n участников</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <location line="+1" />
+            <source>%n in the flow now</source>
+            <translation>
+                <numerusform>%n сейчас в кампании</numerusform>
+                <numerusform>%n сейчас в кампании</numerusform>
+                <numerusform>%n сейчас в кампании</numerusform>
+            </translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>started on {time}</source>
+            <translation>запущена {time}</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>finished on {time}</source>
+            <translation>завершена {time}</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>re-entry on</source>
+            <translation>повторный вход включен</translation>
+        </message>
+        <message>
+            <location line="+14" />
+            <source>Stop at once</source>
+            <translation>Остановить сразу</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Let every participant still in the flow leave</source>
+            <translation>Вывести из кампании всех оставшихся участников</translation>
+        </message>
+    </context>
+    <context>
+        <name>ContactsModel</name>
+        <message>
+            <location filename="../../mailapp/ui/contacts_model.py" line="+331" />
+            <source>Email</source>
+            <translation>Email</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>First name</source>
+            <translation>Имя</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Last name</source>
+            <translation>Фамилия</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Folders</source>
+            <translation>Папки</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Status</source>
+            <translation>Статус</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>Unsubscribed</source>
+            <translation>Отписан</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Invalid address</source>
+            <translation>Неверный адрес</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>No address</source>
+            <translation>Нет адреса</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Subscribed</source>
+            <translation>Подписан</translation>
+        </message>
+    </context>
+    <context>
+        <name>ContactsPage</name>
+        <message>
+            <location filename="../../mailapp/ui/contacts_page.py" line="+60" />
+            <source>New…</source>
+            <extracomment>(int) contacts shown after a folder, search or reload.</extracomment>
+            <translation>Создать…</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Create a folder</source>
+            <translation>Создать папку</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Rename…</source>
+            <translation>Переименовать…</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Delete…</source>
+            <translation>Удалить…</translation>
+        </message>
+        <message>
+            <location line="+12" />
+            <source>Folders</source>
+            <translation>Папки</translation>
+        </message>
+        <message>
+            <location line="+6" />
+            <source>Search by email or name</source>
+            <translation>Поиск по email или имени</translation>
+        </message>
+        <message>
+            <location line="+7" />
+            <source>Add contact…</source>
+            <translation>Добавить контакт…</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Import CSV…</source>
+            <translation>Импорт CSV…</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Unsubscribe</source>
+            <translation>Отписать</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Subscribe again</source>
+            <translation>Подписать снова</translation>
+        </message>
+        <message>
+            <location line="+87" />
+            <source>All contacts</source>
+            <translation>Все контакты</translation>
+        </message>
+        <message>
+            <location line="+9" />
+            <source>{name}: {valid} valid, {invalid} invalid, {none} without address, {unsubscribed} unsubscribed</source>
+            <translation>{name}: верных {valid}, неверных {invalid}, без адреса {none}, отписанных {unsubscribed}</translation>
+        </message>
+        <message>
+            <location line="+27" />
+            <source>Loading…</source>
+            <translation>Загрузка…</translation>
+        </message>
+        <message numerus="yes">
+            <location line="+5" />
+            <source>%Ln contact(s)</source>
+            <translation>
+                <numerusform>%Ln контакт</numerusform>
+                <numerusform>%Ln контакта</numerusform>
+                <numerusform>%Ln контактов</numerusform>
+            </translation>
+        </message>
+        <message>
+            <location line="+8" />
+            <source>Cannot load the contacts: {error}</source>
+            <translation>Не удалось загрузить контакты: {error}</translation>
+        </message>
+        <message>
+            <location line="+34" />
+            <source>Cannot change the subscription</source>
+            <translation>Не удалось изменить подписку</translation>
+        </message>
+        <message>
+            <location line="+27" />
+            <source>New folder</source>
+            <translation>Новая папка</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>Folder name:</source>
+            <translation>Название папки:</translation>
+        </message>
+        <message>
+            <location line="+9" />
+            <source>Cannot create the folder</source>
+            <translation>Не удалось создать папку</translation>
+        </message>
+        <message>
+            <location line="+8" />
+            <source>Rename folder</source>
+            <translation>Переименование папки</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>New name:</source>
+            <translation>Новое название:</translation>
+        </message>
+        <message>
+            <location line="+12" />
+            <source>Cannot rename the folder</source>
+            <translation>Не удалось переименовать папку</translation>
+        </message>
+        <message>
+            <location line="+10" />
+            <location line="+3" />
+            <source>Delete folder</source>
+            <translation>Удаление папки</translation>
+        </message>
+        <message>
+            <location line="-2" />
+            <source>Delete the folder “{name}”?</source>
+            <translation>Удалить папку «{name}»?</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Its contacts stay in “All contacts”.</source>
+            <translation>Её контакты останутся в разделе «Все контакты».</translation>
+        </message>
+        <message>
+            <location line="+18" />
+            <source>Cannot delete the folder</source>
+            <translation>Не удалось удалить папку</translation>
+        </message>
+    </context>
+    <context>
+        <name>FilePage</name>
+        <message>
+            <location filename="../../mailapp/ui/import_wizard.py" line="+68" />
+            <source>Choose a file</source>
+            <extracomment>Errors listed on the summary and result pages; the rest are counted.</extracomment>
+            <translation>Выбор файла</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>A CSV file with a header row. The column with email addresses is required; first and last names and any other columns are optional.</source>
+            <translation>CSV-файл со строкой заголовков. Столбец с адресами email обязателен; имя, фамилия и любые другие столбцы — по желанию.</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>contacts.csv</source>
+            <translation>contacts.csv</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Browse…</source>
+            <translation>Обзор…</translation>
+        </message>
+        <message>
+            <location line="+7" />
+            <source>(no folder)</source>
+            <translation>(без папки)</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>Type a new name to create a folder</source>
+            <translation>Введите новое название, чтобы создать папку</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>File:</source>
+            <translation>Файл:</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Put the contacts into the folder:</source>
+            <translation>Поместить контакты в папку:</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>Choose a CSV file</source>
+            <translation>Выберите CSV-файл</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>CSV files (*.csv *.txt)</source>
+            <translation>Файлы CSV (*.csv *.txt)</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>All files (*)</source>
+            <translation>Все файлы (*)</translation>
+        </message>
+    </context>
+    <context>
+        <name>ImportPage</name>
+        <message>
+            <location line="+276" />
+            <source>Importing</source>
+            <translation>Импорт</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Reading the file…</source>
+            <translation>Чтение файла…</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Cancel import</source>
+            <translation>Отменить импорт</translation>
+        </message>
+        <message>
+            <location line="+45" />
+            <source>Read {done} of {total} lines…</source>
+            <translation>Прочитано строк: {done} из {total}…</translation>
+        </message>
+        <message>
+            <location line="+9" />
+            <source>Cancelling…</source>
+            <translation>Отмена…</translation>
+        </message>
+    </context>
+    <context>
+        <name>ImportWizard</name>
+        <message>
+            <location line="+90" />
+            <source>Import contacts</source>
+            <extracomment>(ImportReport) contacts were imported.</extracomment>
+            <translation>Импорт контактов</translation>
+        </message>
+    </context>
+    <context>
+        <name>JournalDock</name>
+        <message>
+            <location filename="../../mailapp/ui/journal_dock.py" line="+272" />
+            <source>Sending log</source>
+            <translation>Журнал отправки</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Filter the log…</source>
+            <translation>Фильтр журнала…</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Selected mailing only</source>
+            <translation>Только выбранная рассылка</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Export CSV…</source>
+            <translation>Экспорт в CSV…</translation>
+        </message>
+        <message>
+            <location line="+48" />
+            <source>Time</source>
+            <translation>Время</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Mailing</source>
+            <translation>Рассылка</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Event code</source>
+            <translation>Код события</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Type</source>
+            <translation>Тип</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Message</source>
+            <translation>Сообщение</translation>
+        </message>
+        <message>
+            <location line="+6" />
+            <source>Export the sending log</source>
+            <translation>Экспорт журнала отправки</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>CSV files (*.csv)</source>
+            <translation>Файлы CSV (*.csv)</translation>
+        </message>
+        <message>
+            <location line="+9" />
+            <source>Export failed</source>
+            <translation>Экспорт не удался</translation>
+        </message>
+    </context>
+    <context>
+        <name>LazyRowsModel</name>
+        <message>
+            <location filename="../../mailapp/ui/contacts_model.py" line="-66" />
+            <source>Loading…</source>
+            <extracomment>Rows fetched in one round trip. Pages kept in memory (LRU); 50 pages are 10,000 rows. Page reads in flight at once. Reads start once the view has asked for nothing new for this long. Pages asked for and waiting for a read; the oldest asks are forgotten (a screen shows one or two pages, and every repaint asks again). (int) the number of rows after a new list of ids arrived. (object) loading the ids or a page failed with this exception. Pages asked for by the view and not yet requested, oldest first.</extracomment>
+            <translation>Загрузка…</translation>
+        </message>
+        <message>
+            <location line="+11" />
+            <source>(deleted)</source>
+            <translation>(удален)</translation>
+        </message>
+    </context>
+    <context>
+        <name>MailingEditor</name>
+        <message>
+            <location filename="../../mailapp/ui/editor.py" line="+82" />
+            <source>New mailing</source>
+            <extracomment>Contacts offered for the preview. (int) the mailing was saved; its id.</extracomment>
+            <translation>Новая рассылка</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>Mailing</source>
+            <translation>Рассылка</translation>
+        </message>
+        <message>
+            <location line="+17" />
+            <source>news@example.com</source>
+            <translation>news@example.com</translation>
+        </message>
+        <message>
+            <location line="+9" />
+            <source>Insert field</source>
+            <translation>Вставить поле</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>Stop sending at</source>
+            <translation>Остановить отправку в</translation>
+        </message>
+        <message>
+            <location line="+8" />
+            <source>Name:</source>
+            <translation>Название:</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Kind:</source>
+            <translation>Тип:</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Sender name:</source>
+            <translation>Имя отправителя:</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Sender email:</source>
+            <translation>Email отправителя:</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Subject:</source>
+            <translation>Тема:</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>Expiration:</source>
+            <translation>Срок отправки:</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>HTML body:</source>
+            <translation>Текст письма (HTML):</translation>
+        </message>
+        <message>
+            <location line="+16" />
+            <source>Preview for:</source>
+            <translation>Просмотр для:</translation>
+        </message>
+        <message>
+            <location line="+15" />
+            <source>A trigger mailing has no folders: the campaigns that lead to it add its recipients one by one.</source>
+            <translation>У триггерной рассылки нет папок: получателей по одному добавляют кампании, которые ведут к ней.</translation>
+        </message>
+        <message>
+            <location line="+12" />
+            <source>Audience</source>
+            <translation>Аудитория</translation>
+        </message>
+        <message>
+            <location line="+19" />
+            <source>Send test email…</source>
+            <translation>Отправить тестовое письмо…</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>Save the mailing first</source>
+            <translation>Сначала сохраните рассылку</translation>
+        </message>
+        <message>
+            <location line="+63" />
+            <source>Mailing: {name}</source>
+            <translation>Рассылка: {name}</translation>
+        </message>
+        <message>
+            <location line="+17" />
+            <source>This mailing has already handed emails to the provider, so its template can no longer be changed.</source>
+            <translation>Рассылка уже передала письма провайдеру, поэтому её шаблон больше нельзя изменить.</translation>
+        </message>
+        <message>
+            <location line="+7" />
+            <source>A mailing in the state “{state}” cannot be changed. Pause it (Stop sending) to change it.</source>
+            <translation>Рассылку в состоянии «{state}» нельзя изменить. Приостановите её (Остановить отправку), чтобы изменить.</translation>
+        </message>
+        <message>
+            <location line="+18" />
+            <source>“{name}” ({state})</source>
+            <translation>«{name}» ({state})</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>Fed by campaigns: {names}</source>
+            <translation>Участников добавляют кампании: {names}</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Fed by campaigns: none yet</source>
+            <translation>Участников добавляют кампании: пока ни одна</translation>
+        </message>
+        <message>
+            <location line="+13" />
+            <source>Cannot load the mailing: {error}</source>
+            <translation>Не удалось загрузить рассылку: {error}</translation>
+        </message>
+        <message>
+            <location line="+11" />
+            <source>{name} — {valid} valid · {invalid} invalid · {unsubscribed} unsubscribed</source>
+            <translation>{name} — верных {valid} · неверных {invalid} · отписанных {unsubscribed}</translation>
+        </message>
+        <message numerus="yes">
+            <location line="+9" />
+            <source>%Ln contact(s) in this folder</source>
+            <translation>
+                <numerusform>%Ln контакт в папке</numerusform>
+                <numerusform>%Ln контакта в папке</numerusform>
+                <numerusform>%Ln контактов в папке</numerusform>
+            </translation>
+        </message>
+        <message>
+            <location line="+21" />
+            <source>Close</source>
+            <translation>Закрыть</translation>
+        </message>
+        <message>
+            <location line="+59" />
+            <source>Sample contact (no contacts yet)</source>
+            <translation>Пример контакта (контактов пока нет)</translation>
+        </message>
+        <message>
+            <location line="+21" />
+            <source>Alex</source>
+            <translation>Алекс</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Sample</source>
+            <translation>Образцов</translation>
+        </message>
+        <message>
+            <location line="+8" />
+            <source>First name</source>
+            <translation>Имя</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Last name</source>
+            <translation>Фамилия</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Email</source>
+            <translation>Email</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Mailing name</source>
+            <translation>Название рассылки</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Unsubscribe link</source>
+            <translation>Ссылка для отписки</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>Fields of the contacts</source>
+            <translation>Поля контактов</translation>
+        </message>
+        <message>
+            <location line="+43" />
+            <source>This field is required.</source>
+            <translation>Это поле обязательно.</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Enter an email address.</source>
+            <translation>Введите адрес email.</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>This is not a valid email address.</source>
+            <translation>Это неверный адрес email.</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Line breaks are not allowed here.</source>
+            <translation>Переводы строк здесь недопустимы.</translation>
+        </message>
+        <message numerus="yes">
+            <location line="+1" />
+            <source>Too long: at most %n character(s).</source>
+            <translation>
+                <numerusform>Слишком длинно: не больше %n символа.</numerusform>
+                <numerusform>Слишком длинно: не больше %n символов.</numerusform>
+                <numerusform>Слишком длинно: не больше %n символов.</numerusform>
+            </translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>subject</source>
+            <translation>теме</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>body</source>
+            <translation>тексте</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Template error in the {part}, line {line}: {message}</source>
+            <translation>Ошибка шаблона в {part}, строка {line}: {message}</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Template error in the {part}: {message}</source>
+            <translation>Ошибка шаблона в {part}: {message}</translation>
+        </message>
+        <message>
+            <location line="+25" />
+            <source>The email body is empty.</source>
+            <translation>Текст письма пуст.</translation>
+        </message>
+    </context>
+    <context>
+        <name>MailingsPage</name>
+        <message>
+            <location filename="../../mailapp/ui/main_window.py" line="+123" />
+            <source>Search mailings by name…</source>
+            <translation>Поиск рассылок по названию…</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Kind:</source>
+            <translation>Тип:</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>State:</source>
+            <translation>Состояние:</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>All kinds</source>
+            <translation>Все типы</translation>
+        </message>
+        <message>
+            <location line="+8" />
+            <source>All states</source>
+            <translation>Все состояния</translation>
+        </message>
+    </context>
+    <context>
+        <name>MainWindow</name>
+        <message>
+            <location line="+204" />
+            <source>mailapp — mailings</source>
+            <extracomment>(int | None) the selected mailing changed.</extracomment>
+            <translation>mailapp — рассылки</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>&amp;File</source>
+            <translation>&amp;Файл</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>&amp;Mailing</source>
+            <translation>&amp;Рассылка</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>&amp;View</source>
+            <translation>&amp;Вид</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>&amp;Tools</source>
+            <translation>&amp;Сервис</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>&amp;Help</source>
+            <translation>&amp;Справка</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>New</source>
+            <translation>Создать</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>Create a mailing</source>
+            <translation>Создать рассылку</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Edit</source>
+            <translation>Изменить</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>Change the selected mailing</source>
+            <translation>Изменить выбранную рассылку</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Duplicate</source>
+            <translation>Копировать</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Copy the mailing as a new draft</source>
+            <translation>Скопировать рассылку в новый черновик</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Delete</source>
+            <translation>Удалить</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>Delete the draft</source>
+            <translation>Удалить черновик</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Start sending</source>
+            <translation>Начать отправку</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>Start sending the mailing</source>
+            <translation>Начать отправку рассылки</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Stop sending</source>
+            <translation>Остановить отправку</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Pause the mailing before sending begins, or stop it after</source>
+            <translation>Приостановить рассылку до начала отправки или остановить после</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Schedule…</source>
+            <translation>Запланировать…</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>Start sending at a set time</source>
+            <translation>Начать отправку в заданное время</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Send test email…</source>
+            <translation>Отправить тестовое письмо…</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Send the mailing to one address</source>
+            <translation>Отправить рассылку на один адрес</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Analytics</source>
+            <translation>Аналитика</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>Sending progress analytics</source>
+            <translation>Аналитика хода отправки</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <location line="+12" />
+            <source>Contacts</source>
+            <translation>Контакты</translation>
+        </message>
+        <message>
+            <location line="-12" />
+            <source>Contacts and folders</source>
+            <translation>Контакты и папки</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Settings…</source>
+            <translation>Настройки…</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>System settings</source>
+            <translation>Системные настройки</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Outbox</source>
+            <translation>Исходящие</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>Messages kept by the sandbox</source>
+            <translation>Письма, сохраненные песочницей</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Refresh</source>
+            <translation>Обновить</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>Read the mailings again</source>
+            <translation>Перечитать рассылки</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Quit</source>
+            <translation>Выход</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>Quit mailapp</source>
+            <translation>Выйти из mailapp</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <location line="+288" />
+            <source>About mailapp</source>
+            <translation>О программе mailapp</translation>
+        </message>
+        <message>
+            <location line="-282" />
+            <source>Mailings</source>
+            <translation>Рассылки</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Campaigns</source>
+            <translation>Кампании</translation>
+        </message>
+        <message>
+            <location line="+64" />
+            <source>Pause the mailing: sending has not begun yet</source>
+            <translation>Приостановить рассылку: отправка еще не началась</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Stop the mailing for good: sending has begun</source>
+            <translation>Остановить рассылку окончательно: отправка началась</translation>
+        </message>
+        <message>
+            <location line="+40" />
+            <source> (copy)</source>
+            <translation> (копия)</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>Cannot duplicate</source>
+            <translation>Не удалось скопировать</translation>
+        </message>
+        <message>
+            <location line="+22" />
+            <source>Delete mailing</source>
+            <translation>Удаление рассылки</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Delete the draft “{name}”?</source>
+            <translation>Удалить черновик «{name}»?</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>This cannot be undone.</source>
+            <translation>Это действие необратимо.</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Delete draft</source>
+            <translation>Удалить черновик</translation>
+        </message>
+        <message>
+            <location line="+14" />
+            <source>Cannot delete</source>
+            <translation>Не удалось удалить</translation>
+        </message>
+        <message>
+            <location line="+131" />
+            <source>mailapp sends email mailings and pauses or stops them safely.</source>
+            <translation>mailapp отправляет email-рассылки и безопасно приостанавливает или останавливает их.</translation>
+        </message>
+        <message>
+            <location line="+9" />
+            <source>Cannot read the mailings: {error}</source>
+            <translation>Не удалось прочитать рассылки: {error}</translation>
+        </message>
+        <message numerus="yes">
+            <location line="+4" />
+            <source>%n mailing(s)</source>
+            <translation>
+                <numerusform>%n рассылка</numerusform>
+                <numerusform>%n рассылки</numerusform>
+                <numerusform>%n рассылок</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>MappingPage</name>
+        <message>
+            <location filename="../../mailapp/ui/import_wizard.py" line="-322" />
+            <source>Columns</source>
+            <translation>Столбцы</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Say what each column of the file holds.</source>
+            <translation>Укажите, что содержит каждый столбец файла.</translation>
+        </message>
+        <message>
+            <location line="+19" />
+            <source>Email</source>
+            <translation>Email</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>First name</source>
+            <translation>Имя</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Last name</source>
+            <translation>Фамилия</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Custom field “{key}”</source>
+            <translation>Дополнительное поле «{key}»</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Ignore this column</source>
+            <translation>Пропустить столбец</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>(no name)</source>
+            <translation>(без названия)</translation>
+        </message>
+        <message>
+            <location line="+16" />
+            <source>Choose exactly one column with the email addresses.</source>
+            <translation>Выберите ровно один столбец с адресами email.</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>first name</source>
+            <translation>имя</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>last name</source>
+            <translation>фамилию</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Only one column can hold the {what}.</source>
+            <translation>Только один столбец может содержать {what}.</translation>
+        </message>
+    </context>
+    <context>
+        <name>OutboxWindow</name>
+        <message>
+            <location filename="../../mailapp/ui/outbox.py" line="+43" />
+            <source>Outbox</source>
+            <extracomment>Messages listed; the outbox of a big test mailing holds far more.</extracomment>
+            <translation>Исходящие</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>Refresh</source>
+            <translation>Обновить</translation>
+        </message>
+        <message>
+            <location line="+32" />
+            <source>Loading…</source>
+            <translation>Загрузка…</translation>
+        </message>
+        <message numerus="yes">
+            <location line="+23" />
+            <source>%Ln message(s)</source>
+            <translation>
+                <numerusform>%Ln письмо</numerusform>
+                <numerusform>%Ln письма</numerusform>
+                <numerusform>%Ln писем</numerusform>
+            </translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>The newest {n} messages</source>
+            <translation>Последние {n} писем</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>The outbox is empty</source>
+            <translation>Исходящих писем нет</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Messages sent with the Sandbox provider appear here.</source>
+            <translation>Здесь появляются письма, отправленные через песочницу.</translation>
+        </message>
+        <message>
+            <location line="+8" />
+            <source>Cannot read the outbox: {error}</source>
+            <translation>Не удалось прочитать исходящие: {error}</translation>
+        </message>
+        <message>
+            <location line="+11" />
+            <source>From: {value}</source>
+            <translation>От: {value}</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>To: {value}</source>
+            <translation>Кому: {value}</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Subject: {value}</source>
+            <translation>Тема: {value}</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Received: {value}</source>
+            <translation>Получено: {value}</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Message-ID: {value}</source>
+            <translation>Message-ID: {value}</translation>
+        </message>
+    </context>
+    <context>
+        <name>PreviewPage</name>
+        <message>
+            <location filename="../../mailapp/ui/import_wizard.py" line="-131" />
+            <source>Preview</source>
+            <translation>Просмотр</translation>
+        </message>
+        <message>
+            <location line="+23" />
+            <source>Reading {name}…</source>
+            <translation>Чтение {name}…</translation>
+        </message>
+        <message>
+            <location line="+13" />
+            <source>comma</source>
+            <translation>запятая</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>semicolon</source>
+            <translation>точка с запятой</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>tab</source>
+            <translation>табуляция</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Encoding: {encoding}. Delimiter: {delimiter}. {columns} columns.</source>
+            <translation>Кодировка: {encoding}. Разделитель: {delimiter}. Столбцов: {columns}.</translation>
+        </message>
+        <message>
+            <location line="+18" />
+            <source>This file cannot be imported. Nothing was imported.</source>
+            <translation>Этот файл нельзя импортировать. Ничего не импортировано.</translation>
+        </message>
+    </context>
+    <context>
+        <name>RecipientsModel</name>
+        <message>
+            <location filename="../../mailapp/ui/analytics.py" line="-319" />
+            <source>Email</source>
+            <extracomment>Live refreshes at most this often. Gaps in the per-minute chart are filled up to this many minutes.</extracomment>
+            <translation>Email</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Name</source>
+            <translation>Название</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Response</source>
+            <translation>Ответ</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Handed over</source>
+            <translation>Передано</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Error</source>
+            <translation>Ошибка</translation>
+        </message>
+    </context>
+    <context>
+        <name>ResultPage</name>
+        <message>
+            <location filename="../../mailapp/ui/import_wizard.py" line="+282" />
+            <source>Result</source>
+            <translation>Результат</translation>
+        </message>
+        <message>
+            <location line="+15" />
+            <source>The import was cancelled; nothing was changed.</source>
+            <translation>Импорт отменен; ничего не изменено.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>The import failed; nothing was changed.</source>
+            <translation>Импорт не удался; ничего не изменено.</translation>
+        </message>
+        <message>
+            <location line="+12" />
+            <source>New contacts: {n}</source>
+            <translation>Новых контактов: {n}</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Updated contacts: {n}</source>
+            <translation>Обновлено контактов: {n}</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Invalid addresses: {n}</source>
+            <translation>Неверных адресов: {n}</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Repeated rows skipped: {n}</source>
+            <translation>Пропущено повторов: {n}</translation>
+        </message>
+    </context>
+    <context>
+        <name>ScheduleDialog</name>
+        <message>
+            <location filename="../../mailapp/ui/schedule_dialog.py" line="+41" />
+            <location line="+13" />
+            <source>Schedule sending</source>
+            <translation>Запланировать отправку</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>Start sending at:</source>
+            <translation>Начать отправку в:</translation>
+        </message>
+    </context>
+    <context>
+        <name>SettingsDialog</name>
+        <message>
+            <location filename="../../mailapp/ui/settings_dialog.py" line="+74" />
+            <source>Settings</source>
+            <extracomment>Settings typed as text, in the order shown.</extracomment>
+            <translation>Настройки</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>Sending</source>
+            <translation>Идет отправка</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>Delay before sending starts, seconds:</source>
+            <translation>Задержка перед началом отправки, секунд:</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Send one email per address (later duplicates are cancelled)</source>
+            <translation>Отправлять одно письмо на адрес (последующие дубли отменяются)</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>At most emails a second (0 = no limit):</source>
+            <translation>Не больше писем в секунду (0 — без ограничения):</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Parallel connections:</source>
+            <translation>Параллельных соединений:</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Errors in a row before “Sending error”:</source>
+            <translation>Ошибок подряд до «Ошибка отправки»:</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Retries of a temporary failure:</source>
+            <translation>Повторов при временной ошибке:</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>First wait before a retry, seconds:</source>
+            <translation>Первая пауза перед повтором, секунд:</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Unsubscribe link ({email} is replaced):</source>
+            <translation>Ссылка отписки ({email} подставляется):</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Mail provider</source>
+            <translation>Почтовый провайдер</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Sandbox (kept in the outbox, nothing is sent)</source>
+            <translation>Песочница (письма остаются в исходящих, ничего не отправляется)</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>SMTP server</source>
+            <translation>SMTP-сервер</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Provider:</source>
+            <translation>Провайдер:</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Server:</source>
+            <translation>Сервер:</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Port:</source>
+            <translation>Порт:</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>STARTTLS</source>
+            <translation>STARTTLS</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>TLS</source>
+            <translation>TLS</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>None (unencrypted)</source>
+            <translation>Нет (без шифрования)</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Security:</source>
+            <translation>Защита:</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>User name:</source>
+            <translation>Имя пользователя:</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>unchanged</source>
+            <translation>без изменений</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Kept in the system keyring, never in the database</source>
+            <translation>Хранится в системном хранилище паролей, никогда в базе данных</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Password:</source>
+            <translation>Пароль:</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Test connection</source>
+            <translation>Проверить соединение</translation>
+        </message>
+        <message>
+            <location line="+19" />
+            <source>Interface</source>
+            <translation>Интерфейс</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>System language</source>
+            <translation>Язык системы</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Language:</source>
+            <translation>Язык:</translation>
+        </message>
+        <message>
+            <location line="+111" />
+            <source>Enter a whole number.</source>
+            <translation>Введите целое число.</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Must be at least {n}.</source>
+            <translation>Должно быть не меньше {n}.</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Must be at most {n}.</source>
+            <translation>Должно быть не больше {n}.</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Line breaks are not allowed here.</source>
+            <translation>Переводы строк здесь недопустимы.</translation>
+        </message>
+        <message>
+            <location line="+16" />
+            <location line="+51" />
+            <source>Enter the SMTP server to send through.</source>
+            <translation>Укажите SMTP-сервер для отправки.</translation>
+        </message>
+        <message>
+            <location line="-47" />
+            <source>Correct the values marked in red; nothing was saved.</source>
+            <translation>Исправьте значения, отмеченные красным; ничего не сохранено.</translation>
+        </message>
+        <message>
+            <location line="+32" />
+            <source>Nothing was saved: {error}</source>
+            <translation>Ничего не сохранено: {error}</translation>
+        </message>
+        <message>
+            <location line="+35" />
+            <source>Connecting to {host}:{port}…</source>
+            <translation>Подключение к {host}:{port}…</translation>
+        </message>
+        <message>
+            <location line="+23" />
+            <source>Connected: the server accepts the settings.</source>
+            <translation>Подключено: сервер принимает настройки.</translation>
+        </message>
+    </context>
+    <context>
+        <name>SummaryPage</name>
+        <message>
+            <location filename="../../mailapp/ui/import_wizard.py" line="-224" />
+            <source>Check</source>
+            <translation>Проверка</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Import</source>
+            <translation>Импорт</translation>
+        </message>
+        <message>
+            <location line="+23" />
+            <source>Checking the file…</source>
+            <translation>Проверка файла…</translation>
+        </message>
+        <message>
+            <location line="+34" />
+            <source>Valid addresses: {n}</source>
+            <translation>Верных адресов: {n}</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Invalid or missing addresses: {n}</source>
+            <translation>Неверных или отсутствующих адресов: {n}</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Repeated addresses (skipped): {n}</source>
+            <translation>Повторяющихся адресов (пропущено): {n}</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Folder: {name}</source>
+            <translation>Папка: {name}</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Folder: none (the contacts go to “All contacts” only)</source>
+            <translation>Папка: нет (контакты попадут только в «Все контакты»)</translation>
+        </message>
+        <message>
+            <location line="+6" />
+            <source>Addresses already stored are updated; nobody who unsubscribed is subscribed again. Click Import to go on.</source>
+            <translation>Уже сохраненные адреса обновятся; отписавшиеся не будут подписаны снова. Нажмите «Импорт», чтобы продолжить.</translation>
+        </message>
+        <message>
+            <location line="+12" />
+            <source>This file cannot be imported. Nothing was imported.</source>
+            <translation>Этот файл нельзя импортировать. Ничего не импортировано.</translation>
+        </message>
+    </context>
+    <context>
+        <name>TestEmailDialog</name>
+        <message>
+            <location filename="../../mailapp/ui/test_email_dialog.py" line="+44" />
+            <source>Send test email</source>
+            <translation>Тестовое письмо</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>you@example.com</source>
+            <translation>you@example.com</translation>
+        </message>
+        <message>
+            <location line="+8" />
+            <source>Send</source>
+            <translation>Отправить</translation>
+        </message>
+        <message>
+            <location line="+6" />
+            <source>Send to:</source>
+            <translation>Кому:</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>The saved version of the mailing is sent, personalised for the first contact of its audience. It is not counted as a recipient.</source>
+            <translation>Отправляется сохранённая версия рассылки, персонализированная для первого контакта аудитории. Получателем рассылки адрес не становится.</translation>
+        </message>
+        <message>
+            <location line="+28" />
+            <source>Sending…</source>
+            <translation>Отправка…</translation>
+        </message>
+        <message>
+            <location line="+10" />
+            <source>The test email was handed over. Message-ID: {id}</source>
+            <translation>Тестовое письмо передано провайдеру. Message-ID: {id}</translation>
+        </message>
+    </context>
+    <context>
+        <name>app</name>
+        <message>
+            <location filename="../../mailapp/ui/app.py" line="+97" />
+            <source>The sending engine did not start</source>
+            <extracomment>``None`` when no engine runs in this process (tests, a shared worker).</extracomment>
+            <translation>Модуль отправки не запустился</translation>
+        </message>
+        <message>
+            <location line="+20" />
+            <location line="+54" />
+            <source>mailapp</source>
+            <translation>mailapp</translation>
+        </message>
+        <message>
+            <location line="-52" />
+            <source>Finishing sending… Messages being handed over are completed.</source>
+            <translation>Завершение отправки… Письма, которые сейчас передаются, будут доставлены до конца.</translation>
+        </message>
+        <message>
+            <location line="+53" />
+            <source>The database cannot be opened.</source>
+            <translation>Не удается открыть базу данных.</translation>
+        </message>
+    </context>
+    <context>
+        <name>campaign_diagram</name>
+        <message>
+            <location filename="../../mailapp/ui/campaign_diagram.py" line="+58" />
+            <source>{n} d</source>
+            <extracomment>Vertical distance between the lanes of arrows routed under the boxes.</extracomment>
+            <translation>{n} д</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>{n} h</source>
+            <translation>{n} ч</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>{n} min</source>
+            <translation>{n} мин</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <location line="+13" />
+            <source>{n} s</source>
+            <translation>{n} с</translation>
+        </message>
+        <message>
+            <location line="+86" />
+            <source>Audience: folder</source>
+            <extracomment>The participants line ("12 reached · 3 now"); empty for a flow not yet saved. One condition per line (response names, "after 2 h"). The implicit way out: responses no transition names. Wait steps: the index of the next step, None for the exit. (reached ever, at the step now); None before the campaign is saved.</extracomment>
+            <translation>Аудитория: папка</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>(no folder chosen)</source>
+            <translation>(папка не выбрана)</translation>
+        </message>
+        <message numerus="yes">
+            <location line="+3" />
+            <source>%n participant(s) entered</source>
+            <translation>
+                <numerusform>вошел %n участник</numerusform>
+                <numerusform>вошли %n участника</numerusform>
+                <numerusform>вошли %n участников</numerusform>
+            </translation>
+        </message>
+        <message>
+            <location line="+8" />
+            <source>{reached} reached · {now} now</source>
+            <translation>дошли {reached} · сейчас {now}</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>{n}. Email</source>
+            <translation>{n}. Письмо</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>(no mailing chosen)</source>
+            <translation>(рассылка не выбрана)</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>{n}. Wait</source>
+            <translation>{n}. Ожидание</translation>
+        </message>
+        <message>
+            <location line="+8" />
+            <source>Exit</source>
+            <translation>Выход</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Participants leave the flow</source>
+            <translation>Участники выходят из кампании</translation>
+        </message>
+        <message numerus="yes">
+            <location line="+3" />
+            <source>%n participant(s) left</source>
+            <translation>
+                <numerusform>вышел %n участник</numerusform>
+                <numerusform>вышли %n участника</numerusform>
+                <numerusform>вышли %n участников</numerusform>
+            </translation>
+        </message>
+        <message>
+            <location line="+17" />
+            <source>new contacts</source>
+            <translation>новые контакты</translation>
+        </message>
+        <message>
+            <location line="+18" />
+            <source>after {duration}</source>
+            <translation>через {duration}</translation>
+        </message>
+        <message>
+            <location line="+16" />
+            <source>any other response</source>
+            <translation>прочие отклики</translation>
+        </message>
+    </context>
+    <context>
+        <name>campaign_editor</name>
+        <message>
+            <location filename="../../mailapp/ui/campaign_editor.py" line="-745" />
+            <source>The campaign has no audience source: choose the folder its participants come from.</source>
+            <extracomment>Item data of a target combo: the key of a step row, or EXIT. Wait units offered, seconds.</extracomment>
+            <translation>У кампании нет источника аудитории: выберите папку, из которой приходят участники.</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>The flow has no steps: add an email step.</source>
+            <translation>В схеме нет шагов: добавьте шаг-письмо.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>The folder “{folder}” no longer exists.</source>
+            <translation>Папки «{folder}» больше нет.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>The run interval must be between {low} and {high} seconds.</source>
+            <translation>Интервал запуска должен быть от {low} до {high} секунд.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>A mailing of the flow no longer exists.</source>
+            <translation>Одной из рассылок схемы больше нет.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>An email step needs a trigger mailing, not a bulk mailing.</source>
+            <translation>Для шага-письма нужна триггерная рассылка, а не массовая.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>A mailing of the flow is completed and takes no new recipients.</source>
+            <translation>Одна из рассылок схемы завершена и не принимает новых получателей.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>An email step has no mailing.</source>
+            <translation>У шага-письма нет рассылки.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>The response “{response}” of one email step leads to two different places.</source>
+            <translation>Отклик «{response}» одного шага-письма ведет в два разных места.</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>The flow loops without a wait: an email would follow an email with no pause. Add a wait step to the loop.</source>
+            <translation>Схема зацикливается без ожидания: письма шли бы одно за другим без паузы. Добавьте в цикл шаг ожидания.</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>Only a draft campaign can change its flow; this one is “{state}”.</source>
+            <translation>Схему можно менять только у черновика; эта кампания в состоянии «{state}».</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>The campaign is already running.</source>
+            <translation>Кампания уже запущена.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>The campaign is “{state}” and can never be started again.</source>
+            <translation>Кампания в состоянии «{state}» и больше не может быть запущена.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>The campaign is already stopping; stop it at once to let the remaining participants leave the flow now.</source>
+            <translation>Кампания уже останавливается; остановите ее сразу, чтобы оставшиеся участники вышли сейчас.</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>The campaign has not been started.</source>
+            <translation>Кампания еще не запущена.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>The campaign no longer exists.</source>
+            <translation>Кампании больше нет.</translation>
+        </message>
+        <message>
+            <location line="+70" />
+            <source>Choose responses…</source>
+            <extracomment>() the chosen responses changed.</extracomment>
+            <translation>Выберите отклики…</translation>
+        </message>
+        <message>
+            <location line="+69" />
+            <source>seconds</source>
+            <extracomment>() anything in the row changed. (StepRow, int) move by -1 (up) or +1 (down). (StepRow) remove me.</extracomment>
+            <translation>секунд</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>minutes</source>
+            <translation>минут</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>hours</source>
+            <translation>часов</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>days</source>
+            <translation>дней</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>then</source>
+            <translation>затем</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Move the step up</source>
+            <translation>Переместить шаг выше</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Move the step down</source>
+            <translation>Переместить шаг ниже</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Remove the step</source>
+            <translation>Удалить шаг</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>{n}. Email:</source>
+            <translation>{n}. Письмо:</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>{n}. Wait:</source>
+            <translation>{n}. Ожидание:</translation>
+        </message>
+        <message>
+            <location line="+57" />
+            <source>From</source>
+            <translation>Из</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>when</source>
+            <translation>при</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>go to</source>
+            <translation>перейти к</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Remove the transition</source>
+            <translation>Удалить переход</translation>
+        </message>
+    </context>
+    <context>
+        <name>campaigns_page</name>
+        <message>
+            <location filename="../../mailapp/ui/campaigns_page.py" line="-575" />
+            <source>Name</source>
+            <extracomment>The :class:`CampaignInfo` of a row (any column). Campaign badges in the colours of the mailing states that mean the same.</extracomment>
+            <translation>Название</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>State</source>
+            <translation>Состояние</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Participants</source>
+            <translation>Участники</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Runs every</source>
+            <translation>Запуск каждые</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Last run</source>
+            <translation>Последний запуск</translation>
+        </message>
+        <message>
+            <location line="+28" />
+            <source>{total} entered, {now} in the flow now</source>
+            <translation>вошли {total}, сейчас в кампании {now}</translation>
+        </message>
+        <message>
+            <location line="+100" />
+            <location line="+33" />
+            <source>Start campaign</source>
+            <extracomment>(list[CampaignInfo]) a fresh list arrived. (BaseException) a read failed.</extracomment>
+            <translation>Запустить кампанию</translation>
+        </message>
+        <message>
+            <location line="-31" />
+            <source>Start the campaign “{name}”?</source>
+            <translation>Запустить кампанию «{name}»?</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>The contacts of the folder “{folder}” enter the flow, and so does every contact added to it later; the campaign looks for them every {interval}.</source>
+            <translation>Контакты папки «{folder}» входят в кампанию, как и все контакты, добавленные в нее позже; кампания проверяет папку каждые {interval}.</translation>
+        </message>
+        <message numerus="yes">
+            <location line="+8" />
+            <source>The folder holds %n contact(s) now.</source>
+            <translation>
+                <numerusform>Сейчас в папке %n контакт.</numerusform>
+                <numerusform>Сейчас в папке %n контакта.</numerusform>
+                <numerusform>Сейчас в папке %n контактов.</numerusform>
+            </translation>
+        </message>
+        <message>
+            <location line="+11" />
+            <source>Not active yet: {names}. Their recipients stay planned until they are started; a stopped mailing gives “Stopped (manually)” at once.</source>
+            <translation>Еще не активны: {names}. Их получатели остаются запланированными до запуска рассылки; остановленная рассылка сразу дает отклик «Остановлен (вручную)».</translation>
+        </message>
+        <message>
+            <location line="+20" />
+            <source>Stop campaign at once</source>
+            <translation>Остановить кампанию сразу</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Stop the campaign “{name}” at once?</source>
+            <translation>Остановить кампанию «{name}» сразу?</translation>
+        </message>
+        <message>
+            <location line="+14" />
+            <source>Emails already handed to the trigger mailings stay with them. The campaign can never be started again.</source>
+            <translation>Письма, уже переданные в триггерные рассылки, остаются в них. Кампанию больше нельзя будет запустить.</translation>
+        </message>
+        <message>
+            <location line="+8" />
+            <source>Stop at once</source>
+            <translation>Остановить сразу</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <location line="+28" />
+            <source>Stop campaign</source>
+            <translation>Остановить кампанию</translation>
+        </message>
+        <message>
+            <location line="-26" />
+            <source>Stop the campaign “{name}”?</source>
+            <translation>Остановить кампанию «{name}»?</translation>
+        </message>
+        <message>
+            <location line="+7" />
+            <source>No new participants will be added; participants already in the flow finish it.</source>
+            <translation>Новые участники добавляться не будут; участники, уже находящиеся в кампании, пройдут ее до конца.</translation>
+        </message>
+        <message>
+            <location line="+11" />
+            <source>The campaign completes when the last one has left, and can never be started again.</source>
+            <translation>Кампания завершится, когда выйдет последний из них, и больше не сможет быть запущена.</translation>
+        </message>
+        <message>
+            <location line="+16" />
+            <location line="+11" />
+            <source>Delete campaign</source>
+            <translation>Удалить кампанию</translation>
+        </message>
+        <message>
+            <location line="-9" />
+            <source>Delete the draft campaign “{name}”?</source>
+            <translation>Удалить черновик кампании «{name}»?</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>It has never run; its flow is deleted with it.</source>
+            <translation>Кампания ни разу не запускалась; ее схема будет удалена вместе с ней.</translation>
+        </message>
+        <message>
+            <location line="+104" />
+            <source>The campaign was not changed</source>
+            <extracomment>(ConfirmDialog) a confirmation is open. (int campaign id, str "start"/"stop"/"stop_at_once"/"delete") committed. (int campaign id, BaseException) (int campaign id)</extracomment>
+            <translation>Кампания не изменена</translation>
+        </message>
+        <message numerus="yes">
+            <location line="+7" />
+            <source>%n participant(s) still in the flow leave it now and get no further emails from the campaign.</source>
+            <translation>
+                <numerusform>%n участник, еще находящийся в кампании, выйдет из нее сейчас и больше не получит от нее писем.</numerusform>
+                <numerusform>%n участника, еще находящихся в кампании, выйдут из нее сейчас и больше не получат от нее писем.</numerusform>
+                <numerusform>%n участников, еще находящихся в кампании, выйдут из нее сейчас и больше не получат от нее писем.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <location line="+5" />
+            <source>%n participant(s) are in the flow now.</source>
+            <translation>
+                <numerusform>Сейчас в кампании %n участник.</numerusform>
+                <numerusform>Сейчас в кампании %n участника.</numerusform>
+                <numerusform>Сейчас в кампании %n участников.</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>confirm</name>
+        <message>
+            <location filename="../../mailapp/ui/confirm.py" line="+111" />
+            <location line="+33" />
+            <source>Start sending</source>
+            <translation>Начать отправку</translation>
+        </message>
+        <message>
+            <location line="-30" />
+            <source>Start sending “{name}”?</source>
+            <translation>Начать отправку «{name}»?</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Recipients come from the campaigns that add participants to it.</source>
+            <translation>Получателей добавляют кампании, в которых участвует рассылка.</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>Recipients: the contacts of the folders {folders}.</source>
+            <translation>Получатели: контакты папок {folders}.</translation>
+        </message>
+        <message>
+            <location line="+8" />
+            <source>Provider: the sandbox (messages stay in the local outbox).</source>
+            <translation>Провайдер: песочница (письма остаются в локальной папке исходящих).</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>Provider: SMTP server {host}.</source>
+            <translation>Провайдер: SMTP-сервер {host}.</translation>
+        </message>
+        <message>
+            <location line="+22" />
+            <location line="+9" />
+            <source>Pause mailing</source>
+            <translation>Приостановить рассылку</translation>
+        </message>
+        <message>
+            <location line="-8" />
+            <source>Pause “{name}”?</source>
+            <translation>Приостановить «{name}»?</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Sending has not begun yet, so the mailing will be paused: nothing is sent, and you can change it and start it again later.</source>
+            <translation>Отправка еще не началась, поэтому рассылка будет приостановлена: ничего не отправится, её можно изменить и запустить снова.</translation>
+        </message>
+        <message>
+            <location line="+9" />
+            <location line="+28" />
+            <source>Stop mailing</source>
+            <translation>Остановить рассылку</translation>
+        </message>
+        <message>
+            <location line="-26" />
+            <source>Stop “{name}” for good?</source>
+            <translation>Остановить «{name}» окончательно?</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>Sending has begun. A stopped mailing can never be started again; this cannot be undone.</source>
+            <translation>Отправка уже началась. Остановленную рассылку нельзя запустить снова; это действие необратимо.</translation>
+        </message>
+        <message>
+            <location line="+64" />
+            <location line="+23" />
+            <source>Cannot start sending</source>
+            <extracomment>(QMessageBox) a confirmation dialog is open. (int mailing id, str "start"/"pause"/"stop") the move committed. (int mailing id, BaseException) the move (or its preview) failed. (int mailing id) the user cancelled.</extracomment>
+            <translation>Не удалось начать отправку</translation>
+        </message>
+        <message>
+            <location line="+15" />
+            <location line="+22" />
+            <source>Cannot stop sending</source>
+            <translation>Не удалось остановить отправку</translation>
+        </message>
+        <message numerus="yes">
+            <location line="+4" />
+            <source>About %n recipient(s) in the folders {folders}.</source>
+            <translation>
+                <numerusform>Около %n получателя в папках {folders}.</numerusform>
+                <numerusform>Около %n получателей в папках {folders}.</numerusform>
+                <numerusform>Около %n получателей в папках {folders}.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <location line="+3" />
+            <source>Sending begins %n second(s) after you confirm; until then Stop sending pauses the mailing.</source>
+            <translation>
+                <numerusform>Отправка начнется через %n секунду после подтверждения; до этого «Остановить отправку» приостанавливает рассылку.</numerusform>
+                <numerusform>Отправка начнется через %n секунды после подтверждения; до этого «Остановить отправку» приостанавливает рассылку.</numerusform>
+                <numerusform>Отправка начнется через %n секунд после подтверждения; до этого «Остановить отправку» приостанавливает рассылку.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <location line="+5" />
+            <source>%n recipient(s) not yet handed to the provider will be stopped.</source>
+            <translation>
+                <numerusform>Будет остановлен %n получатель, которому письмо еще не передано провайдеру.</numerusform>
+                <numerusform>Будут остановлены %n получателя, которым письмо еще не передано провайдеру.</numerusform>
+                <numerusform>Будут остановлены %n получателей, которым письмо еще не передано провайдеру.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <location line="+6" />
+            <source>%n email(s) were already handed to the provider; they are not called back.</source>
+            <translation>
+                <numerusform>%n письмо уже передано провайдеру; его не отозвать.</numerusform>
+                <numerusform>%n письма уже переданы провайдеру; их не отозвать.</numerusform>
+                <numerusform>%n писем уже передано провайдеру; их не отозвать.</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>journal_dock</name>
+        <message>
+            <location filename="../../mailapp/ui/journal_dock.py" line="-239" />
+            <source>Time</source>
+            <extracomment>Rows kept in the dock; older ones drop off (the CLI has the full log). The mailing column's text as last shown, by mailing id.</extracomment>
+            <translation>Время</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Mailing</source>
+            <translation>Рассылка</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Event</source>
+            <translation>Событие</translation>
+        </message>
+    </context>
+    <context>
+        <name>labels</name>
+        <message>
+            <location filename="../../mailapp/ui/labels.py" line="+34" />
+            <location line="+18" />
+            <source>Draft</source>
+            <translation>Черновик</translation>
+        </message>
+        <message>
+            <location line="-17" />
+            <source>Scheduled</source>
+            <translation>Запланирована</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Waiting for sending</source>
+            <translation>Ожидание отправки</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Paused</source>
+            <translation>Приостановлена</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Queued</source>
+            <translation>В очереди</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Sending</source>
+            <translation>Идет отправка</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Active</source>
+            <translation>Активна</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <location line="+13" />
+            <source>Stopping</source>
+            <translation>Останавливается</translation>
+        </message>
+        <message>
+            <location line="-12" />
+            <location line="+13" />
+            <source>Stopped</source>
+            <translation>Остановлена</translation>
+        </message>
+        <message>
+            <location line="-12" />
+            <location line="+13" />
+            <source>Completed</source>
+            <translation>Завершена</translation>
+        </message>
+        <message>
+            <location line="-12" />
+            <source>Expired</source>
+            <translation>Истек срок отправки</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <location line="+70" />
+            <source>Sending error</source>
+            <translation>Ошибка отправки</translation>
+        </message>
+        <message>
+            <location line="-62" />
+            <source>Running</source>
+            <translation>Запущена</translation>
+        </message>
+        <message>
+            <location line="+10" />
+            <source>Trigger</source>
+            <translation>Триггерная</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Bulk</source>
+            <translation>Массовая</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>Planned</source>
+            <translation>Запланировано</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Being handed to the provider</source>
+            <translation>Передается провайдеру</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Sent</source>
+            <translation>Отправлено</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Sent, unconfirmed</source>
+            <translation>Отправка не подтверждена</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Soft bounce</source>
+            <translation>Мягкий отказ</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Hard bounce</source>
+            <translation>Жесткий отказ</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Cancelled (email not provided)</source>
+            <translation>Отменено (нет email)</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Cancelled (invalid email)</source>
+            <translation>Отменено (неверный email)</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Cancelled (duplicate email)</source>
+            <translation>Отменено (дубль)</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Cancelled (unsubscribed)</source>
+            <translation>Отменено (отписан)</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Cancelled (template error)</source>
+            <translation>Отменено (ошибка шаблона)</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Stopped (manually)</source>
+            <translation>Остановлен (вручную)</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Stopped (time to send expired)</source>
+            <translation>Остановлен (истек срок)</translation>
+        </message>
+        <message>
+            <location line="+10" />
+            <source>Mailing started</source>
+            <translation>Рассылка запущена</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Mailing scheduled</source>
+            <translation>Рассылка запланирована</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <location line="+57" />
+            <source>Mailing paused</source>
+            <translation>Рассылка приостановлена</translation>
+        </message>
+        <message>
+            <location line="-56" />
+            <source>Mailing started again</source>
+            <translation>Рассылка запущена повторно</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Audience prepared</source>
+            <translation>Аудитория подготовлена</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <location line="+75" />
+            <source>Sending started</source>
+            <translation>Отправка началась</translation>
+        </message>
+        <message>
+            <location line="-74" />
+            <source>Emails handed to the provider</source>
+            <translation>Письма переданы провайдеру</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Mailing stopping</source>
+            <translation>Рассылка останавливается</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Mailing stopped manually</source>
+            <translation>Рассылка остановлена вручную</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Mailing completed</source>
+            <translation>Рассылка завершена</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Time to send expired</source>
+            <translation>Истек срок отправки</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Provider error</source>
+            <translation>Ошибка провайдера</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Participants added</source>
+            <translation>Добавлены участники</translation>
+        </message>
+        <message>
+            <location line="+40" />
+            <source>Mailing scheduled for {at}</source>
+            <translation>Рассылка запланирована на {at}</translation>
+        </message>
+        <message>
+            <location line="+13" />
+            <source>Audience prepared: to send {will_send}, invalid {invalid}, duplicates {duplicates}, unsubscribed {unsubscribed}, without email {no_email}</source>
+            <translation>Аудитория подготовлена: к отправке {will_send}, неверных {invalid}, дублей {duplicates}, отписанных {unsubscribed}, без email {no_email}</translation>
+        </message>
+        <message>
+            <location line="+40" />
+            <source>Provider error: {error}</source>
+            <translation>Ошибка провайдера: {error}</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>Sending error: {error}</source>
+            <translation>Ошибка отправки: {error}</translation>
+        </message>
+        <message numerus="yes">
+            <location line="+36" />
+            <source>Mailing started; sending begins in %n second(s)</source>
+            <translation>
+                <numerusform>Рассылка запущена; отправка начнется через %n секунду</numerusform>
+                <numerusform>Рассылка запущена; отправка начнется через %n секунды</numerusform>
+                <numerusform>Рассылка запущена; отправка начнется через %n секунд</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <location line="+6" />
+            <source>Mailing started again; sending begins in %n second(s)</source>
+            <translation>
+                <numerusform>Рассылка запущена повторно; отправка начнется через %n секунду</numerusform>
+                <numerusform>Рассылка запущена повторно; отправка начнется через %n секунды</numerusform>
+                <numerusform>Рассылка запущена повторно; отправка начнется через %n секунд</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <location line="+14" />
+            <source>%n email(s) handed to the provider</source>
+            <translation>
+                <numerusform>%n письмо передано провайдеру</numerusform>
+                <numerusform>%n письма переданы провайдеру</numerusform>
+                <numerusform>%n писем передано провайдеру</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <location line="+4" />
+            <source>Stopping the mailing: %n recipient(s) not yet handed over</source>
+            <translation>
+                <numerusform>Рассылка останавливается: %n получатель еще не передан</numerusform>
+                <numerusform>Рассылка останавливается: %n получателя еще не переданы</numerusform>
+                <numerusform>Рассылка останавливается: %n получателей еще не передано</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <location line="+7" />
+            <source>Mailing stopped manually: %n recipient(s) stopped</source>
+            <translation>
+                <numerusform>Рассылка остановлена вручную: остановлен %n получатель</numerusform>
+                <numerusform>Рассылка остановлена вручную: остановлено %n получателя</numerusform>
+                <numerusform>Рассылка остановлена вручную: остановлено %n получателей</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <location line="+7" />
+            <source>Mailing completed: %n sent</source>
+            <translation>
+                <numerusform>Рассылка завершена: отправлено %n</numerusform>
+                <numerusform>Рассылка завершена: отправлено %n</numerusform>
+                <numerusform>Рассылка завершена: отправлено %n</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <location line="+4" />
+            <source>Time to send expired: %n recipient(s) stopped</source>
+            <translation>
+                <numerusform>Истек срок отправки: остановлен %n получатель</numerusform>
+                <numerusform>Истек срок отправки: остановлено %n получателя</numerusform>
+                <numerusform>Истек срок отправки: остановлено %n получателей</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <location line="+4" />
+            <source>%n participant(s) added</source>
+            <translation>
+                <numerusform>Добавлен %n участник</numerusform>
+                <numerusform>Добавлено %n участника</numerusform>
+                <numerusform>Добавлено %n участников</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>mailing_table</name>
+        <message numerus="yes">
+            <location filename="../../mailapp/ui/mailing_table.py" line="+111" />
+            <source>{state} — starts in %n s</source>
+            <extracomment>The :class:`MailingInfo` of a row (any column). A value that sorts well (numbers, timestamps, lower-cased text). ``(handed over, recipients)`` for the progress column. The badge colour (a colour name) of a cell painted by :class:`StateBadgeDelegate` in any model; mailing rows go by their state. Badge colours (background) by state; text is white or dark by contrast.</extracomment>
+            <translation>
+                <numerusform>{state} — старт через %n с</numerusform>
+                <numerusform>{state} — старт через %n с</numerusform>
+                <numerusform>{state} — старт через %n с</numerusform>
+            </translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>{state} for {time}</source>
+            <translation>{state} на {time}</translation>
+        </message>
+        <message>
+            <location line="+52" />
+            <source>Name</source>
+            <extracomment>(frozenset[int]) rows of these mailings were updated, inserted or removed.</extracomment>
+            <translation>Название</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Kind</source>
+            <translation>Тип</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>State</source>
+            <translation>Состояние</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Progress</source>
+            <translation>Прогресс</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Recipients</source>
+            <translation>Получатели</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Sent</source>
+            <translation>Отправлено</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Stopped</source>
+            <translation>Остановлено</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Started on</source>
+            <translation>Запущена</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Finished on</source>
+            <translation>Завершена</translation>
+        </message>
+        <message>
+            <location line="+22" />
+            <source>{done} of {total} handed to the provider</source>
+            <translation>{done} из {total} передано провайдеру</translation>
+        </message>
+    </context>
+    <context>
+        <name>refusals</name>
+        <message>
+            <location filename="../../mailapp/ui/refusals.py" line="+42" />
+            <source>Email</source>
+            <translation>Email</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Sender email</source>
+            <translation>Адрес отправителя</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Sender name</source>
+            <translation>Имя отправителя</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Test address</source>
+            <translation>Адрес для тестового письма</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Name</source>
+            <translation>Название</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Subject</source>
+            <translation>Тема</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Folder name</source>
+            <translation>Название папки</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>First name</source>
+            <translation>Имя</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Last name</source>
+            <translation>Фамилия</translation>
+        </message>
+        <message>
+            <location line="+8" />
+            <source>Delay before sending starts</source>
+            <translation>Задержка перед началом отправки</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>One email per address</source>
+            <translation>Одно письмо на адрес</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Mail provider</source>
+            <translation>Почтовый провайдер</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>SMTP server</source>
+            <translation>SMTP-сервер</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>SMTP port</source>
+            <translation>Порт SMTP</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>SMTP security</source>
+            <translation>Защита соединения SMTP</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>SMTP user name</source>
+            <translation>Пользователь SMTP</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Emails a second</source>
+            <translation>Писем в секунду</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Parallel connections</source>
+            <translation>Параллельные соединения</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Errors in a row before “Sending error”</source>
+            <translation>Ошибок подряд до «Ошибки отправки»</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Retries of a temporary failure</source>
+            <translation>Повторы при временной ошибке</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>First wait before a retry</source>
+            <translation>Первая пауза перед повтором</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Unsubscribe link</source>
+            <translation>Ссылка для отписки</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Interface language</source>
+            <translation>Язык интерфейса</translation>
+        </message>
+        <message>
+            <location line="+24" />
+            <source>“{value}”</source>
+            <comment>a name in a list</comment>
+            <translation>«{value}»</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>step {n}</source>
+            <translation>шаг {n}</translation>
+        </message>
+        <message>
+            <location line="+13" />
+            <source>subject</source>
+            <comment>template error in the …</comment>
+            <translation>теме</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>body</source>
+            <comment>template error in the …</comment>
+            <translation>тексте письма</translation>
+        </message>
+        <message>
+            <location line="+7" />
+            <source>Template error in the {part}, line {line}: {error}</source>
+            <translation>Ошибка шаблона в {part}, строка {line}: {error}</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Template error in the {part}: {error}</source>
+            <translation>Ошибка шаблона в {part}: {error}</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Template error, line {line}: {error}</source>
+            <translation>Ошибка шаблона, строка {line}: {error}</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Template error: {error}</source>
+            <translation>Ошибка шаблона: {error}</translation>
+        </message>
+        <message>
+            <location line="+8" />
+            <source>The mailing is “{state}” and can never be started again.</source>
+            <translation>Рассылка в состоянии «{state}» и больше никогда не может быть запущена.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>A mailing in the state “{state}” cannot be started.</source>
+            <translation>Рассылку в состоянии «{state}» нельзя запустить.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>A mailing in the state “{state}” cannot be stopped.</source>
+            <translation>Рассылку в состоянии «{state}» нельзя остановить.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>A mailing in the state “{state}” cannot be scheduled.</source>
+            <translation>Рассылку в состоянии «{state}» нельзя запланировать.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>A mailing in the state “{state}” cannot be changed; pause it first.</source>
+            <translation>Рассылку в состоянии «{state}» нельзя изменить; сначала приостановите её.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>The mailing has already handed emails to the provider and cannot be changed.</source>
+            <translation>Рассылка уже передала письма провайдеру и не может быть изменена.</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>Only a draft can be deleted.</source>
+            <translation>Удалить можно только черновик.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Only a draft can change between bulk and trigger.</source>
+            <translation>Сменить тип рассылки (массовая или триггерная) можно только у черновика.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>The mailing no longer exists.</source>
+            <translation>Рассылки больше нет.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Choose at least one folder of recipients.</source>
+            <translation>Выберите хотя бы одну папку получателей.</translation>
+        </message>
+        <message>
+            <location line="+10" />
+            <source>A trigger mailing gets its recipients from campaigns and has no folders.</source>
+            <translation>У триггерной рассылки нет папок: получателей в нее добавляют кампании.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>The mailing's expiration time has already passed.</source>
+            <translation>Срок отправки рассылки уже истек.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>The start time must be in the future.</source>
+            <translation>Время запуска должно быть в будущем.</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>The expiration time needs a time zone.</source>
+            <translation>Для срока отправки нужен часовой пояс.</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>The start time needs a time zone.</source>
+            <translation>Для времени запуска нужен часовой пояс.</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>The start time is after the expiration time.</source>
+            <translation>Время запуска позже срока отправки.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>The email body is empty.</source>
+            <translation>Текст письма пуст.</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>The email cannot be built: {error}</source>
+            <translation>Не удалось собрать письмо: {error}</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>The mailing moved on while the dialog was open; nothing was changed.</source>
+            <translation>Пока был открыт диалог, состояние рассылки изменилось; ничего не изменено.</translation>
+        </message>
+        <message>
+            <location line="+11" />
+            <location line="+1" />
+            <source>{field} is empty.</source>
+            <translation>Поле «{field}» не заполнено.</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>{field} cannot contain line breaks.</source>
+            <translation>Поле «{field}» не может содержать переносы строк.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>{field} “{value}” is not valid: {reason}</source>
+            <translation>Поле «{field}»: «{value}» — неверный адрес электронной почты.</translation>
+        </message>
+        <message>
+            <location line="+6" />
+            <source>{setting} takes a whole number, not “{value}”.</source>
+            <translation>«{setting}»: нужно целое число, а не «{value}».</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>{setting} must be at least {minimum}.</source>
+            <translation>«{setting}»: значение должно быть не меньше {minimum}.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>{setting} must be at most {maximum}.</source>
+            <translation>«{setting}»: значение должно быть не больше {maximum}.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>{setting} takes true or false, not “{value}”.</source>
+            <translation>«{setting}»: нужно true или false, а не «{value}».</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>{setting} takes one of {choices}, not “{value}”.</source>
+            <translation>«{setting}»: допустимые значения — {choices}, а не «{value}».</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>{setting} cannot contain line breaks.</source>
+            <translation>«{setting}»: переносы строк не допускаются.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>There is no setting “{code}”; known settings: {known}.</source>
+            <translation>Настройки «{code}» нет; известные настройки: {known}.</translation>
+        </message>
+        <message>
+            <location line="+11" />
+            <source>No contact with the id {ids}; nothing was changed.</source>
+            <translation>Нет контакта с id {ids}; ничего не изменено.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>“{value}” is not a contact id.</source>
+            <translation>«{value}» — не id контакта.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>A contact with the address {email} already exists (id {id}).</source>
+            <translation>Контакт с адресом {email} уже есть (id {id}).</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>A custom field needs a name.</source>
+            <translation>У дополнительного поля должно быть название.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>“{name}” is not a custom field; use the contact's own {field}.</source>
+            <translation>«{name}» — не дополнительное поле; используйте собственное поле контакта «{field}».</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Two custom fields are both named “{field}”.</source>
+            <translation>Два дополнительных поля называются одинаково: «{field}».</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>The custom field “{field}” takes text or a number.</source>
+            <translation>Дополнительное поле «{field}» принимает только текст или число.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>There is no folder “{folder}”.</source>
+            <translation>Папки «{folder}» нет.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>A folder named “{folder}” already exists.</source>
+            <translation>Папка «{folder}» уже есть.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>The folder “{folder}” is used by the mailing “{mailing}”; remove it from the mailing first.</source>
+            <translation>Папка «{folder}» используется в рассылке «{mailing}»; сначала уберите ее из рассылки.</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>Contacts were added by someone else during the import; nothing was imported, run the import again.</source>
+            <translation>Пока шел импорт, контакты добавил кто-то другой; ничего не импортировано, запустите импорт еще раз.</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>The import was cancelled; nothing was changed.</source>
+            <translation>Импорт отменен; ничего не изменено.</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>“{file}” is not a file.</source>
+            <translation>«{file}» — не файл.</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>The file “{file}” does not exist.</source>
+            <translation>Файла «{file}» не существует.</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Cannot read “{file}”: {reason}</source>
+            <translation>Не удалось прочитать «{file}»: {reason}</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>The file has no header row.</source>
+            <translation>В файле нет строки заголовков.</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>The file is empty.</source>
+            <translation>Файл пуст.</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>The file is larger than {limit_mb} MB; split it into parts.</source>
+            <translation>Файл больше {limit_mb} МБ; разделите его на части.</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>This looks like an Excel workbook, not a CSV file; save it as CSV (UTF-8) first.</source>
+            <translation>Похоже, это книга Excel, а не CSV-файл; сначала сохраните ее как CSV (UTF-8).</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>The file is not a text file (CSV expected).</source>
+            <translation>Это не текстовый файл (нужен CSV).</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>The file is not valid {encoding} text.</source>
+            <translation>Файл не читается как текст в кодировке {encoding}.</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>The file is not UTF-8 text; save it from the spreadsheet as CSV UTF-8.</source>
+            <translation>Файл не в кодировке UTF-8; сохраните его из таблицы в формате «CSV UTF-8».</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>The file has no “email” column (columns found: {columns}); the first line must be a header naming the columns.</source>
+            <translation>В файле нет столбца «email» (найдены столбцы: {columns}); первая строка должна быть заголовком с названиями столбцов.</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>The columns “{first}” and “{second}” both mean “{column}”; rename or remove one of them.</source>
+            <translation>Столбцы «{first}» и «{second}» оба означают «{column}»; переименуйте или удалите один из них.</translation>
+        </message>
+        <message>
+            <location line="+6" />
+            <source>Line {line}: the file cannot be read as CSV (a quote is not closed or is followed by other characters); nothing was imported.</source>
+            <translation>Строка {line}: файл не читается как CSV (кавычка не закрыта или после нее идут другие символы); ничего не импортировано.</translation>
+        </message>
+        <message>
+            <location line="+6" />
+            <source>Line {line}: the file cannot be read as CSV ({reason}); nothing was imported.</source>
+            <translation>Строка {line}: файл не читается как CSV ({reason}); ничего не импортировано.</translation>
+        </message>
+        <message>
+            <location line="+12" />
+            <source>The file has a header but no contacts.</source>
+            <translation>В файле есть заголовок, но нет контактов.</translation>
+        </message>
+        <message>
+            <location line="+12" />
+            <source>The wait at step {source} leads to step {step}, which does not exist.</source>
+            <translation>Ожидание на шаге {source} ведет к шагу {step}, которого нет.</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>A transition from step {source} leads to step {step}, which does not exist.</source>
+            <translation>Переход от шага {source} ведет к шагу {step}, которого нет.</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>A transition starts at step {step}, which does not exist.</source>
+            <translation>Переход начинается с шага {step}, которого нет.</translation>
+        </message>
+        <message>
+            <location line="+7" />
+            <source>The campaign no longer exists.</source>
+            <translation>Кампании больше нет.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>The campaign is already running.</source>
+            <translation>Кампания уже запущена.</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>The campaign is already “{state}”.</source>
+            <translation>Кампания уже в состоянии «{state}».</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>The campaign is “{state}” and can never be started again.</source>
+            <translation>Кампания в состоянии «{state}» и больше не может быть запущена.</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>The campaign is already stopping; stop it at once to let the remaining participants leave the flow now.</source>
+            <translation>Кампания уже останавливается; остановите ее сразу, чтобы оставшиеся участники вышли сейчас.</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>The campaign has not been started.</source>
+            <translation>Кампания еще не запущена.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Only a draft campaign can change its flow; this one is “{state}”.</source>
+            <translation>Схему можно менять только у черновика; эта кампания в состоянии «{state}».</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>The run interval must be between {minimum} and {maximum} seconds, not {seconds}.</source>
+            <translation>Интервал запуска должен быть от {minimum} до {maximum} секунд, а не {seconds}.</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>The campaign has no audience source: choose the folder its participants come from.</source>
+            <translation>У кампании нет источника аудитории: выберите папку, из которой приходят участники.</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>The flow has no steps: add an email step.</source>
+            <translation>В схеме нет шагов: добавьте шаг-письмо.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>“{response}” is not a response code (known: {known}).</source>
+            <translation>«{response}» — не код отклика (известные: {known}).</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>A transition waits for a final response; “{response}” is not final.</source>
+            <translation>Переход ждет окончательного отклика, а «{response}» — не окончательный.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>A transition needs at least one response.</source>
+            <translation>Для перехода нужен хотя бы один отклик.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Transitions start at email steps; step {step} is a wait.</source>
+            <translation>Переходы начинаются с шагов-писем, а шаг {step} — ожидание.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>The response “{response}” of step {step} leads to two different places.</source>
+            <translation>Отклик «{response}» шага {step} ведет в два разных места.</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>The email at step {step} goes on by transitions, not by a next step.</source>
+            <translation>Письмо на шаге {step} продолжается переходами, а не следующим шагом.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>The flow loops without a wait ({steps}): add a wait step to the loop.</source>
+            <translation>Схема зацикливается без ожидания ({steps}): добавьте в цикл шаг ожидания.</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>The email at step {step} has no mailing.</source>
+            <translation>У письма на шаге {step} не выбрана рассылка.</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>An email step's mailing was deleted.</source>
+            <translation>Рассылка одного из шагов-писем удалена.</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>The email at step {step} names mailing {mailing_id}, which does not exist.</source>
+            <translation>Письмо на шаге {step} ссылается на рассылку {mailing_id}, которой нет.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>The mailing “{mailing}” (step {step}) is a bulk mailing; an email step of a campaign needs a trigger mailing.</source>
+            <translation>Рассылка «{mailing}» (шаг {step}) массовая, а шагу-письму кампании нужна триггерная.</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>The mailing “{mailing}” (step {step}) is completed and takes no new recipients.</source>
+            <translation>Рассылка «{mailing}» (шаг {step}) завершена и не принимает новых получателей.</translation>
+        </message>
+        <message>
+            <location line="+37" />
+            <source>none</source>
+            <comment>no columns found</comment>
+            <extracomment>Codes whose ``state`` is a campaign state (the others name a mailing state).</extracomment>
+            <translation>нет</translation>
+        </message>
+        <message numerus="yes">
+            <source> and %n more</source>
+            <translation>
+                <numerusform> и еще %n</numerusform>
+                <numerusform> и еще %n</numerusform>
+                <numerusform> и еще %n</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>No recipient can be sent this mailing: all %n contact(s) in its folders are invalid, duplicates, unsubscribed or without an address.</source>
+            <translation>
+                <numerusform>Рассылку некому отправить: %n контакт в ее папках — с неверным адресом, дубликат, отписался или без адреса.</numerusform>
+                <numerusform>Рассылку некому отправить: все %n контакта в ее папках — с неверными адресами, дубликаты, отписавшиеся или без адреса.</numerusform>
+                <numerusform>Рассылку некому отправить: все %n контактов в ее папках — с неверными адресами, дубликаты, отписавшиеся или без адреса.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>{field} is longer than %n character(s).</source>
+            <translation>
+                <numerusform>Поле «{field}» длиннее %n символа.</numerusform>
+                <numerusform>Поле «{field}» длиннее %n символов.</numerusform>
+                <numerusform>Поле «{field}» длиннее %n символов.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>Line {line} has {values} values but the header has %n column(s); check the delimiter and the quotes. Nothing was imported.</source>
+            <translation>
+                <numerusform>Строка {line}: значений — {values}, а в заголовке %n столбец; проверьте разделитель и кавычки. Ничего не импортировано.</numerusform>
+                <numerusform>Строка {line}: значений — {values}, а в заголовке %n столбца; проверьте разделитель и кавычки. Ничего не импортировано.</numerusform>
+                <numerusform>Строка {line}: значений — {values}, а в заголовке %n столбцов; проверьте разделитель и кавычки. Ничего не импортировано.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>The wait at step {step} must last between {minimum_seconds} s and %n day(s).</source>
+            <translation>
+                <numerusform>Ожидание на шаге {step} должно длиться от {minimum_seconds} с до %n дня.</numerusform>
+                <numerusform>Ожидание на шаге {step} должно длиться от {minimum_seconds} с до %n дней.</numerusform>
+                <numerusform>Ожидание на шаге {step} должно длиться от {minimum_seconds} с до %n дней.</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>tasks</name>
+        <message>
+            <location filename="../../mailapp/ui/tasks.py" line="+196" />
+            <source>Something unexpected went wrong. Nothing else was changed.</source>
+            <extracomment>(exception) a task without ``on_failure`` failed. (int) tasks submitted and not yet called back; 0 means idle. internal: an :class:`_Outcome` from a worker thread.</extracomment>
+            <translation>Произошла непредвиденная ошибка. Больше ничего не изменено.</translation>
+        </message>
+    </context>
+    <context>
+        <name>toasts</name>
+        <message>
+            <location filename="../../mailapp/ui/toasts.py" line="+82" />
+            <location line="+1" />
+            <source>Dismiss</source>
+            <translation>Закрыть</translation>
+        </message>
+        <message>
+            <location line="+166" />
+            <source>Mailing #{id}</source>
+            <extracomment>(Toast) a toast was shown. The journal events that are state changes worth a notification.</extracomment>
+            <translation>Рассылка №{id}</translation>
+        </message>
+        <message>
+            <location line="+22" />
+            <source>mailapp</source>
+            <translation>mailapp</translation>
+        </message>
+    </context>
 </TS>
