@@ -163,7 +163,7 @@ def sending_stall(quick: bool) -> None:
     from mailapp.services import settings as settings_service
     from mailapp.services.context import AppContext
     from mailapp.services.mailings import MailingInput
-    from mailapp.ui.app import finish, make_services, start_engine
+    from mailapp.ui.app import finish, make_services, settle_memory, start_engine
     from mailapp.ui.main_window import MainWindow
     from tests.support.smtp_server import ServerProcess
 
@@ -198,6 +198,7 @@ def sending_stall(quick: bool) -> None:
             window = MainWindow(services)
             window.show()
             start_engine(services, window)
+            settle_memory()
             _spin(30, lambda: window.model.find(mailing_id) is not None)
             window.select_mailing(mailing_id)
             window.open_analytics()
