@@ -4,8 +4,8 @@ Throughput: a 20,000-recipient mailing sent by the real engine (rendering,
 bookkeeping, SMTP over 4 connections) against a bare aiosmtplib loop sending
 the same number of pre-built messages to the same server over 4 connections.
 
-Stop latency: while the mailing sends at full speed, the time from the stop's
-commit to the last message the server accepted.
+Stop latency: while the mailing sends at full speed, the time from the stop
+request (its commit included) to the last message the server accepted.
 """
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ def _state(ctx: AppContext, mailing_id: int) -> str:
 
 def _engine_run(
     url: str, host: str, port: int, record: Path, count: int, stop_after: int | None
-) -> tuple[float, float | None]:
+) -> tuple[float, float | None, int]:
     ctx = AppContext.open(url)
     settings_service.set_many(
         ctx,
@@ -109,14 +109,16 @@ def _engine_run(
     engine = MailEngine(ctx)
     engine.start()
     latency: float | None = None
+    after = 0
     try:
         start = time.perf_counter()
         lifecycle.start(ctx, mailing_id)
         if stop_after is not None:
             while len(read_record(record)) < stop_after:
                 time.sleep(0.005)
+            requested = time.time()
+            at_request = len(read_record(record))
             lifecycle.stop(ctx, mailing_id)
-            committed = time.time()
         final = {
             s.value for s in (MailingState.COMPLETED, MailingState.STOPPED, MailingState.ERROR)
         }
@@ -125,11 +127,12 @@ def _engine_run(
         elapsed = time.perf_counter() - start
         if stop_after is not None:
             time.sleep(0.5)
-            latency = max(0.0, os.stat(record).st_mtime - committed)
+            latency = max(0.0, os.stat(record).st_mtime - requested)
+            after = len(read_record(record)) - at_request
     finally:
         engine.stop()
         ctx.db.dispose()
-    return elapsed, latency
+    return elapsed, latency, after
 
 
 def run(quick: bool = False) -> None:
@@ -141,7 +144,7 @@ def run(quick: bool = False) -> None:
             bare = _bare_loop(server.host, server.port, count)
             url = f"sqlite:///{folder / 'throughput.sqlite3'}"
             fill_contacts(url, count)
-            ours, _ = _engine_run(url, server.host, server.port, record, count, None)
+            ours, _, _ = _engine_run(url, server.host, server.port, record, count, None)
             ratio = bare / ours
             Row(
                 f"dispatch throughput, {count:,} recipients, {CONNECTIONS} connections",
@@ -157,16 +160,17 @@ def run(quick: bool = False) -> None:
         with ServerProcess(record2) as server:
             url = f"sqlite:///{folder / 'stop.sqlite3'}"
             fill_contacts(url, count)
-            _, latency = _engine_run(
+            _, latency, after = _engine_run(
                 url, server.host, server.port, record2, count, stop_after=count // 10
             )
             assert latency is not None
             Row(
-                "stop latency at full speed (commit → last message accepted)",
+                "stop latency at full speed (stop requested → last message accepted)",
                 value=latency * 1000,
                 unit="ms",
                 target="≤ 100 ms",
                 ok=latency <= 0.1,
+                note=f"{after} messages arrived after the request (transactions in flight)",
             ).emit()
 
 
