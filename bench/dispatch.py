@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -29,6 +30,7 @@ from mailapp.services.mailings import MailingInput
 from tests.support.smtp_server import ServerProcess, read_record
 
 CONNECTIONS = 4
+PAIRS = 3
 SUBJECT = "Autumn news for {{ contact.first_name }}"
 
 
@@ -140,21 +142,28 @@ def run(quick: bool = False) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         record = folder / "ids.txt"
-        with ServerProcess(record) as server:
-            bare = _bare_loop(server.host, server.port, count)
-            url = f"sqlite:///{folder / 'throughput.sqlite3'}"
-            fill_contacts(url, count)
-            ours, _, _ = _engine_run(url, server.host, server.port, record, count, None)
-            ratio = bare / ours
-            Row(
-                f"dispatch throughput, {count:,} recipients, {CONNECTIONS} connections",
-                value=count / ours,
-                unit="msg/s",
-                baseline=count / bare,
-                ratio=ratio,
-                target="≥ 0.7",
-                ok=ratio >= 0.7,
-            ).emit()
+        # Alternating pairs, and the median of each side: one run of either
+        # swings by a third on a machine this noisy.
+        bare_times: list[float] = []
+        our_times: list[float] = []
+        for pair in range(1 if quick else PAIRS):
+            with ServerProcess(folder / f"ids{pair}.txt") as server:
+                bare_times.append(_bare_loop(server.host, server.port, count))
+                url = f"sqlite:///{folder / f'throughput{pair}.sqlite3'}"
+                fill_contacts(url, count)
+                our_times.append(_engine_run(url, server.host, server.port, record, count, None)[0])
+        bare, ours = statistics.median(bare_times), statistics.median(our_times)
+        ratio = bare / ours
+        Row(
+            f"dispatch throughput, {count:,} recipients, {CONNECTIONS} connections",
+            value=count / ours,
+            unit="msg/s",
+            baseline=count / bare,
+            ratio=ratio,
+            target="≥ 0.7",
+            ok=ratio >= 0.7,
+            note=f"median of {len(our_times)} alternating runs of each",
+        ).emit()
 
         record2 = folder / "ids2.txt"
         with ServerProcess(record2) as server:

@@ -238,7 +238,7 @@ def scrolling_stall(quick: bool) -> None:
     from PySide6.QtTest import QTest
 
     from mailapp.services.context import AppContext
-    from mailapp.ui.app import make_services
+    from mailapp.ui.app import make_services, settle_memory
     from mailapp.ui.main_window import MainWindow
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -250,6 +250,7 @@ def scrolling_stall(quick: bool) -> None:
         services.bridge.start()
         window = MainWindow(services)
         window.show()
+        settle_memory()  # as the application does once its window is up
         _spin(10, lambda: not window.loader.busy)
         window.nav.setCurrentRow(window.PAGE_CONTACTS)
         page = window._contacts_page
