@@ -141,13 +141,13 @@ def run(quick: bool = False) -> None:
     count = 2_000 if quick else 20_000
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        record = folder / "ids.txt"
         # Alternating pairs, and the median of each side: one run of either
         # swings by a third on a machine this noisy.
         bare_times: list[float] = []
         our_times: list[float] = []
         for pair in range(1 if quick else PAIRS):
-            with ServerProcess(folder / f"ids{pair}.txt") as server:
+            record = folder / f"throughput-ids{pair}.txt"
+            with ServerProcess(record) as server:
                 bare_times.append(_bare_loop(server.host, server.port, count))
                 url = f"sqlite:///{folder / f'throughput{pair}.sqlite3'}"
                 fill_contacts(url, count)
@@ -165,7 +165,7 @@ def run(quick: bool = False) -> None:
             note=f"median of {len(our_times)} alternating runs of each",
         ).emit()
 
-        record2 = folder / "ids2.txt"
+        record2 = folder / "stop-ids.txt"
         with ServerProcess(record2) as server:
             url = f"sqlite:///{folder / 'stop.sqlite3'}"
             fill_contacts(url, count)
