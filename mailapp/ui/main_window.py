@@ -310,22 +310,7 @@ class MainWindow(QMainWindow):
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
         self.mailing_menu = bar.addMenu("")
-        for action in (
-            self.edit_action,
-            self.duplicate_action,
-            self.delete_action,
-            None,
-            self.start_action,
-            self.stop_action,
-            self.schedule_action,
-            None,
-            self.test_action,
-            self.analytics_action,
-        ):
-            if action is None:
-                self.mailing_menu.addSeparator()
-            else:
-                self.mailing_menu.addAction(action)
+        self._add_mailing_actions(self.mailing_menu)
         self.view_menu = bar.addMenu("")
         self.view_menu.addAction(self.contacts_action)
         self.view_menu.addAction(self.outbox_action)
@@ -630,9 +615,8 @@ class MainWindow(QMainWindow):
         else:
             self.open_analytics()
 
-    @Slot(QPoint)
-    def _context_menu(self, pos: QPoint) -> None:
-        menu = QMenu(self)
+    def _add_mailing_actions(self, menu: QMenu) -> None:
+        """The commands on one mailing, in the Mailing menu's order."""
         for action in (
             self.edit_action,
             self.duplicate_action,
@@ -649,6 +633,11 @@ class MainWindow(QMainWindow):
                 menu.addSeparator()
             else:
                 menu.addAction(action)
+
+    @Slot(QPoint)
+    def _context_menu(self, pos: QPoint) -> None:
+        menu = QMenu(self)
+        self._add_mailing_actions(menu)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         menu.popup(self.table.viewport().mapToGlobal(pos))
 
