@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -94,3 +95,37 @@ HTML = (
     + "<p>Our autumn collection is here: coats, boots and scarves at the prices you like."
     " <a href='https://shop.example.com/autumn'>See the collection</a>.</p>" * 8 + "</body></html>"
 )
+
+
+SUBJECT = "Autumn news for {{ contact.first_name }}"
+
+
+def sending_mailing(ctx: Any, host: str, port: int, name: str, **settings: str) -> int:
+    """Point the provider at the benchmark's SMTP server (no delay) and make
+    a draft mailing to the folder :func:`fill_contacts` filled."""
+    from mailapp.services import mailings
+    from mailapp.services import settings as settings_service
+    from mailapp.services.mailings import MailingInput
+
+    settings_service.set_many(
+        ctx,
+        {
+            "Provider": "smtp",
+            "SmtpHost": host,
+            "SmtpPort": str(port),
+            "SmtpSecurity": "none",
+            "MandrillMailingDelayInSeconds": "0",
+            **settings,
+        },
+    )
+    return mailings.create(
+        ctx,
+        MailingInput(
+            name=name,
+            subject=SUBJECT,
+            sender_email="news@shop.example.com",
+            sender_name="Shop",
+            html=HTML,
+            folders=("Everyone",),
+        ),
+    )

@@ -18,20 +18,17 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import HTML, Row, fill_contacts
+from bench.common import HTML, SUBJECT, Row, fill_contacts, sending_mailing
 from mailapp.delivery.message import build_message, make_message_id
 from mailapp.delivery.render import compile_template
 from mailapp.models import Mailing, MailingState
 from mailapp.scheduler.engine import MailEngine
-from mailapp.services import lifecycle, mailings
-from mailapp.services import settings as settings_service
+from mailapp.services import lifecycle
 from mailapp.services.context import AppContext
-from mailapp.services.mailings import MailingInput
 from tests.support.smtp_server import ServerProcess, read_record
 
 CONNECTIONS = 4
 PAIRS = 3
-SUBJECT = "Autumn news for {{ contact.first_name }}"
 
 
 def _bare_loop(host: str, port: int, count: int) -> float:
@@ -86,28 +83,7 @@ def _engine_run(
     url: str, host: str, port: int, record: Path, count: int, stop_after: int | None
 ) -> tuple[float, float | None, int]:
     ctx = AppContext.open(url)
-    settings_service.set_many(
-        ctx,
-        {
-            "Provider": "smtp",
-            "SmtpHost": host,
-            "SmtpPort": str(port),
-            "SmtpSecurity": "none",
-            "SmtpConnections": str(CONNECTIONS),
-            "MandrillMailingDelayInSeconds": "0",
-        },
-    )
-    mailing_id = mailings.create(
-        ctx,
-        MailingInput(
-            name="Benchmark",
-            subject=SUBJECT,
-            sender_email="news@shop.example.com",
-            sender_name="Shop",
-            html=HTML,
-            folders=("Everyone",),
-        ),
-    )
+    mailing_id = sending_mailing(ctx, host, port, "Benchmark", SmtpConnections=str(CONNECTIONS))
     engine = MailEngine(ctx)
     engine.start()
     latency: float | None = None

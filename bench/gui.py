@@ -28,7 +28,7 @@ import time
 import traceback
 from pathlib import Path
 
-from bench.common import HTML, ROOT, Row, fill_contacts
+from bench.common import ROOT, Row, fill_contacts, sending_mailing
 
 TICK_MS = 5
 STALL_TARGET_MS = 50.0
@@ -160,9 +160,7 @@ def sending_stall(quick: bool) -> None:
     seconds = 8 if quick else 30
     app = _app()
     from mailapp.services import lifecycle, mailings
-    from mailapp.services import settings as settings_service
     from mailapp.services.context import AppContext
-    from mailapp.services.mailings import MailingInput
     from mailapp.ui.app import finish, make_services, settle_memory, start_engine
     from mailapp.ui.main_window import MainWindow
     from tests.support.smtp_server import ServerProcess
@@ -173,26 +171,7 @@ def sending_stall(quick: bool) -> None:
         _fill(url, count)
         with ServerProcess(Path(tmp) / "ids.txt") as server:
             ctx = AppContext.open(url)
-            settings_service.set_many(
-                ctx,
-                {
-                    "Provider": "smtp",
-                    "SmtpHost": server.host,
-                    "SmtpPort": str(server.port),
-                    "SmtpSecurity": "none",
-                    "MandrillMailingDelayInSeconds": "0",
-                },
-            )
-            mailing_id = mailings.create(
-                ctx,
-                MailingInput(
-                    name="Autumn collection",
-                    subject="Hello {{ contact.first_name }}",
-                    sender_email="news@shop.example.com",
-                    html=HTML,
-                    folders=("Everyone",),
-                ),
-            )
+            mailing_id = sending_mailing(ctx, server.host, server.port, "Autumn collection")
             services = make_services(ctx)
             services.bridge.start()
             window = MainWindow(services)

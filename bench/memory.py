@@ -15,13 +15,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import HTML, Row, fill_contacts
+from bench.common import Row, fill_contacts, sending_mailing
 from mailapp.models import MailingState
 from mailapp.scheduler.engine import MailEngine
 from mailapp.services import lifecycle, mailings
-from mailapp.services import settings as settings_service
 from mailapp.services.context import AppContext
-from mailapp.services.mailings import MailingInput
 from tests.support.smtp_server import ServerProcess
 
 SEND_SECONDS = 20
@@ -43,26 +41,7 @@ def run(quick: bool = False) -> None:
         before = _peak_mb()
         with ServerProcess(Path(tmp) / "ids.txt") as server:
             ctx = AppContext.open(url)
-            settings_service.set_many(
-                ctx,
-                {
-                    "Provider": "smtp",
-                    "SmtpHost": server.host,
-                    "SmtpPort": str(server.port),
-                    "SmtpSecurity": "none",
-                    "MandrillMailingDelayInSeconds": "0",
-                },
-            )
-            mailing_id = mailings.create(
-                ctx,
-                MailingInput(
-                    name="A million",
-                    subject="Hello {{ contact.first_name }}",
-                    sender_email="news@shop.example.com",
-                    html=HTML,
-                    folders=("Everyone",),
-                ),
-            )
+            mailing_id = sending_mailing(ctx, server.host, server.port, "A million")
             engine = MailEngine(ctx)
             engine.start()
             lifecycle.start(ctx, mailing_id)
