@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -129,3 +130,54 @@ def sending_mailing(ctx: Any, host: str, port: int, name: str, **settings: str) 
             folders=("Everyone",),
         ),
     )
+
+
+def mailing_with_recipients(
+    url: str,
+    count: int,
+    state: str,
+    recipient: Callable[[int, datetime], dict[str, Any]],
+    **mailing: Any,
+) -> int:
+    """A mailing in ``state`` with ``count`` recipient rows inserted
+    set-based; ``recipient(n, now)`` gives the columns of the n-th beyond
+    the mailing, address and times."""
+    from sqlalchemy import insert
+
+    from mailapp.models import Mailing, Recipient
+    from mailapp.models.base import utcnow
+    from mailapp.services.context import AppContext
+
+    ctx = AppContext.open(url)
+    now = utcnow()
+    with ctx.db.write() as session:
+        row = Mailing(
+            name="A million",
+            kind="bulk",
+            state=state,
+            sender_email="news@shop.example.com",
+            subject="Hello",
+            html="<p>Hello</p>",
+            state_changed_at=now,
+            **mailing,
+        )
+        session.add(row)
+        session.flush()
+        mailing_id = row.id
+        chunk = 100_000
+        for start in range(0, count, chunk):
+            session.execute(
+                insert(Recipient),
+                [
+                    {
+                        "mailing_id": mailing_id,
+                        "email": f"user{n}@example.com",
+                        "created_at": now,
+                        "updated_at": now,
+                        **recipient(n, now),
+                    }
+                    for n in range(start, min(count, start + chunk))
+                ],
+            )
+    ctx.db.dispose()
+    return mailing_id

@@ -26,9 +26,10 @@ import tempfile
 import threading
 import time
 import traceback
+from datetime import datetime, timedelta
 from pathlib import Path
 
-from bench.common import ROOT, Row, fill_contacts, sending_mailing
+from bench.common import ROOT, Row, fill_contacts, mailing_with_recipients, sending_mailing
 
 TICK_MS = 5
 STALL_TARGET_MS = 50.0
@@ -279,53 +280,26 @@ def scrolling_stall(quick: bool) -> None:
 # -- 3. window shown --------------------------------------------------------------------
 
 
+def _half_sent(n: int, now: datetime) -> dict[str, object]:
+    if n % 2:
+        sent = now - timedelta(seconds=n // 200)
+        return {"response": "sent", "sent_at": sent, "attempts": 1}
+    return {"response": "stopped_manually", "attempts": 0}
+
+
 def _million_mailing(url: str, count: int) -> None:
     """A stopped mailing of ``count`` recipients, half sent, half stopped."""
-    from datetime import timedelta
-
-    from sqlalchemy import insert
-
-    from mailapp.models import Mailing, MailingState, Recipient, Response
     from mailapp.models.base import utcnow
-    from mailapp.services.context import AppContext
 
-    ctx = AppContext.open(url)
     now = utcnow()
-    with ctx.db.write() as session:
-        mailing = Mailing(
-            name="A million",
-            kind="bulk",
-            state=MailingState.STOPPED.value,
-            sender_email="news@shop.example.com",
-            subject="Hello",
-            html="<p>Hello</p>",
-            state_changed_at=now,
-            started_at=now - timedelta(hours=2),
-            finished_at=now,
-        )
-        session.add(mailing)
-        session.flush()
-        mailing_id = mailing.id
-        chunk = 100_000
-        for start in range(0, count, chunk):
-            session.execute(
-                insert(Recipient),
-                [
-                    {
-                        "mailing_id": mailing_id,
-                        "email": f"user{n}@example.com",
-                        "response": (
-                            Response.SENT.value if n % 2 else Response.STOPPED_MANUALLY.value
-                        ),
-                        "sent_at": now - timedelta(seconds=n // 200) if n % 2 else None,
-                        "attempts": 1 if n % 2 else 0,
-                        "created_at": now,
-                        "updated_at": now,
-                    }
-                    for n in range(start, min(count, start + chunk))
-                ],
-            )
-    ctx.db.dispose()
+    mailing_with_recipients(
+        url,
+        count,
+        "stopped",
+        _half_sent,
+        started_at=now - timedelta(hours=2),
+        finished_at=now,
+    )
 
 
 #: What the child process runs: ``run_gui`` up to the loop, then quit once

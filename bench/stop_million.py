@@ -15,51 +15,21 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import Row
+from bench.common import Row, mailing_with_recipients
 from mailapp.models import MailingState, Response
-from mailapp.models.base import utcnow
 from mailapp.services import lifecycle, mailings
 from mailapp.services.context import AppContext
 
 
+def _planned(_n: int, _now: object) -> dict[str, object]:
+    return {"response": Response.PLANNED.value, "attempts": 0}
+
+
 def _make_database(path: Path, count: int) -> int:
-    ctx = AppContext.open(f"sqlite:///{path}")
-    from sqlalchemy import insert
-
-    from mailapp.models import Mailing, Recipient
-
-    now = utcnow()
-    with ctx.db.write() as session:
-        mailing = Mailing(
-            name="A million",
-            kind="bulk",
-            state=MailingState.STOPPING.value,
-            sender_email="news@shop.example.com",
-            subject="Hello",
-            html="<p>Hello</p>",
-            state_changed_at=now,
-        )
-        session.add(mailing)
-        session.flush()
-        mailing_id = mailing.id
-        chunk = 100_000
-        for start in range(0, count, chunk):
-            session.execute(
-                insert(Recipient),
-                [
-                    {
-                        "mailing_id": mailing_id,
-                        "email": f"user{n}@example.com",
-                        "response": Response.PLANNED.value,
-                        "attempts": 0,
-                        "created_at": now,
-                        "updated_at": now,
-                    }
-                    for n in range(start, min(count, start + chunk))
-                ],
-            )
-    ctx.db.dispose()
-    return mailing_id
+    """A mailing being stopped with ``count`` recipients not yet handed over."""
+    return mailing_with_recipients(
+        f"sqlite:///{path}", count, MailingState.STOPPING.value, _planned
+    )
 
 
 def run(quick: bool = False) -> None:

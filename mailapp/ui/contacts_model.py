@@ -109,17 +109,11 @@ class LazyRowsModel(QAbstractTableModel, Generic[RowT]):
 
     # -- what subclasses provide (fetch_* run off the GUI thread) -------------
 
-    def fetch_ids(self) -> list[int]:
-        raise NotImplementedError
-
-    def fetch_rows(self, ids: Sequence[int]) -> list[tuple[int, RowT]]:
-        raise NotImplementedError
-
-    def columns(self) -> list[str]:
-        raise NotImplementedError
-
-    def cell(self, row: RowT, column: int, role: int) -> Any:
-        raise NotImplementedError
+    fetch_ids: Callable[[], list[int]]
+    fetch_rows: Callable[[Sequence[int]], list[tuple[int, RowT]]]
+    columns: Callable[[], list[str]]
+    #: (row, column, role) → the value Qt asks for.
+    cell: Callable[[RowT, int, int], Any]
 
     # -- public -----------------------------------------------------------------
 
