@@ -15,6 +15,15 @@ string operations and the C encoders of :mod:`binascii`. Values the fast
 paths are not sure about (an unusual recipient address, a subject with
 control characters or something that looks like an encoded word) go
 through the :mod:`email` package, exactly as a fully generic builder would.
+
+International addresses are written the way the validator
+(:mod:`email_validator`) reads them, so that every address it calls valid
+can be sent: a domain goes out as IDNA 2008 punycode (``xn--``), and a
+non-ASCII local part only in a message built for an SMTPUTF8 transaction
+(RFC 6531/6532), where the header carries it as UTF-8; anywhere else it is
+refused, because no 7-bit encoding of a local part exists.
+:mod:`mailapp.delivery.addresses` gives the dispatcher the matching
+envelope address.
 """
 
 from __future__ import annotations
@@ -31,6 +40,9 @@ from email import quoprimime
 from email.headerregistry import Address, BaseHeader, HeaderRegistry, UnstructuredHeader
 from functools import lru_cache
 from typing import Any, cast
+from urllib.parse import quote
+
+from email_validator import EmailNotValidError, validate_email
 
 _HEADER_BREAKERS = ("\r", "\n", "\x00")
 
@@ -44,6 +56,27 @@ class MessageError(ValueError):
 
 class HeaderInjection(MessageError):
     """A header value carries a line break, which would let it add headers."""
+
+
+class AddressError(MessageError):
+    """An address that cannot be written into a message or an SMTP command.
+
+    Its own class so that the dispatcher can tell a recipient that can never
+    be sent (cancel that one, go on with the others) from a broken mailing.
+    """
+
+
+class UnsubscribeLinkError(MessageError):
+    """An unsubscribe link that cannot go into ``List-Unsubscribe``.
+
+    ``problem`` says which rule it breaks (``scheme``, ``characters`` or
+    ``too_long``), so that the UnsubscribeUrl setting can refuse it with a
+    sentence in the UI language rather than this English text.
+    """
+
+    def __init__(self, message: str, problem: str) -> None:
+        super().__init__(message)
+        self.problem = problem
 
 
 class _VerbatimHeader(UnstructuredHeader):
@@ -69,6 +102,9 @@ def _make_policy() -> email_policy.EmailPolicy[Any]:
 
 
 POLICY = _make_policy()
+#: For the headers of a message that goes out in an SMTPUTF8 transaction:
+#: addresses (and with them any display name) written as UTF-8 (RFC 6532).
+UTF8_POLICY = POLICY.clone(utf8=True)
 
 # ``next()`` of an ``itertools.count`` is atomic, so threads never share a value.
 _counter = itertools.count(1)
@@ -82,10 +118,30 @@ def _check_header(value: str, what: str) -> str:
 
 @lru_cache(maxsize=8192)
 def _ascii_domain(domain: str) -> str:
+    """The domain as it goes on the wire: IDNA 2008 punycode for a non-ASCII one.
+
+    A non-ASCII domain is converted by :mod:`email_validator`, the code that
+    judged the address valid, so both agree on which domain is meant: the
+    IDNA 2003 codec of the standard library maps ``faß.de`` to ``fass.de``,
+    which is somebody else's domain. ASCII domains keep their spelling.
+    """
+    if domain.isascii():
+        try:
+            return domain.encode("idna").decode("ascii")
+        except UnicodeError:
+            raise AddressError(f"{domain!r} is not a valid domain name") from None
     try:
-        return domain.encode("idna").decode("ascii")
-    except UnicodeError:
-        raise MessageError(f"{domain!r} is not a valid domain name") from None
+        # Lenient on what only deliverability needs (a dot, a known
+        # top-level domain): this converts, the validator judges.
+        checked = validate_email(
+            f"a@{domain}",
+            check_deliverability=False,
+            globally_deliverable=False,
+            test_environment=True,
+        )
+    except EmailNotValidError as exc:
+        raise AddressError(f"{domain!r} is not a valid domain name: {exc}") from None
+    return checked.ascii_domain
 
 
 @lru_cache(maxsize=256)
@@ -108,28 +164,116 @@ def make_message_id(domain: str) -> str:
     return f"<{time.time_ns():x}.{os.getpid():x}.{next(_counter):x}.{os.urandom(8).hex()}@{right}>"
 
 
-def _address(display_name: str, email: str, what: str) -> Address:
+_QUOTED_PAIR = re.compile(r"\\(.)")
+
+
+def _address(display_name: str, email: str, what: str, *, smtputf8: bool = False) -> Address:
+    """``email`` as a header address: punycode domain, local part unquoted.
+
+    The :mod:`email` package quotes a local part itself where needed, so a
+    quoted one (``"odd local"@x``) is unquoted first, or it would be quoted
+    twice. A non-ASCII local part is refused unless the message is for an
+    SMTPUTF8 transaction: RFC 2047 encoded words are not allowed in an
+    address, so there is no 7-bit way to write it.
+    """
     _check_header(display_name, f"{what} name")
     _check_header(email, f"{what} address")
     local, at, domain = email.strip().rpartition("@")
     if not at or not local or not domain:
-        raise MessageError(f"{what} address {email!r} is not an email address")
-    if not local.isascii():
-        raise MessageError(
-            f"{what} address {email!r} has non-ASCII characters before the @, "
-            "which this sender does not support"
+        raise AddressError(f"{what} address {email!r} is not an email address")
+    if len(local) >= 2 and local[0] == local[-1] == '"':
+        local = _QUOTED_PAIR.sub(r"\1", local[1:-1])
+    if not smtputf8 and not local.isascii():
+        raise AddressError(
+            f"{what} address {email!r} has non-ASCII characters before the @, which only "
+            "a server that offers SMTPUTF8 (RFC 6531) accepts, and this server does not"
         )
     try:
         return Address(
             display_name=display_name.strip(), username=local, domain=_ascii_domain(domain)
         )
     except (ValueError, IndexError) as exc:
-        raise MessageError(f"{what} address {email!r} is not valid: {exc}") from None
+        raise AddressError(f"{what} address {email!r} is not valid: {exc}") from None
 
 
-def _fold(name: str, value: Any) -> bytes:
-    """One header as the :mod:`email` package folds it, CRLF included."""
-    return cast(str, POLICY.header_factory(name, value).fold(policy=POLICY)).encode("ascii")
+def _fold(name: str, value: Any, policy: email_policy.EmailPolicy[Any] = POLICY) -> bytes:
+    """One header as the :mod:`email` package folds it, CRLF included.
+
+    Under :data:`UTF8_POLICY` the line may carry UTF-8 (RFC 6532).
+    """
+    folded = cast(str, policy.header_factory(name, value).fold(policy=policy))
+    return folded.encode("utf-8" if policy.utf8 else "ascii")
+
+
+def _address_line(name: str, address: Address) -> bytes:
+    """An address header: 7-bit unless the local part needs UTF-8."""
+    if address.username.isascii():
+        return _fold(name, address)
+    return _fold(name, address, UTF8_POLICY)
+
+
+#: The longest link ``List-Unsubscribe`` takes: the header stays one line
+#: well within the 998 characters of RFC 5322, since it cannot be folded.
+MAX_UNSUBSCRIBE_URL = 900
+_UNSUBSCRIBE_SCHEMES = ("https://", "http://", "mailto:")
+
+
+def check_unsubscribe_url(url: str) -> str:
+    """The stripped link if ``List-Unsubscribe`` can carry it, else :class:`UnsubscribeLinkError`.
+
+    The one rule for the link, used by :func:`unsubscribe_headers` for each
+    message and by the UnsubscribeUrl setting when it is changed, so that a
+    link the setting takes never fails later, message after message. Empty
+    means "no link". The header is written verbatim (folding would turn the
+    link into encoded words that no client can open), so the link must be
+    ASCII without spaces or angle brackets. A template passes as it is:
+    ``{email}`` and ``{token}`` are ASCII without spaces, and
+    :func:`unsubscribe_link` fills them in percent-encoded.
+    """
+    _check_header(url, "Unsubscribe link")
+    url = url.strip()
+    if not url:
+        return url
+    if not url[:8].lower().startswith(_UNSUBSCRIBE_SCHEMES):
+        raise UnsubscribeLinkError(
+            f"Unsubscribe link {url!r} must start with https://, http:// or mailto:", "scheme"
+        )
+    if not url.isascii() or any(ch.isspace() or ch in "<>" for ch in url):
+        raise UnsubscribeLinkError(
+            f"Unsubscribe link {url!r} must be an ASCII URL without spaces "
+            "(percent-encode the other characters)",
+            "characters",
+        )
+    if len(url) > MAX_UNSUBSCRIBE_URL:
+        raise UnsubscribeLinkError(
+            f"Unsubscribe link is longer than {MAX_UNSUBSCRIBE_URL} characters", "too_long"
+        )
+    return url
+
+
+def unsubscribe_link(template: str, email: str) -> str:
+    """The UnsubscribeUrl ``template`` with ``{email}`` replaced, percent-encoded.
+
+    Encoded, because an address may hold characters that mean something in
+    a URL (``+`` reads as a space in a query, ``&``, ``=``, ``/``, ``?``,
+    ``#``), and non-ASCII ones that ``List-Unsubscribe`` cannot carry. The
+    ``@`` stays readable, which RFC 3986 allows in a path and a query.
+    Other placeholders (``{token}``) are left as they are.
+    """
+    if "{email}" not in template:
+        return template
+    return template.replace("{email}", quote(email.strip(), safe="@"))
+
+
+def _fallback_link(sender_email: str) -> str:
+    """``mailto:`` the sender with the subject "unsubscribe" (RFC 6068).
+
+    The domain in punycode and a non-ASCII local part percent-encoded as
+    UTF-8, so that the link is ASCII whatever the sender's address.
+    """
+    local, _, domain = sender_email.strip().rpartition("@")
+    address = f"{local}@{_ascii_domain(domain)}" if local and domain else sender_email
+    return unsubscribe_link("mailto:{email}?subject=unsubscribe", address)
 
 
 def unsubscribe_headers(unsubscribe_url: str | None, sender_email: str) -> dict[str, str]:
@@ -139,22 +283,11 @@ def unsubscribe_headers(unsubscribe_url: str | None, sender_email: str) -> dict[
     with the subject "unsubscribe": large mailbox providers expect bulk mail
     to carry the header, and the sender can act on such replies.
     """
-    url = (unsubscribe_url or "").strip()
+    url = check_unsubscribe_url(unsubscribe_url or "")
     if not url:
-        url = f"mailto:{sender_email.strip()}?subject=unsubscribe"
-    _check_header(url, "Unsubscribe link")
-    if not url.isascii() or any(ch.isspace() or ch in "<>" for ch in url):
-        raise MessageError(
-            f"Unsubscribe link {url!r} must be an ASCII URL without spaces "
-            "(percent-encode the other characters)"
-        )
-    lowered = url[:8].lower()
-    if not lowered.startswith(("mailto:", "https://", "http://")):
-        raise MessageError(f"Unsubscribe link {url!r} must start with https://, http:// or mailto:")
-    if len(url) > 900:
-        raise MessageError("Unsubscribe link is longer than 900 characters")
+        url = check_unsubscribe_url(_fallback_link(sender_email))
     headers = {"List-Unsubscribe": f"<{url}>"}
-    if lowered.startswith("https://"):
+    if url[:8].lower().startswith("https://"):
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     return headers
 
@@ -174,13 +307,13 @@ _EW_FIRST = (MAX_LINE - _SUBJECT_PREFIX - 12) // 4 * 3
 _EW_NEXT = 45
 
 
-def _to_line(to: str) -> bytes:
+def _to_line(to: str, smtputf8: bool = False) -> bytes:
     _check_header(to, "Recipient address")
     address = to.strip()
     if address.isascii() and _SIMPLE_ADDRESS.fullmatch(address) and len(address) <= 70:
         local, _, domain = address.rpartition("@")
         return f"To: {local}@{_ascii_domain(domain)}\r\n".encode("ascii")
-    return _fold("To", _address("", to, "Recipient"))
+    return _address_line("To", _address("", to, "Recipient", smtputf8=smtputf8))
 
 
 def _subject_line(subject: str) -> bytes:
@@ -319,10 +452,14 @@ class MessageSkeleton:
 
     __slots__ = ("_boundary", "_from", "_sender_email", "_tail")
 
-    def __init__(self, sender_name: str, sender_email: str, mailing_id: int | str) -> None:
+    def __init__(
+        self, sender_name: str, sender_email: str, mailing_id: int | str, smtputf8: bool = False
+    ) -> None:
         mailing = _check_header(str(mailing_id), "Mailing id")
         self._sender_email = sender_email
-        self._from = _fold("From", _address(sender_name, sender_email, "Sender"))
+        self._from = _address_line(
+            "From", _address(sender_name, sender_email, "Sender", smtputf8=smtputf8)
+        )
         self._boundary = _new_boundary()
         self._tail = _fold("X-Mailapp-Mailing", mailing)
 
@@ -338,16 +475,18 @@ class MessageSkeleton:
         text: str,
         message_id: str,
         unsubscribe_url: str | None,
+        smtputf8: bool = False,
     ) -> bytes:
         """The complete message as CRLF bytes, or :class:`MessageError`.
 
         Every header value is checked for line breaks first
         (:class:`HeaderInjection`): the values come from contacts and templates.
+        ``smtputf8``: see :func:`build_message`.
         """
         _check_header(subject, "Subject")
         _check_header(message_id, "Message-ID")
         id_line = _message_id_line(message_id)
-        to_line = _to_line(to)
+        to_line = _to_line(to, smtputf8)
         subject_line = _subject_line(subject)
         unsubscribe = unsubscribe_headers(unsubscribe_url, self._sender_email)
         text_cte, text_data = encode_body(text)
@@ -387,9 +526,14 @@ class MessageSkeleton:
 
 
 @lru_cache(maxsize=64)
-def message_skeleton(sender_name: str, sender_email: str, mailing_id: int | str) -> MessageSkeleton:
-    """The (cached) skeleton of a mailing's messages."""
-    return MessageSkeleton(sender_name, sender_email, mailing_id)
+def message_skeleton(
+    sender_name: str, sender_email: str, mailing_id: int | str, smtputf8: bool = False
+) -> MessageSkeleton:
+    """The (cached) skeleton of a mailing's messages.
+
+    ``smtputf8`` only matters for a sender with a non-ASCII local part.
+    """
+    return MessageSkeleton(sender_name, sender_email, mailing_id, smtputf8)
 
 
 def build_message(
@@ -403,20 +547,33 @@ def build_message(
     message_id: str,
     unsubscribe_url: str | None,
     mailing_id: int | str,
+    smtputf8: bool = False,
 ) -> bytes:
     """The complete message as CRLF bytes, or :class:`MessageError`.
 
     Every header value is checked for line breaks first
     (:class:`HeaderInjection`): the values come from contacts and templates.
+
+    ``smtputf8`` says the message goes out in an SMTPUTF8 transaction
+    (RFC 6531), which :attr:`EnvelopeAddress.needs_smtputf8
+    <mailapp.delivery.addresses.EnvelopeAddress.needs_smtputf8>` tells: then
+    an address with a non-ASCII local part is written as UTF-8 (RFC 6532);
+    without it such an address is an :class:`AddressError`. It changes
+    nothing else, so an ASCII message is the same either way.
     """
     _check_header(subject, "Subject")
     _check_header(message_id, "Message-ID")
     _check_header(str(mailing_id), "Mailing id")
-    return message_skeleton(sender_name, sender_email, mailing_id).build(
+    # An ASCII sender has one skeleton, whatever the transaction.
+    skeleton = message_skeleton(
+        sender_name, sender_email, mailing_id, smtputf8 and not sender_email.isascii()
+    )
+    return skeleton.build(
         to=to,
         subject=subject,
         html=html,
         text=text,
         message_id=message_id,
         unsubscribe_url=unsubscribe_url,
+        smtputf8=smtputf8,
     )

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from mailapp.delivery.message import (
+    MAX_UNSUBSCRIBE_URL,
+    UnsubscribeLinkError,
+    check_unsubscribe_url,
+)
 from mailapp.models.states import Refused
 
 _TRUE = {"true", "1", "yes", "on"}
@@ -20,9 +26,27 @@ class SettingDef:
     minimum: int | None = None
     maximum: int | None = None
     choices: tuple[str, ...] = ()
+    #: A further rule for a new "str" value: given the definition and the raw
+    #: text (already free of line breaks), the value to store, or Refused.
+    check: Callable[[SettingDef, str], str] | None = None
 
     def parse(self, raw: str) -> Any:
-        """The typed value of ``raw``; :class:`Refused` when it does not fit."""
+        """The typed value of a new ``raw``; :class:`Refused` when it does not fit."""
+        value = self.from_storage(raw)
+        if self.check is not None:
+            return self.check(self, raw)
+        return value
+
+    def from_storage(self, raw: str) -> Any:
+        """The typed value of a stored ``raw``: its type is checked, not :attr:`check`.
+
+        A database written before a rule existed (an UnsubscribeUrl of
+        "unsubscribe me" from before links were checked) must still open:
+        the settings window, the command line and the worker read every
+        setting. Such a value still reaches the code that uses it, which
+        refuses it there with the reason (the builder: every message), and
+        the user sees it in the settings and can replace it.
+        """
         text = raw.strip()
         if self.kind == "int":
             try:
@@ -80,6 +104,26 @@ class SettingDef:
         if self.kind == "bool":
             return "true" if value else "false"
         return str(value)
+
+
+def _unsubscribe_url(definition: SettingDef, raw: str) -> str:
+    """A link the message builder puts into ``List-Unsubscribe``, or empty for none.
+
+    The rule is the builder's own (:func:`check_unsubscribe_url`): a link the
+    setting took but the builder refused would fail every message of every
+    mailing, long after the user typed it.
+    """
+    try:
+        return check_unsubscribe_url(raw)
+    except UnsubscribeLinkError as exc:
+        raise Refused(
+            "setting_unsubscribe_url",
+            f"{definition.code}: {exc}; leave it empty for no link",
+            setting=definition.code,
+            value=raw,
+            problem=exc.problem,
+            limit=MAX_UNSUBSCRIBE_URL,
+        ) from None
 
 
 SETTINGS: dict[str, SettingDef] = {
@@ -148,6 +192,7 @@ SETTINGS: dict[str, SettingDef] = {
             "str",
             "",
             "Unsubscribe link template for List-Unsubscribe ({email} is replaced)",
+            check=_unsubscribe_url,
         ),
         SettingDef(
             "Language", "choice", "system", "Interface language", choices=("system", "en", "ru")

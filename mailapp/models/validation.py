@@ -1,4 +1,12 @@
-"""Checks of user input that every entry point (CLI, window, import) shares."""
+"""Checks of user input that every entry point (CLI, window, import) shares.
+
+An address is judged by :func:`email_validator.validate_email` with its
+default rules, which take international addresses (an IDN domain, a
+non-ASCII local part). The sending side,
+:func:`mailapp.delivery.addresses.envelope_address`, makes the very same
+call, so "valid" here means "sendable" there; change the two together
+(``tests/unit/test_addresses.py`` checks that they agree).
+"""
 
 from __future__ import annotations
 

@@ -40,7 +40,7 @@ def values(ctx: AppContext) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for code, definition in SETTINGS.items():
         raw = stored.get(code)
-        result[code] = definition.default if raw is None else definition.parse(raw)
+        result[code] = definition.default if raw is None else definition.from_storage(raw)
     return result
 
 

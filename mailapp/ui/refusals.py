@@ -207,6 +207,25 @@ def _mailings(p: _Params) -> dict[str, Callable[[], str]]:
 # --- input fields and settings ----------------------------------------------------
 
 
+def _unsubscribe_url(p: _Params) -> str:
+    problem = p.get("problem")
+    if problem == "scheme":
+        return QCoreApplication.translate(
+            "refusals",
+            "{setting} must start with https://, http:// or mailto:, not “{value}”; "
+            "leave it empty for no link.",
+        )
+    if problem == "too_long":
+        return QCoreApplication.translate(
+            "refusals", "{setting} is longer than %n character(s).", None, _int(p.get("limit"))
+        )
+    return QCoreApplication.translate(
+        "refusals",
+        "{setting} “{value}” must be a link without spaces, angle brackets or non-ASCII "
+        "characters; percent-encode them.",
+    )
+
+
 def _fields(p: _Params) -> dict[str, Callable[[], str]]:
     return {
         "email_empty": lambda: QCoreApplication.translate("refusals", "{field} is empty."),
@@ -241,6 +260,7 @@ def _fields(p: _Params) -> dict[str, Callable[[], str]]:
         "setting_unknown": lambda: QCoreApplication.translate(
             "refusals", "There is no setting “{code}”; known settings: {known}."
         ),
+        "setting_unsubscribe_url": lambda: _unsubscribe_url(p),
     }
 
 

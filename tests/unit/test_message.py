@@ -332,3 +332,160 @@ def test_encoding_choice_matches_the_email_package_for_random_texts() -> None:
         assert reparsed.get_payload(decode=True) == part.get_payload(decode=True).replace(
             b"\r\n", b"\n"
         ).replace(b"\n", b"\r\n")
+
+
+# -- international addresses (RFC 5890 domains, RFC 6531/6532 local parts) ------
+
+
+def to_header(data: bytes) -> str:
+    """The unfolded ``To`` value as written, UTF-8 (RFC 6532) allowed."""
+    head = data.split(b"\r\n\r\n", 1)[0].decode("utf-8")
+    value = re.search(r"^To:([^\r\n]*(?:\r\n[ \t][^\r\n]*)*)", head, re.MULTILINE)
+    assert value is not None
+    return value.group(1).replace("\r\n", "").strip()
+
+
+@pytest.mark.parametrize(
+    ("to", "written"),
+    [
+        ("anna@bücher.example", "anna@xn--bcher-kva.example"),
+        # IDNA 2008 (UTS 46 non-transitional), as email_validator converts it:
+        # IDNA 2003 would turn ß into ss, which is another domain.
+        ("anna@faß.de", "anna@xn--fa-hia.de"),
+        ("anna@Bücher.Example", "anna@xn--bcher-kva.example"),
+    ],
+)
+def test_international_domains_go_out_as_the_validator_converts_them(to: str, written: str) -> None:
+    data = build(to=to)
+    check_wire_format(data)
+    assert to_header(data) == written
+
+
+def test_a_non_ascii_local_part_needs_smtputf8() -> None:
+    with pytest.raises(MessageError, match="SMTPUTF8"):
+        build(to="jöhn@example.com")
+    with pytest.raises(MessageError, match="SMTPUTF8"):
+        build(to="jöhn@example.com", smtputf8=False)
+
+
+@pytest.mark.parametrize(
+    ("to", "written"),
+    [
+        ("jöhn@example.com", "jöhn@example.com"),
+        ("jöhn@bücher.example", "jöhn@xn--bcher-kva.example"),
+        ("用户@例子.广告", "用户@xn--fsqu00a.xn--4rr70v"),
+        ("ö" * 100 + "@example.com", "ö" * 100 + "@example.com"),
+    ],
+)
+def test_over_smtputf8_the_to_header_carries_the_utf8_address(to: str, written: str) -> None:
+    data = build(to=to, smtputf8=True)
+    head, _, body = data.partition(b"\r\n\r\n")
+    assert to_header(data) == written
+    # Only the address is 8-bit: the rest keeps its 7-bit encodings.
+    assert body.isascii()
+    assert b"=?utf-8?" in head  # the sender name and the subject are still encoded words
+    assert re.search(rb"(?<!\r)\n|\r(?!\n)", data) is None
+    assert max(len(line) for line in data.split(b"\r\n")) <= 998
+    msg = message_from_bytes(data, policy=policy.SMTPUTF8)
+    assert msg["Subject"] == "Скидки для вас, Анна"
+    assert not msg.defects
+
+
+def test_smtputf8_changes_nothing_for_an_ascii_address() -> None:
+    plain = build(to="anna@example.org", message_id="<x@y.example>")
+    utf8 = build(to="anna@example.org", message_id="<x@y.example>", smtputf8=True)
+
+    def without_date(data: bytes) -> bytes:
+        return re.sub(rb"Date: [^\r]*\r\n", b"", data)
+
+    assert without_date(plain) == without_date(utf8)
+
+
+def test_a_quoted_local_part_is_not_quoted_twice() -> None:
+    assert to_header(build(to='"john"@example.com')) == "john@example.com"
+    assert to_header(build(to='"odd local"@example.com')) == '"odd local"@example.com'
+
+
+def test_an_international_sender_domain_gets_a_usable_fallback_link() -> None:
+    msg = parse(build(sender_email="news@bücher.example", unsubscribe_url=""))
+    assert msg["From"].addresses[0].addr_spec == "news@xn--bcher-kva.example"
+    assert msg["List-Unsubscribe"] == "<mailto:news@xn--bcher-kva.example?subject=unsubscribe>"
+
+
+def test_a_non_ascii_sender_needs_smtputf8_too() -> None:
+    with pytest.raises(MessageError, match="SMTPUTF8"):
+        build(sender_email="jöhn@shop.example.com")
+    data = build(sender_email="jöhn@shop.example.com", unsubscribe_url="", smtputf8=True)
+    head = data.split(b"\r\n\r\n", 1)[0].decode("utf-8")
+    assert "<jöhn@shop.example.com>" in head
+    # the fallback link percent-encodes the UTF-8 local part (RFC 6068)
+    assert "List-Unsubscribe: <mailto:j%C3%B6hn@shop.example.com?subject=unsubscribe>" in head
+
+
+# -- the unsubscribe link rule, shared with the UnsubscribeUrl setting ----------
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("unsubscribe me", "scheme"),
+        ("javascript:alert(1)", "scheme"),
+        ("www.shop.example.com/u", "scheme"),
+        ("https://x.example/a b", "characters"),
+        ("https://x.example/ä", "characters"),
+        ("https://x.example/<u>", "characters"),
+        ("https://x.example/" + "a" * 883, "too_long"),
+    ],
+)
+def test_check_unsubscribe_url_names_the_problem(url: str, problem: str) -> None:
+    from mailapp.delivery.message import UnsubscribeLinkError, check_unsubscribe_url
+
+    with pytest.raises(UnsubscribeLinkError) as caught:
+        check_unsubscribe_url(url)
+    assert caught.value.problem == problem
+    assert isinstance(caught.value, MessageError)
+    with pytest.raises(MessageError):
+        build(unsubscribe_url=url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "",
+        "  ",
+        "https://shop.example.com/u?e={email}&t={token}",
+        "HTTPS://shop.example.com/u",
+        "http://shop.example.com/u",
+        "mailto:unsub@shop.example.com?subject={email}",
+        "https://x.example/" + "a" * 882,
+    ],
+)
+def test_check_unsubscribe_url_accepts_links_and_templates(url: str) -> None:
+    from mailapp.delivery.message import check_unsubscribe_url
+
+    assert check_unsubscribe_url(url) == url.strip()
+
+
+def test_unsubscribe_link_percent_encodes_the_address() -> None:
+    from mailapp.delivery.message import unsubscribe_link
+
+    template = "https://shop.example.com/u?e={email}&t={token}"
+    assert (
+        unsubscribe_link(template, "anna+sale@example.org")
+        == "https://shop.example.com/u?e=anna%2Bsale@example.org&t={token}"
+    )
+    assert (
+        unsubscribe_link(template, "a&b=c/d?e#f%g@example.org")
+        == "https://shop.example.com/u?e=a%26b%3Dc%2Fd%3Fe%23f%25g@example.org&t={token}"
+    )
+    assert unsubscribe_link(template, "jöhn@bücher.example") == (
+        "https://shop.example.com/u?e=j%C3%B6hn@b%C3%BCcher.example&t={token}"
+    )
+    assert unsubscribe_link("https://x.example/u/{email}/{email}", "a@b.example") == (
+        "https://x.example/u/a@b.example/a@b.example"
+    )
+    assert unsubscribe_link("https://x.example/u", "a@b.example") == "https://x.example/u"
+    assert unsubscribe_link("", "a@b.example") == ""
+    # whatever the address, the link stays one the builder accepts
+    link = unsubscribe_link(template, "o'neil+x{y}|z~@ex.example")
+    assert build(unsubscribe_url=link)
