@@ -11,8 +11,11 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime, timedelta
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -20,14 +23,16 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import StaticPool
+from sqlalchemy.pool import NullPool, StaticPool
+
+from mailapp.models import base
 
 log = logging.getLogger(__name__)
 
 _IMMEDIATE = "mailapp_immediate"
 
 #: The newest migration; a test keeps it equal to Alembic's head.
-SCHEMA_REVISION = "0002"
+SCHEMA_REVISION = "0003"
 
 
 class DatabaseError(Exception):
@@ -53,7 +58,18 @@ def _sqlite_events(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def make_engine(url: str) -> Engine:
+def _pool_size(pooled: bool) -> dict[str, Any]:
+    """The shared pool serves short reads and writes only: the window's
+    tasks, the scheduler's tick and the heartbeat. Sending lanes never take
+    from it, so its size does not depend on how much is sent."""
+    if not pooled:
+        return {"poolclass": NullPool}
+    return {"pool_size": 8, "max_overflow": 16, "pool_timeout": 60}
+
+
+def make_engine(url: str, *, pooled: bool = True) -> Engine:
+    """The engine for ``url``; ``pooled=False`` opens a connection per use
+    (the sending lanes keep theirs for their whole life)."""
     try:
         parsed = make_url(url)
     except Exception as exc:
@@ -65,11 +81,11 @@ def make_engine(url: str) -> Engine:
             kwargs["connect_args"] = {"check_same_thread": False}
         else:
             kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
+            kwargs.update(_pool_size(pooled))
     elif parsed.get_backend_name() == "postgresql":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
-        kwargs["pool_size"] = 10
-        kwargs["max_overflow"] = 20
+        kwargs.update(_pool_size(pooled))
         kwargs["pool_pre_ping"] = True
     try:
         engine = create_engine(parsed, **kwargs)
@@ -88,6 +104,7 @@ class Database:
         self.engine = make_engine(url)
         #: Same pool, but each transaction begins as a writer (SQLite).
         self.write_engine = self.engine.execution_options(**{_IMMEDIATE: True})
+        self._server_clock = ServerClock(self.engine) if self.dialect == "postgresql" else None
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(self.write_engine, expire_on_commit=False)
         # SQLite has one writer at a time and its busy handler sleeps in
@@ -128,9 +145,17 @@ class Database:
         with self._writer(), self.write_engine.begin() as conn:
             yield conn
 
-    def raw_writer(self) -> RawWriter:
-        """A driver connection for a loop that writes once per message."""
-        return RawWriter(self)
+    def lane_connection(self) -> LaneConnection:
+        """A connection of its own for a sending lane."""
+        return LaneConnection(self)
+
+    @cached_property
+    def lane_engine(self) -> Engine:
+        """Opens the lanes' connections, one per lane, outside the pool (an
+        in-memory SQLite database has one connection only: the pool's)."""
+        if isinstance(self.engine.pool, StaticPool):
+            return self.engine
+        return make_engine(self.url, pooled=False)
 
     def migrate(self) -> None:
         """Bring the schema to the newest revision (Alembic).
@@ -161,18 +186,96 @@ class Database:
         except Exception:  # no schema yet, or not a database we can read: migrate says
             return None
 
+    def now(self) -> datetime:
+        """The current time by the database's clock, as an aware UTC datetime.
+
+        Deadlines (the end of the delay window, the expiration time, the
+        start time of a schedule, the next attempt of a retry) are written by
+        one process and judged by another, maybe on another machine; judged
+        by each machine's own clock, two machines a minute apart disagree.
+        The database's clock is the one they share. SQLite has no server:
+        every process using the file runs on this machine, so the local
+        clock is the database's clock.
+        """
+        if self._server_clock is None:
+            return base.utcnow()
+        return base.utcnow() + self._server_clock.offset()
+
     def dispose(self) -> None:
         self.engine.dispose()
+        if self.__dict__.get("lane_engine", self.engine) is not self.engine:
+            self.lane_engine.dispose()
 
 
-class RawWriter:
-    """Write transactions on one driver connection, below SQLAlchemy.
+class ServerClock:
+    """How far the database server's clock is from this machine's.
+
+    ``clock_timestamp()`` is read and compared with the local clock at the
+    middle of the round trip (the better of two readings, so the first one's
+    ``BEGIN`` is not counted) and measured again at most every
+    :attr:`REFRESH` seconds, so a caller in a hot path pays no query. One
+    thread measures while the others go on with the previous offset; only
+    the very first call waits. A failed measurement keeps the previous
+    offset; without one the database's error is raised, as any query's is.
+    The local clock is read through :func:`mailapp.models.base.utcnow`,
+    looked up at each call, so that a test can skew it.
+    """
+
+    REFRESH = 30.0
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._lock = threading.Lock()
+        self.measured: timedelta | None = None
+        #: ``time.monotonic()`` of the last measurement.
+        self.measured_at = 0.0
+
+    def offset(self) -> timedelta:
+        stale = time.monotonic() - self.measured_at >= self.REFRESH
+        if (self.measured is None or stale) and self._lock.acquire(blocking=self.measured is None):
+            try:
+                if self.measured is None or time.monotonic() - self.measured_at >= self.REFRESH:
+                    self._measure()
+            finally:
+                self._lock.release()
+        assert self.measured is not None
+        return self.measured
+
+    def _measure(self) -> None:
+        try:
+            best: tuple[float, timedelta] | None = None
+            with self._engine.connect() as conn:
+                for _ in range(2):
+                    sent = time.monotonic()
+                    local = base.utcnow()
+                    server = conn.exec_driver_sql("SELECT clock_timestamp()").scalar_one()
+                    trip = time.monotonic() - sent
+                    offset = server - (local + timedelta(seconds=trip / 2))
+                    if best is None or trip < best[0]:
+                        best = (trip, offset)
+            assert best is not None
+            self.measured = best[1]
+        except Exception:
+            if self.measured is None:
+                raise
+            log.warning("cannot read the database's clock; keeping the last offset", exc_info=True)
+        self.measured_at = time.monotonic()
+
+
+class LaneConnection:
+    """One sending lane's own driver connection, below SQLAlchemy.
 
     Sending writes twice per message; at that rate SQLAlchemy's own work
-    per statement costs more than the database's. The writer rules stay the
-    same: the process-wide lock and ``BEGIN IMMEDIATE`` on SQLite. Driver
-    errors come out as SQLAlchemy's exceptions (``OperationalError`` for a
-    full disk), as everywhere else.
+    per statement costs more than the database's. Each lane owns one
+    connection of its own, opened outside the shared pool, so no number of
+    lanes or mailings can exhaust the pool the window, the scheduler and
+    the heartbeat read from. The writer rules stay the same: the
+    process-wide lock and ``BEGIN IMMEDIATE`` on SQLite.
+
+    A driver error of any kind (sqlite3 or psycopg, a full disk, a server
+    restart, a terminated backend) rolls back, closes the connection and
+    comes out as :class:`LaneDatabaseError`; the next transaction connects
+    anew.
     """
 
     def __init__(self, db: Database) -> None:
@@ -181,30 +284,65 @@ class RawWriter:
         dbapi = db.engine.dialect.dbapi
         assert dbapi is not None
         self._dbapi_error: type[Exception] = dbapi.Error
-        self._conn = db.engine.raw_connection()
+        self._conn: Any = None
+
+    @property
+    def dialect(self) -> Any:
+        return self._db.engine.dialect
 
     @contextmanager
     def transaction(self) -> Iterator[Any]:
         """A cursor in a transaction that commits on success."""
         with self._db._writer():
-            cursor = self._conn.cursor()
+            try:
+                if self._conn is None:
+                    self._conn = self._db.lane_engine.raw_connection()
+                cursor = self._conn.cursor()
+            except self._dbapi_error as exc:
+                self.close()
+                raise LaneDatabaseError(exc) from exc
+            except DBAPIError as exc:
+                self.close()
+                raise LaneDatabaseError(exc.orig or exc) from exc
             try:
                 if self._sqlite:
                     cursor.execute("BEGIN IMMEDIATE")
                 yield cursor
                 self._conn.commit()
             except self._dbapi_error as exc:
-                self._rollback()
-                raise DBAPIError.instance(None, None, exc, self._dbapi_error) from exc
+                self.close()
+                raise LaneDatabaseError(exc) from exc
             except BaseException:
                 self._rollback()
                 raise
             finally:
-                cursor.close()
+                with contextlib.suppress(Exception):
+                    cursor.close()
 
     def _rollback(self) -> None:
-        with contextlib.suppress(Exception):
+        try:
             self._conn.rollback()
+        except Exception:  # a broken connection: start afresh next time
+            self.close()
 
     def close(self) -> None:
-        self._conn.close()
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            with contextlib.suppress(Exception):
+                conn.close()
+
+
+class LaneDatabaseError(Exception):
+    """A lane's statement failed in the driver; ``disk_full`` says whether
+    the database refused the write for lack of space (as opposed to a lost
+    connection, which goes away by itself)."""
+
+    def __init__(self, orig: BaseException) -> None:
+        super().__init__(str(orig))
+        self.orig = orig
+
+    @property
+    def disk_full(self) -> bool:
+        code = getattr(self.orig, "sqlite_errorcode", None)
+        sqlstate = getattr(self.orig, "sqlstate", None) or ""
+        return code == 13 or sqlstate.startswith("53") or "disk is full" in str(self.orig)

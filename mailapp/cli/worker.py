@@ -72,7 +72,7 @@ def run_worker(db_url: str) -> int:
         engine.start()
         sys.stdout.write(f"mailapp worker ready ({where})\n")
         sys.stdout.flush()
-        log.info("worker %s ready on %s", engine.worker_id, ctx.db.dialect)
+        log.info("worker %s ready on %s", engine.process_id, ctx.db.dialect)
         while not stop_requested.wait(0.5):
             pass
     finally:

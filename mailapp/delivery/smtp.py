@@ -184,6 +184,11 @@ class SmtpConnection:
     def is_open(self) -> bool:
         return self._smtp is not None and self._smtp.sock is not None
 
+    @property
+    def supports_smtputf8(self) -> bool:
+        """The server takes international addresses (RFC 6531)."""
+        return self._smtp is not None and bool(self._smtp.has_extn("smtputf8"))
+
     def __enter__(self) -> SmtpConnection:
         self.open()
         return self

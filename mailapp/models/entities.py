@@ -149,12 +149,22 @@ class Setting(Base):
 
 
 class Worker(Base):
-    """A running dispatcher; its claims are released when it stops beating."""
+    """The lease of one sending lane; recipients are claimed under its id.
+
+    A process holds one lease per SMTP lane and raises ``beat`` while it
+    lives. Peers judge it by that counter and their own monotonic clock, or
+    on the same host by its pid, never by comparing wall clocks.
+    """
 
     __tablename__ = "workers"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    #: The process the lane belongs to; its heartbeat renews all its leases.
+    process_id: Mapped[str] = mapped_column(String(64), index=True)
     hostname: Mapped[str] = mapped_column(String(255))
+    #: Host name, boot and PID namespace: where ``pid`` means something.
+    host_key: Mapped[str] = mapped_column(String(400))
     pid: Mapped[int] = mapped_column(Integer)
+    beat: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

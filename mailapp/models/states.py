@@ -83,10 +83,13 @@ class Event(StrEnum):
     PROVIDER_ERROR = "provider_error"
     MAILING_ERROR = "mailing_error"
     PARTICIPANTS_ADDED = "participants_added"
+    #: A sending lane found a row it held taken by another (its lease was
+    #: released while it worked): never silent, always with the recipient.
+    SENDING_INCIDENT = "sending_incident"
 
     @property
     def type(self) -> EventType:
-        if self in (Event.PROVIDER_ERROR, Event.MAILING_ERROR):
+        if self in (Event.PROVIDER_ERROR, Event.MAILING_ERROR, Event.SENDING_INCIDENT):
             return EventType.ERROR
         return EventType.INFO
 
@@ -109,6 +112,7 @@ EVENT_MESSAGES: dict[Event, str] = {
     Event.MAILING_COMPLETED: "Mailing completed; emails sent: {sent}",
     Event.MAILING_EXPIRED: "Time to send expired; recipients stopped: {stopped}",
     Event.PROVIDER_ERROR: "Provider error: {error}",
+    Event.SENDING_INCIDENT: "Sending incident for {email}: {detail}",
     Event.MAILING_ERROR: "Sending error: {error}",
     Event.PARTICIPANTS_ADDED: "Participants added: {count}{suffix}",
 }

@@ -1,53 +1,80 @@
-"""Sending one mailing: claim recipients, render, hand over, record.
+"""The process's dispatcher: a fixed set of SMTP lanes shared by every mailing.
+
+``SmtpConnections`` is the number of SMTP connections of the process, not of
+a mailing: that many lanes (threads) take turns over the mailings that have
+something to send, one claimed batch at a time (round-robin, so a big
+mailing never starves a small one). Each lane owns one SMTP connection, one
+database connection of its own and one lease; nothing it does grows with the
+number of mailings, and it never occupies the scheduler's threads.
 
 The rules that make the guarantees hold:
 
-* A recipient is claimed (``planned`` → ``sending``) by compare-and-set, with
-  ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so two dispatchers never hold the
-  same row.
+* A recipient is claimed (``planned`` → ``sending``) under the lane's lease
+  by compare-and-set, with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL.
+* Every later write for that row — begin, sent, requeue, final response —
+  is conditional on the lease and on the row's state, and its row count is
+  checked. A write that finds its row taken is an incident: logged as an
+  error naming the recipient, and the lane drops everything it holds.
 * Before each SMTP transaction one database transaction checks that the
-  mailing may still send and marks the row begun (``tx_started_at``). A stop
-  committed earlier makes that check fail, so no transaction begins after it.
+  mailing may still send and marks the row begun (``tx_started_at``, only
+  if not begun yet). A stop committed earlier makes that check fail, so no
+  transaction begins after it.
 * ``sent`` is written only after the provider's 250 to the end of data; a
   connection lost after the data went out leaves ``unconfirmed``, never a
-  second attempt.
+  second attempt. A 250 is kept until the database has taken it.
+* What belongs to one recipient (an address that cannot be sent, a template
+  error for that contact) ends that recipient; what is the same for every
+  message (a bad setting, a broken layout, a provider refusing the sender)
+  counts towards ``MaxSendErrors`` or puts the mailing in ``error`` at once.
+  Nothing is retried in a tight loop.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import and_, select, update
 from sqlalchemy.engine import Dialect
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 
-from mailapp.db import RawWriter
-from mailapp.delivery.message import build_message, make_message_id
+from mailapp.db import LaneConnection, LaneDatabaseError
+from mailapp.delivery.addresses import EnvelopeAddress, envelope_address
+from mailapp.delivery.message import (
+    AddressError,
+    MessageError,
+    build_message,
+    make_message_id,
+    unsubscribe_link,
+)
 from mailapp.delivery.ratelimit import RateLimiter
 from mailapp.delivery.render import CompiledTemplate, TemplateProblem, compile_template
 from mailapp.delivery.smtp import (
     AuthenticationFailed,
     Outcome,
+    Phase,
     ProviderUnavailable,
     SendResult,
     SmtpConfig,
     SmtpConnection,
 )
-from mailapp.models import Event, Mailing, MailingState, Recipient, Response
-from mailapp.models.base import UTCDateTime, utcnow
+from mailapp.models import Event, Mailing, Response
+from mailapp.models.base import UTCDateTime
 from mailapp.models.states import SENDING_STATES
+from mailapp.scheduler import leases
 from mailapp.services import journal, lifecycle
-from mailapp.services import settings as settings_service
 from mailapp.services.context import AppContext
+from mailapp.services.settings import SystemSettings
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 CLAIM_BATCH = 40
 #: How often the journal gets a ``batch_sent`` line while sending.
@@ -55,8 +82,13 @@ BATCH_EVENT_SECONDS = 5.0
 #: How often the window is told that progress moved.
 PROGRESS_SECONDS = 0.5
 MAX_BACKOFF = 30.0
+#: How often the process raises the beat of its leases.
+HEARTBEAT_SECONDS = 2.0
+#: An idle lane says QUIT after this long without work.
+IDLE_SECONDS = 30.0
 
-_SENDING_STATE_VALUES = [s.value for s in SENDING_STATES]
+_SENDING_STATE_VALUES = frozenset(s.value for s in SENDING_STATES)
+_PROBE_ADDRESS = "probe@example.com"
 
 
 @dataclass(frozen=True)
@@ -66,50 +98,53 @@ class Claimed:
     contact: dict[str, Any]
 
 
-@dataclass(frozen=True)
-class MailingSnapshot:
-    id: int
-    name: str
-    kind: str
-    subject: str
-    html: str
-    sender_name: str
-    sender_email: str
-
-
-@dataclass
-class _Lane:
-    """One SMTP connection's thread: its connection, and the message it
-    sent last whose ``sent`` is not yet written."""
-
-    domain: str
-    db: RawWriter
-    connection: SmtpConnection | None = None
-    accepted: tuple[int, datetime] | None = None
-
-
 class _HotSql:
-    """The two statements written for every message, as plain SQL.
+    """The statements of the lanes, as plain SQL compiled once.
 
     Building them with the expression language costs more than SQLite's
-    whole transaction; compiled once here they are sent to the driver as
-    they are.
+    whole transaction; here they go to the driver as they are. Every write
+    names the lease (``claimed_by``) and the row state it expects.
     """
 
     def __init__(self, dialect: Dialect) -> None:
         p = "%s" if dialect.name == "postgresql" else "?"
-        sending = ", ".join(f"'{s.value}'" for s in SENDING_STATES)
+        sending = ", ".join(f"'{s}'" for s in sorted(_SENDING_STATE_VALUES))
+        mine = f"id = {p} AND claimed_by = {p} AND response = '{Response.SENDING.value}'"
         self.begin = (
             f"UPDATE recipients SET tx_started_at = {p}, message_id = {p},"
             f" attempts = attempts + 1, updated_at = {p}"
-            f" WHERE id = {p} AND response = '{Response.SENDING.value}' AND claimed_by = {p}"
+            f" WHERE {mine} AND tx_started_at IS NULL"
             f" AND EXISTS (SELECT 1 FROM mailings WHERE id = {p} AND state IN ({sending})"
             f" AND (expires_at IS NULL OR expires_at > {p}))"
         )
         self.sent = (
             f"UPDATE recipients SET response = '{Response.SENT.value}', sent_at = {p},"
             f" last_error = NULL, updated_at = {p}"
-            f" WHERE id = {p} AND claimed_by = {p} AND response = '{Response.SENDING.value}'"
+            f" WHERE {mine} AND message_id = {p} AND tx_started_at IS NOT NULL"
+        )
+        #: A 250 that arrived after a peer settled the row as ``unconfirmed``:
+        #: the provider has it, and the message id proves it was this one.
+        self.sent_after_release = (
+            f"UPDATE recipients SET response = '{Response.SENT.value}', sent_at = {p},"
+            f" last_error = NULL, updated_at = {p}"
+            f" WHERE id = {p} AND message_id = {p} AND response = '{Response.UNCONFIRMED.value}'"
+        )
+        self.settle = (
+            f"UPDATE recipients SET response = {p}, last_error = {p}, updated_at = {p} WHERE {mine}"
+        )
+        self.requeue = (
+            f"UPDATE recipients SET response = '{Response.PLANNED.value}', claimed_by = NULL,"
+            f" tx_started_at = NULL, attempts = attempts - {p}, next_attempt_at = {p},"
+            f" last_error = {p}, updated_at = {p} WHERE {mine}"
+        )
+        self.release = (
+            f"UPDATE recipients SET response = '{Response.PLANNED.value}', claimed_by = NULL"
+            f" WHERE id IN ({{ids}}) AND claimed_by = {p}"
+            f" AND response = '{Response.SENDING.value}' AND tx_started_at IS NULL"
+        )
+        self.row = (
+            "SELECT r.response, r.claimed_by, r.message_id, r.attempts, r.email, m.state"
+            f" FROM recipients r JOIN mailings m ON m.id = r.mailing_id WHERE r.id = {p}"
         )
         skip_locked = " FOR UPDATE SKIP LOCKED" if dialect.name == "postgresql" else ""
         self.claim = (
@@ -127,7 +162,7 @@ class _HotSql:
             "INSERT INTO journal (time, mailing_id, event, type, params, message)"
             f" VALUES ({p}, {p}, {p}, {p}, {as_json}, {p})"
         )
-        #: ``{ids}``: integers this worker just claimed.
+        #: ``{ids}``: integers this lane just claimed.
         self.claimed_rows = (
             "SELECT r.id, r.email, c.email, c.first_name, c.last_name, c.fields"
             " FROM recipients r LEFT JOIN contacts c ON c.id = r.contact_id"
@@ -140,259 +175,667 @@ class _HotSql:
         self.time: Callable[[datetime], Any] = process or (lambda value: value)
 
 
-class MailingDispatch:
-    """One run of sending for one mailing, over ``SmtpConnections`` threads.
+class _LeaseLost(Exception):
+    """A row this lane held was taken: its lease is no longer honoured."""
 
-    Ends when nothing is left to claim, when the mailing leaves the sending
-    states, when the provider fails for good, or when ``shutdown`` is set
-    (in-flight transactions finish first).
+
+class _Abandon(Exception):
+    """The process stops while the database does not answer."""
+
+
+@dataclass
+class MailingRun:
+    """What the lanes share about one mailing while it sends.
+
+    Built once when the mailing is first served: its content compiled, the
+    parts that are the same for every message checked by building a probe
+    message, so a bad setting is one ``error`` rather than a failure per
+    recipient.
     """
+
+    mailing_id: int
+    name: str
+    subject: str
+    sender_name: str
+    sender_email: str
+    #: The envelope sender (the domain in punycode).
+    sender: EnvelopeAddress
+    domain: str
+    template: CompiledTemplate
+    unsubscribe_url: str
+    settings: SystemSettings
+    halted: bool = False
+    errors: int = 0
+    reported: set[str] = field(default_factory=set)
+    sent_since_event: int = 0
+    last_event: float = field(default_factory=time.monotonic)
+    last_progress: float = 0.0
+    marked_sending: bool = False
+    database_error: str = ""
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+@dataclass
+class _Accepted:
+    """A 250 whose ``sent`` is not yet in the database."""
+
+    run: MailingRun
+    recipient_id: int
+    message_id: str
+    moment: datetime
+
+
+class Dispatcher:
+    """The lanes of this process and the mailings they take turns on."""
 
     def __init__(
         self,
         ctx: AppContext,
-        worker_id: str,
-        mailing_id: int,
-        smtp_config: SmtpConfig,
+        process_id: str,
         shutdown: threading.Event,
         limiter: RateLimiter,
     ) -> None:
         self.ctx = ctx
-        self.worker_id = worker_id
-        self.mailing_id = mailing_id
-        self.smtp_config = smtp_config
+        self.process_id = process_id
         self.shutdown = shutdown
         self.limiter = limiter
-        self.halt = threading.Event()
-        self._lock = threading.Lock()
-        self._errors = 0
-        self._reported: set[str] = set()
-        self._sent_since_event = 0
-        self._last_event = time.monotonic()
-        self._last_progress = 0.0
-        self._marked_sending = False
-        self._postgres = ctx.db.dialect == "postgresql"
-        self._database_error = ""
-        self._sql = _HotSql(ctx.db.engine.dialect)
+        self.sql = _HotSql(ctx.db.engine.dialect)
+        self.postgres = ctx.db.dialect == "postgresql"
+        self._cond = threading.Condition()
+        self._ring: list[int] = []
+        self._runs: dict[int, MailingRun] = {}
+        self._lanes: list[_Lane] = []
+        self._lane_count = 0
+        self._smtp_config: SmtpConfig | None = None
+        self._provider_problem = ""
+        self._settings: SystemSettings | None = None
+        self._heartbeat = threading.Thread(target=self._beat, name="heartbeat", daemon=True)
 
-    # -- the run ---------------------------------------------------------
+    # -- what the scheduler tells it ------------------------------------------
+
+    def start(self) -> None:
+        self._heartbeat.start()
+
+    def configure(
+        self, settings: SystemSettings, config: SmtpConfig | None, problem: str = ""
+    ) -> None:
+        """The settings of the next messages: provider, lanes, rate."""
+        with self._cond:
+            self._settings = settings
+            self._smtp_config = config
+            self._provider_problem = problem
+        if self.limiter.rate_per_second != settings.rate_per_second:
+            self.limiter.set_rate(settings.rate_per_second)
+        self._resize(max(1, settings.connections))
+
+    def offer(self, mailing_ids: Iterable[int]) -> None:
+        """Mailings with recipients due now join the ring; a lane takes one
+        out when it finds nothing left to claim (:meth:`drained`)."""
+        with self._cond:
+            known = set(self._ring)
+            self._ring += [m for m in dict.fromkeys(mailing_ids) if m not in known]
+            self._cond.notify_all()
+
+    @property
+    def busy(self) -> bool:
+        with self._cond:
+            return bool(self._ring)
+
+    def stop(self) -> None:
+        """Let in-flight transactions finish, record them, give back the rest."""
+        self.shutdown.set()
+        with self._cond:
+            self._cond.notify_all()
+            lanes = list(self._lanes)
+        for lane in lanes:
+            lane.join()
+        if self._heartbeat.is_alive():
+            self._heartbeat.join()
+        leftover = [lane.lease for lane in lanes if lane.lease]
+        if leftover:
+            with _suppress_db_errors("giving back the leases"):
+                leases.unregister(self.ctx, leftover)
+
+    # -- lanes ---------------------------------------------------------------
+
+    def _resize(self, count: int) -> None:
+        """Exactly ``count`` lanes serve; extra ones finish their message and go."""
+        with self._cond:
+            # Lanes are started as soon as they are made (by the one tick
+            # thread), so one that is not alive has ended: it is replaced.
+            self._lanes = [lane for lane in self._lanes if lane.is_alive()]
+            active = [lane for lane in self._lanes if not lane.retired]
+            for lane in active[count:]:
+                lane.retired = True
+            new = []
+            for _ in range(count - len(active)):
+                self._lane_count += 1
+                new.append(_Lane(self, self._lane_count))
+            self._lanes += new
+            self._cond.notify_all()
+        for lane in new:
+            lane.start()
+
+    def take(self, lane: _Lane, timeout: float) -> MailingRun | None:
+        """The next mailing for ``lane`` in round-robin order, or None."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while not self._ring:
+                left = deadline - time.monotonic()
+                if left <= 0 or self.shutdown.is_set() or lane.retired:
+                    return None
+                self._cond.wait(left)
+            if self.shutdown.is_set() or lane.retired:
+                return None
+            mailing_id = self._ring.pop(0)
+            self._ring.append(mailing_id)
+            run = self._runs.get(mailing_id)
+            config, problem = self._smtp_config, self._provider_problem
+            settings = self._settings
+        if run is not None:
+            return run
+        if settings is None:
+            return None
+        if config is None:
+            self.halt(mailing_id)
+            lifecycle.mark_error(self.ctx, mailing_id, problem or "No provider is configured")
+            return None
+        run = self._prepare(mailing_id, settings)
+        if run is None:
+            self.halt(mailing_id)
+            return None
+        with self._cond:
+            return self._runs.setdefault(mailing_id, run)
+
+    def drained(self, run: MailingRun) -> None:
+        """Nothing left to claim now: out of the ring until a tick offers it
+        again; the tick is woken to complete the mailing if it is done."""
+        with self._cond:
+            if self._runs.get(run.mailing_id) is run:
+                del self._runs[run.mailing_id]
+            if run.mailing_id not in self._ring:
+                return
+            self._ring.remove(run.mailing_id)
+        self.ctx.hub.mailings_changed(run.mailing_id)
+
+    def halt(self, mailing_id: int) -> None:
+        """The mailing may no longer send (stopped, paused, error)."""
+        with self._cond:
+            run = self._runs.pop(mailing_id, None)
+            if mailing_id in self._ring:
+                self._ring.remove(mailing_id)
+        if run is not None:
+            run.halted = True
+
+    @property
+    def smtp_config(self) -> SmtpConfig | None:
+        with self._cond:
+            return self._smtp_config
+
+    def _prepare(self, mailing_id: int, settings: SystemSettings) -> MailingRun | None:
+        """Compile the mailing and check what every message shares."""
+        with self.ctx.db.read() as session:
+            mailing = session.get(Mailing, mailing_id)
+            if mailing is None or mailing.state not in _SENDING_STATE_VALUES:
+                return None
+            name, subject, html = mailing.name, mailing.subject, mailing.html
+            sender_name, sender_email = mailing.sender_name, mailing.sender_email
+        try:
+            template = compile_template(subject, html)
+        except TemplateProblem as exc:
+            lifecycle.mark_error(self.ctx, mailing_id, f"Template error: {exc}", provider=False)
+            return None
+        domain = sender_email.rpartition("@")[2] or "localhost"
+        url = settings.unsubscribe_url or ""
+        try:
+            sender = envelope_address(sender_email)
+            probe_url = unsubscribe_link(url, _PROBE_ADDRESS) if url else ""
+            build_message(
+                sender_name=sender_name,
+                sender_email=sender_email,
+                to=_PROBE_ADDRESS,
+                subject="probe",
+                html="<p>probe</p>",
+                text="probe",
+                message_id=make_message_id(domain),
+                unsubscribe_url=probe_url,
+                mailing_id=mailing_id,
+                smtputf8=sender.needs_smtputf8,
+            )
+        except MessageError as exc:
+            lifecycle.mark_error(
+                self.ctx,
+                mailing_id,
+                f"No message of this mailing can be built: {exc}",
+                provider=False,
+            )
+            return None
+        return MailingRun(
+            mailing_id=mailing_id,
+            name=name,
+            subject=subject,
+            sender_name=sender_name,
+            sender_email=sender_email,
+            sender=sender,
+            domain=domain,
+            template=template,
+            unsubscribe_url=url,
+            settings=settings,
+        )
+
+    # -- liveness --------------------------------------------------------------
+
+    def _beat(self) -> None:
+        """Raise the beat of every lease of the process, on a thread of its own
+        so no amount of sending or scheduling can hold it up."""
+        while not self.shutdown.wait(HEARTBEAT_SECONDS):
+            try:
+                held = leases.renew(self.ctx, self.process_id)
+            except Exception as exc:  # a busy or lost database: next beat
+                log.warning("heartbeat failed: %s", exc)
+                continue
+            with self._cond:
+                lanes = list(self._lanes)
+            for lane in lanes:
+                if lane.lease and lane.lease not in held:
+                    lane.lost.set()
+
+    # -- progress and the log ----------------------------------------------------
+
+    def insert_event(self, cursor: Any, row: dict[str, Any]) -> None:
+        cursor.execute(
+            self.sql.journal,
+            (
+                self.sql.time(row["time"]),
+                row["mailing_id"],
+                row["event"],
+                row["type"],
+                json.dumps(row["params"]),
+                row["message"],
+            ),
+        )
+
+    def committed(self, run: MailingRun, recorded: int) -> None:
+        """``recorded`` messages of ``run`` are in the database as sent."""
+        if not recorded:
+            return
+        now = time.monotonic()
+        with run.lock:
+            run.sent_since_event += recorded
+            run.errors = 0
+            progress = now - run.last_progress >= PROGRESS_SECONDS
+            if progress:
+                run.last_progress = now
+        if progress:
+            self.ctx.hub.mailings_changed(run.mailing_id, progress=True)
+
+    # -- errors that are the mailing's -------------------------------------------
+
+    def provider_error(self, run: MailingRun, message: str) -> float:
+        """Count a consecutive provider error, report it once; the back-off."""
+        with run.lock:
+            run.errors += 1
+            errors = run.errors
+            first_time = message not in run.reported
+            run.reported.add(message)
+        if errors >= run.settings.max_errors:
+            self.fatal(run, f"{message} ({errors} errors in a row)")
+            return 0.0
+        if first_time:
+            with _suppress_db_errors("logging a provider error"):
+                with self.ctx.db.write() as session:
+                    journal.record(session, run.mailing_id, Event.PROVIDER_ERROR, error=message)
+                self.ctx.hub.mailings_changed(run.mailing_id)
+        return min(MAX_BACKOFF, 0.25 * 2.0 ** min(errors, 8))
+
+    def fatal(self, run: MailingRun, message: str, *, provider: bool = True) -> None:
+        with run.lock:
+            if run.halted:
+                return
+            run.halted = True
+        self.halt(run.mailing_id)
+        _retrying(
+            self.shutdown,
+            lambda: lifecycle.mark_error(self.ctx, run.mailing_id, message, provider=provider),
+        )
+
+
+def _retrying(shutdown: threading.Event, write: Callable[[], object]) -> None:
+    """Repeat a write the database refuses (a full disk, a lost server)
+    until it goes through or the process stops."""
+    delay = 0.5
+    while True:
+        try:
+            write()
+            return
+        except DBAPIError as exc:
+            log.warning("writing to the database failed, trying again: %s", exc.orig)
+        if shutdown.wait(delay):
+            return
+        delay = min(delay * 2, MAX_BACKOFF)
+
+
+class _suppress_db_errors:  # noqa: N801 - used as a statement, like contextlib's
+    """Log and swallow a failed write that the next tick will make again."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, _tb: Any
+    ) -> bool:
+        if exc is not None and isinstance(exc, DBAPIError):
+            log.warning("%s failed: %s", self.what, exc)
+            return True
+        return False
+
+
+class _Lane(threading.Thread):
+    """One SMTP connection, one database connection, one lease."""
+
+    def __init__(self, dispatcher: Dispatcher, number: int) -> None:
+        super().__init__(name=f"smtp-lane-{number}", daemon=True)
+        self.d = dispatcher
+        self.ctx = dispatcher.ctx
+        self.sql = dispatcher.sql
+        self.db: LaneConnection = dispatcher.ctx.db.lane_connection()
+        self.lease = ""
+        self.lost = threading.Event()
+        self.retired = False
+        self.connection: SmtpConnection | None = None
+        self.accepted: _Accepted | None = None
+        #: The recipient whose transaction is marked begun and not yet
+        #: recorded, and whether its SMTP conversation has started.
+        self._in_flight: int | None = None
+        self._transmitting = False
+        self._idle_since = time.monotonic()
+
+    # -- the loop ------------------------------------------------------------
 
     def run(self) -> None:
-        settings = settings_service.load(self.ctx)
-        snapshot = self._snapshot()
-        if snapshot is None:
-            return
         try:
-            template = compile_template(snapshot.subject, snapshot.html)
-        except TemplateProblem as exc:
-            lifecycle.mark_error(
-                self.ctx, self.mailing_id, f"Template error: {exc}", provider=False
-            )
-            return
-        self.settings = settings
-        threads = [
-            threading.Thread(
-                target=self._connection_loop,
-                args=(snapshot, template),
-                name=f"smtp-{self.mailing_id}-{n}",
-                daemon=True,
-            )
-            for n in range(settings.connections)
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        if self._database_error:
-            error = f"The database cannot be written: {self._database_error}"
-            self._retrying(lambda: lifecycle.mark_error(self.ctx, self.mailing_id, error))
-        self.ctx.hub.mailings_changed(self.mailing_id)
-
-    def _retrying(self, write: Callable[[], object]) -> None:
-        """Repeat a write the database refuses (a full disk) until it goes
-        through or the process stops; the state on disk must catch up with
-        what the provider was told."""
-        delay = 0.5
-        while True:
-            try:
-                write()
-                return
-            except OperationalError as exc:
-                log.warning("writing to the database failed, trying again: %s", exc.orig)
-            if self.shutdown.wait(delay):
-                return
-            delay = min(delay * 2, MAX_BACKOFF)
-
-    def _stopping(self) -> bool:
-        return self.shutdown.is_set() or self.halt.is_set()
-
-    def _snapshot(self) -> MailingSnapshot | None:
-        with self.ctx.db.read() as session:
-            mailing = session.get(Mailing, self.mailing_id)
-            if mailing is None or MailingState(mailing.state) not in SENDING_STATES:
-                return None
-            return MailingSnapshot(
-                id=mailing.id,
-                name=mailing.name,
-                kind=mailing.kind,
-                subject=mailing.subject,
-                html=mailing.html,
-                sender_name=mailing.sender_name,
-                sender_email=mailing.sender_email,
-            )
-
-    def _connection_loop(self, snapshot: MailingSnapshot, template: CompiledTemplate) -> None:
-        lane = _Lane(
-            domain=snapshot.sender_email.rpartition("@")[2] or "localhost",
-            db=self.ctx.db.raw_writer(),
-        )
-        try:
-            while not self._stopping():
-                batch = self._claim(lane, CLAIM_BATCH)
-                if not batch:
-                    break
-                done = 0
+            while not self.d.shutdown.is_set() and not self.retired:
+                run: MailingRun | None = None
                 try:
-                    for row in batch:
-                        if self._stopping() or not self.limiter.acquire(self.halt):
-                            break
-                        self._send_one(lane, row, snapshot, template)
-                        done += 1
-                finally:
-                    # Halting: log what was sent with its last row's commit.
-                    self._record_accepted(lane, last=self._stopping())
-                    self._release([r.id for r in batch[done:]])
-            self._record_accepted(lane, last=True)
-        except OperationalError as exc:  # a full disk, a lost database server
-            log.error("dispatch of mailing %s cannot write: %s", self.mailing_id, exc.orig)
-            self._database_error = str(exc.orig)
-            self.halt.set()
-        except Exception:
-            log.exception("dispatch of mailing %s failed", self.mailing_id)
-            self.halt.set()
+                    if not self.lease or self.lost.is_set():
+                        self._take_lease()
+                        continue
+                    run = self.d.take(self, timeout=1.0)
+                    if run is None:
+                        self._idle()
+                        continue
+                    self._serve(run)
+                except _LeaseLost:
+                    self._drop_lease()
+                except Exception as exc:
+                    # A fault of the code, not of a recipient or the provider:
+                    # logged, counted towards MaxSendErrors, backed off.
+                    log.exception("lane %s failed", self.name)
+                    self._settle_in_flight(run)
+                    pause = self.d.provider_error(run, f"Internal error: {exc}") if run else 2.0
+                    self.d.shutdown.wait(pause)
+        except _Abandon:
+            log.warning("lane %s stops without the database", self.name)
         finally:
-            if lane.connection is not None:
-                lane.connection.close()
-            self._retrying(lambda: self._record_accepted(lane))
-            lane.db.close()
+            self._close_smtp()
+            if self.lease and self.retired and not self.d.shutdown.is_set():
+                with _suppress_db_errors("giving back a lease"):
+                    leases.unregister(self.ctx, [self.lease])
+                self.lease = ""
+            self.db.close()
 
-    def _send_one(
-        self,
-        lane: _Lane,
-        row: Claimed,
-        snapshot: MailingSnapshot,
-        template: CompiledTemplate,
-    ) -> None:
-        unsubscribe_url = self._unsubscribe_url(row.email)
+    def _take_lease(self) -> None:
+        if self.lease:
+            self._drop_lease()
         try:
-            rendered = template.render(row.contact, snapshot.name, unsubscribe_url)
+            self.lease = leases.register(self.ctx, self.d.process_id)
+            self.lost.clear()
+        except DBAPIError as exc:
+            log.warning("lane %s cannot take a lease: %s", self.name, exc)
+            self.d.shutdown.wait(2.0)
+
+    def _drop_lease(self) -> None:
+        """Everything held under the lease is someone else's now; a 250
+        received under it is still recorded (the message id proves which
+        message the provider took) or reported."""
+        log.error("lane %s lost its lease; it takes a new one", self.name)
+        pending, self.accepted = self.accepted, None
+        self._in_flight = None
+        if pending is not None:
+            recorded = self._db(pending.run, lambda cursor: self._write_sent(cursor, pending))
+            self.d.committed(pending.run, recorded)
+        self.lease = ""
+        self._close_smtp()
+
+    def _settle_in_flight(self, run: MailingRun | None) -> None:
+        """A fault between the begin mark and the record: once the SMTP
+        conversation had started the message may have gone (unconfirmed);
+        before, it surely did not (planned again, no attempt spent)."""
+        in_flight, self._in_flight = self._in_flight, None
+        transmitting, self._transmitting = self._transmitting, False
+        if run is None or in_flight is None:
+            return
+        error = "Interrupted by an internal error"
+        with contextlib.suppress(_LeaseLost), _suppress_db_errors("settling a cut transaction"):
+            if transmitting:
+                self._settle(run, in_flight, Response.UNCONFIRMED, error)
+            else:
+                self._requeue(run, in_flight, error, spent=False)
+
+    def _idle(self) -> None:
+        self._flush()
+        if self.connection is not None and time.monotonic() - self._idle_since > IDLE_SECONDS:
+            self._close_smtp()
+
+    def _close_smtp(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
+
+    def _serve(self, run: MailingRun) -> None:
+        """One claimed batch of ``run``; then the next mailing's turn."""
+        batch = self._claim(run)
+        if not batch:
+            self._flush()
+            self._log_rest(run)
+            self.d.drained(run)
+            return
+        done = 0
+        try:
+            for row in batch:
+                if self._stopping(run) or not self.d.limiter.acquire(self.d.shutdown):
+                    break
+                if not self._send_one(run, row):
+                    break  # the row is untouched: given back with the rest
+                done += 1
+        finally:
+            if not self.lost.is_set():
+                # A short batch is the mailing's tail: log what was sent.
+                self._flush(force=len(batch) < CLAIM_BATCH or self._stopping(run))
+                self._release(run, [r.id for r in batch[done:]])
+        self._idle_since = time.monotonic()
+
+    def _stopping(self, run: MailingRun) -> bool:
+        return self.d.shutdown.is_set() or self.retired or run.halted or self.lost.is_set()
+
+    # -- one message ---------------------------------------------------------
+
+    def _send_one(self, run: MailingRun, row: Claimed) -> bool:
+        """Hand one message over; False when it could not begin (the mailing
+        may not send now, or there is no connection) and the row is as
+        claimed."""
+        try:
+            address = envelope_address(row.email)
+        except AddressError as exc:
+            self._settle(run, row.id, Response.CANCELLED_INVALID_EMAIL, str(exc))
+            return True
+        url = unsubscribe_link(run.unsubscribe_url, row.email) if run.unsubscribe_url else ""
+        try:
+            rendered = run.template.render(row.contact, run.name, url)
         except TemplateProblem as exc:
-            self._finish(row.id, Response.CANCELLED_TEMPLATE_ERROR, error=str(exc))
-            return
-        message_id = make_message_id(lane.domain)
-        data = build_message(
-            sender_name=snapshot.sender_name,
-            sender_email=snapshot.sender_email,
-            to=row.email,
-            subject=rendered.subject,
-            html=rendered.html,
-            text=rendered.text,
-            message_id=message_id,
-            unsubscribe_url=unsubscribe_url,
-            mailing_id=snapshot.id,
-        )
-        if lane.connection is None:
-            lane.connection = self._open()
-            if lane.connection is None:
-                self._requeue(row.id)
-                return
-        began = self._begin(lane, row.id, message_id, record_sent=lane.accepted)
-        lane.accepted = None  # written by that commit
-        if not began:
-            self.halt.set()
-            self._release([row.id])
-            return
-        result = lane.connection.send(snapshot.sender_email, row.email, data)
-        self._after_send(lane, row.id, result)
-        if not lane.connection.is_open:  # dropped, or closed by the server (421)
-            lane.connection.close()
-            lane.connection = None
-
-    def _after_send(self, lane: _Lane, recipient_id: int, result: SendResult) -> None:
+            self._settle(run, row.id, Response.CANCELLED_TEMPLATE_ERROR, str(exc))
+            return True
+        connection = self._connection(run)
+        if connection is None:
+            return False
+        smtputf8 = address.needs_smtputf8 or run.sender.needs_smtputf8
+        if smtputf8 and not connection.supports_smtputf8:
+            problem = (
+                "has non-ASCII characters before the @, and the provider does not "
+                "offer SMTPUTF8 (international addresses)"
+            )
+            if run.sender.needs_smtputf8:  # the same for every message
+                self.d.fatal(run, f"The sender address {run.sender_email} {problem}")
+                return False
+            self._settle(run, row.id, Response.CANCELLED_INVALID_EMAIL, f"{row.email} {problem}")
+            return True
+        message_id = make_message_id(run.domain)
+        try:
+            data = build_message(
+                sender_name=run.sender_name,
+                sender_email=run.sender_email,
+                to=address.address,
+                subject=rendered.subject,
+                html=rendered.html,
+                text=rendered.text,
+                message_id=message_id,
+                unsubscribe_url=url,
+                mailing_id=run.mailing_id,
+                smtputf8=smtputf8,
+            )
+        except MessageError as exc:
+            self._settle(run, row.id, Response.CANCELLED_TEMPLATE_ERROR, str(exc))
+            return True
+        if not self._begin(run, row.id, message_id):
+            return False
+        self._transmitting = True
+        result = connection.send(run.sender.address, address.address, data)
         if result.outcome is Outcome.ACCEPTED:
-            # Written with the lane's next begin: one commit a message.
-            lane.accepted = (recipient_id, utcnow())
-            self._count_sent()
+            self.accepted = _Accepted(run, row.id, message_id, self.ctx.db.now())
         else:
-            self._record(recipient_id, result)
+            self._after_failure(run, row.id, result)
+        self._in_flight, self._transmitting = None, False
+        if not connection.is_open:  # dropped, or closed by the server (421)
+            self._close_smtp()
+        return True
 
-    def _record_accepted(self, lane: _Lane, *, last: bool = False) -> None:
-        """Write the lane's pending ``sent``; ``last`` also logs what is left
-        to log of this run."""
-        if lane.accepted is None and not last:
-            return
-        with lane.db.transaction() as cursor:
-            recorded = 0
-            if lane.accepted is not None:
-                recipient_id, moment = lane.accepted
-                sent_at = self._sql.time(moment)
-                cursor.execute(self._sql.sent, (sent_at, sent_at, recipient_id, self.worker_id))
-                recorded = 1
-            self._note_recorded(cursor, recorded, force=last)
-        lane.accepted = None
-
-    def _unsubscribe_url(self, email: str) -> str:
-        template = self.settings.unsubscribe_url
-        return template.replace("{email}", email) if template else ""
-
-    # -- provider errors ---------------------------------------------------
-
-    def _open(self) -> SmtpConnection | None:
-        while not self._stopping():
-            connection = SmtpConnection(self.smtp_config)
+    def _connection(self, run: MailingRun) -> SmtpConnection | None:
+        config = self.d.smtp_config
+        if config is None:
+            return None
+        if self.connection is not None and self.connection.config != config:
+            self._close_smtp()  # the provider settings changed
+        while self.connection is None and not self._stopping(run):
+            connection = SmtpConnection(config)
             try:
                 connection.open()
             except AuthenticationFailed as exc:
-                self._fatal(str(exc))
+                self.d.fatal(run, str(exc))
                 return None
             except ProviderUnavailable as exc:
-                self._provider_error(str(exc))
+                self.d.shutdown.wait(self.d.provider_error(run, str(exc)))
                 continue
-            return connection
-        return None
+            self.connection = connection
+        return self.connection
 
-    def _provider_error(self, message: str) -> None:
-        """Count a consecutive provider error, report it once, back off."""
-        with self._lock:
-            self._errors += 1
-            errors = self._errors
-            first_time = message not in self._reported
-            self._reported.add(message)
-        if errors >= self.settings.max_errors:
-            self._fatal(f"{message} ({errors} errors in a row)")
-            return
-        if first_time:
-            with self.ctx.db.write() as session:
-                journal.record(session, self.mailing_id, Event.PROVIDER_ERROR, error=message)
-            self.ctx.hub.mailings_changed(self.mailing_id)
-        self.halt.wait(min(MAX_BACKOFF, 0.25 * 2 ** min(errors, 8)))
+    def _after_failure(self, run: MailingRun, recipient_id: int, result: SendResult) -> None:
+        """Whose failure it is decides what happens to the recipient.
 
-    def _fatal(self, message: str) -> None:
-        if not self.halt.is_set():
-            self.halt.set()
-            lifecycle.mark_error(self.ctx, self.mailing_id, message)
+        Only a 5xx to the recipient's RCPT TO or to its end of data is that
+        recipient's hard bounce. A refusal of MAIL FROM or of DATA, a 421 or a
+        lost connection is the provider's: the recipient is not charged an
+        attempt and the error counts towards ``MaxSendErrors``.
+        """
+        outcome, detail = result.outcome, result.describe()
+        recipients_reply = result.phase in (Phase.RCPT, Phase.END_OF_DATA)
+        if outcome is Outcome.UNCONFIRMED:
+            self._settle(run, recipient_id, Response.UNCONFIRMED, detail)
+            self._back_off(run, detail or "Connection lost after the message was sent")
+        elif outcome is Outcome.PERMANENT and recipients_reply:
+            self._settle(run, recipient_id, Response.HARD_BOUNCE, detail)
+        elif outcome is Outcome.TEMPORARY and recipients_reply and result.code != 421:
+            self._retry_later(run, recipient_id, detail)
+        else:
+            self._requeue(run, recipient_id, detail, spent=False)
+            if outcome is not Outcome.ABORTED:
+                self._back_off(run, detail or "Connection lost")
 
-    # -- the database side ---------------------------------------------------
+    def _back_off(self, run: MailingRun, message: str) -> None:
+        self._flush()
+        self.d.shutdown.wait(self.d.provider_error(run, message))
 
-    def _claim(self, lane: _Lane, limit: int) -> list[Claimed]:
-        """Take up to ``limit`` due recipients for this worker, if the mailing
-        may still send (compare-and-set; SKIP LOCKED on PostgreSQL)."""
-        sql = self._sql
-        now = sql.time(utcnow())
-        with lane.db.transaction() as cursor:
-            cursor.execute(
-                sql.claim, (self.worker_id, self.mailing_id, now, limit, self.mailing_id)
-            )
+    # -- the database side ------------------------------------------------------
+
+    def _note_sent(self, cursor: Any, run: MailingRun, recorded: int, *, force: bool) -> None:
+        """Log ``batch_sent`` now and then, in the commit that writes the
+        rows, so the log never tells of a stop before the messages sent
+        ahead of it. The count is taken off at once (another lane may log
+        next) and given back if this transaction fails."""
+        now = time.monotonic()
+        with run.lock:
+            total = run.sent_since_event + recorded
+            if not total or not (force or now - run.last_event >= BATCH_EVENT_SECONDS):
+                return
+            run.sent_since_event -= total
+            run.last_event = now
+        self._reserved.append((run, total))
+        self.d.insert_event(
+            cursor, journal.event_values(run.mailing_id, Event.BATCH_SENT, count=total)
+        )
+
+    def _log_rest(self, run: MailingRun) -> None:
+        """Log what is left to log of ``run``: this lane found it drained."""
+        if run.sent_since_event:
+            self._db(run, lambda cursor: self._note_sent(cursor, run, 0, force=True))
+
+    def _db(self, run: MailingRun, step: Callable[[Any], T]) -> T:
+        """Run ``step`` in a transaction of the lane's connection; on any
+        driver error reconnect and run it again, until it goes through.
+
+        Every step is safe to repeat: its writes are conditional on the
+        lease and the row state, and a repeat after a commit whose answer
+        was lost finds its own work done. While the database refuses writes
+        for lack of space nothing new begins; once it takes them again the
+        mailing goes to ``error`` (the user decides when to go on).
+        """
+        delay = 0.2
+        while True:
+            self._reserved: list[tuple[MailingRun, int]] = []
+            try:
+                with self.db.transaction() as cursor:
+                    return step(cursor)
+            except BaseException as exc:
+                for reserved_run, count in self._reserved:
+                    with reserved_run.lock:
+                        reserved_run.sent_since_event += count
+                if not isinstance(exc, LaneDatabaseError):
+                    raise
+                if exc.disk_full and not run.database_error:
+                    run.database_error = str(exc.orig)
+                    log.error("mailing %s: the database cannot be written: %s", run.mailing_id, exc)
+                else:
+                    log.warning("lane %s: database error, reconnecting: %s", self.name, exc)
+            if self.d.shutdown.wait(delay):
+                raise _Abandon
+            delay = min(delay * 2, 5.0)
+            if run.database_error and not run.halted:
+                error = f"The database cannot be written: {run.database_error}"
+                try:
+                    lifecycle.mark_error(self.ctx, run.mailing_id, error, provider=False)
+                except DBAPIError:
+                    continue
+                run.halted = True
+                self.d.halt(run.mailing_id)
+
+    def _claim(self, run: MailingRun) -> list[Claimed]:
+        sql, lease = self.sql, self.lease
+        now = sql.time(self.ctx.db.now())
+
+        def claim(cursor: Any) -> list[Claimed]:
+            cursor.execute(sql.claim, (lease, run.mailing_id, now, CLAIM_BATCH, run.mailing_id))
             ids = [row[0] for row in cursor.fetchall()]
             if not ids:
                 return []
@@ -400,183 +843,230 @@ class MailingDispatch:
             claimed = []
             for rid, email, contact_email, first, last, fields in cursor.fetchall():
                 custom = json.loads(fields) if isinstance(fields, str) else fields
-                claimed.append(
-                    Claimed(
-                        id=rid,
-                        email=email,
-                        contact={
-                            **(custom or {}),
-                            "email": contact_email or email,
-                            "first_name": first or "",
-                            "last_name": last or "",
-                        },
-                    )
+                contact = {
+                    **(custom or {}),
+                    "email": contact_email or email,
+                    "first_name": first or "",
+                    "last_name": last or "",
+                }
+                claimed.append(Claimed(id=rid, email=email, contact=contact))
+            return claimed
+
+        return self._db(run, claim)
+
+    def _begin(self, run: MailingRun, recipient_id: int, message_id: str) -> bool:
+        """Mark the SMTP transaction begun, if the mailing may still send; the
+        lane's previous 250 is recorded in the same commit."""
+        sql, lease, pending = self.sql, self.lease, self.accepted
+        stamp = sql.time(self.ctx.db.now())
+
+        def begin(cursor: Any) -> tuple[str, int]:
+            recorded = self._write_sent(cursor, pending) if pending is not None else 0
+            verdict = "halted"
+            if not self._postgres_state_refuses(cursor, run):
+                cursor.execute(
+                    sql.begin,
+                    (stamp, message_id, stamp, recipient_id, lease, run.mailing_id, stamp),
                 )
-        return claimed
+                verdict = (
+                    "begun"
+                    if cursor.rowcount == 1
+                    else self._why_not_begun(cursor, run, recipient_id, message_id)
+                )
+            # A refused begin ends this mailing's sending here: what it sent
+            # is logged in the same commit, before a stop can be finished.
+            ending = verdict != "begun"
+            if pending is not None:
+                self._note_sent(cursor, pending.run, recorded, force=ending and pending.run is run)
+            if ending and (pending is None or pending.run is not run):
+                self._note_sent(cursor, run, 0, force=True)
+            return verdict, recorded
 
-    def _begin(
-        self,
-        lane: _Lane,
-        recipient_id: int,
-        message_id: str,
-        record_sent: tuple[int, datetime] | None,
-    ) -> bool:
-        """Mark the SMTP transaction begun, if the mailing may still send;
-        in the same commit, record the lane's previous message as sent."""
-        sql, now = self._sql, self._sql.time(utcnow())
-        with lane.db.transaction() as cursor:
-            recorded = 0
-            if record_sent is not None:
-                sent_at = self._sql.time(record_sent[1])
-                cursor.execute(sql.sent, (sent_at, sent_at, record_sent[0], self.worker_id))
-                recorded = 1
-            if self._postgres:
-                cursor.execute(sql.lock_state, (self.mailing_id,))
-                state = cursor.fetchone()
-                if state is None or state[0] not in _SENDING_STATE_VALUES:
-                    self._note_recorded(cursor, recorded, force=True)
-                    return False
-            cursor.execute(
-                sql.begin,
-                (now, message_id, now, recipient_id, self.worker_id, self.mailing_id, now),
+        verdict, recorded = self._db(run, begin)
+        if pending is not None:
+            self.accepted = None
+            self.d.committed(pending.run, recorded)
+        if verdict == "lost":
+            raise _LeaseLost(f"recipient {recipient_id} was taken")
+        if verdict != "begun":
+            run.halted = True
+            self.d.halt(run.mailing_id)
+            return False
+        self._in_flight = recipient_id
+        if not run.marked_sending:
+            with _suppress_db_errors("moving the mailing to sending"):
+                lifecycle.mark_sending(self.ctx, run.mailing_id)
+                run.marked_sending = True
+        return True
+
+    def _postgres_state_refuses(self, cursor: Any, run: MailingRun) -> bool:
+        if not self.d.postgres:
+            return False
+        cursor.execute(self.sql.lock_state, (run.mailing_id,))
+        state = cursor.fetchone()
+        return state is None or state[0] not in _SENDING_STATE_VALUES
+
+    def _why_not_begun(
+        self, cursor: Any, run: MailingRun, recipient_id: int, message_id: str
+    ) -> str:
+        """``begun`` (by this lane, in a commit whose answer was lost),
+        ``halted`` (the mailing may not send now) or ``lost`` (the row was
+        taken: an incident, logged in this transaction)."""
+        cursor.execute(self.sql.row, (recipient_id,))
+        found = cursor.fetchone()
+        if found is None:
+            return "halted"  # the mailing was deleted
+        response, claimed_by, row_message_id, _attempts, email, state = found
+        mine = claimed_by == self.lease and response == Response.SENDING.value
+        if mine and row_message_id == message_id:
+            return "begun"
+        if state not in _SENDING_STATE_VALUES or response != Response.SENDING.value:
+            # Stopped, paused, expired or put in error: the row was settled
+            # by that move, not taken by a peer.
+            return "halted"
+        if mine and self._expired(run):
+            return "halted"
+        taken = f"claimed by another lane ({claimed_by})" if claimed_by else "released by a peer"
+        self._incident(cursor, run, email, taken)
+        return "lost"
+
+    def _expired(self, run: MailingRun) -> bool:
+        with self.ctx.db.read() as session:
+            mailing = session.get(Mailing, run.mailing_id)
+            return bool(
+                mailing is not None
+                and mailing.expires_at is not None
+                and mailing.expires_at <= self.ctx.db.now()
             )
-            began = cursor.rowcount
-            # A refused begin means this run ends: log what it sent in the
-            # same commit, before the stop can be finished.
-            self._note_recorded(cursor, recorded, force=not began)
-        if began and not self._marked_sending:
-            self._marked_sending = True
-            lifecycle.mark_sending(self.ctx, self.mailing_id)
-        return bool(began)
 
-    def _record(self, recipient_id: int, result: SendResult) -> None:
-        """Write the response of a message the provider did not accept."""
-        outcome = result.outcome
-        detail = f"{result.code} {result.text}".strip() if result.code else result.text
-        if outcome is Outcome.PERMANENT:
-            self._finish(recipient_id, Response.HARD_BOUNCE, error=detail)
-        elif outcome is Outcome.UNCONFIRMED:
-            self._finish(recipient_id, Response.UNCONFIRMED, error=detail)
-            self._provider_error(detail or "Connection lost after the message was sent")
-        elif outcome is Outcome.TEMPORARY and result.code == 421:
-            # The service, not this recipient, is unavailable: no attempt
-            # is spent; the connection backs off and MaxSendErrors decides.
-            self._requeue(recipient_id, error=detail, spent=False)
-            self._provider_error(detail)
-        elif outcome is Outcome.TEMPORARY:
-            self._retry_later(recipient_id, detail)
-        else:  # NOT_SENT or ABORTED: the provider surely does not have it
-            self._requeue(recipient_id, error=detail, spent=False)
-            if outcome is Outcome.NOT_SENT:
-                self._provider_error(detail or "Connection lost")
+    def _write_sent(self, cursor: Any, pending: _Accepted) -> int:
+        """Record a 250; 1 when this write recorded it."""
+        sql = self.sql
+        stamp = sql.time(pending.moment)
+        cursor.execute(
+            sql.sent,
+            (stamp, stamp, pending.recipient_id, self.lease, pending.message_id),
+        )
+        if cursor.rowcount == 1:
+            return 1
+        cursor.execute(sql.row, (pending.recipient_id,))
+        found = cursor.fetchone()
+        if found is not None and found[0] == Response.SENT.value and found[2] == pending.message_id:
+            return 0  # a repeat of a commit whose answer was lost
+        cursor.execute(
+            sql.sent_after_release,
+            (stamp, stamp, pending.recipient_id, pending.message_id),
+        )
+        email = found[4] if found is not None else str(pending.recipient_id)
+        if cursor.rowcount == 1:
+            self._incident(
+                cursor,
+                pending.run,
+                email,
+                "the provider accepted the message after its claim had been released; "
+                "recorded as sent",
+            )
+            return 1
+        self._incident(
+            cursor, pending.run, email, "the provider accepted the message, but its row was taken"
+        )
+        return 0
 
-    def _count_sent(self) -> None:
-        with self._lock:
-            self._errors = 0
-        self._notify_progress()
-
-    def _mine(self, recipient_id: int) -> Any:
-        """The row, if this worker still holds it."""
-        return and_(
-            Recipient.id == recipient_id,
-            Recipient.claimed_by == self.worker_id,
-            Recipient.response == Response.SENDING.value,
+    def _incident(self, cursor: Any, run: MailingRun, email: str, detail: str) -> None:
+        log.error("mailing %s, %s: %s", run.mailing_id, email, detail)
+        self.d.insert_event(
+            cursor,
+            journal.event_values(
+                run.mailing_id, Event.SENDING_INCIDENT, email=email, detail=detail
+            ),
         )
 
-    def _settle(self, recipient_id: int, values: dict[str, Any], error: str | None) -> None:
-        if error:
-            values["last_error"] = error[:1000]
-        values["updated_at"] = utcnow()
-        with self.ctx.db.write_conn() as conn:
-            conn.execute(update(Recipient).where(self._mine(recipient_id)).values(**values))
-
-    def _finish(self, recipient_id: int, response: Response, *, error: str | None = None) -> None:
-        self._settle(recipient_id, {"response": response.value}, error)
-
-    def _retry_later(self, recipient_id: int, error: str) -> None:
-        """A 4xx: try again after a doubling wait, then give up as soft bounce."""
-        with self.ctx.db.read() as session:
-            attempts = session.scalar(
-                select(Recipient.attempts).where(Recipient.id == recipient_id)
-            )
-        attempts = attempts or 1
-        if attempts > self.settings.soft_bounce_retries:
-            self._finish(recipient_id, Response.SOFT_BOUNCE, error=error)
+    def _flush(self, *, force: bool = False) -> None:
+        """Write the lane's pending 250, if any (``force``: log it now)."""
+        pending = self.accepted
+        if pending is None:
             return
-        delay = self.settings.retry_delay_seconds * 2 ** (attempts - 1)
-        self._requeue(recipient_id, error, later=timedelta(seconds=delay))
+
+        def write(cursor: Any) -> int:
+            recorded = self._write_sent(cursor, pending)
+            self._note_sent(cursor, pending.run, recorded, force=force)
+            return recorded
+
+        recorded = self._db(pending.run, write)
+        self.accepted = None
+        self.d.committed(pending.run, recorded)
+
+    def _settle(self, run: MailingRun, recipient_id: int, response: Response, error: str) -> None:
+        """A final response for a row this lane holds."""
+        sql, lease, now = self.sql, self.lease, self.sql.time(self.ctx.db.now())
+
+        def settle(cursor: Any) -> bool:
+            cursor.execute(sql.settle, (response.value, error[:1000], now, recipient_id, lease))
+            return cursor.rowcount == 1 or self._settled_elsewhere(cursor, run, recipient_id)
+
+        if not self._db(run, settle):
+            raise _LeaseLost(f"recipient {recipient_id} was taken")
 
     def _requeue(
         self,
+        run: MailingRun,
         recipient_id: int,
-        error: str | None = None,
+        error: str,
         *,
         spent: bool = True,
         later: timedelta | None = None,
     ) -> None:
-        """Back to ``planned``: the provider certainly did not take it. With
-        ``spent=False`` the transaction begun does not count as an attempt;
-        ``later`` holds the recipient back that long."""
-        values: dict[str, Any] = {
-            "response": Response.PLANNED.value,
-            "claimed_by": None,
-            "tx_started_at": None,
-        }
-        if not spent:
-            values["attempts"] = Recipient.attempts - 1
-        if later is not None:
-            values["next_attempt_at"] = utcnow() + later
-        self._settle(recipient_id, values, error)
+        """Back to ``planned``: the provider certainly did not take it."""
+        sql, lease = self.sql, self.lease
+        now = self.ctx.db.now()
+        when = sql.time(now + later) if later is not None else None
 
-    def _release(self, recipient_ids: list[int]) -> None:
+        def requeue(cursor: Any) -> bool:
+            cursor.execute(
+                sql.requeue,
+                (
+                    0 if spent else 1,
+                    when,
+                    error[:1000] or None,
+                    sql.time(now),
+                    recipient_id,
+                    lease,
+                ),
+            )
+            return cursor.rowcount == 1 or self._settled_elsewhere(cursor, run, recipient_id)
+
+        if not self._db(run, requeue):
+            raise _LeaseLost(f"recipient {recipient_id} was taken")
+
+    def _retry_later(self, run: MailingRun, recipient_id: int, error: str) -> None:
+        """A 4xx for this recipient: again after a doubling wait, then soft bounce."""
+
+        def attempts(cursor: Any) -> int:
+            cursor.execute(self.sql.row, (recipient_id,))
+            found = cursor.fetchone()
+            return int(found[3]) if found is not None else 1
+
+        tried = self._db(run, attempts) or 1
+        if tried > run.settings.soft_bounce_retries:
+            self._settle(run, recipient_id, Response.SOFT_BOUNCE, error)
+            return
+        delay = run.settings.retry_delay_seconds * 2 ** (tried - 1)
+        self._requeue(run, recipient_id, error, later=timedelta(seconds=delay))
+
+    def _settled_elsewhere(self, cursor: Any, run: MailingRun, recipient_id: int) -> bool:
+        """True when a move of the mailing (a stop, an expiry, an error)
+        settled the row; otherwise an incident, logged in this transaction."""
+        cursor.execute(self.sql.row, (recipient_id,))
+        found = cursor.fetchone()
+        if found is None or found[5] not in _SENDING_STATE_VALUES:
+            return True
+        self._incident(cursor, run, found[4], "its row was taken while the lane held it")
+        return False
+
+    def _release(self, run: MailingRun, recipient_ids: list[int]) -> None:
         """Give back claims that never began a transaction."""
         if not recipient_ids:
             return
-        with self.ctx.db.write_conn() as conn:
-            conn.execute(
-                update(Recipient)
-                .where(
-                    and_(
-                        Recipient.id.in_(recipient_ids),
-                        Recipient.claimed_by == self.worker_id,
-                        Recipient.response == Response.SENDING.value,
-                        Recipient.tx_started_at.is_(None),
-                    )
-                )
-                .values(response=Response.PLANNED.value, claimed_by=None)
-            )
-
-    def _note_recorded(self, cursor: Any, recorded: int, *, force: bool = False) -> None:
-        """Count messages written as sent; now and then log ``batch_sent`` in
-        the same commit, so the log never tells of a stop before the
-        messages sent ahead of it."""
-        now = time.monotonic()
-        with self._lock:
-            self._sent_since_event += recorded
-            due = force or now - self._last_event >= BATCH_EVENT_SECONDS
-            count = self._sent_since_event if due else 0
-            if due:
-                self._sent_since_event = 0
-                self._last_event = now
-        if count:
-            row = journal.event_values(self.mailing_id, Event.BATCH_SENT, count=count)
-            cursor.execute(
-                self._sql.journal,
-                (
-                    self._sql.time(row["time"]),
-                    row["mailing_id"],
-                    row["event"],
-                    row["type"],
-                    json.dumps(row["params"]),
-                    row["message"],
-                ),
-            )
-
-    def _notify_progress(self) -> None:
-        now = time.monotonic()
-        with self._lock:
-            due = now - self._last_progress >= PROGRESS_SECONDS
-            if due:
-                self._last_progress = now
-        if due:
-            self.ctx.hub.mailings_changed(self.mailing_id, progress=True)
+        sql = self.sql.release.format(ids=",".join(map(str, recipient_ids)))
+        lease = self.lease
+        self._db(run, lambda cursor: cursor.execute(sql, (lease,)))

@@ -1,14 +1,18 @@
-"""The background engine: one APScheduler ``BackgroundScheduler``.
+"""The background engine: one APScheduler ``BackgroundScheduler`` and the
+process's :class:`~mailapp.scheduler.dispatch.Dispatcher`.
 
 Jobs live in a memory store with fixed ids and are rebuilt from the
 database on every tick, so the database stays the only source of truth and
 a restart (or a second process) picks up exactly where things are:
 
-* ``tick`` (interval): releases dead workers' claims, moves mailings whose
+* ``tick`` (interval): releases dead lanes' claims, moves mailings whose
   time has come, finishes stops and expiries, completes what is done, and
-  makes sure every mailing with something to send has its dispatch job;
-* ``delay:<id>`` (date): the end of a mailing's delay window, to the second;
-* ``dispatch:<id>``: one :class:`MailingDispatch` run.
+  tells the dispatcher which mailings have something to send;
+* ``delay:<id>`` (date): the end of a mailing's delay window, to the second.
+
+Sending itself never runs in the scheduler's threads: the dispatcher's
+lanes are threads of their own, so the tick and the timers never wait
+behind a mailing, however many send at once.
 """
 
 from __future__ import annotations
@@ -20,16 +24,15 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from apscheduler.executors.pool import ThreadPoolExecutor
-from apscheduler.jobstores.base import ConflictingIdError, JobLookupError
+from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import or_, select
 
 from mailapp.delivery.ratelimit import RateLimiter
 from mailapp.models import Mailing, MailingState, Recipient, Response
-from mailapp.models.base import utcnow
 from mailapp.models.states import SENDING_STATES
-from mailapp.scheduler import campaign_runs, workers
-from mailapp.scheduler.dispatch import MailingDispatch
+from mailapp.scheduler import campaign_runs, leases
+from mailapp.scheduler.dispatch import Dispatcher
 from mailapp.services import lifecycle
 from mailapp.services import settings as settings_service
 from mailapp.services.context import AppContext
@@ -60,17 +63,18 @@ class MailEngine:
         self.provider = ProviderSession(ctx)
         #: One limit for every mailing of the process: the rate is the provider's.
         self.limiter = RateLimiter(0)
-        self.worker_id = ""
+        self.process_id = leases.new_process_id()
+        self.reaper = leases.Reaper(self.process_id)
+        self.dispatcher = Dispatcher(ctx, self.process_id, self.shutdown_event, self.limiter)
         #: Work on every tick before dispatching: the campaigns' runs hand
         #: their participants to trigger mailings, which then send at once.
         self.tick_hooks: list[TickHook] = [campaign_runs.tick]
         self._lock = threading.Lock()
-        self._dispatching: set[int] = set()
         self._ticking = False
         self._again = False
         self._unsubscribe: Callable[[], None] | None = None
         self.scheduler = BackgroundScheduler(
-            executors={"default": ThreadPoolExecutor(16)},
+            executors={"default": ThreadPoolExecutor(4)},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
             timezone=UTC,
         )
@@ -78,7 +82,7 @@ class MailEngine:
     # -- life --------------------------------------------------------------
 
     def start(self) -> None:
-        self.worker_id = workers.register(self.ctx)
+        self.dispatcher.start()
         self.scheduler.add_job(
             self.tick,
             "interval",
@@ -86,7 +90,6 @@ class MailEngine:
             id="tick",
             next_run_time=datetime.now(UTC),
         )
-        self.scheduler.add_job(self._heartbeat, "interval", seconds=3, id="heartbeat")
         self._unsubscribe = self.ctx.hub.subscribe(self._on_notice)
         self.scheduler.start()
 
@@ -97,8 +100,7 @@ class MailEngine:
         self.shutdown_event.set()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)
-        if self.worker_id:
-            workers.unregister(self.ctx, self.worker_id)
+        self.dispatcher.stop()
         self.provider.close()
 
     @property
@@ -126,9 +128,6 @@ class MailEngine:
 
     # -- jobs --------------------------------------------------------------
 
-    def _heartbeat(self) -> None:
-        workers.heartbeat(self.ctx, self.worker_id)
-
     def tick(self) -> None:
         with self._lock:
             if self._ticking:
@@ -151,13 +150,14 @@ class MailEngine:
     def _tick_once(self) -> None:
         ctx = self.ctx
         steps: list[Callable[[], object]] = [
-            lambda: workers.reap(ctx, self.worker_id),
+            lambda: self.reaper.reap(ctx),
             lambda: lifecycle.promote_scheduled(ctx),
             lambda: lifecycle.promote_waiting(ctx),
             lambda: lifecycle.expire_due(ctx),
             lambda: lifecycle.finish_stopping(ctx),
             *(lambda hook=hook: hook(ctx) for hook in self.tick_hooks),
             self._schedule_delays,
+            self._configure,
             self._dispatch_sendable,
             lambda: lifecycle.complete_finished(ctx),
         ]
@@ -169,9 +169,17 @@ class MailEngine:
             except Exception:
                 log.exception("scheduler tick step failed")
 
+    def _configure(self) -> None:
+        """Lanes, rate and provider as the settings say now."""
+        settings = settings_service.load(self.ctx)
+        try:
+            config, problem = self.provider.config(settings), ""
+        except ProviderError as exc:
+            config, problem = None, str(exc)
+        self.dispatcher.configure(settings, config, problem)
+
     def _dispatch_sendable(self) -> None:
-        for mailing_id in self._sendable():
-            self._ensure_dispatch(mailing_id)
+        self.dispatcher.offer(self._sendable())
 
     def _schedule_delays(self) -> None:
         with self.ctx.db.read() as session:
@@ -193,7 +201,7 @@ class MailEngine:
 
     def _sendable(self) -> list[int]:
         """Mailings in a sending state with a recipient due now."""
-        now = utcnow()
+        now = self.ctx.db.now()
         with self.ctx.db.read() as session:
             ids = list(
                 session.scalars(
@@ -217,32 +225,3 @@ class MailEngine:
                 )
                 is not None
             ]
-
-    def _ensure_dispatch(self, mailing_id: int) -> None:
-        with self._lock:
-            if mailing_id in self._dispatching or self.shutdown_event.is_set():
-                return
-            self._dispatching.add(mailing_id)
-        with contextlib.suppress(ConflictingIdError):
-            self.scheduler.add_job(self._dispatch, args=[mailing_id], id=f"dispatch:{mailing_id}")
-
-    def _dispatch(self, mailing_id: int) -> None:
-        try:
-            settings = settings_service.load(self.ctx)
-            try:
-                config = self.provider.config(settings)
-            except ProviderError as exc:
-                lifecycle.mark_error(self.ctx, mailing_id, str(exc))
-                return
-            if self.limiter.rate_per_second != settings.rate_per_second:
-                self.limiter.set_rate(settings.rate_per_second)
-            MailingDispatch(
-                self.ctx, self.worker_id, mailing_id, config, self.shutdown_event, self.limiter
-            ).run()
-        except Exception:
-            log.exception("dispatch of mailing %s failed", mailing_id)
-        finally:
-            with self._lock:
-                self._dispatching.discard(mailing_id)
-            if not self.shutdown_event.is_set():
-                self.wake()

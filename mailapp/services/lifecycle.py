@@ -4,6 +4,17 @@ Every move changes the state and writes its journal event in one
 transaction, then tells the hub so the scheduler and the window learn of it.
 Moves are compare-and-set on the state, so two processes sharing a database
 never both make the same move.
+
+Deadlines are set and judged by the database's clock (:meth:`Database.now`),
+never by the clock of the machine that happens to run the code: two machines
+sharing a PostgreSQL database must agree on when a delay runs out.
+
+A move that finishes many recipients (a stop, an expiry) cannot change them
+all in the transaction that changes the state, so it is made resumable: the
+state and its journal event commit together first, and the rows are then
+finished in batches by every tick until none is left. A crash or a failed
+write in between only delays the end; it never leaves a recipient planned in
+a final mailing.
 """
 
 from __future__ import annotations
@@ -11,11 +22,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from mailapp.models import Event, Mailing, MailingKind, MailingState, Recipient, Refused, Response
-from mailapp.models.base import utcnow
+from mailapp.models import (
+    Event,
+    JournalEvent,
+    Mailing,
+    MailingKind,
+    MailingState,
+    Recipient,
+    Refused,
+    Response,
+)
 from mailapp.models.states import (
     EXPIRABLE_STATES,
     SENDING_STATES,
@@ -50,13 +69,18 @@ class StopPreview:
     handed_over: int
 
 
-def _set_state(mailing: Mailing, state: MailingState) -> None:
+def _set_state(mailing: Mailing, state: MailingState, now: datetime) -> None:
     mailing.state = state.value
-    mailing.state_changed_at = utcnow()
+    mailing.state_changed_at = now
 
 
-def _unsent(mailing_id: int) -> object:
-    """Recipients not handed over: planned, or claimed with no transaction begun."""
+def _unsent(
+    mailing_id: int | ColumnElement[int] | InstrumentedAttribute[int],
+) -> ColumnElement[bool]:
+    """Recipients not handed over: planned, or claimed with no transaction begun.
+
+    ``mailing_id`` may be ``Mailing.id`` for a correlated subquery.
+    """
     return and_(
         Recipient.mailing_id == mailing_id,
         or_(
@@ -66,8 +90,8 @@ def _unsent(mailing_id: int) -> object:
     )
 
 
-def _count(session: Session, condition: object) -> int:
-    return session.scalar(select(func.count()).select_from(Recipient).where(condition)) or 0  # type: ignore[arg-type]
+def _count(session: Session, condition: ColumnElement[bool]) -> int:
+    return session.scalar(select(func.count()).select_from(Recipient).where(condition)) or 0
 
 
 def _ever_handed(session: Session, mailing_id: int) -> bool:
@@ -100,7 +124,7 @@ def _begin_delay(
             expires_at=mailing.expires_at,
         )
     )
-    now = utcnow()
+    now = ctx.db.now()
     if mailing.expires_at is not None and mailing.expires_at <= now:
         raise Refused("expired_time", "The mailing's expiration time has already passed")
     counts: audience.AudienceCounts | None = None
@@ -119,14 +143,14 @@ def _begin_delay(
         # Resuming after an error: the recipients stay as they are.
         session.execute(
             update(Recipient)
-            .where(_unsent(mailing.id))  # type: ignore[arg-type]
+            .where(_unsent(mailing.id))
             .values(response=Response.PLANNED.value, claimed_by=None)
         )
     mailing.send_after = now + timedelta(seconds=settings.delay_seconds)
     mailing.last_error = None
     if mailing.started_at is None:
         mailing.started_at = now
-    _set_state(mailing, MailingState.WAITING)
+    _set_state(mailing, MailingState.WAITING, now)
     event = (
         Event.MAILING_STARTED
         if previous in (MailingState.DRAFT, MailingState.SCHEDULED) or scheduled
@@ -190,13 +214,14 @@ def stop(ctx: AppContext, mailing_id: int, *, expect: StopAction | None = None) 
                 Recipient.response.in_([r.value for r in Response if r.handed_over]),
             ),
         )
+        now = ctx.db.now()
         if action is StopAction.PAUSE:
-            _set_state(mailing, MailingState.PAUSED)
+            _set_state(mailing, MailingState.PAUSED, now)
             mailing.send_after = None
             mailing.scheduled_at = None
             journal.record(session, mailing_id, Event.MAILING_PAUSED)
         else:
-            _set_state(mailing, MailingState.STOPPING)
+            _set_state(mailing, MailingState.STOPPING, now)
             journal.record(session, mailing_id, Event.MAILING_STOPPING, pending=pending)
     ctx.hub.mailings_changed(mailing_id)
     return StopPreview(action=action, pending=pending, handed_over=handed)
@@ -205,7 +230,8 @@ def stop(ctx: AppContext, mailing_id: int, *, expect: StopAction | None = None) 
 def schedule(ctx: AppContext, mailing_id: int, at: datetime) -> None:
     if at.tzinfo is None:
         raise Refused("naive_time", "The start time needs a time zone", time="start")
-    if at <= utcnow():
+    now = ctx.db.now()
+    if at <= now:
         raise Refused("past_time", "The start time must be in the future")
     with ctx.db.write() as session:
         mailing = load(session, mailing_id, lock=True)
@@ -213,7 +239,7 @@ def schedule(ctx: AppContext, mailing_id: int, at: datetime) -> None:
         if mailing.expires_at is not None and mailing.expires_at <= at:
             raise Refused("schedule_after_expiry", "The start time is after the expiration time")
         mailing.scheduled_at = at
-        _set_state(mailing, MailingState.SCHEDULED)
+        _set_state(mailing, MailingState.SCHEDULED, now)
         journal.record(session, mailing_id, Event.MAILING_SCHEDULED, at=at.isoformat())
     ctx.hub.mailings_changed(mailing_id)
 
@@ -221,22 +247,26 @@ def schedule(ctx: AppContext, mailing_id: int, at: datetime) -> None:
 # --- moves that time brings (called by the scheduler) -----------------------
 
 
-def _due_ids(ctx: AppContext, *conditions: object) -> list[int]:
+def _due_ids(ctx: AppContext, *conditions: ColumnElement[bool]) -> list[int]:
     with ctx.db.read() as session:
-        return list(session.scalars(select(Mailing.id).where(*conditions)))  # type: ignore[arg-type]
+        return list(session.scalars(select(Mailing.id).where(*conditions).order_by(Mailing.id)))
 
 
 def promote_scheduled(ctx: AppContext) -> list[int]:
     """Scheduled mailings whose time has come enter the delay window."""
     moved: list[int] = []
-    now = utcnow()
+    now = ctx.db.now()
     for mailing_id in _due_ids(
         ctx, Mailing.state == MailingState.SCHEDULED.value, Mailing.scheduled_at <= now
     ):
         try:
             with ctx.db.write() as session:
                 mailing = load(session, mailing_id, lock=True)
-                if mailing.state != MailingState.SCHEDULED.value:
+                # Judged again under the lock: paused and scheduled for later
+                # since the query, it is not due.
+                if mailing.state != MailingState.SCHEDULED.value or not (
+                    mailing.scheduled_at is not None and mailing.scheduled_at <= now
+                ):
                     continue
                 _begin_delay(session, ctx, mailing, scheduled=True)
         except Refused as exc:
@@ -250,20 +280,24 @@ def promote_scheduled(ctx: AppContext) -> list[int]:
 def promote_waiting(ctx: AppContext) -> list[int]:
     """The delay has run out: bulk mailings queue, trigger mailings go active."""
     moved: list[int] = []
-    now = utcnow()
+    now = ctx.db.now()
     for mailing_id in _due_ids(
         ctx, Mailing.state == MailingState.WAITING.value, Mailing.send_after <= now
     ):
         with ctx.db.write() as session:
             mailing = load(session, mailing_id, lock=True)
-            if mailing.state != MailingState.WAITING.value:
+            # Judged again under the lock: paused and started again since the
+            # query, it has a new delay window to wait out.
+            if mailing.state != MailingState.WAITING.value or not (
+                mailing.send_after is not None and mailing.send_after <= now
+            ):
                 continue
             mailing.send_after = None
             if mailing.kind == MailingKind.TRIGGER.value:
-                _set_state(mailing, MailingState.ACTIVE)
+                _set_state(mailing, MailingState.ACTIVE, now)
                 journal.record(session, mailing_id, Event.SENDING_STARTED)
             else:
-                _set_state(mailing, MailingState.QUEUED)
+                _set_state(mailing, MailingState.QUEUED, now)
         moved.append(mailing_id)
     if moved:
         ctx.hub.mailings_changed(*moved)
@@ -276,7 +310,7 @@ def mark_sending(ctx: AppContext, mailing_id: int) -> bool:
         moved = session.execute(  # type: ignore[attr-defined]
             update(Mailing)
             .where(Mailing.id == mailing_id, Mailing.state == MailingState.QUEUED.value)
-            .values(state=MailingState.SENDING.value, state_changed_at=utcnow())
+            .values(state=MailingState.SENDING.value, state_changed_at=ctx.db.now())
         ).rowcount
         if moved:
             journal.record(session, mailing_id, Event.SENDING_STARTED)
@@ -286,23 +320,27 @@ def mark_sending(ctx: AppContext, mailing_id: int) -> bool:
 
 
 def _finish_rows(ctx: AppContext, mailing_id: int, response: Response) -> int:
-    """Give every unsent recipient ``response`` in id-range batches."""
+    """Give every unsent recipient ``response`` in id-range batches.
+
+    One transaction per batch, so a million recipients never hold the write
+    lock for long. Safe to repeat: it starts from the recipients that are
+    unsent now, so after a crash or a failed batch the next call does what
+    is left.
+    """
     with ctx.db.read() as session:
         low, high = session.execute(
-            select(func.min(Recipient.id), func.max(Recipient.id)).where(
-                _unsent(mailing_id)  # type: ignore[arg-type]
-            )
+            select(func.min(Recipient.id), func.max(Recipient.id)).where(_unsent(mailing_id))
         ).one()
     if low is None:
         return 0
     done = 0
-    now = utcnow()
+    now = ctx.db.now()
     for start_id in range(low, high + 1, FINISH_BATCH):
         with ctx.db.write() as session:
             done += session.execute(  # type: ignore[attr-defined]
                 update(Recipient)
                 .where(
-                    _unsent(mailing_id),  # type: ignore[arg-type]
+                    _unsent(mailing_id),
                     Recipient.id >= start_id,
                     Recipient.id < start_id + FINISH_BATCH,
                 )
@@ -324,7 +362,12 @@ def _close_if_drained(
     counted: Response,
 ) -> bool:
     """Move to the final state ``to`` once no recipient is left unsent or
-    in flight; the journal line counts the recipients with ``counted``."""
+    in flight; the journal line counts the recipients with ``counted``.
+
+    State and journal line are one transaction and the state is judged
+    under the lock, so a crash before the commit leaves the mailing where
+    it was for the next tick, and two processes never both close it.
+    """
     with ctx.db.write() as session:
         mailing = load(session, mailing_id, lock=True)
         if MailingState(mailing.state) not in from_states:
@@ -333,56 +376,142 @@ def _close_if_drained(
         if _count(session, and_(of_mailing, Recipient.response.in_(_UNFINISHED))):
             return False  # transactions in flight finish first
         n = _count(session, and_(of_mailing, Recipient.response == counted.value))
-        _set_state(mailing, to)
-        mailing.finished_at = utcnow()
+        now = ctx.db.now()
+        _set_state(mailing, to, now)
+        mailing.finished_at = now
         key = "sent" if counted is Response.SENT else "stopped"
         journal.record(session, mailing_id, event, **{key: n})
     return True
 
 
 def finish_stopping(ctx: AppContext) -> list[int]:
-    """``stopping`` → ``stopped`` once no recipient is left unsent or in flight."""
+    """``stopping`` → ``stopped`` once no recipient is left unsent or in flight.
+
+    Resumable as it is: the mailing stays ``stopping`` until the one
+    transaction that closes it, so every tick finishes the rows a crash or
+    a failed batch left and tries the close again.
+    """
     finished: list[int] = []
-    for mailing_id in _due_ids(ctx, Mailing.state == MailingState.STOPPING.value):
-        _finish_rows(ctx, mailing_id, Response.STOPPED_MANUALLY)
-        if _close_if_drained(
-            ctx,
-            mailing_id,
-            (MailingState.STOPPING,),
-            MailingState.STOPPED,
-            Event.MAILING_STOPPED_MANUALLY,
-            Response.STOPPED_MANUALLY,
-        ):
-            finished.append(mailing_id)
-    if finished:
-        ctx.hub.mailings_changed(*finished)
+    try:
+        for mailing_id in _due_ids(ctx, Mailing.state == MailingState.STOPPING.value):
+            _finish_rows(ctx, mailing_id, Response.STOPPED_MANUALLY)
+            if _close_if_drained(
+                ctx,
+                mailing_id,
+                (MailingState.STOPPING,),
+                MailingState.STOPPED,
+                Event.MAILING_STOPPED_MANUALLY,
+                Response.STOPPED_MANUALLY,
+            ):
+                finished.append(mailing_id)
+    finally:
+        # What committed is told even when a later mailing failed.
+        if finished:
+            ctx.hub.mailings_changed(*finished)
     return finished
 
 
-def expire_due(ctx: AppContext) -> list[int]:
-    """Mailings past their expiration time: unsent recipients ``stopped_expired``."""
-    now = utcnow()
-    expired: list[int] = []
-    for mailing_id in _due_ids(
-        ctx,
-        Mailing.state.in_([s.value for s in EXPIRABLE_STATES]),
-        Mailing.expires_at.is_not(None),
-        Mailing.expires_at <= now,
-    ):
-        with ctx.db.write() as session:
-            mailing = load(session, mailing_id, lock=True)
-            if mailing.state not in {s.value for s in EXPIRABLE_STATES}:
-                continue
-            _set_state(mailing, MailingState.EXPIRED)
-            mailing.finished_at = now
-            mailing.send_after = None
-        stopped = _finish_rows(ctx, mailing_id, Response.STOPPED_EXPIRED)
-        with ctx.db.write() as session:
+_EXPIRABLE = tuple(sorted(s.value for s in EXPIRABLE_STATES))
+
+
+def _stopped_by_expiry(mailing_id: int) -> ColumnElement[bool]:
+    """The recipients an expiry stops: the unsent ones, and those it already
+    gave ``stopped_expired`` (only an older version's half-finished expiry
+    has any when its event is written)."""
+    return or_(
+        _unsent(mailing_id),
+        and_(
+            Recipient.mailing_id == mailing_id,
+            Recipient.response == Response.STOPPED_EXPIRED.value,
+        ),
+    )
+
+
+def _expire(ctx: AppContext, mailing_id: int, now: datetime) -> bool:
+    """The state change of an expiry and its journal event, one transaction.
+
+    The event's count is the unsent recipients at this moment: once the
+    state is final no dispatcher can claim or begin any of them, and every
+    one of them gets ``stopped_expired`` afterwards.
+    """
+    with ctx.db.write() as session:
+        mailing = load(session, mailing_id, lock=True)
+        if (
+            mailing.state not in _EXPIRABLE
+            or mailing.expires_at is None
+            or mailing.expires_at > now
+        ):
+            return False  # moved on, or given a later expiration, since the query
+        stopped = _count(session, _stopped_by_expiry(mailing_id))
+        _set_state(mailing, MailingState.EXPIRED, now)
+        mailing.finished_at = now
+        mailing.send_after = None
+        journal.record(session, mailing_id, Event.MAILING_EXPIRED, stopped=stopped)
+    return True
+
+
+def _record_missing_expiry(ctx: AppContext, mailing_id: int) -> None:
+    """Write the ``mailing_expired`` event of an expiry that lacks it.
+
+    Earlier versions committed the state first and the event last; a crash
+    in between left an expired mailing with unsent recipients and no event.
+    Judged under the lock, so two processes never both write it.
+    """
+    with ctx.db.write() as session:
+        mailing = load(session, mailing_id, lock=True)
+        if mailing.state != MailingState.EXPIRED.value:
+            return
+        recorded = session.scalar(
+            select(JournalEvent.id)
+            .where(
+                JournalEvent.mailing_id == mailing_id,
+                JournalEvent.event == Event.MAILING_EXPIRED.value,
+            )
+            .limit(1)
+        )
+        if recorded is None:
+            stopped = _count(session, _stopped_by_expiry(mailing_id))
             journal.record(session, mailing_id, Event.MAILING_EXPIRED, stopped=stopped)
-        expired.append(mailing_id)
-    if expired:
-        ctx.hub.mailings_changed(*expired)
-    return expired
+
+
+def expire_due(ctx: AppContext) -> list[int]:
+    """Mailings past their expiration time: unsent recipients ``stopped_expired``.
+
+    First each due mailing becomes ``expired`` with its journal event, which
+    ends its sending at once; then the unsent recipients of every expired
+    mailing that still has some are finished in batches. An expired mailing
+    is never due again, so that second step is what carries on an expiry
+    that a crash or a failed write left half done: the tick calls this
+    every second. It also picks up a recipient whose failed transaction was
+    requeued after the expiry. Returns the mailings this call expired or
+    finished expiring.
+    """
+    now = ctx.db.now()
+    changed: list[int] = []
+    try:
+        for mailing_id in _due_ids(
+            ctx,
+            Mailing.state.in_(_EXPIRABLE),
+            Mailing.expires_at.is_not(None),
+            Mailing.expires_at <= now,
+        ):
+            if _expire(ctx, mailing_id, now):
+                changed.append(mailing_id)
+        for mailing_id in _due_ids(
+            ctx,
+            Mailing.state == MailingState.EXPIRED.value,
+            select(Recipient.id).where(_unsent(Mailing.id)).exists(),
+        ):
+            if mailing_id not in changed:
+                _record_missing_expiry(ctx, mailing_id)
+            _finish_rows(ctx, mailing_id, Response.STOPPED_EXPIRED)
+            if mailing_id not in changed:
+                changed.append(mailing_id)
+    finally:
+        # What committed is told even when a later step failed.
+        if changed:
+            ctx.hub.mailings_changed(*changed)
+    return changed
 
 
 def _has_unfinished(ctx: AppContext, mailing_id: int) -> bool:
@@ -401,26 +530,32 @@ def _has_unfinished(ctx: AppContext, mailing_id: int) -> bool:
 
 
 def complete_finished(ctx: AppContext) -> list[int]:
-    """Bulk mailings with nobody left to send complete."""
+    """Bulk mailings with nobody left to send complete.
+
+    One transaction per mailing (state and event together), so a crash
+    leaves it ``sending`` and the next tick completes it.
+    """
     done: list[int] = []
-    for mailing_id in _due_ids(
-        ctx,
-        Mailing.kind == MailingKind.BULK.value,
-        Mailing.state.in_([MailingState.QUEUED.value, MailingState.SENDING.value]),
-    ):
-        if _has_unfinished(ctx, mailing_id):
-            continue  # the common case while sending: no write lock taken
-        if _close_if_drained(
+    try:
+        for mailing_id in _due_ids(
             ctx,
-            mailing_id,
-            (MailingState.QUEUED, MailingState.SENDING),
-            MailingState.COMPLETED,
-            Event.MAILING_COMPLETED,
-            Response.SENT,
+            Mailing.kind == MailingKind.BULK.value,
+            Mailing.state.in_([MailingState.QUEUED.value, MailingState.SENDING.value]),
         ):
-            done.append(mailing_id)
-    if done:
-        ctx.hub.mailings_changed(*done)
+            if _has_unfinished(ctx, mailing_id):
+                continue  # the common case while sending: no write lock taken
+            if _close_if_drained(
+                ctx,
+                mailing_id,
+                (MailingState.QUEUED, MailingState.SENDING),
+                MailingState.COMPLETED,
+                Event.MAILING_COMPLETED,
+                Response.SENT,
+            ):
+                done.append(mailing_id)
+    finally:
+        if done:
+            ctx.hub.mailings_changed(*done)
     return done
 
 
@@ -444,7 +579,7 @@ def mark_error(ctx: AppContext, mailing_id: int, error: str, *, provider: bool =
             )
             .values(response=Response.PLANNED.value, claimed_by=None)
         )
-        _set_state(mailing, MailingState.ERROR)
+        _set_state(mailing, MailingState.ERROR, ctx.db.now())
         mailing.last_error = error
         mailing.send_after = None
         if provider:

@@ -114,6 +114,7 @@ def event_name(event: Event) -> str:
         Event.PROVIDER_ERROR: QCoreApplication.translate("labels", "Provider error"),
         Event.MAILING_ERROR: QCoreApplication.translate("labels", "Sending error"),
         Event.PARTICIPANTS_ADDED: QCoreApplication.translate("labels", "Participants added"),
+        Event.SENDING_INCIDENT: QCoreApplication.translate("labels", "Sending incident"),
     }
     return names[event]
 
@@ -217,4 +218,8 @@ def event_message(event: Event, params: dict[str, object]) -> str:
         return QCoreApplication.translate(
             "labels", "%n participant(s) added", None, _int(params, "count")
         )
+    if event is Event.SENDING_INCIDENT:
+        return QCoreApplication.translate(
+            "labels", "Sending incident for {email}: {detail}"
+        ).format(email=_text(params, "email"), detail=_text(params, "detail"))
     return event.value

@@ -90,13 +90,22 @@ class WorkerProcess:
     """``mailapp worker`` in the background; its output goes to files so a
     full pipe can never block it."""
 
-    def __init__(self, env: dict[str, str], folder: Path, name: str = "worker") -> None:
+    def __init__(
+        self,
+        env: dict[str, str],
+        folder: Path,
+        name: str = "worker",
+        *,
+        prefix: tuple[str, ...] = (),
+    ) -> None:
+        """``prefix`` runs the worker through another command (another host
+        name with ``unshare``, another clock with ``faketime``)."""
         self.out_path = folder / f"{name}.out"
         self.err_path = folder / f"{name}.err"
         self._out = self.out_path.open("w")
         self._err = self.err_path.open("w")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "mailapp", "worker"],
+            [*prefix, sys.executable, "-m", "mailapp", "worker"],
             env=env,
             cwd=env["MAILAPP_HOME"],
             stdout=self._out,

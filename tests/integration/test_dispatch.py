@@ -114,7 +114,7 @@ def test_temporary_failures_are_retried_then_sent(
     ctx: AppContext, server: TestSmtpServer, engine: MailEngine
 ) -> None:
     use_server(ctx, server, SmtpConnections="1")
-    server.fail_first_n(451, 3)
+    server.fail_first_n(451, 3, phase="rcpt")
     bulk_contacts(ctx, 5)
     mailing_id = make_mailing(ctx)
     lifecycle.start(ctx, mailing_id)

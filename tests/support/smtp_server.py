@@ -149,8 +149,11 @@ class TestSmtpServer:
         implicit_tls: bool = False,
         record_file: Path | None = None,
         envelope_file: Path | None = None,
+        smtputf8: bool = True,
     ) -> None:
         self._port = port
+        #: Offer SMTPUTF8 (international addresses), as most providers do.
+        self._smtputf8 = smtputf8
         self._tls_context = tls_context
         self._implicit_tls = implicit_tls
         self._record_path = record_file
@@ -178,6 +181,7 @@ class TestSmtpServer:
             "server_hostname": "test-smtp",
             "authenticator": self._authenticate,
             "auth_require_tls": False,
+            "enable_SMTPUTF8": self._smtputf8,
         }
         if self._implicit_tls:
             kwargs["ssl_context"] = self._tls_context
