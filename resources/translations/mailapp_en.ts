@@ -286,6 +286,13 @@
             </translation>
         </message>
         <message numerus="yes">
+            <source>{setting} is longer than %n character(s).</source>
+            <translation>
+                <numerusform>{setting} is longer than %n character.</numerusform>
+                <numerusform>{setting} is longer than %n characters.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
             <source>Line {line} has {values} values but the header has %n column(s); check the delimiter and the quotes. Nothing was imported.</source>
             <translation>
                 <numerusform>Line {line} has {values} values but the header has %n column; check the delimiter and the quotes. Nothing was imported.</numerusform>

@@ -487,7 +487,7 @@
     <context>
         <name>ContactsModel</name>
         <message>
-            <location filename="../../mailapp/ui/contacts_model.py" line="+331" />
+            <location filename="../../mailapp/ui/contacts_model.py" line="+325" />
             <source>Email</source>
             <translation>Email</translation>
         </message>
@@ -835,7 +835,7 @@
         <message>
             <location filename="../../mailapp/ui/contacts_model.py" line="-66" />
             <source>Loading…</source>
-            <extracomment>Rows fetched in one round trip. Pages kept in memory (LRU); 50 pages are 10,000 rows. Page reads in flight at once. Reads start once the view has asked for nothing new for this long. Pages asked for and waiting for a read; the oldest asks are forgotten (a screen shows one or two pages, and every repaint asks again). (int) the number of rows after a new list of ids arrived. (object) loading the ids or a page failed with this exception. Pages asked for by the view and not yet requested, oldest first.</extracomment>
+            <extracomment>Rows fetched in one round trip. Pages kept in memory (LRU); 50 pages are 10,000 rows. Page reads in flight at once. Reads start once the view has asked for nothing new for this long. Pages asked for and waiting for a read; the oldest asks are forgotten (a screen shows one or two pages, and every repaint asks again). (int) the number of rows after a new list of ids arrived. (object) loading the ids or a page failed with this exception. Pages asked for by the view and not yet requested, oldest first. (row, column, role) → the value Qt asks for.</extracomment>
             <translation>Загрузка…</translation>
         </message>
         <message>
@@ -1117,7 +1117,7 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location line="+204" />
+            <location line="+189" />
             <source>mailapp — mailings</source>
             <extracomment>(int | None) the selected mailing changed.</extracomment>
             <translation>mailapp — рассылки</translation>
@@ -1290,12 +1290,12 @@
         </message>
         <message>
             <location line="+1" />
-            <location line="+288" />
+            <location line="+292" />
             <source>About mailapp</source>
             <translation>О программе mailapp</translation>
         </message>
         <message>
-            <location line="-282" />
+            <location line="-286" />
             <source>Mailings</source>
             <translation>Рассылки</translation>
         </message>
@@ -1350,7 +1350,7 @@
             <translation>Не удалось удалить</translation>
         </message>
         <message>
-            <location line="+131" />
+            <location line="+135" />
             <source>mailapp sends email mailings and pauses or stops them safely.</source>
             <translation>mailapp отправляет email-рассылки и безопасно приостанавливает или останавливает их.</translation>
         </message>
@@ -1908,7 +1908,7 @@
     <context>
         <name>app</name>
         <message>
-            <location filename="../../mailapp/ui/app.py" line="+97" />
+            <location filename="../../mailapp/ui/app.py" line="+98" />
             <source>The sending engine did not start</source>
             <extracomment>``None`` when no engine runs in this process (tests, a shared worker).</extracomment>
             <translation>Модуль отправки не запустился</translation>
@@ -2629,12 +2629,12 @@
         </message>
         <message>
             <location line="+1" />
-            <location line="+57" />
+            <location line="+58" />
             <source>Mailing paused</source>
             <translation>Рассылка приостановлена</translation>
         </message>
         <message>
-            <location line="-56" />
+            <location line="-57" />
             <source>Mailing started again</source>
             <translation>Рассылка запущена повторно</translation>
         </message>
@@ -2645,12 +2645,12 @@
         </message>
         <message>
             <location line="+1" />
-            <location line="+75" />
+            <location line="+76" />
             <source>Sending started</source>
             <translation>Отправка началась</translation>
         </message>
         <message>
-            <location line="-74" />
+            <location line="-75" />
             <source>Emails handed to the provider</source>
             <translation>Письма переданы провайдеру</translation>
         </message>
@@ -2685,6 +2685,11 @@
             <translation>Добавлены участники</translation>
         </message>
         <message>
+            <location line="+1" />
+            <source>Sending incident</source>
+            <translation>Сбой отправки</translation>
+        </message>
+        <message>
             <location line="+40" />
             <source>Mailing scheduled for {at}</source>
             <translation>Рассылка запланирована на {at}</translation>
@@ -2703,6 +2708,11 @@
             <location line="+4" />
             <source>Sending error: {error}</source>
             <translation>Ошибка отправки: {error}</translation>
+        </message>
+        <message>
+            <location line="+8" />
+            <source>Sending incident for {email}: {detail}</source>
+            <translation>Сбой отправки для {email}: {detail}</translation>
         </message>
         <message numerus="yes">
             <location line="+36" />
@@ -3102,7 +3112,17 @@
             <translation>Пока был открыт диалог, состояние рассылки изменилось; ничего не изменено.</translation>
         </message>
         <message>
-            <location line="+11" />
+            <location line="+12" />
+            <source>{setting} must start with https://, http:// or mailto:, not “{value}”; leave it empty for no link.</source>
+            <translation>Параметр «{setting}» должен начинаться с https://, http:// или mailto:, а не «{value}»; оставьте его пустым, если ссылка не нужна.</translation>
+        </message>
+        <message>
+            <location line="+9" />
+            <source>{setting} “{value}” must be a link without spaces, angle brackets or non-ASCII characters; percent-encode them.</source>
+            <translation>Параметр «{setting}» («{value}») должен быть ссылкой без пробелов, угловых скобок и символов не из ASCII; закодируйте их через %.</translation>
+        </message>
+        <message>
+            <location line="+9" />
             <location line="+1" />
             <source>{field} is empty.</source>
             <translation>Поле «{field}» не заполнено.</translation>
@@ -3153,7 +3173,7 @@
             <translation>Настройки «{code}» нет; известные настройки: {known}.</translation>
         </message>
         <message>
-            <location line="+11" />
+            <location line="+12" />
             <source>No contact with the id {ids}; nothing was changed.</source>
             <translation>Нет контакта с id {ids}; ничего не изменено.</translation>
         </message>
@@ -3441,6 +3461,14 @@
                 <numerusform>Поле «{field}» длиннее %n символа.</numerusform>
                 <numerusform>Поле «{field}» длиннее %n символов.</numerusform>
                 <numerusform>Поле «{field}» длиннее %n символов.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>{setting} is longer than %n character(s).</source>
+            <translation>
+                <numerusform>Параметр «{setting}» длиннее %n символа.</numerusform>
+                <numerusform>Параметр «{setting}» длиннее %n символов.</numerusform>
+                <numerusform>Параметр «{setting}» длиннее %n символов.</numerusform>
             </translation>
         </message>
         <message numerus="yes">
