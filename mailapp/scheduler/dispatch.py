@@ -110,12 +110,14 @@ class _HotSql:
         p = "%s" if dialect.name == "postgresql" else "?"
         sending = ", ".join(f"'{s}'" for s in sorted(_SENDING_STATE_VALUES))
         mine = f"id = {p} AND claimed_by = {p} AND response = '{Response.SENDING.value}'"
+        #: The mailing may send: a sending state, not expired, not held.
+        free = f"(hold_until IS NULL OR hold_until <= {p})"
         self.begin = (
             f"UPDATE recipients SET tx_started_at = {p}, message_id = {p},"
             f" attempts = attempts + 1, updated_at = {p}"
             f" WHERE {mine} AND tx_started_at IS NULL"
             f" AND EXISTS (SELECT 1 FROM mailings WHERE id = {p} AND state IN ({sending})"
-            f" AND (expires_at IS NULL OR expires_at > {p}))"
+            f" AND (expires_at IS NULL OR expires_at > {p}) AND {free})"
         )
         self.sent = (
             f"UPDATE recipients SET response = '{Response.SENT.value}', sent_at = {p},"
@@ -154,7 +156,8 @@ class _HotSql:
             f" AND (next_attempt_at IS NULL OR next_attempt_at <= {p})"
             f" ORDER BY id LIMIT {p}{skip_locked})"
             f" AND response = '{Response.PLANNED.value}'"
-            f" AND EXISTS (SELECT 1 FROM mailings WHERE id = {p} AND state IN ({sending}))"
+            f" AND EXISTS (SELECT 1 FROM mailings WHERE id = {p} AND state IN ({sending})"
+            f" AND {free})"
             " RETURNING id"
         )
         as_json = f"CAST({p} AS json)" if dialect.name == "postgresql" else p
@@ -835,7 +838,9 @@ class _Lane(threading.Thread):
         now = sql.time(self.ctx.db.now())
 
         def claim(cursor: Any) -> list[Claimed]:
-            cursor.execute(sql.claim, (lease, run.mailing_id, now, CLAIM_BATCH, run.mailing_id))
+            cursor.execute(
+                sql.claim, (lease, run.mailing_id, now, CLAIM_BATCH, run.mailing_id, now)
+            )
             ids = [row[0] for row in cursor.fetchall()]
             if not ids:
                 return []
@@ -866,7 +871,7 @@ class _Lane(threading.Thread):
             if not self._postgres_state_refuses(cursor, run):
                 cursor.execute(
                     sql.begin,
-                    (stamp, message_id, stamp, recipient_id, lease, run.mailing_id, stamp),
+                    (stamp, message_id, stamp, recipient_id, lease, run.mailing_id, stamp, stamp),
                 )
                 verdict = (
                     "begun"
@@ -917,27 +922,17 @@ class _Lane(threading.Thread):
         if found is None:
             return "halted"  # the mailing was deleted
         response, claimed_by, row_message_id, _attempts, email, state = found
-        mine = claimed_by == self.lease and response == Response.SENDING.value
-        if mine and row_message_id == message_id:
-            return "begun"
+        if claimed_by == self.lease and response == Response.SENDING.value:
+            # Still this lane's: either its own begin whose answer was lost,
+            # or the mailing may not send now (expired, held).
+            return "begun" if row_message_id == message_id else "halted"
         if state not in _SENDING_STATE_VALUES or response != Response.SENDING.value:
             # Stopped, paused, expired or put in error: the row was settled
             # by that move, not taken by a peer.
             return "halted"
-        if mine and self._expired(run):
-            return "halted"
         taken = f"claimed by another lane ({claimed_by})" if claimed_by else "released by a peer"
         self._incident(cursor, run, email, taken)
         return "lost"
-
-    def _expired(self, run: MailingRun) -> bool:
-        with self.ctx.db.read() as session:
-            mailing = session.get(Mailing, run.mailing_id)
-            return bool(
-                mailing is not None
-                and mailing.expires_at is not None
-                and mailing.expires_at <= self.ctx.db.now()
-            )
 
     def _write_sent(self, cursor: Any, pending: _Accepted) -> int:
         """Record a 250; 1 when this write recorded it."""

@@ -151,6 +151,7 @@ class MailEngine:
         ctx = self.ctx
         steps: list[Callable[[], object]] = [
             lambda: self.reaper.reap(ctx),
+            lambda: lifecycle.lift_lapsed_holds(ctx),
             lambda: lifecycle.promote_scheduled(ctx),
             lambda: lifecycle.promote_waiting(ctx),
             lambda: lifecycle.expire_due(ctx),
@@ -200,12 +201,15 @@ class MailEngine:
             )
 
     def _sendable(self) -> list[int]:
-        """Mailings in a sending state with a recipient due now."""
+        """Mailings in a sending state, not held, with a recipient due now."""
         now = self.ctx.db.now()
         with self.ctx.db.read() as session:
             ids = list(
                 session.scalars(
-                    select(Mailing.id).where(Mailing.state.in_([s.value for s in SENDING_STATES]))
+                    select(Mailing.id).where(
+                        Mailing.state.in_([s.value for s in SENDING_STATES]),
+                        or_(Mailing.hold_until.is_(None), Mailing.hold_until <= now),
+                    )
                 )
             )
             return [

@@ -19,6 +19,7 @@ a final mailing.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -67,6 +68,23 @@ class StopPreview:
     action: StopAction
     pending: int
     handed_over: int
+    #: Transactions begun and not yet answered: they finish either way.
+    in_flight: int = 0
+
+
+@dataclass(frozen=True)
+class Hold:
+    """A hold taken by a click on *Stop sending*, with the final numbers."""
+
+    token: str
+    preview: StopPreview
+
+
+#: How long a hold lasts unless its holder renews it (by the database's
+#: clock); a window that dies lets it lapse within this time.
+HOLD_SECONDS = 20
+#: How often a holder renews its hold.
+HOLD_RENEW_SECONDS = 5
 
 
 def _set_state(mailing: Mailing, state: MailingState, now: datetime) -> None:
@@ -172,21 +190,110 @@ def start(ctx: AppContext, mailing_id: int) -> StartOutcome:
     return outcome
 
 
+def _stop_preview(session: Session, mailing_id: int, action: StopAction) -> StopPreview:
+    of_mailing = Recipient.mailing_id == mailing_id
+    return StopPreview(
+        action=action,
+        pending=_count(session, _unsent(mailing_id)),
+        handed_over=_count(
+            session,
+            and_(of_mailing, Recipient.response.in_([r.value for r in Response if r.handed_over])),
+        ),
+        in_flight=_count(
+            session,
+            and_(
+                of_mailing,
+                Recipient.response == Response.SENDING.value,
+                Recipient.tx_started_at.is_not(None),
+            ),
+        ),
+    )
+
+
 def preview_stop(ctx: AppContext, mailing_id: int) -> StopPreview:
     with ctx.db.read() as session:
         mailing = load(session, mailing_id)
+        return _stop_preview(session, mailing_id, check_stop(MailingState(mailing.state)))
+
+
+def _holding(mailing: Mailing, now: datetime) -> bool:
+    return mailing.hold_until is not None and mailing.hold_until > now
+
+
+def _lift(mailing: Mailing, now: datetime) -> None:
+    """End a hold; the delay window goes on from where it stood."""
+    if mailing.held_at is not None and mailing.send_after is not None:
+        until = min(now, mailing.hold_until or now)
+        mailing.send_after += max(until - mailing.held_at, timedelta(0))
+    mailing.hold_token = mailing.held_at = mailing.hold_until = None
+
+
+def hold(ctx: AppContext, mailing_id: int) -> Hold:
+    """A click on *Stop sending*: hold the mailing until the dialog is answered.
+
+    From this commit on no SMTP transaction of the mailing begins, in any
+    worker (the begin mark checks the hold in the same transaction), and
+    its delay window stands still; so the numbers returned are the final
+    ones. Refused when the mailing cannot be stopped or paused, or when
+    someone else holds it.
+    """
+    now = ctx.db.now()
+    with ctx.db.write() as session:
+        mailing = load(session, mailing_id, lock=True)
         action = check_stop(MailingState(mailing.state))
-        return StopPreview(
-            action=action,
-            pending=_count(session, _unsent(mailing_id)),
-            handed_over=_count(
-                session,
-                and_(
-                    Recipient.mailing_id == mailing_id,
-                    Recipient.response.in_([r.value for r in Response if r.handed_over]),
-                ),
-            ),
-        )
+        if _holding(mailing, now):
+            raise Refused(
+                "held_elsewhere",
+                "Someone else is stopping this mailing right now; try again in a moment",
+            )
+        if mailing.hold_token is not None:
+            _lift(mailing, now)  # a lapsed hold the tick has not lifted yet
+        token = uuid.uuid4().hex
+        mailing.hold_token = token
+        mailing.held_at = now
+        mailing.hold_until = now + timedelta(seconds=HOLD_SECONDS)
+        preview = _stop_preview(session, mailing_id, action)
+    ctx.hub.mailings_changed(mailing_id)
+    return Hold(token, preview)
+
+
+def renew_hold(ctx: AppContext, mailing_id: int, token: str) -> bool:
+    """Keep a hold alive while its dialog is open; False if it is gone."""
+    now = ctx.db.now()
+    with ctx.db.write() as session:
+        renewed = session.execute(  # type: ignore[attr-defined]
+            update(Mailing)
+            .where(Mailing.id == mailing_id, Mailing.hold_token == token)
+            .values(hold_until=now + timedelta(seconds=HOLD_SECONDS))
+        ).rowcount
+    return bool(renewed)
+
+
+def release_hold(ctx: AppContext, mailing_id: int, token: str) -> None:
+    """Cancel in the dialog: everything goes on from where it was."""
+    now = ctx.db.now()
+    with ctx.db.write() as session:
+        mailing = load(session, mailing_id, lock=True)
+        if mailing.hold_token != token:
+            return
+        _lift(mailing, now)
+    ctx.hub.mailings_changed(mailing_id)
+
+
+def lift_lapsed_holds(ctx: AppContext) -> list[int]:
+    """Holds whose holder stopped renewing them (a window that died) end."""
+    now = ctx.db.now()
+    lifted: list[int] = []
+    for mailing_id in _due_ids(ctx, Mailing.hold_token.is_not(None), Mailing.hold_until <= now):
+        with ctx.db.write() as session:
+            mailing = load(session, mailing_id, lock=True)
+            if mailing.hold_token is None or _holding(mailing, now):
+                continue
+            _lift(mailing, now)
+        lifted.append(mailing_id)
+    if lifted:
+        ctx.hub.mailings_changed(*lifted)
+    return lifted
 
 
 def stop(ctx: AppContext, mailing_id: int, *, expect: StopAction | None = None) -> StopPreview:
@@ -206,15 +313,9 @@ def stop(ctx: AppContext, mailing_id: int, *, expect: StopAction | None = None) 
                 "stop_action_changed",
                 "The mailing moved on while the dialog was open; nothing was changed",
             )
-        pending = _count(session, _unsent(mailing_id))
-        handed = _count(
-            session,
-            and_(
-                Recipient.mailing_id == mailing_id,
-                Recipient.response.in_([r.value for r in Response if r.handed_over]),
-            ),
-        )
+        result = _stop_preview(session, mailing_id, action)
         now = ctx.db.now()
+        mailing.hold_token = mailing.held_at = mailing.hold_until = None
         if action is StopAction.PAUSE:
             _set_state(mailing, MailingState.PAUSED, now)
             mailing.send_after = None
@@ -222,9 +323,9 @@ def stop(ctx: AppContext, mailing_id: int, *, expect: StopAction | None = None) 
             journal.record(session, mailing_id, Event.MAILING_PAUSED)
         else:
             _set_state(mailing, MailingState.STOPPING, now)
-            journal.record(session, mailing_id, Event.MAILING_STOPPING, pending=pending)
+            journal.record(session, mailing_id, Event.MAILING_STOPPING, pending=result.pending)
     ctx.hub.mailings_changed(mailing_id)
-    return StopPreview(action=action, pending=pending, handed_over=handed)
+    return result
 
 
 def schedule(ctx: AppContext, mailing_id: int, at: datetime) -> None:
@@ -287,9 +388,12 @@ def promote_waiting(ctx: AppContext) -> list[int]:
         with ctx.db.write() as session:
             mailing = load(session, mailing_id, lock=True)
             # Judged again under the lock: paused and started again since the
-            # query, it has a new delay window to wait out.
-            if mailing.state != MailingState.WAITING.value or not (
-                mailing.send_after is not None and mailing.send_after <= now
+            # query, it has a new delay window to wait out; a held one's
+            # countdown stands still.
+            if (
+                mailing.state != MailingState.WAITING.value
+                or not (mailing.send_after is not None and mailing.send_after <= now)
+                or _holding(mailing, now)
             ):
                 continue
             mailing.send_after = None

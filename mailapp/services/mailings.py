@@ -49,6 +49,8 @@ class MailingInfo:
     scheduled_at: datetime | None
     send_after: datetime | None
     last_error: str | None
+    #: When *Stop sending* was clicked, while its dialog is still open.
+    held_at: datetime | None = None
     recipients: int = field(init=False)
 
     def __post_init__(self) -> None:
@@ -92,6 +94,7 @@ class MailingInfo:
             "scheduled_at": iso(self.scheduled_at),
             "send_after": iso(self.send_after),
             "last_error": self.last_error,
+            "held": self.held_at is not None,
         }
 
 
@@ -261,6 +264,7 @@ def _info(mailing: Mailing, responses: dict[str, int]) -> MailingInfo:
         scheduled_at=mailing.scheduled_at,
         send_after=mailing.send_after,
         last_error=mailing.last_error,
+        held_at=mailing.held_at if mailing.hold_token is not None else None,
     )
 
 

@@ -7,14 +7,22 @@ button says the verb of what will happen ("Start sending", "Pause mailing",
 "Stop mailing") and the text gives the counts. On confirmation the move runs
 in the task runner's writer lane; a refusal (the mailing moved on
 meanwhile) is shown in the UI language.
+
+A click on *Stop sending* first puts a hold on the mailing
+(:func:`lifecycle.hold`): no SMTP transaction begins and the countdown
+stands still, in every worker, until the dialog is answered. So a reader
+who takes their time gets what the dialog says, with its numbers final.
+The hold is renewed while the dialog is open and released on Cancel; if
+the window dies it lapses by itself.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 
 from mailapp.models import MailingKind
@@ -22,12 +30,14 @@ from mailapp.models.states import StopAction
 from mailapp.services import lifecycle, mailings
 from mailapp.services import settings as settings_service
 from mailapp.services.context import AppContext
-from mailapp.services.lifecycle import StartOutcome, StopPreview
+from mailapp.services.lifecycle import HOLD_RENEW_SECONDS, Hold, StartOutcome, StopPreview
 from mailapp.services.mailings import MailingInfo
 from mailapp.ui.tasks import show_error
 
 if TYPE_CHECKING:
     from mailapp.ui.app import AppServices
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -158,7 +168,8 @@ class StopDialog(ConfirmDialog):
                 QCoreApplication.translate(
                     "confirm",
                     "Sending has not begun yet, so the mailing will be paused: "
-                    "nothing is sent, and you can change it and start it again later.",
+                    "nothing is sent, and you can change it and start it again later. "
+                    "The countdown waits while this question is open.",
                 )
             )
             verb = QCoreApplication.translate("confirm", "Pause mailing")
@@ -188,6 +199,23 @@ class StopDialog(ConfirmDialog):
                             "not called back.",
                             None,
                             preview.handed_over,
+                        ),
+                        *(
+                            [
+                                QCoreApplication.translate(
+                                    "confirm",
+                                    "%n email(s) were being handed over at your click; "
+                                    "they finish either way.",
+                                    None,
+                                    preview.in_flight,
+                                )
+                            ]
+                            if preview.in_flight
+                            else []
+                        ),
+                        QCoreApplication.translate(
+                            "confirm",
+                            "Nothing more is sent while this question is open.",
                         ),
                     ]
                 )
@@ -265,24 +293,50 @@ class SendingCommands(QObject):
     # -- stop ----------------------------------------------------------------
 
     def stop(self, mailing_id: int, name: str) -> None:
+        """Hold the mailing at once, then ask (the hold comes first: reading
+        the question takes the time the hold is for)."""
         if mailing_id in self._busy:
             return
         self._busy.add(mailing_id)
         ctx = self._services.ctx
-        self._services.tasks.run(
-            lambda: lifecycle.preview_stop(ctx, mailing_id),
-            on_success=lambda preview: self._show_stop(mailing_id, name, preview),
+        self._services.tasks.run_write(
+            lambda: lifecycle.hold(ctx, mailing_id),
+            on_success=lambda held: self._show_stop(mailing_id, name, held),
             on_failure=lambda exc: self._fail(
                 mailing_id, exc, QCoreApplication.translate("confirm", "Cannot stop sending")
             ),
         )
 
-    def _show_stop(self, mailing_id: int, name: str, preview: StopPreview) -> None:
-        dialog = StopDialog(name, preview, self._widget())
-        dialog.confirmed.connect(lambda: self._do_stop(mailing_id, preview.action))
-        dialog.declined.connect(lambda: self._cancel(mailing_id))
+    def _show_stop(self, mailing_id: int, name: str, held: Hold) -> None:
+        ctx = self._services.ctx
+        renewal = QTimer(self)
+        renewal.setInterval(HOLD_RENEW_SECONDS * 1000)
+        renewal.timeout.connect(
+            lambda: self._services.tasks.run_write(
+                lambda: lifecycle.renew_hold(ctx, mailing_id, held.token),
+                # A missed renewal is retried by the next; the hold lasts
+                # several renewals.
+                on_failure=lambda exc: log.warning("cannot renew the hold: %s", exc),
+            )
+        )
+        renewal.start()
+        dialog = StopDialog(name, held.preview, self._widget())
+        dialog.finished.connect(renewal.stop)
+        dialog.finished.connect(renewal.deleteLater)
+        dialog.confirmed.connect(lambda: self._do_stop(mailing_id, held.preview.action))
+        dialog.declined.connect(lambda: self._release(mailing_id, held))
         dialog.open()
         self.dialog_opened.emit(dialog)
+
+    def _release(self, mailing_id: int, held: Hold) -> None:
+        ctx = self._services.ctx
+        self._services.tasks.run_write(
+            lambda: lifecycle.release_hold(ctx, mailing_id, held.token),
+            on_success=lambda _: self._cancel(mailing_id),
+            on_failure=lambda exc: self._fail(
+                mailing_id, exc, QCoreApplication.translate("confirm", "Cannot stop sending")
+            ),
+        )
 
     def _do_stop(self, mailing_id: int, action: StopAction) -> None:
         ctx = self._services.ctx

@@ -25,6 +25,7 @@ from PySide6.QtCore import (
     Qt,
     Slot,
 )
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -40,9 +41,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mailapp.models import EventType
+from mailapp.models import EventType, MailingState
 from mailapp.services.journal import JournalEntry
 from mailapp.ui import labels
+from mailapp.ui.mailing_table import STATE_COLOURS
 from mailapp.ui.tasks import TaskRunner, show_error
 
 Index = QModelIndex | QPersistentModelIndex
@@ -121,10 +123,14 @@ class JournalModel(QAbstractTableModel):
             return entry
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             if column == 0:
-                return labels.format_time(entry.time)
+                if role == Qt.ItemDataRole.ToolTipRole:
+                    return labels.format_full_time(entry.time)
+                return labels.format_log_time(entry.time)
             if column == 1:
                 return self.mailing_label(entry)
             return labels.event_message(entry.event, entry.params)
+        if role == Qt.ItemDataRole.ForegroundRole and entry.type is EventType.ERROR:
+            return QBrush(QColor(STATE_COLOURS[MailingState.ERROR]))
         if role == Qt.ItemDataRole.DecorationRole and column == 2:
             from PySide6.QtWidgets import QApplication
 

@@ -140,6 +140,22 @@ def format_time(value: datetime | None) -> str:
     return QLocale().toString(qdt, QLocale.FormatType.ShortFormat)
 
 
+def format_log_time(value: datetime) -> str:
+    """A sending-log time: the date in the UI locale and the time to the
+    second (events of one minute must stay apart)."""
+    qdt = QDateTime.fromSecsSinceEpoch(int(value.timestamp())).toLocalTime()
+    locale = QLocale()
+    return (
+        f"{locale.toString(qdt.date(), QLocale.FormatType.ShortFormat)} {qdt.toString('HH:mm:ss')}"
+    )
+
+
+def format_full_time(value: datetime) -> str:
+    """A stored time in the UI locale's long format, for tooltips."""
+    qdt = QDateTime.fromSecsSinceEpoch(int(value.timestamp())).toLocalTime()
+    return QLocale().toString(qdt, QLocale.FormatType.LongFormat)
+
+
 def _format_iso(text: str) -> str:
     try:
         return format_time(datetime.fromisoformat(text))

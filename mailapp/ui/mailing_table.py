@@ -99,13 +99,19 @@ def seconds_left(info: MailingInfo, now: datetime) -> int | None:
     send_after = info.send_after
     if send_after.tzinfo is None:
         send_after = send_after.replace(tzinfo=UTC)
-    left = (send_after - now).total_seconds()
+    # While held the countdown stands where it was at the click.
+    left = (send_after - (info.held_at or now)).total_seconds()
     return max(0, int(left + 0.999))
 
 
 def state_text(info: MailingInfo, now: datetime) -> str:
-    """The state cell: the state's name, with the countdown while waiting."""
+    """The state cell: the state's name, with the countdown while waiting,
+    and the hold while a *Stop sending* question is open."""
     name = labels.state_name(info.state)
+    if info.held_at is not None:
+        return QCoreApplication.translate(
+            "mailing_table", "{state} — held, waiting for your answer"
+        ).format(state=name)
     left = seconds_left(info, now)
     if left is not None:
         return QCoreApplication.translate(

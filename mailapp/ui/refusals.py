@@ -201,6 +201,10 @@ def _mailings(p: _Params) -> dict[str, Callable[[], str]]:
         "stop_action_changed": lambda: QCoreApplication.translate(
             "refusals", "The mailing moved on while the dialog was open; nothing was changed."
         ),
+        "held_elsewhere": lambda: QCoreApplication.translate(
+            "refusals",
+            "Someone else is stopping this mailing right now; try again in a moment.",
+        ),
     }
 
 

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mailapp.models import Event
+from mailapp.models import Event, EventType
 from mailapp.services.journal import JournalEntry
 from mailapp.ui import labels
 
@@ -220,6 +220,8 @@ STATE_EVENTS = frozenset(
         Event.MAILING_COMPLETED,
         Event.MAILING_EXPIRED,
         Event.MAILING_ERROR,
+        Event.PROVIDER_ERROR,
+        Event.SENDING_INCIDENT,
     }
 )
 
@@ -249,7 +251,7 @@ class StateNotifier(QObject):
             name = self._name(entry.mailing_id) or QCoreApplication.translate(
                 "toasts", "Mailing #{id}"
             ).format(id=entry.mailing_id)
-            error = entry.event is Event.MAILING_ERROR
+            error = entry.type is EventType.ERROR
             text = labels.event_message(entry.event, entry.params)
             self._area.show_toast(name, text, error=error)
             if self._tray is not None and not self._window.isActiveWindow():

@@ -174,3 +174,78 @@ def test_whole_lifecycle_from_the_window(
     events = [window.journal.model.entry(r).event for r in range(window.journal.model.rowCount())]
     assert events[0] is Event.MAILING_STOPPED_MANUALLY  # newest first
     assert Event.MAILING_STOPPING in events and Event.MAILING_RESTARTED in events
+
+
+def test_a_slow_reader_of_the_pause_dialog_gets_a_pause(
+    qtbot, window, services, engine, smtp
+) -> None:
+    """The pause dialog stays open longer than the delay: the countdown
+    stood still behind it, so Pause mailing pauses and nothing is sent."""
+    ctx = services.ctx
+    bulk_contacts(ctx, CONTACTS)
+    mailing_id = make_mailing(ctx)
+    qtbot.waitUntil(lambda: window.select_mailing(mailing_id))
+    dialog = open_dialog(qtbot, window, window.start_action)
+    with qtbot.waitSignal(window.commands.done, timeout=5000):
+        dialog.action_button.click()
+    qtbot.waitUntil(lambda: state_of(window, mailing_id) is MailingState.WAITING)
+
+    dialog = open_dialog(qtbot, window, window.stop_action)
+    assert dialog.preview.action is StopAction.PAUSE
+    row = window.model.row_of(mailing_id)
+    qtbot.waitUntil(lambda: "held" in window.model.index(row, Column.STATE).data())
+    qtbot.wait(3500)  # reading slowly: longer than the 2 s delay
+    assert state_of(window, mailing_id) is MailingState.WAITING
+    with qtbot.waitSignal(window.commands.done, timeout=5000) as done:
+        dialog.action_button.click()
+    assert done.args == [mailing_id, "pause"]
+    qtbot.waitUntil(lambda: state_of(window, mailing_id) is MailingState.PAUSED)
+    assert smtp.received == []
+
+
+def test_a_slow_reader_of_the_stop_dialog_gets_its_numbers(
+    qtbot, window, services, engine, smtp
+) -> None:
+    """Open for seconds mid-send: no transaction begins after the click,
+    and what the dialog said will be stopped is what is stopped."""
+    ctx = services.ctx
+    bulk_contacts(ctx, CONTACTS)
+    mailing_id = make_mailing(ctx)
+    qtbot.waitUntil(lambda: window.select_mailing(mailing_id))
+    dialog = open_dialog(qtbot, window, window.start_action)
+    with qtbot.waitSignal(window.commands.done, timeout=5000):
+        dialog.action_button.click()
+    qtbot.waitUntil(lambda: len(smtp.received) >= 2, timeout=15000)
+
+    dialog = open_dialog(qtbot, window, window.stop_action)
+    assert dialog.preview.action is StopAction.STOP
+    at_click = len(smtp.received)
+    qtbot.wait(3000)
+    assert len(smtp.received) - at_click <= dialog.preview.in_flight
+    settled = len(smtp.received)
+    with qtbot.waitSignal(window.commands.done, timeout=5000):
+        dialog.action_button.click()
+    qtbot.waitUntil(lambda: state_of(window, mailing_id) is MailingState.STOPPED, timeout=15000)
+    info = mailings.get(ctx, mailing_id)
+    assert info.responses[Response.STOPPED_MANUALLY.value] == dialog.preview.pending
+    assert len(smtp.received) == settled
+
+
+def test_cancel_of_the_stop_dialog_lets_sending_go_on(
+    qtbot, window, services, engine, smtp
+) -> None:
+    ctx = services.ctx
+    bulk_contacts(ctx, 8)
+    mailing_id = make_mailing(ctx)
+    qtbot.waitUntil(lambda: window.select_mailing(mailing_id))
+    dialog = open_dialog(qtbot, window, window.start_action)
+    with qtbot.waitSignal(window.commands.done, timeout=5000):
+        dialog.action_button.click()
+    qtbot.waitUntil(lambda: len(smtp.received) >= 1, timeout=15000)
+    dialog = open_dialog(qtbot, window, window.stop_action)
+    qtbot.wait(1000)
+    held_count = len(smtp.received)
+    with qtbot.waitSignal(window.commands.cancelled, timeout=5000):
+        dialog.cancel_button.click()
+    qtbot.waitUntil(lambda: state_of(window, mailing_id) is MailingState.COMPLETED, timeout=20000)
+    assert len(smtp.accepted) == 8 > held_count
