@@ -72,8 +72,26 @@ class _OutboxHandler:
     def __init__(self, outbox: Path) -> None:
         self.outbox = outbox
         self._sequence = itertools.count()
+        #: Messages a second accepted over all connections (0: no pause).
+        self.rate_per_second = 0
+        self._next_slot = 0.0
+
+    async def _pace(self) -> None:
+        """Answer the final dot at a provider's pace, not a disk's: a new
+        user can watch a mailing send and stop it half-way. Slots are
+        reserved in turn on the server's one event loop, so the rate holds
+        over every connection."""
+        if self.rate_per_second <= 0:
+            return
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        slot = max(now, self._next_slot)
+        self._next_slot = slot + 1.0 / self.rate_per_second
+        if slot > now:
+            await asyncio.sleep(slot - now)
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        await self._pace()
         content = envelope.original_content or b""
         if isinstance(envelope.content, bytes):
             content = envelope.content
@@ -112,7 +130,16 @@ class SandboxServer:
         self.outbox = Path(outbox)
         self._port = port
         self._controller: BoundController | None = None
+        self._handler = _OutboxHandler(self.outbox)
         self.address: tuple[str, int] | None = None
+
+    @property
+    def rate_per_second(self) -> int:
+        return self._handler.rate_per_second
+
+    @rate_per_second.setter
+    def rate_per_second(self, value: int) -> None:
+        self._handler.rate_per_second = max(0, value)
 
     def start(self) -> tuple[str, int]:
         if self._controller is not None and self.address is not None:
@@ -120,7 +147,7 @@ class SandboxServer:
         self.outbox.mkdir(parents=True, exist_ok=True)
         sock = bind_loopback(self._port)
         controller = BoundController(
-            _OutboxHandler(self.outbox),
+            self._handler,
             sock,
             server_hostname="mailapp-sandbox",
             data_size_limit=64 * 1024 * 1024,

@@ -164,6 +164,14 @@ SETTINGS: dict[str, SettingDef] = {
         ),
         SettingDef("SmtpConnections", "int", 4, "Parallel SMTP connections", minimum=1, maximum=64),
         SettingDef(
+            "SandboxRatePerSecond",
+            "int",
+            20,
+            "How many messages a second the built-in sandbox accepts (0 = as fast as it can)",
+            minimum=0,
+            maximum=100000,
+        ),
+        SettingDef(
             "MaxSendErrors",
             "int",
             50,

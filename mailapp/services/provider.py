@@ -33,6 +33,8 @@ class ProviderSession:
     def config(self, settings: SystemSettings) -> SmtpConfig:
         if settings.provider == "sandbox":
             host, port = self._sandbox_started()
+            assert self._sandbox is not None
+            self._sandbox.rate_per_second = settings.sandbox_rate_per_second
             return SmtpConfig(host=host, port=port, security="none", user="", password="")
         if not settings.smtp_host:
             raise ProviderError("No SMTP server is set (setting SmtpHost)")

@@ -25,6 +25,7 @@ class SystemSettings:
     smtp_security: str
     smtp_user: str
     rate_per_second: int
+    sandbox_rate_per_second: int
     connections: int
     max_errors: int
     soft_bounce_retries: int
@@ -55,6 +56,7 @@ def load(ctx: AppContext) -> SystemSettings:
         smtp_security=v["SmtpSecurity"],
         smtp_user=v["SmtpUser"],
         rate_per_second=v["SendRatePerSecond"],
+        sandbox_rate_per_second=v["SandboxRatePerSecond"],
         connections=v["SmtpConnections"],
         max_errors=v["MaxSendErrors"],
         soft_bounce_retries=v["SoftBounceRetries"],

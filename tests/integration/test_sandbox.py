@@ -124,3 +124,34 @@ def test_the_test_server_in_another_process_records_message_ids(tmp_path: Path) 
                 )
         assert proc.message_ids() == [mid, mid]
         assert proc.duplicates() == [mid]
+
+
+def test_the_sandbox_accepts_at_its_rate_over_all_connections(sandbox: SandboxServer) -> None:
+    """A provider's pace (SandboxRatePerSecond), so a new user can watch a
+    mailing send and stop it: replies to the final dot are spaced out,
+    whichever connection they are on."""
+    import threading
+    import time
+
+    sandbox.rate_per_second = 20
+    assert sandbox.address is not None
+    host, port = sandbox.address
+    answered: list[float] = []
+
+    def send(count: int) -> None:
+        with smtplib.SMTP(host, port, timeout=10) as client:
+            for n in range(count):
+                _, data = message(f"Message {n}")
+                client.sendmail("news@shop.example.com", ["anna@example.org"], data)
+                answered.append(time.monotonic())
+
+    threads = [threading.Thread(target=send, args=(5,)) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    answered.sort()
+    assert len(answered) == 10
+    # Ten answers at 20 a second span at least 9 intervals of 50 ms.
+    assert answered[-1] - answered[0] >= 9 * 0.05 * 0.9
+    assert len(read_outbox(sandbox.outbox)) == 10
