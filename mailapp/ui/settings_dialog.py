@@ -45,6 +45,7 @@ OK_STYLE = "color: #1e8449;"
 TEXT_SETTINGS = (
     "MandrillMailingDelayInSeconds",
     "SendRatePerSecond",
+    "SandboxRatePerSecond",
     "SmtpConnections",
     "MaxSendErrors",
     "SoftBounceRetries",
@@ -111,6 +112,11 @@ class SettingsDialog(QDialog):
         self.provider.addItem(self.tr("SMTP server"), "smtp")
         self.provider.currentIndexChanged.connect(self._provider_changed)
         provider_form.addRow(self.tr("Provider:"), self.provider)
+        self._add_text(
+            provider_form,
+            "SandboxRatePerSecond",
+            self.tr("Sandbox accepts emails a second (0 = no limit):"),
+        )
         self._add_text(provider_form, "SmtpHost", self.tr("Server:"))
         self._add_text(provider_form, "SmtpPort", self.tr("Port:"))
         self.security = QComboBox()
