@@ -15,6 +15,7 @@ import sys
 import threading
 from types import FrameType
 
+from mailapp import logs
 from mailapp.paths import outbox_dir
 from mailapp.scheduler.engine import MailEngine
 from mailapp.services import settings as settings_service
@@ -31,11 +32,7 @@ def _setup_logging() -> None:
         handler._mailapp_cli = True  # type: ignore[attr-defined]
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    # These log every job run, SMTP command and migration step at INFO;
-    # that drowns what an operator needs to see.
-    for noisy in ("apscheduler", "mail.log", "alembic"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    logs.to_file("worker")
 
 
 def _describe_provider(ctx: AppContext, engine: MailEngine) -> str:

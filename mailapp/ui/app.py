@@ -208,6 +208,9 @@ def settle_memory() -> None:
 
 def run_gui(db_url: str) -> int:
     """The desktop application; returns the process exit status."""
+    from mailapp import logs
+
+    logs.to_file("window")
     app = make_application()
     opened = open_window(app, db_url)
     if opened is None:

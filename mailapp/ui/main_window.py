@@ -643,13 +643,26 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def about(self) -> None:
+        """What, which version, and where its files are (to back them up, or
+        to send the log with a question)."""
+        from mailapp import __version__, logs
+        from mailapp.paths import data_dir
+
         box = QMessageBox(
             QMessageBox.Icon.Information,
             self.tr("About mailapp"),
-            self.tr("mailapp sends email mailings and pauses or stops them safely."),
+            self.tr(
+                "mailapp {version} sends email mailings and pauses or stops them safely."
+            ).format(version=__version__),
             QMessageBox.StandardButton.Ok,
             self,
         )
+        box.setInformativeText(
+            self.tr("Data folder: {folder}\nLog file: {log}").format(
+                folder=data_dir(), log=logs.log_file("window")
+            )
+        )
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
 

@@ -249,3 +249,30 @@ def test_cancel_of_the_stop_dialog_lets_sending_go_on(
         dialog.cancel_button.click()
     qtbot.waitUntil(lambda: state_of(window, mailing_id) is MailingState.COMPLETED, timeout=20000)
     assert len(smtp.accepted) == 8 > held_count
+
+
+def test_about_names_the_version_the_data_folder_and_the_log(qtbot, window) -> None:
+    from mailapp import __version__, logs
+    from mailapp.paths import data_dir
+
+    window.about_action.trigger()
+    qtbot.waitUntil(lambda: any(b.isVisible() for b in window.findChildren(QMessageBox)))
+    (box,) = [b for b in window.findChildren(QMessageBox) if b.isVisible()]
+    assert __version__ in box.text()
+    assert str(data_dir()) in box.informativeText()
+    assert str(logs.log_file("window")) in box.informativeText()
+    box.close()
+
+
+def test_a_worker_keeps_its_log_in_the_data_folder(tmp_path, sqlite_url) -> None:
+    from tests.cli.clihelp import WorkerProcess, child_env
+
+    env = child_env(tmp_path, sqlite_url)
+    worker = WorkerProcess(env, tmp_path)
+    try:
+        worker.wait_ready()
+        assert worker.terminate() == 0
+    finally:
+        worker.close()
+    log = (tmp_path / "home" / "logs" / "worker.log").read_text(encoding="utf-8")
+    assert "worker stopped" in log
