@@ -53,7 +53,7 @@
     <context>
         <name>ContactsPage</name>
         <message numerus="yes">
-            <location filename="../../mailapp/ui/contacts_page.py" line="+305" />
+            <location filename="../../mailapp/ui/contacts_page.py" line="+726" />
             <source>%Ln contact(s)</source>
             <translation>
                 <numerusform>%Ln contact</numerusform>
@@ -62,9 +62,20 @@
         </message>
     </context>
     <context>
+        <name>DeleteContactsDialog</name>
+        <message numerus="yes">
+            <location line="-382" />
+            <source>Delete %n contact(s)?</source>
+            <translation type="unfinished">
+                <numerusform />
+                <numerusform />
+            </translation>
+        </message>
+    </context>
+    <context>
         <name>MailingEditor</name>
         <message numerus="yes">
-            <location filename="../../mailapp/ui/editor.py" line="+344" />
+            <location filename="../../mailapp/ui/editor.py" line="+791" />
             <source>%Ln contact(s) in this folder</source>
             <translation>
                 <numerusform>%Ln contact in this folder</numerusform>
@@ -72,11 +83,22 @@
             </translation>
         </message>
         <message numerus="yes">
-            <location line="+165" />
+            <location line="+200" />
             <source>Too long: at most %n character(s).</source>
             <translation>
                 <numerusform>Too long: at most %n character.</numerusform>
                 <numerusform>Too long: at most %n characters.</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>MoveContactsDialog</name>
+        <message numerus="yes">
+            <location filename="../../mailapp/ui/contacts_page.py" line="+81" />
+            <source>Move %n contact(s) to the folder:</source>
+            <translation type="unfinished">
+                <numerusform />
+                <numerusform />
             </translation>
         </message>
     </context>
@@ -88,6 +110,25 @@
             <translation>
                 <numerusform>%Ln message</numerusform>
                 <numerusform>%Ln messages</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>SubscriptionDialog</name>
+        <message numerus="yes">
+            <location filename="../../mailapp/ui/contacts_page.py" line="-44" />
+            <source>Unsubscribe %n contact(s)?</source>
+            <translation type="unfinished">
+                <numerusform />
+                <numerusform />
+            </translation>
+        </message>
+        <message numerus="yes">
+            <location line="+11" />
+            <source>Subscribe %n contact(s) again?</source>
+            <translation type="unfinished">
+                <numerusform />
+                <numerusform />
             </translation>
         </message>
     </context>
@@ -180,6 +221,13 @@
             <translation>
                 <numerusform>%n email was already handed to the provider; it is not called back.</numerusform>
                 <numerusform>%n emails were already handed to the provider; they are not called back.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n email(s) were being handed over at your click; they finish either way.</source>
+            <translation>
+                <numerusform>%n email was being handed over at your click; it finishes either way.</numerusform>
+                <numerusform>%n emails were being handed over at your click; they finish either way.</numerusform>
             </translation>
         </message>
     </context>

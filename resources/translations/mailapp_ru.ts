@@ -4,7 +4,7 @@
     <context>
         <name>AddContactDialog</name>
         <message>
-            <location filename="../../mailapp/ui/contacts_page.py" line="+61" />
+            <location filename="../../mailapp/ui/contacts_page.py" line="+80" />
             <source>Add contact</source>
             <extracomment>Item data role holding the folder name (None: all contacts).</extracomment>
             <translation>Добавить контакт</translation>
@@ -535,9 +535,9 @@
     <context>
         <name>ContactsPage</name>
         <message>
-            <location filename="../../mailapp/ui/contacts_page.py" line="+60" />
+            <location filename="../../mailapp/ui/contacts_page.py" line="+429" />
             <source>New…</source>
-            <extracomment>(int) contacts shown after a folder, search or reload.</extracomment>
+            <extracomment>(int) contacts shown after a folder, search or reload. (QDialog) an edit dialog or a confirmation is open (tests reach it here). Changes of a selection submitted and not yet done.</extracomment>
             <translation>Создать…</translation>
         </message>
         <message>
@@ -552,11 +552,12 @@
         </message>
         <message>
             <location line="+2" />
+            <location line="+43" />
             <source>Delete…</source>
             <translation>Удалить…</translation>
         </message>
         <message>
-            <location line="+12" />
+            <location line="-31" />
             <source>Folders</source>
             <translation>Папки</translation>
         </message>
@@ -576,17 +577,37 @@
             <translation>Импорт CSV…</translation>
         </message>
         <message>
-            <location line="+2" />
-            <source>Unsubscribe</source>
-            <translation>Отписать</translation>
+            <location line="+8" />
+            <source>Edit…</source>
+            <translation type="unfinished">Изменить…</translation>
         </message>
         <message>
             <location line="+2" />
-            <source>Subscribe again</source>
-            <translation>Подписать снова</translation>
+            <source>Move to folder…</source>
+            <translation type="unfinished" />
         </message>
         <message>
-            <location line="+87" />
+            <location line="+2" />
+            <source>Unsubscribe…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Subscribe again…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+8" />
+            <source>Edit the selected contact (or double-click it)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+9" />
+            <source>Delete the selected contacts</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+93" />
             <source>All contacts</source>
             <translation>Все контакты</translation>
         </message>
@@ -615,12 +636,27 @@
             <translation>Не удалось загрузить контакты: {error}</translation>
         </message>
         <message>
-            <location line="+34" />
+            <location line="+86" />
+            <source>Cannot open the contact</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+31" />
             <source>Cannot change the subscription</source>
             <translation>Не удалось изменить подписку</translation>
         </message>
         <message>
-            <location line="+27" />
+            <location line="+20" />
+            <source>Cannot delete the contacts</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+17" />
+            <source>Cannot move the contacts</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+54" />
             <source>New folder</source>
             <translation>Новая папка</translation>
         </message>
@@ -672,11 +708,146 @@
         </message>
     </context>
     <context>
+        <name>DeleteContactsDialog</name>
+        <message>
+            <location line="-661" />
+            <location line="+28" />
+            <source>Delete contacts</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="-26" />
+            <source>Delete the contact {email}?</source>
+            <translation type="unfinished" />
+        </message>
+        <message numerus="yes">
+            <location line="+2" />
+            <source>Delete %n contact(s)?</source>
+            <translation type="unfinished">
+                <numerusform />
+                <numerusform />
+                <numerusform />
+            </translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>The contact leaves its folders and campaigns, so mailings started later do not reach it. This cannot be undone.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+5" />
+            <source>The contacts leave their folders and campaigns, so mailings started later do not reach them. This cannot be undone.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+8" />
+            <source>Recipients already created in mailings stay and keep their response, so the sending analytics stay true; a mailing that is sending still sends the emails it has already planned.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+8" />
+            <source>Delete contact</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>DiscardChangesBox</name>
+        <message>
+            <location filename="../../mailapp/ui/editor.py" line="+445" />
+            <source>Unsaved changes</source>
+            <extracomment>Contacts offered for the preview. How long typing must pause before the template is read again. The fields in the order of the form, for the summary under it. Tags that enclose a body and need their ``end…`` tag (``set`` only in its block form, ``{% set x %}…{% endset %}``). Every tag the template language knows besides those. What Jinja calls the ends of things, in the template's own characters.</extracomment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Discard changes?</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+1" />
+            <source>The changes to this mailing have not been saved.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Discard changes</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Keep editing</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>EditContactDialog</name>
+        <message>
+            <location filename="../../mailapp/ui/contacts_page.py" line="-196" />
+            <source>Edit contact</source>
+            <extracomment>(ContactInfo) the contact as saved.</extracomment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+2" />
+            <source>name@example.com</source>
+            <translation type="unfinished">name@example.com</translation>
+        </message>
+        <message>
+            <location line="+6" />
+            <source>Field</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+0" />
+            <source>Value</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+4" />
+            <source>Add field</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Remove field</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+6" />
+            <source>Unsubscribed (mailings leave this contact out)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+10" />
+            <source>Email:</source>
+            <translation type="unfinished">Email:</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>First name:</source>
+            <translation type="unfinished">Имя:</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Last name:</source>
+            <translation type="unfinished">Фамилия:</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Custom fields:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+78" />
+            <source>This address is not valid, so mailings leave it out; correct it here.</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
         <name>FilePage</name>
         <message>
-            <location filename="../../mailapp/ui/import_wizard.py" line="+68" />
+            <location filename="../../mailapp/ui/import_wizard.py" line="+133" />
             <source>Choose a file</source>
-            <extracomment>Errors listed on the summary and result pages; the rest are counted.</extracomment>
             <translation>Выбор файла</translation>
         </message>
         <message>
@@ -733,7 +904,7 @@
     <context>
         <name>ImportPage</name>
         <message>
-            <location line="+276" />
+            <location line="+334" />
             <source>Importing</source>
             <translation>Импорт</translation>
         </message>
@@ -748,7 +919,7 @@
             <translation>Отменить импорт</translation>
         </message>
         <message>
-            <location line="+45" />
+            <location line="+52" />
             <source>Read {done} of {total} lines…</source>
             <translation>Прочитано строк: {done} из {total}…</translation>
         </message>
@@ -761,7 +932,7 @@
     <context>
         <name>ImportWizard</name>
         <message>
-            <location line="+90" />
+            <location line="+92" />
             <source>Import contacts</source>
             <extracomment>(ImportReport) contacts were imported.</extracomment>
             <translation>Импорт контактов</translation>
@@ -770,7 +941,7 @@
     <context>
         <name>JournalDock</name>
         <message>
-            <location filename="../../mailapp/ui/journal_dock.py" line="+272" />
+            <location filename="../../mailapp/ui/journal_dock.py" line="+278" />
             <source>Sending log</source>
             <translation>Журнал отправки</translation>
         </message>
@@ -847,9 +1018,9 @@
     <context>
         <name>MailingEditor</name>
         <message>
-            <location filename="../../mailapp/ui/editor.py" line="+82" />
+            <location filename="../../mailapp/ui/editor.py" line="+39" />
             <source>New mailing</source>
-            <extracomment>Contacts offered for the preview. (int) the mailing was saved; its id.</extracomment>
+            <extracomment>(int) the mailing was saved; its id. The preview's problem for its contact (a warning unless the check below already calls the template wrong). The latest reading of the template, and whether a newer one is due. Custom field names some contact has; None until read (off-thread).</extracomment>
             <translation>Новая рассылка</translation>
         </message>
         <message>
@@ -858,7 +1029,7 @@
             <translation>Рассылка</translation>
         </message>
         <message>
-            <location line="+17" />
+            <location line="+18" />
             <source>news@example.com</source>
             <translation>news@example.com</translation>
         </message>
@@ -919,11 +1090,12 @@
         </message>
         <message>
             <location line="+12" />
+            <location line="+548" />
             <source>Audience</source>
             <translation>Аудитория</translation>
         </message>
         <message>
-            <location line="+19" />
+            <location line="-522" />
             <source>Send test email…</source>
             <translation>Отправить тестовое письмо…</translation>
         </message>
@@ -933,7 +1105,7 @@
             <translation>Сначала сохраните рассылку</translation>
         </message>
         <message>
-            <location line="+63" />
+            <location line="+85" />
             <source>Mailing: {name}</source>
             <translation>Рассылка: {name}</translation>
         </message>
@@ -948,7 +1120,7 @@
             <translation>Рассылку в состоянии «{state}» нельзя изменить. Приостановите её (Остановить отправку), чтобы изменить.</translation>
         </message>
         <message>
-            <location line="+18" />
+            <location line="+26" />
             <source>“{name}” ({state})</source>
             <translation>«{name}» ({state})</translation>
         </message>
@@ -987,12 +1159,12 @@
             <translation>Закрыть</translation>
         </message>
         <message>
-            <location line="+59" />
+            <location line="+60" />
             <source>Sample contact (no contacts yet)</source>
             <translation>Пример контакта (контактов пока нет)</translation>
         </message>
         <message>
-            <location line="+21" />
+            <location line="+24" />
             <source>Alex</source>
             <translation>Алекс</translation>
         </message>
@@ -1032,12 +1204,17 @@
             <translation>Поля контактов</translation>
         </message>
         <message>
-            <location line="+43" />
+            <location line="+71" />
             <source>This field is required.</source>
             <translation>Это поле обязательно.</translation>
         </message>
         <message>
-            <location line="+1" />
+            <location line="+2" />
+            <source>Required before the mailing can be sent.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+2" />
             <source>Enter an email address.</source>
             <translation>Введите адрес email.</translation>
         </message>
@@ -1061,27 +1238,202 @@
             </translation>
         </message>
         <message>
-            <location line="+5" />
-            <source>subject</source>
-            <translation>теме</translation>
-        </message>
-        <message>
-            <location line="+0" />
-            <source>body</source>
-            <translation>тексте</translation>
+            <location line="+9" />
+            <source>the tag {% {tag} %} is not closed; add {% end{tag} %} where it ends.</source>
+            <translation type="unfinished" />
         </message>
         <message>
             <location line="+2" />
-            <source>Template error in the {part}, line {line}: {message}</source>
-            <translation>Ошибка шаблона в {part}, строка {line}: {message}</translation>
+            <source>{% {tag} %} has no {% {opener} %} before it.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+1" />
+            <source>{% else %} can only be used inside {% if %} or {% for %}.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+1" />
+            <source>{% elif %} can only be used inside {% if %}.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+1" />
+            <source>this {% {tag} %} already has an {% else %}.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+1" />
+            <source>{% elif %} must come before {% else %}.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+1" />
+            <source>there is no tag {% {tag} %}.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+2" />
+            <source>the tag {% {tag} %} needs a condition, for example {% {tag} contact.city %}.</source>
+            <translation type="unfinished" />
         </message>
         <message>
             <location line="+3" />
-            <source>Template error in the {part}: {message}</source>
-            <translation>Ошибка шаблона в {part}: {message}</translation>
+            <source>the tag {% for %} is incomplete; write it as {% for item in list %}.</source>
+            <translation type="unfinished" />
         </message>
         <message>
-            <location line="+25" />
+            <location line="+2" />
+            <source>{% %} is empty; a tag such as if or for goes inside.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+2" />
+            <source>{{ }} is empty; put a field in it, for example {{ contact.first_name }}.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+2" />
+            <source>{{ is not closed; end it with }}.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+1" />
+            <source>{% is not closed; end it with %}.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+1" />
+            <source>the comment {# is not closed; end it with #}.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+1" />
+            <source>{% raw %} is not closed; add {% endraw %}.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+1" />
+            <source>a text in quotes is not closed; add the closing quote.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+2" />
+            <source>“{token}” is out of place here; check the brackets and quotes.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+2" />
+            <source>something is missing here: a field or a value.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+2" />
+            <source>the template ends in the middle of a tag; check that every {{ and {% is closed.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+2" />
+            <source>a field name is missing, for example after a dot.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+1" />
+            <source>there is no filter “{name}”.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+1" />
+            <source>there is no test “{name}”.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+1" />
+            <source>unknown name “{name}”; did you mean “{like}”?</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+2" />
+            <source>unknown name “{name}”; use contact.&lt;field&gt;, mailing.name or unsubscribe_url.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+3" />
+            <source>“{name}” cannot be used: names that start with “_” are not allowed.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+5" />
+            <source>the template is not written correctly here; check the {{ }} and {% %}.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+7" />
+            <source>Line {line}: {problem}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+16" />
+            <source>no contact has the field “{name}”, so it will be empty in every email.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+22" />
+            <source>the email cannot be made for the preview contact ({detail}); such recipients are skipped when sending.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+28" />
+            <source>Choose at least one folder of recipients before sending.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+12" />
+            <source>Name</source>
+            <translation type="unfinished">Название</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Sender name</source>
+            <translation type="unfinished">Имя отправителя</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Sender email</source>
+            <translation type="unfinished">Адрес отправителя</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Subject</source>
+            <translation type="unfinished">Тема</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>HTML body</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Expiration</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+12" />
+            <source>To save the mailing, fix: {fields}.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+4" />
+            <source>You can save it as a draft, but it cannot be sent until you fix: {fields}.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+5" />
+            <source>Warnings (they do not stop sending): {fields}.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="-163" />
             <source>The email body is empty.</source>
             <translation>Текст письма пуст.</translation>
         </message>
@@ -1290,12 +1642,12 @@
         </message>
         <message>
             <location line="+1" />
-            <location line="+292" />
+            <location line="+297" />
             <source>About mailapp</source>
             <translation>О программе mailapp</translation>
         </message>
         <message>
-            <location line="-286" />
+            <location line="-291" />
             <source>Mailings</source>
             <translation>Рассылки</translation>
         </message>
@@ -1350,12 +1702,19 @@
             <translation>Не удалось удалить</translation>
         </message>
         <message>
-            <location line="+135" />
-            <source>mailapp sends email mailings and pauses or stops them safely.</source>
-            <translation>mailapp отправляет email-рассылки и безопасно приостанавливает или останавливает их.</translation>
+            <location line="+141" />
+            <source>mailapp {version} sends email mailings and pauses or stops them safely.</source>
+            <translation>mailapp {version} отправляет email-рассылки и безопасно приостанавливает или останавливает их.</translation>
         </message>
         <message>
-            <location line="+9" />
+            <location line="+6" />
+            <source>Data folder: {folder}
+Log file: {log}</source>
+            <translation>Папка данных: {folder}
+Журнал работы: {log}</translation>
+        </message>
+        <message>
+            <location line="+10" />
             <source>Cannot read the mailings: {error}</source>
             <translation>Не удалось прочитать рассылки: {error}</translation>
         </message>
@@ -1372,7 +1731,7 @@
     <context>
         <name>MappingPage</name>
         <message>
-            <location filename="../../mailapp/ui/import_wizard.py" line="-322" />
+            <location filename="../../mailapp/ui/import_wizard.py" line="-389" />
             <source>Columns</source>
             <translation>Столбцы</translation>
         </message>
@@ -1430,6 +1789,44 @@
             <location line="+3" />
             <source>Only one column can hold the {what}.</source>
             <translation>Только один столбец может содержать {what}.</translation>
+        </message>
+    </context>
+    <context>
+        <name>MoveContactsDialog</name>
+        <message>
+            <location filename="../../mailapp/ui/contacts_page.py" line="+141" />
+            <source>Move contacts</source>
+            <extracomment>(str) the folder to move to.</extracomment>
+            <translation type="unfinished" />
+        </message>
+        <message numerus="yes">
+            <location line="+1" />
+            <source>Move %n contact(s) to the folder:</source>
+            <translation type="unfinished">
+                <numerusform />
+                <numerusform />
+                <numerusform />
+            </translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Type a new name to create a folder</source>
+            <translation type="unfinished">Введите новое название, чтобы создать папку</translation>
+        </message>
+        <message>
+            <location line="+6" />
+            <source>They leave the folder “{folder}” and join the one chosen here; their other folders stay as they are.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+4" />
+            <source>They stay in their other folders and also join the one chosen here.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+5" />
+            <source>Move</source>
+            <translation type="unfinished" />
         </message>
     </context>
     <context>
@@ -1575,7 +1972,7 @@
     <context>
         <name>ResultPage</name>
         <message>
-            <location filename="../../mailapp/ui/import_wizard.py" line="+282" />
+            <location filename="../../mailapp/ui/import_wizard.py" line="+347" />
             <source>Result</source>
             <translation>Результат</translation>
         </message>
@@ -1590,7 +1987,7 @@
             <translation>Импорт не удался; ничего не изменено.</translation>
         </message>
         <message>
-            <location line="+12" />
+            <location line="+10" />
             <source>New contacts: {n}</source>
             <translation>Новых контактов: {n}</translation>
         </message>
@@ -1600,7 +1997,12 @@
             <translation>Обновлено контактов: {n}</translation>
         </message>
         <message>
-            <location line="+1" />
+            <location line="+4" />
+            <source>Existing contacts skipped: {n}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+3" />
             <source>Invalid addresses: {n}</source>
             <translation>Неверных адресов: {n}</translation>
         </message>
@@ -1627,7 +2029,7 @@
     <context>
         <name>SettingsDialog</name>
         <message>
-            <location filename="../../mailapp/ui/settings_dialog.py" line="+74" />
+            <location filename="../../mailapp/ui/settings_dialog.py" line="+75" />
             <source>Settings</source>
             <extracomment>Settings typed as text, in the order shown.</extracomment>
             <translation>Настройки</translation>
@@ -1698,7 +2100,12 @@
             <translation>Провайдер:</translation>
         </message>
         <message>
-            <location line="+1" />
+            <location line="+4" />
+            <source>Sandbox accepts emails a second (0 = no limit):</source>
+            <translation>Песочница принимает писем в секунду (0 — без ограничения):</translation>
+        </message>
+        <message>
+            <location line="+2" />
             <source>Server:</source>
             <translation>Сервер:</translation>
         </message>
@@ -1815,9 +2222,60 @@
         </message>
     </context>
     <context>
+        <name>SubscriptionDialog</name>
+        <message>
+            <location filename="../../mailapp/ui/contacts_page.py" line="-63" />
+            <source>Unsubscribe contacts</source>
+            <translation type="unfinished" />
+        </message>
+        <message numerus="yes">
+            <location line="+1" />
+            <source>Unsubscribe %n contact(s)?</source>
+            <translation type="unfinished">
+                <numerusform />
+                <numerusform />
+                <numerusform />
+            </translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Mailings and campaigns started from now on leave them out (“{response}”). Recipients already created in mailings keep their response. An import never subscribes them again.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+5" />
+            <source>Unsubscribe</source>
+            <translation type="unfinished">Отписать</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Subscribe contacts again</source>
+            <translation type="unfinished" />
+        </message>
+        <message numerus="yes">
+            <location line="+1" />
+            <source>Subscribe %n contact(s) again?</source>
+            <translation type="unfinished">
+                <numerusform />
+                <numerusform />
+                <numerusform />
+            </translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Only do this when they asked for it: mailings and campaigns started from now on send to them again.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+4" />
+            <source>Subscribe again</source>
+            <translation type="unfinished">Подписать снова</translation>
+        </message>
+    </context>
+    <context>
         <name>SummaryPage</name>
         <message>
-            <location filename="../../mailapp/ui/import_wizard.py" line="-224" />
+            <location filename="../../mailapp/ui/import_wizard.py" line="-291" />
             <source>Check</source>
             <translation>Проверка</translation>
         </message>
@@ -1827,17 +2285,62 @@
             <translation>Импорт</translation>
         </message>
         <message>
-            <location line="+23" />
+            <location line="+9" />
+            <source>Update existing contacts</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+3" />
+            <source>The file's non-empty names and custom fields replace the stored ones, and the contacts join the chosen folder.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+4" />
+            <source>Skip existing contacts</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Contacts already stored stay exactly as they are: names, custom fields and folders. Only new addresses are imported.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+41" />
             <source>Checking the file…</source>
             <translation>Проверка файла…</translation>
         </message>
         <message>
-            <location line="+34" />
+            <location line="+38" />
+            <source>Existing contacts the file will update: {n}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Their first and last names and custom fields take the file's non-empty values (an empty cell keeps the stored value), and they join the folder. Nobody who unsubscribed is subscribed again.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+5" />
+            <source>Existing contacts that will be skipped: {n}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+2" />
+            <source>They stay exactly as they are: names, custom fields and folders. Only new addresses are imported.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+4" />
             <source>Valid addresses: {n}</source>
             <translation>Верных адресов: {n}</translation>
         </message>
         <message>
             <location line="+1" />
+            <source>New contacts to add: {n}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+2" />
             <source>Invalid or missing addresses: {n}</source>
             <translation>Неверных или отсутствующих адресов: {n}</translation>
         </message>
@@ -1858,11 +2361,16 @@
         </message>
         <message>
             <location line="+6" />
-            <source>Addresses already stored are updated; nobody who unsubscribed is subscribed again. Click Import to go on.</source>
-            <translation>Уже сохраненные адреса обновятся; отписавшиеся не будут подписаны снова. Нажмите «Импорт», чтобы продолжить.</translation>
+            <source>Rows with an invalid or missing address are not imported; each is listed below with its line number and the reason.</source>
+            <translation type="unfinished" />
         </message>
         <message>
-            <location line="+12" />
+            <location line="+4" />
+            <source>Click Import to go on.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+7" />
             <source>This file cannot be imported. Nothing was imported.</source>
             <translation>Этот файл нельзя импортировать. Ничего не импортировано.</translation>
         </message>
@@ -1870,7 +2378,7 @@
     <context>
         <name>TestEmailDialog</name>
         <message>
-            <location filename="../../mailapp/ui/test_email_dialog.py" line="+44" />
+            <location filename="../../mailapp/ui/test_email_dialog.py" line="+48" />
             <source>Send test email</source>
             <translation>Тестовое письмо</translation>
         </message>
@@ -1885,7 +2393,7 @@
             <translation>Отправить</translation>
         </message>
         <message>
-            <location line="+6" />
+            <location line="+5" />
             <source>Send to:</source>
             <translation>Кому:</translation>
         </message>
@@ -1895,7 +2403,7 @@
             <translation>Отправляется сохранённая версия рассылки, персонализированная для первого контакта аудитории. Получателем рассылки адрес не становится.</translation>
         </message>
         <message>
-            <location line="+28" />
+            <location line="+32" />
             <source>Sending…</source>
             <translation>Отправка…</translation>
         </message>
@@ -2339,7 +2847,7 @@
     <context>
         <name>confirm</name>
         <message>
-            <location filename="../../mailapp/ui/confirm.py" line="+111" />
+            <location filename="../../mailapp/ui/confirm.py" line="+121" />
             <location line="+33" />
             <source>Start sending</source>
             <translation>Начать отправку</translation>
@@ -2371,28 +2879,28 @@
         </message>
         <message>
             <location line="+22" />
-            <location line="+9" />
+            <location line="+10" />
             <source>Pause mailing</source>
             <translation>Приостановить рассылку</translation>
         </message>
         <message>
-            <location line="-8" />
+            <location line="-9" />
             <source>Pause “{name}”?</source>
             <translation>Приостановить «{name}»?</translation>
         </message>
         <message>
             <location line="+2" />
-            <source>Sending has not begun yet, so the mailing will be paused: nothing is sent, and you can change it and start it again later.</source>
-            <translation>Отправка еще не началась, поэтому рассылка будет приостановлена: ничего не отправится, её можно изменить и запустить снова.</translation>
+            <source>Sending has not begun yet, so the mailing will be paused: nothing is sent, and you can change it and start it again later. The countdown waits while this question is open.</source>
+            <translation>Отправка еще не началась, поэтому рассылка будет приостановлена: ничего не отправляется, ее можно изменить и запустить снова позже. Пока открыт этот вопрос, обратный отсчет стоит.</translation>
         </message>
         <message>
-            <location line="+9" />
-            <location line="+28" />
+            <location line="+10" />
+            <location line="+45" />
             <source>Stop mailing</source>
             <translation>Остановить рассылку</translation>
         </message>
         <message>
-            <location line="-26" />
+            <location line="-43" />
             <source>Stop “{name}” for good?</source>
             <translation>Остановить «{name}» окончательно?</translation>
         </message>
@@ -2402,15 +2910,21 @@
             <translation>Отправка уже началась. Остановленную рассылку нельзя запустить снова; это действие необратимо.</translation>
         </message>
         <message>
-            <location line="+64" />
+            <location line="+31" />
+            <source>Nothing more is sent while this question is open.</source>
+            <translation>Пока открыт этот вопрос, больше ничего не отправляется.</translation>
+        </message>
+        <message>
+            <location line="+50" />
             <location line="+23" />
             <source>Cannot start sending</source>
             <extracomment>(QMessageBox) a confirmation dialog is open. (int mailing id, str "start"/"pause"/"stop") the move committed. (int mailing id, BaseException) the move (or its preview) failed. (int mailing id) the user cancelled.</extracomment>
             <translation>Не удалось начать отправку</translation>
         </message>
         <message>
+            <location line="+17" />
+            <location line="+31" />
             <location line="+15" />
-            <location line="+22" />
             <source>Cannot stop sending</source>
             <translation>Не удалось остановить отправку</translation>
         </message>
@@ -2450,11 +2964,58 @@
                 <numerusform>%n писем уже передано провайдеру; их не отозвать.</numerusform>
             </translation>
         </message>
+        <message numerus="yes">
+            <source>%n email(s) were being handed over at your click; they finish either way.</source>
+            <translation>
+                <numerusform>%n письмо передавалось провайдеру в момент нажатия; его передача завершится в любом случае.</numerusform>
+                <numerusform>%n письма передавались провайдеру в момент нажатия; их передача завершится в любом случае.</numerusform>
+                <numerusform>%n писем передавалось провайдеру в момент нажатия; их передача завершится в любом случае.</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>import_wizard</name>
+        <message>
+            <location filename="../../mailapp/ui/import_wizard.py" line="-404" />
+            <source>Line {line}: no email address. The row is not imported.</source>
+            <extracomment>Errors listed on the summary and result pages; the rest are counted.</extracomment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+4" />
+            <source>Line {line}: the address is longer than {limit} characters. The row is not imported.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+5" />
+            <source>Line {line}: “{address}” contains a line break or a control character. The row is not imported.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+6" />
+            <source>Line {line}: “{address}” is not a valid email address: {reason} The row is not imported.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+6" />
+            <source>Line {line}: {address} repeats line {first}; the row is skipped.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+4" />
+            <source>Line {line}: line breaks or extra length were removed from the name of {address}.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location line="+19" />
+            <source>More rows with problems, not listed here: {n}</source>
+            <translation type="unfinished" />
+        </message>
     </context>
     <context>
         <name>journal_dock</name>
         <message>
-            <location filename="../../mailapp/ui/journal_dock.py" line="-239" />
+            <location filename="../../mailapp/ui/journal_dock.py" line="-243" />
             <source>Time</source>
             <extracomment>Rows kept in the dock; older ones drop off (the CLI has the full log). The mailing column's text as last shown, by mailing id.</extracomment>
             <translation>Время</translation>
@@ -2629,12 +3190,12 @@
         </message>
         <message>
             <location line="+1" />
-            <location line="+58" />
+            <location line="+74" />
             <source>Mailing paused</source>
             <translation>Рассылка приостановлена</translation>
         </message>
         <message>
-            <location line="-57" />
+            <location line="-73" />
             <source>Mailing started again</source>
             <translation>Рассылка запущена повторно</translation>
         </message>
@@ -2645,12 +3206,12 @@
         </message>
         <message>
             <location line="+1" />
-            <location line="+76" />
+            <location line="+92" />
             <source>Sending started</source>
             <translation>Отправка началась</translation>
         </message>
         <message>
-            <location line="-75" />
+            <location line="-91" />
             <source>Emails handed to the provider</source>
             <translation>Письма переданы провайдеру</translation>
         </message>
@@ -2690,7 +3251,7 @@
             <translation>Сбой отправки</translation>
         </message>
         <message>
-            <location line="+40" />
+            <location line="+56" />
             <source>Mailing scheduled for {at}</source>
             <translation>Рассылка запланирована на {at}</translation>
         </message>
@@ -2789,6 +3350,12 @@
     </context>
     <context>
         <name>mailing_table</name>
+        <message>
+            <location filename="../../mailapp/ui/mailing_table.py" line="+112" />
+            <source>{state} — held, waiting for your answer</source>
+            <extracomment>The :class:`MailingInfo` of a row (any column). A value that sorts well (numbers, timestamps, lower-cased text). ``(handed over, recipients)`` for the progress column. The badge colour (a colour name) of a cell painted by :class:`StateBadgeDelegate` in any model; mailing rows go by their state. Badge colours (background) by state; text is white or dark by contrast.</extracomment>
+            <translation>{state} — удержана до вашего ответа</translation>
+        </message>
         <message numerus="yes">
             <location filename="../../mailapp/ui/mailing_table.py" line="+111" />
             <source>{state} — starts in %n s</source>
@@ -3112,7 +3679,12 @@
             <translation>Пока был открыт диалог, состояние рассылки изменилось; ничего не изменено.</translation>
         </message>
         <message>
-            <location line="+12" />
+            <location line="+3" />
+            <source>Someone else is stopping this mailing right now; try again in a moment.</source>
+            <translation>Эту рассылку сейчас останавливает кто-то другой; попробуйте чуть позже.</translation>
+        </message>
+        <message>
+            <location line="+13" />
             <source>{setting} must start with https://, http:// or mailto:, not “{value}”; leave it empty for no link.</source>
             <translation>Параметр «{setting}» должен начинаться с https://, http:// или mailto:, а не «{value}»; оставьте его пустым, если ссылка не нужна.</translation>
         </message>
@@ -3506,7 +4078,7 @@
             <translation>Закрыть</translation>
         </message>
         <message>
-            <location line="+166" />
+            <location line="+168" />
             <source>Mailing #{id}</source>
             <extracomment>(Toast) a toast was shown. The journal events that are state changes worth a notification.</extracomment>
             <translation>Рассылка №{id}</translation>
