@@ -65,9 +65,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     sub.add_parser("gui", help="open the desktop window").set_defaults(handler=c.cmd_gui)
-    sub.add_parser(
+    worker = sub.add_parser(
         "worker", help="run the scheduler and sending headless until SIGINT/SIGTERM"
-    ).set_defaults(handler=c.cmd_worker)
+    )
+    # The window's own worker: when the window's end of standard input
+    # closes, finish what is left to send, then exit.
+    worker.add_argument("--for-window", action="store_true", help=argparse.SUPPRESS)
+    worker.set_defaults(handler=c.cmd_worker)
 
     # settings ------------------------------------------------------------
     settings = sub.add_parser("settings", help="system settings")

@@ -19,6 +19,7 @@ from mailapp import logs
 from mailapp.paths import outbox_dir
 from mailapp.scheduler.engine import MailEngine
 from mailapp.services import settings as settings_service
+from mailapp.services import workers as workers_service
 from mailapp.services.context import AppContext
 from mailapp.services.provider import ProviderError
 
@@ -50,10 +51,27 @@ def _describe_provider(ctx: AppContext, engine: MailEngine) -> str:
     )
 
 
-def run_worker(db_url: str) -> int:
+def _watch_window(window_gone: threading.Event) -> None:
+    """The window keeps our standard input open while it lives."""
+    try:
+        while sys.stdin.buffer.read(4096):
+            pass
+    except (OSError, ValueError):
+        pass
+    window_gone.set()
+
+
+def run_worker(db_url: str, *, for_window: bool = False) -> int:
+    """Send until SIGINT/SIGTERM; ``for_window``: also until the window that
+    started this worker is gone and nothing is left to send."""
     _setup_logging()
     ctx = AppContext.open(db_url)
     stop_requested = threading.Event()
+    window_gone = threading.Event()
+    if for_window:
+        threading.Thread(
+            target=_watch_window, args=(window_gone,), name="window-watch", daemon=True
+        ).start()
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:
         if stop_requested.is_set():
@@ -71,7 +89,9 @@ def run_worker(db_url: str) -> int:
         sys.stdout.flush()
         log.info("worker %s ready on %s", engine.process_id, ctx.db.dialect)
         while not stop_requested.wait(0.5):
-            pass
+            if window_gone.is_set() and not workers_service.work_left(ctx):
+                log.info("the window is closed and nothing is left to send")
+                break
     finally:
         engine.stop()
         ctx.db.dispose()

@@ -86,6 +86,8 @@ class Event(StrEnum):
     #: A sending lane found a row it held taken by another (its lease was
     #: released while it worked): never silent, always with the recipient.
     SENDING_INCIDENT = "sending_incident"
+    #: The window's worker process ended unexpectedly and was started again.
+    WORKER_RESTARTED = "worker_restarted"
 
     @property
     def type(self) -> EventType:
@@ -113,6 +115,7 @@ EVENT_MESSAGES: dict[Event, str] = {
     Event.MAILING_EXPIRED: "Time to send expired; recipients stopped: {stopped}",
     Event.PROVIDER_ERROR: "Provider error: {error}",
     Event.SENDING_INCIDENT: "Sending incident for {email}: {detail}",
+    Event.WORKER_RESTARTED: "The sending worker stopped ({reason}) and was started again",
     Event.MAILING_ERROR: "Sending error: {error}",
     Event.PARTICIPANTS_ADDED: "Participants added: {count}{suffix}",
 }

@@ -23,53 +23,24 @@ held up: SQLite's busy timeout (30 s) and a database that is slow to answer.
 
 from __future__ import annotations
 
-import errno
 import logging
 import os
 import socket
 import time
 import uuid
 from dataclasses import dataclass
-from functools import cache
 
 from sqlalchemy import delete, select, update
 
 from mailapp.models import Recipient, Response, Worker
 from mailapp.models.base import utcnow
 from mailapp.services.context import AppContext
+from mailapp.services.workers import host_key, pid_alive
 
 log = logging.getLogger(__name__)
 
 #: Seconds without a beat after which a lease on another host is dead.
 STALE_AFTER = 90.0
-
-
-@cache
-def host_key() -> str:
-    """Where a pid names this process: host name, boot, PID namespace.
-
-    Two containers may share a host name but not a PID namespace; a pid
-    seen from another namespace says nothing, so only an equal key lets
-    a peer look the pid up.
-    """
-    try:
-        with open("/proc/sys/kernel/random/boot_id", encoding="ascii") as f:
-            boot = f.read().strip()
-    except OSError:
-        boot = ""
-    try:
-        namespace = os.readlink("/proc/self/ns/pid")
-    except OSError:
-        namespace = ""
-    return f"{socket.gethostname()}|{boot}|{namespace}"
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except OSError as exc:
-        return exc.errno == errno.EPERM
-    return True
 
 
 def new_process_id() -> str:
@@ -164,7 +135,7 @@ class Reaper:
 
     def _dead(self, lease: Worker, now: float) -> bool:
         if lease.host_key == host_key():
-            return not _pid_alive(lease.pid)
+            return not pid_alive(lease.pid)
         seen = self._seen.get(lease.id)
         if seen is None or seen.beat != lease.beat:
             self._seen[lease.id] = _Seen(lease.beat, now)

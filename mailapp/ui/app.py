@@ -2,9 +2,10 @@
 
 ``run_gui`` opens the database (migrations run here, before the window
 shows), installs the translation, creates the sample data on a first start,
-starts the mail engine off the GUI thread, and shows :class:`MainWindow`.
-On quit it stops the engine — in-flight SMTP transactions finish — while a
-"Finishing sending…" dialog keeps the event loop turning.
+makes sure a ``mailapp worker`` sends for the database (the window's own,
+supervised, when none runs: the window itself never sends) and shows
+:class:`MainWindow`. On quit the window's worker is let go to finish what is
+left and exit by itself.
 
 Widgets get what they need through one :class:`AppServices` value passed
 explicitly; there are no other globals.
@@ -178,6 +179,7 @@ def open_window(app: QApplication, db_url: str) -> tuple[MainWindow, AppServices
     translations.apply(language)
 
     from mailapp.ui.main_window import MainWindow
+    from mailapp.ui.worker_supervisor import WorkerSupervisor
 
     services = make_services(ctx)
     services.translations = translations
@@ -189,7 +191,9 @@ def open_window(app: QApplication, db_url: str) -> tuple[MainWindow, AppServices
         lambda: samples.ensure_samples(ctx),
         on_success=lambda report: window.loader.load_all() if report.created else None,
     )
-    start_engine(services, window)
+    supervisor = WorkerSupervisor(services, window)
+    window.attach_supervisor(supervisor)
+    supervisor.start()
     settle_memory()
     return window, services
 

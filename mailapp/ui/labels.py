@@ -115,6 +115,7 @@ def event_name(event: Event) -> str:
         Event.MAILING_ERROR: QCoreApplication.translate("labels", "Sending error"),
         Event.PARTICIPANTS_ADDED: QCoreApplication.translate("labels", "Participants added"),
         Event.SENDING_INCIDENT: QCoreApplication.translate("labels", "Sending incident"),
+        Event.WORKER_RESTARTED: QCoreApplication.translate("labels", "Worker restarted"),
     }
     return names[event]
 
@@ -234,6 +235,10 @@ def event_message(event: Event, params: dict[str, object]) -> str:
         return QCoreApplication.translate(
             "labels", "%n participant(s) added", None, _int(params, "count")
         )
+    if event is Event.WORKER_RESTARTED:
+        return QCoreApplication.translate(
+            "labels", "The sending worker stopped ({reason}) and was started again"
+        ).format(reason=_text(params, "reason"))
     if event is Event.SENDING_INCIDENT:
         return QCoreApplication.translate(
             "labels", "Sending incident for {email}: {detail}"

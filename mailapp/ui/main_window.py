@@ -54,11 +54,17 @@ from mailapp.ui.mailing_table import (
 )
 from mailapp.ui.tasks import show_error
 from mailapp.ui.toasts import StateNotifier, ToastArea, make_tray
+from mailapp.ui.worker_supervisor import WorkerSupervisor
 
 if TYPE_CHECKING:
     from mailapp.ui.app import AppServices
 
 log = logging.getLogger(__name__)
+
+#: States in which closing the window asks whether to keep sending.
+_BUSY = frozenset(
+    {MailingState.WAITING, MailingState.QUEUED, MailingState.SENDING, MailingState.STOPPING}
+)
 
 
 class MailingsPage(QWidget):
@@ -167,6 +173,9 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.resize(1280, 760)
         self._windows: list[QWidget] = []
+        self.supervisor: WorkerSupervisor | None = None
+        self._close_confirmed = False
+        self.close_question: QMessageBox | None = None
 
         self.model = MailingTableModel(self)
         self.loader = MailingLoader(services.ctx, services.tasks, self.model, self)
@@ -670,7 +679,57 @@ class MainWindow(QMainWindow):
     def _load_failed(self, exc: BaseException) -> None:
         self.statusBar().showMessage(self.tr("Cannot read the mailings: {error}").format(error=exc))
 
+    def attach_supervisor(self, supervisor: WorkerSupervisor) -> None:
+        """The worker that sends for this window: its news in the status bar,
+        and it is let go (to finish on its own) when the window closes."""
+        self.supervisor = supervisor
+        supervisor.status_changed.connect(self._worker_status)
+
+    @Slot(str)
+    def _worker_status(self, text: str) -> None:
+        self.statusBar().showMessage(text)
+
+    def sending_now(self) -> bool:
+        """A mailing waits for its delay, sends or is being stopped."""
+        return any(self.model.info(row).state in _BUSY for row in range(self.model.rowCount()))
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.supervisor is not None and not self._close_confirmed and self.sending_now():
+            event.ignore()
+            self._ask_before_closing()
+            return
         for window in list(self._windows):
             window.close()
+        if self.supervisor is not None:
+            self.supervisor.close()
         super().closeEvent(event)
+
+    def _ask_before_closing(self) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("Close mailapp"),
+            self.tr("Mailings are being sent. Keep sending in the background?"),
+            QMessageBox.StandardButton.NoButton,
+            self,
+        )
+        box.setInformativeText(
+            self.tr(
+                "The worker finishes what is left to send and then exits by itself. "
+                "Open mailapp again at any time to follow it."
+            )
+        )
+        keep = box.addButton(
+            self.tr("Keep sending in the background"), QMessageBox.ButtonRole.AcceptRole
+        )
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(keep)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.finished.connect(lambda _result: self._closing_answered(box.clickedButton() is keep))
+        box.open()
+        self.close_question = box
+
+    def _closing_answered(self, keep: bool) -> None:
+        if keep:
+            self._close_confirmed = True
+            self.close()
