@@ -1,4 +1,10 @@
-"""Creating, editing and reading mailings."""
+"""Creating, editing and reading mailings.
+
+A mailing is stored as soon as it has a name: :func:`create` and
+:func:`update` keep an incomplete draft, and the checks for sending
+(:func:`validate`) run when it is started. :func:`problems` lists everything
+that is wrong at once, each with its field, for the editor.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from mailapp.models import Folder, Mailing, MailingKind, MailingState, Recipient, Refused, Response
@@ -18,7 +24,8 @@ from mailapp.services.context import AppContext
 
 @dataclass(frozen=True)
 class MailingInput:
-    """What the user types for a mailing; validated by :func:`validate`."""
+    """What the user types for a mailing: :func:`storable` decides whether it
+    may be kept as a draft, :func:`validate` whether it may be sent."""
 
     name: str
     subject: str
@@ -117,42 +124,218 @@ class RecipientInfo:
         }
 
 
-def validate(data: MailingInput) -> MailingInput:
-    """The cleaned input, or :class:`Refused` naming the first bad field."""
-    from mailapp.delivery.render import TemplateProblem, compile_template
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a mailing's input, and which field it belongs to.
 
-    name = require_header_text(data.name, "Name", limit=300)
-    subject = require_header_text(data.subject, "Subject")
-    sender_name = require_header_text(data.sender_name, "Sender name", required=False, limit=200)
-    sender_email = require_email(data.sender_email, "Sender email")
-    if not data.html.strip():
-        raise Refused("html_empty", "The email body is empty")
+    ``blocks_saving`` tells the two kinds apart: a draft may be stored while
+    it is still incomplete (no subject yet, a half-written template), but not
+    with what could never be a mailing (no name to find it by, a line break
+    in a header, folders on a trigger mailing). Everything else only stops
+    the mailing from being sent, and :func:`validate` refuses it at Start.
+    """
+
+    field: str  # "name", "subject", "sender_name", "sender_email", "html", "folders", "expires_at"
+    refusal: Refused
+    blocks_saving: bool
+
+
+#: Column widths of the stored header fields (``Mailing`` in the models).
+NAME_LIMIT = 300
+SENDER_NAME_LIMIT = 200
+SENDER_EMAIL_LIMIT = 320
+SUBJECT_LIMIT = 998
+
+
+def _header_problem(
+    key: str, value: str, what: str, *, limit: int, required: bool, storable_empty: bool
+) -> Problem | None:
     try:
-        compile_template(subject, data.html)
-    except TemplateProblem as exc:
-        raise Refused(
+        require_header_text(value, what, required=required, limit=limit)
+    except Refused as exc:
+        # Only an empty field may wait until sending; a line break or an
+        # overlong text is not an unfinished value but a wrong one.
+        return Problem(key, exc, not (storable_empty and exc.code == "field_empty"))
+    return None
+
+
+def _sender_email_problem(value: str) -> Problem | None:
+    text = value.strip()
+    if len(text) > SENDER_EMAIL_LIMIT:
+        return Problem(
+            "sender_email",
+            Refused(
+                "field_too_long",
+                f"Sender email is longer than {SENDER_EMAIL_LIMIT} characters",
+                field="Sender email",
+                limit=SENDER_EMAIL_LIMIT,
+            ),
+            True,
+        )
+    try:
+        require_email(value, "Sender email")
+    except Refused as exc:
+        return Problem("sender_email", exc, exc.code == "header_injection")
+    return None
+
+
+def template_problems(subject: str, html: str) -> list[Problem]:
+    """The first template problem of the subject and of the body, each on
+    its own: fixing the subject should not reveal a body error only then."""
+    from jinja2 import TemplateSyntaxError
+
+    from mailapp.delivery.render import Part, TemplateProblem, compile_template
+
+    parts: tuple[tuple[str, Part, str, str], ...] = (
+        ("subject", "subject", subject, ""),
+        ("html", "body", "", html),
+    )
+    found: list[Problem] = []
+    for key, part, part_subject, part_html in parts:
+        try:
+            compile_template(part_subject, part_html)
+        except TemplateProblem as exc:
+            problem = exc
+        except TemplateSyntaxError as exc:
+            # Jinja finds some mistakes (an unknown filter) only when it
+            # generates the code; they are template errors all the same.
+            problem = TemplateProblem(exc.message or str(exc), exc.lineno, part)
+        else:
+            continue
+        refusal = Refused(
             "template_error",
-            f"Template error: {exc}",
-            error=exc.message,
-            part=exc.part,
-            line=exc.line,
-        ) from None
-    folders = tuple(dict.fromkeys(f.strip() for f in data.folders if f.strip()))
+            f"Template error: {problem}",
+            error=problem.message,
+            part=problem.part,
+            line=problem.line,
+        )
+        found.append(Problem(key, refusal, False))
+    return found
+
+
+def field_problems(data: MailingInput) -> list[Problem]:
+    """What is wrong with the fields, without compiling the template (cheap
+    enough to run on every keystroke). In :func:`problems`' order."""
+    return [p for p in _problems(data, template=False) if p is not None]
+
+
+def problems(data: MailingInput) -> list[Problem]:
+    """Everything wrong with ``data``, in the order :func:`validate` checks
+    (so its first problem is the one :func:`validate` refuses with)."""
+    return [p for p in _problems(data, template=True) if p is not None]
+
+
+def _problems(data: MailingInput, *, template: bool) -> list[Problem | None]:
+    name = _header_problem(
+        "name", data.name, "Name", limit=NAME_LIMIT, required=True, storable_empty=False
+    )
+    subject = _header_problem(
+        "subject", data.subject, "Subject", limit=SUBJECT_LIMIT, required=True, storable_empty=True
+    )
+    found = [
+        name,
+        subject,
+        _header_problem(
+            "sender_name",
+            data.sender_name,
+            "Sender name",
+            limit=SENDER_NAME_LIMIT,
+            required=False,
+            storable_empty=True,
+        ),
+        _sender_email_problem(data.sender_email),
+    ]
+    if not data.html.strip():
+        found.append(Problem("html", Refused("html_empty", "The email body is empty"), False))
+    elif template:
+        # A subject with a line break is already refused above.
+        subject_text = data.subject if subject is None else ""
+        found.extend(template_problems(subject_text.strip(), data.html))
+    folders = tuple(f.strip() for f in data.folders if f.strip())
     if data.kind is MailingKind.TRIGGER and folders:
-        raise Refused(
-            "trigger_folders",
-            "A trigger mailing gets its recipients from campaigns and has no folders",
+        found.append(
+            Problem(
+                "folders",
+                Refused(
+                    "trigger_folders",
+                    "A trigger mailing gets its recipients from campaigns and has no folders",
+                ),
+                True,
+            )
         )
     if data.expires_at is not None and data.expires_at.tzinfo is None:
-        raise Refused("naive_time", "The expiration time needs a time zone", time="expiration")
+        found.append(
+            Problem(
+                "expires_at",
+                Refused("naive_time", "The expiration time needs a time zone", time="expiration"),
+                True,
+            )
+        )
+    return found
+
+
+def _cleaned(data: MailingInput) -> MailingInput:
     return replace(
         data,
-        name=name,
-        subject=subject,
-        sender_name=sender_name,
-        sender_email=sender_email,
-        folders=folders,
+        name=data.name.strip(),
+        subject=data.subject.strip(),
+        sender_name=data.sender_name.strip(),
+        sender_email=_normalised_email(data.sender_email),
+        folders=tuple(dict.fromkeys(f.strip() for f in data.folders if f.strip())),
     )
+
+
+def _normalised_email(value: str) -> str:
+    """The validator's form of a good address; a draft's unfinished one as typed."""
+    try:
+        return require_email(value, "Sender email")
+    except Refused:
+        return value.strip()
+
+
+def validate(data: MailingInput) -> MailingInput:
+    """The cleaned input, or :class:`Refused` naming the first bad field.
+
+    These are the checks for *sending*: the CLI runs them before it creates
+    a mailing and :mod:`~mailapp.services.lifecycle` before it starts one.
+    A draft is stored with the weaker :func:`storable`.
+    """
+    found = problems(data)
+    if found:
+        raise found[0].refusal
+    return _cleaned(data)
+
+
+def storable(data: MailingInput) -> MailingInput:
+    """The cleaned input if it may be stored as a draft, else :class:`Refused`
+    for the first thing that cannot (see :class:`Problem`). A draft is where
+    a marketer keeps unfinished work, so an empty subject or a broken
+    template is kept and refused only at Start."""
+    blocking = [p for p in field_problems(data) if p.blocks_saving]
+    if blocking:
+        raise blocking[0].refusal
+    return _cleaned(data)
+
+
+def contact_field_names(ctx: AppContext) -> frozenset[str]:
+    """Every custom field name that at least one contact has.
+
+    The editor warns about a ``{{ contact.<field> }}`` that no contact has
+    (it would be blank for everyone). This reads the ``fields`` JSON of every
+    contact, so call it off the GUI thread.
+    """
+    if ctx.db.dialect == "postgresql":
+        query = text(
+            "SELECT DISTINCT json_object_keys(fields) FROM contacts "
+            "WHERE json_typeof(fields) = 'object'"
+        )
+    else:
+        query = text(
+            "SELECT DISTINCT j.key FROM contacts, json_each(contacts.fields) AS j "
+            "WHERE json_type(contacts.fields) = 'object'"
+        )
+    with ctx.db.read() as session:
+        return frozenset(str(key) for key in session.scalars(query))
 
 
 def _folders(session: Session, names: tuple[str, ...]) -> list[Folder]:
@@ -175,7 +358,8 @@ def _apply(session: Session, mailing: Mailing, data: MailingInput) -> None:
 
 
 def create(ctx: AppContext, data: MailingInput) -> int:
-    clean = validate(data)
+    """A new draft; it may be incomplete (see :func:`storable`)."""
+    clean = storable(data)
     with ctx.db.write() as session:
         mailing = Mailing(state=MailingState.DRAFT.value)
         _apply(session, mailing, clean)
@@ -206,7 +390,8 @@ def handed_over_count(session: Session, mailing_id: int) -> int:
 
 
 def update(ctx: AppContext, mailing_id: int, data: MailingInput) -> None:
-    clean = validate(data)
+    """Store changes; like :func:`create`, incomplete input is kept for later."""
+    clean = storable(data)
     with ctx.db.write() as session:
         mailing = load(session, mailing_id, lock=True)
         check_edit(MailingState(mailing.state), handed_over_count(session, mailing_id))

@@ -6,6 +6,11 @@ one with a valid address), so personalisation shows as recipients will see
 it; a mailing without contacts yet uses a placeholder contact. The test goes
 through the configured provider exactly like the mailing would, but it is not
 a recipient of the mailing: nothing in the database changes.
+
+The subject starts with :data:`SUBJECT_PREFIX`, so a test can never be taken
+for the real mailing in an inbox (or in a colleague's, once forwarded). A
+draft may be stored incomplete; a test of one is refused with the same
+reason *Start sending* would give, before anything is rendered.
 """
 
 from __future__ import annotations
@@ -21,11 +26,15 @@ from mailapp.models import Contact, FolderMember, MailingFolder, Refused
 from mailapp.models.validation import require_email
 from mailapp.services import settings as settings_service
 from mailapp.services.context import AppContext
-from mailapp.services.mailings import load
+from mailapp.services.mailings import MailingInput, load, validate
 from mailapp.services.provider import ProviderError, ProviderSession
 
 #: The contact a test is rendered for when the mailing's folders are empty.
 PLACEHOLDER_CONTACT: dict[str, Any] = {"first_name": "Alex", "last_name": "Sample"}
+
+#: In front of every test's subject. It goes into the email itself, like the
+#: mailing's own subject, so it is not translated with the window.
+SUBJECT_PREFIX = "[Test] "
 
 
 def sample_contact(ctx: AppContext, mailing_id: int) -> dict[str, Any] | None:
@@ -53,13 +62,23 @@ def sample_contact(ctx: AppContext, mailing_id: int) -> dict[str, Any] | None:
 
 def send_test(ctx: AppContext, mailing_id: int, to: str, provider: ProviderSession) -> str:
     """Render the mailing and hand it to the provider for ``to``; returns the
-    Message-ID. :class:`Refused` for bad input (address, template), and
-    :class:`ProviderError` when the provider does not take the message."""
+    Message-ID. :class:`Refused` for bad input (the address, or a draft not
+    complete enough to send), and :class:`ProviderError` when the provider
+    does not take the message."""
     address = require_email(to, "Test address")
     with ctx.db.read() as session:
         mailing = load(session, mailing_id)
-        name, subject, html = mailing.name, mailing.subject, mailing.html
-        sender_name, sender_email = mailing.sender_name, mailing.sender_email
+        stored = MailingInput(
+            name=mailing.name,
+            subject=mailing.subject,
+            sender_email=mailing.sender_email,
+            html=mailing.html,
+            sender_name=mailing.sender_name,
+        )
+    # Folders and kind do not matter for one test email; the content does.
+    clean = validate(stored)
+    name, subject, html = clean.name, clean.subject, clean.html
+    sender_name, sender_email = clean.sender_name, clean.sender_email
     contact = sample_contact(ctx, mailing_id) or {**PLACEHOLDER_CONTACT, "email": address}
     settings = settings_service.load(ctx)
     unsubscribe_url = (
@@ -83,7 +102,7 @@ def send_test(ctx: AppContext, mailing_id: int, to: str, provider: ProviderSessi
             sender_name=sender_name,
             sender_email=sender_email,
             to=address,
-            subject=rendered.subject,
+            subject=SUBJECT_PREFIX + rendered.subject,
             html=rendered.html,
             text=rendered.text,
             message_id=message_id,

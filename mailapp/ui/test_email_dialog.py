@@ -3,6 +3,10 @@
 The email goes through the configured provider off the GUI thread; the
 result (the Message-ID, or the exact reason it was not taken) is shown in
 the dialog. Nothing about the mailing changes.
+
+*Send* is the default button: a marketer types an address and presses
+Enter, then again after changing the template. The dialog stays open so
+the result can be read; Esc or *Close* ends it.
 """
 
 from __future__ import annotations
@@ -53,7 +57,6 @@ class TestEmailDialog(QDialog):
         self.send_button = self.buttons.addButton(
             self.tr("Send"), QDialogButtonBox.ButtonRole.AcceptRole
         )
-        self.send_button.setDefault(True)
         self.buttons.accepted.connect(self.send)
         self.buttons.rejected.connect(self.reject)
         form = QFormLayout()
@@ -71,6 +74,10 @@ class TestEmailDialog(QDialog):
         layout.addWidget(self.result)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(460)
+        # Only now is the button inside the dialog: made default before, the
+        # dialog never learns it, and the first focus change takes it away,
+        # so Enter in the address field would do nothing.
+        self.send_button.setDefault(True)
 
     @Slot()
     def send(self) -> None:

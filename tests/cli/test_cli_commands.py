@@ -529,7 +529,7 @@ def test_send_test_renders_for_the_first_contact(cli: Cli, ready: int) -> None:
     message = messages[0]
     assert "me@example.com" in str(message)
     raw = message.path.read_text(encoding="utf-8", errors="replace")
-    assert "Subject: Hello Anna" in raw and "Moscow" in raw
+    assert "Subject: [Test] Hello Anna" in raw and "Moscow" in raw
     # a test is not a recipient: nothing about the mailing changed
     shown = cli("mailing", "show", str(ready), "--json").json()
     assert shown["recipients"] == 0 and shown["state"] == "draft"
@@ -540,7 +540,7 @@ def test_send_test_without_contacts_uses_a_placeholder(cli: Cli) -> None:
     result = cli("mailing", "send-test", "1", "--to", "me@example.com")
     assert result.code == 0, result.err
     raw = read_outbox(outbox_dir())[0].path.read_text(encoding="utf-8", errors="replace")
-    assert "Subject: Hello Alex" in raw
+    assert "Subject: [Test] Hello Alex" in raw
 
 
 def test_send_test_refusals(cli: Cli, ready: int) -> None:
