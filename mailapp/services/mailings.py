@@ -401,11 +401,27 @@ def update(ctx: AppContext, mailing_id: int, data: MailingInput) -> None:
     ctx.hub.mailings_changed(mailing_id)
 
 
-def duplicate(ctx: AppContext, mailing_id: int, name_suffix: str = " (copy)") -> int:
+def duplicate(
+    ctx: AppContext,
+    mailing_id: int,
+    name_suffix: str = " (copy)",
+    numbered_suffix: str = " (copy {n})",
+) -> int:
+    """A draft copy named "X (copy)", then "X (copy 2)", "X (copy 3)"…, so
+    copies can be told apart in the list."""
     with ctx.db.write() as session:
         src = load(session, mailing_id)
+        taken = set(
+            session.scalars(
+                select(Mailing.name).where(Mailing.name.startswith(src.name, autoescape=True))
+            )
+        )
+        name, n = src.name + name_suffix, 1
+        while name[:300] in taken:
+            n += 1
+            name = src.name + numbered_suffix.format(n=n)
         copy = Mailing(
-            name=(src.name + name_suffix)[:300],
+            name=name[:300],
             kind=src.kind,
             state=MailingState.DRAFT.value,
             sender_name=src.sender_name,

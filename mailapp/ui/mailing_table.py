@@ -88,6 +88,10 @@ STATE_COLOURS: dict[MailingState, str] = {
 }
 
 
+#: States after which a mailing sends nothing more.
+_ENDED = frozenset({MailingState.STOPPED, MailingState.COMPLETED, MailingState.EXPIRED})
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -494,6 +498,10 @@ class ProgressDelegate(QStyledItemDelegate):
             super().paint(painter, option, index)
             return
         done, total = value
+        info = index.data(MailingRole)
+        # A mailing that has ended is drawn as ended: the whole bar, in its
+        # state's colour, with the share that was handed over.
+        ended = info is not None and info.state in _ENDED
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
         opt.text = ""
@@ -503,11 +511,12 @@ class ProgressDelegate(QStyledItemDelegate):
         bar.rect = option.rect.adjusted(4, 4, -4, -4)
         bar.minimum = 0
         bar.maximum = total
-        bar.progress = done
+        bar.progress = total if ended else done
         bar.text = f"{100 * done // total} %"
         bar.textVisible = True
         bar.textAlignment = Qt.AlignmentFlag.AlignCenter
         bar.state = QStyle.StateFlag.State_Enabled | QStyle.StateFlag.State_Horizontal
         bar.palette = option.palette
-        bar.palette.setColor(QPalette.ColorRole.Highlight, QColor("#1f6feb"))
+        colour = STATE_COLOURS[info.state] if ended else "#1f6feb"
+        bar.palette.setColor(QPalette.ColorRole.Highlight, QColor(colour))
         style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter, opt.widget)

@@ -172,6 +172,7 @@ class MainWindow(QMainWindow):
         self.services = services
         self.setObjectName("mainWindow")
         self.resize(1280, 760)
+        self.setMinimumSize(880, 520)
         self._windows: list[QWidget] = []
         self.supervisor: WorkerSupervisor | None = None
         self._close_confirmed = False
@@ -332,7 +333,7 @@ class MainWindow(QMainWindow):
         self.help_menu.addAction(self.about_action)
 
     def retranslate_ui(self) -> None:
-        self.setWindowTitle(self.tr("mailapp — mailings"))
+        self.setWindowTitle(self.tr("Mailings — mailapp"))
         self.file_menu.setTitle(self.tr("&File"))
         self.mailing_menu.setTitle(self.tr("&Mailing"))
         self.view_menu.setTitle(self.tr("&View"))
@@ -476,9 +477,9 @@ class MainWindow(QMainWindow):
         if info is None:
             return
         ctx = self.services.ctx
-        suffix = self.tr(" (copy)")
+        suffix, numbered = self.tr(" (copy)"), self.tr(" (copy {n})")
         self.services.tasks.run_write(
-            lambda: mailings.duplicate(ctx, info.id, suffix),
+            lambda: mailings.duplicate(ctx, info.id, suffix, numbered),
             on_success=self._created,
             on_failure=lambda exc: show_error(self, self.tr("Cannot duplicate"), exc),
         )

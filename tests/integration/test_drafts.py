@@ -133,3 +133,15 @@ def test_field_names_of_the_contacts(ctx: AppContext) -> None:
     assert mailings.contact_field_names(ctx) == frozenset()
     add_contacts(ctx, ["a@example.com", "b@example.com"])  # fields: city
     assert mailings.contact_field_names(ctx) == frozenset({"city"})
+
+
+def test_copies_are_numbered_so_they_can_be_told_apart(ctx: AppContext) -> None:
+    add_contacts(ctx, ["anna@example.com"])
+    original = make_mailing(ctx, name="Sale 50% off_now")
+    names = [mailings.get(ctx, mailings.duplicate(ctx, original)).name for _ in range(3)]
+    assert names == [
+        "Sale 50% off_now (copy)",
+        "Sale 50% off_now (copy 2)",
+        "Sale 50% off_now (copy 3)",
+    ]
+    assert mailings.get(ctx, original).name == "Sale 50% off_now"
