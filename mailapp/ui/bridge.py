@@ -139,7 +139,11 @@ class Bridge(QObject):
 
     @Slot()
     def poll_journal(self) -> None:
-        """Fetch new journal entries off the GUI thread (one poll at a time)."""
+        """Fetch new journal entries off the GUI thread (one poll at a time);
+        once stopped, nothing more (a read still in flight may answer after
+        the task runner is shut down)."""
+        if not self._poll_timer.isActive():
+            return
         if self._polling:
             self._poll_again = True
             return

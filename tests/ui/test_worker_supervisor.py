@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
-import time
+import subprocess
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from mailapp.models import Event, MailingState, Response
 from mailapp.services import journal, lifecycle, mailings, workers
+from mailapp.ui import worker_supervisor
 from mailapp.ui.worker_supervisor import WorkerSupervisor
 from tests.cli.clihelp import WorkerProcess, child_env
 from tests.support.data import bulk_contacts, make_mailing
@@ -34,19 +35,14 @@ def supervisor(qtbot, services, smtp) -> Iterator[WorkerSupervisor]:  # type: ig
     use_server(services.ctx, smtp, SmtpConnections="2")
     watcher = WorkerSupervisor(services)
     yield watcher
-    pid = watcher.child_pid
     watcher.close()
-    if pid is not None:
-        with _gone_ok():
-            os.kill(pid, signal.SIGTERM)
-
-
-class _gone_ok:  # noqa: N801
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: object, exc: object, _tb: object) -> bool:
-        return isinstance(exc, ProcessLookupError)
+    # Every worker the test started ends with it (a window's would finish
+    # its work first; the test's database is about to go).
+    for child in worker_supervisor._LET_GO:
+        if child.poll() is None:
+            child.terminate()
+            child.wait(30)
+    worker_supervisor._LET_GO.clear()
 
 
 def started(qtbot, watcher: WorkerSupervisor) -> int:  # type: ignore[no-untyped-def]
@@ -56,16 +52,13 @@ def started(qtbot, watcher: WorkerSupervisor) -> int:  # type: ignore[no-untyped
 
 
 def exited(pid: int, timeout: float = 30.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            waited, _ = os.waitpid(pid, os.WNOHANG)
-        except ChildProcessError:
-            return True
-        if waited == pid:
-            return True
-        time.sleep(0.1)
-    return False
+    """The worker ``pid`` the supervisor let go has ended by itself."""
+    (child,) = [c for c in worker_supervisor._LET_GO if c.pid == pid]
+    try:
+        child.wait(timeout)
+    except subprocess.TimeoutExpired:
+        return False
+    return True
 
 
 def delivered_once(server: TestSmtpServer) -> bool:
