@@ -96,6 +96,13 @@ def build_parser() -> argparse.ArgumentParser:
     c_import = c_sub.add_parser("import", help="import contacts from a CSV file with a header")
     c_import.add_argument("file", metavar="FILE.csv")
     c_import.add_argument("--folder", metavar="NAME", help="put the contacts in this folder")
+    c_import.add_argument(
+        "--skip-existing",
+        action="store_true",
+        help="leave contacts whose address is already stored unchanged: their names, "
+        "custom fields and folders stay as they are (by default the file's non-empty "
+        "names and custom fields update them and they join --folder)",
+    )
     c_import.add_argument("--json", action="store_true")
     c_import.set_defaults(handler=c.cmd_contacts_import)
     c_add = c_sub.add_parser("add", help="add one contact")

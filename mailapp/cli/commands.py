@@ -180,14 +180,15 @@ def cmd_contacts_import(args: argparse.Namespace, db_url: str) -> int:
     if not path.is_file():
         raise Refused("import_no_file", f"No such file: {args.file}")
     ctx = _open(db_url)
-    report = import_csv(ctx, path, folder=args.folder)
+    report = import_csv(ctx, path, folder=args.folder, update_existing=not args.skip_existing)
     if args.json:
         print_json(report.as_json())
         return OK
     where = f" into the folder {args.folder!r}" if args.folder else ""
+    skipped = f"; {report.skipped} existing contacts skipped" if args.skip_existing else ""
     print(
         f"Imported {report.imported} new contacts{where}, updated {report.updated}; "
-        f"{report.invalid} invalid, {report.duplicates} duplicates skipped"
+        f"{report.invalid} invalid, {report.duplicates} duplicates skipped{skipped}"
     )
     for problem in report.errors:
         print(f"  {problem}")

@@ -16,6 +16,17 @@ Choices a marketer would expect, written down so the UI and the CLI agree:
   does not exist yet; the functions that *read* or *change* a folder refuse a
   name they do not know. Folder names are compared case-insensitively.
 * An import never re-subscribes anybody: ``unsubscribed`` is left alone.
+  By default it updates the contacts it finds (their non-empty names and
+  custom fields from the file); with ``update_existing=False`` ("Skip
+  existing contacts", ``contacts import --skip-existing``) a contact already
+  stored is not touched at all — not its names, not its fields, not its
+  folders — because a file from elsewhere must not silently overwrite what
+  the marketer corrected by hand. :func:`check_import` tells beforehand how
+  many contacts that choice concerns.
+* Rows with an invalid address are refused (see :mod:`csv_import`): they
+  are counted as ``invalid`` and never become contacts.
+* ``move_to_folder`` is the window's "Move to folder": out of the folder on
+  show (if any) and into another one, in one transaction.
 * The window shows a million contacts through ``contact_ids`` (ids only,
   served from the primary key or the folder-membership index) and
   ``contacts_by_ids`` for the visible rows.
@@ -54,6 +65,7 @@ from mailapp.services.csv_import import (
     CleanRow,
     CsvPreview,
     CsvSource,
+    RowProblem,
     field_key,
     preview_csv,
 )
@@ -63,9 +75,11 @@ __all__ = [
     "ContactInfo",
     "CsvPreview",
     "FolderInfo",
+    "ImportCheck",
     "ImportReport",
     "add_contact",
     "add_to_folder",
+    "check_import",
     "contact_ids",
     "contacts_by_ids",
     "count_contacts",
@@ -76,6 +90,7 @@ __all__ = [
     "import_csv",
     "list_contacts",
     "list_folders",
+    "move_to_folder",
     "preview_csv",
     "remove_from_folder",
     "rename_folder",
@@ -128,14 +143,21 @@ class FolderInfo:
 @dataclass(frozen=True)
 class ImportReport:
     """``imported`` new contacts, ``updated`` existing ones, ``invalid`` rows
-    (bad or missing address), ``duplicates`` repeated rows; ``errors`` says
-    which lines and why (at most a thousand lines, then a count)."""
+    (bad or missing address, not imported), ``duplicates`` repeated rows;
+    ``errors`` says which lines and why (at most a thousand lines, then a
+    count). ``skipped`` counts the existing contacts left alone when the
+    import was told not to update them, and ``problems`` are the ``errors``
+    as codes for the window to word; neither is in the command line's JSON,
+    whose shape scripts rely on."""
 
     imported: int
     updated: int
     invalid: int
     duplicates: int
     errors: list[str] = field(default_factory=list, hash=False, compare=False)
+    skipped: int = 0
+    problems: tuple[RowProblem, ...] = field(default=(), compare=False)
+    more_problems: int = 0
 
     def as_json(self) -> dict[str, Any]:
         """The ``contacts import --json`` object (the command line contract)."""
@@ -146,6 +168,35 @@ class ImportReport:
             "duplicates": self.duplicates,
             "errors": list(self.errors),
         }
+
+
+@dataclass(frozen=True)
+class ImportCheck:
+    """What importing a file would do, found without storing anything.
+
+    ``rows`` are the file's non-blank rows, ``invalid`` the refused ones,
+    ``duplicates`` the repeated addresses and ``existing`` the addresses
+    already stored (what "Update existing contacts" updates and "Skip
+    existing contacts" leaves alone). Another import between the check and
+    the real one can change the numbers; the :class:`ImportReport` has the
+    final ones.
+    """
+
+    rows: int
+    invalid: int
+    duplicates: int
+    existing: int
+    problems: tuple[RowProblem, ...] = field(default=(), compare=False)
+    more_problems: int = 0
+
+    @property
+    def valid(self) -> int:
+        """Rows that would be stored: new contacts plus existing ones."""
+        return max(self.rows - self.invalid - self.duplicates, 0)
+
+    @property
+    def new(self) -> int:
+        return max(self.valid - self.existing, 0)
 
 
 # ---------------------------------------------------------------------------
@@ -684,6 +735,45 @@ def add_to_folder(ctx: AppContext, folder: int | str, contact_ids: Iterable[int]
     return added
 
 
+def move_to_folder(
+    ctx: AppContext,
+    contact_ids: Iterable[int],
+    folder: str,
+    *,
+    from_folder: int | str | None = None,
+) -> int:
+    """Put contacts into ``folder`` (created when missing, as the window lets
+    the marketer type a new name) and take them out of ``from_folder``.
+
+    Without ``from_folder`` (moving from "All contacts") they keep their
+    other folders: a contact may be in several lists, and taking it out of
+    all of them is what delete is for. Both halves happen in one
+    transaction, so a refusal — an unknown contact or source folder —
+    leaves every membership, and the folder list, as it was. Returns how
+    many contacts are new in ``folder``; moving into the folder they are in
+    changes nothing.
+    """
+    ids = _unique_ids(contact_ids)
+    target_name = _folder_name(folder)
+    with ctx.db.write() as session:
+        source = _folder(session, from_folder) if from_folder is not None else None
+        _check_contacts_exist(session, ids)
+        target = _find_folder(session, target_name)
+        if source is not None and target is not None and source.id == target.id:
+            return 0
+        target_id = target.id if target is not None else _ensure_folder(session, target_name)
+        added = _add_members(session, target_id, ids)
+        if source is not None:
+            for part in _chunks(ids):
+                session.execute(
+                    delete(FolderMember)
+                    .where(FolderMember.folder_id == source.id, FolderMember.contact_id.in_(part))
+                    .execution_options(synchronize_session=False)
+                )
+    _published(ctx)
+    return added
+
+
 def remove_from_folder(ctx: AppContext, folder: int | str, contact_ids: Iterable[int]) -> int:
     """Take contacts out of a folder (they stay in the database)."""
     ids = _unique_ids(contact_ids)
@@ -711,17 +801,21 @@ class _Writer:
     seconds, not minutes). SQL differs only in placeholders, JSON casts and
     how existing addresses are looked up."""
 
-    def __init__(self, session: Session, folder_id: int | None) -> None:
+    def __init__(
+        self, session: Session, folder_id: int | None, *, update_existing: bool = True
+    ) -> None:
         self.connection = session.connection()
         self.dialect = self.connection.dialect.name
         self.pg = self.dialect == "postgresql"
         self.folder_id = folder_id
+        self.update_existing = update_existing
         process = UTCDateTime().bind_processor(self.connection.dialect)
         now = utcnow()
         self.now: Any = process(now) if process is not None else now
         self.max_before = int(session.scalar(select(func.max(Contact.id))) or 0)
         self.imported = 0
         self.updated = 0
+        self.skipped = 0
         m = "%s" if self.pg else "?"
         as_json = f"CAST({m} AS json)" if self.pg else m
         self.insert_sql = (
@@ -737,7 +831,7 @@ class _Writer:
             "INSERT INTO folder_members (folder_id, contact_id, added_at)"
             f" VALUES ({m}, {m}, {m}) ON CONFLICT (folder_id, contact_id) DO NOTHING"
         )
-        keys = "= ANY(%s)" if self.pg else "IN (SELECT value FROM json_each(?))"
+        keys = _keys_clause(self.pg)
         self.lookup_sql = (
             "SELECT id, email_key, first_name, last_name, fields FROM contacts"
             f" WHERE email_key {keys}"
@@ -745,7 +839,7 @@ class _Writer:
         self.ids_sql = f"SELECT id FROM contacts WHERE email_key {keys} ORDER BY id"
 
     def _keys_param(self, keys: list[str]) -> Any:
-        return keys if self.pg else json.dumps(keys)
+        return _keys_param(self.pg, keys)
 
     def write(self, rows: list[CleanRow]) -> None:
         run = self.connection.exec_driver_sql
@@ -769,7 +863,10 @@ class _Writer:
                 run(self.insert_sql, values)
             self.imported += len(fresh)
         members: list[int] = []
-        if existing:
+        if existing and not self.update_existing:
+            # "Skip existing contacts": not their names, fields or folders.
+            self.skipped += len(existing)
+        elif existing:
             changes = []
             for r in rows:
                 found = existing.get(r[1])
@@ -833,6 +930,56 @@ class _Writer:
         )
 
 
+def _keys_clause(pg: bool) -> str:
+    """``email_key`` among a list given as one parameter (see :func:`_keys_param`):
+    one statement per chunk of ten thousand addresses instead of twenty."""
+    return "= ANY(%s)" if pg else "IN (SELECT value FROM json_each(?))"
+
+
+def _keys_param(pg: bool, keys: list[str]) -> Any:
+    return keys if pg else json.dumps(keys)
+
+
+def check_import(
+    ctx: AppContext,
+    path: str | Path,
+    *,
+    mapping: dict[str, str] | None = None,
+    encoding: str | None = None,
+    cancel: threading.Event | None = None,
+) -> ImportCheck:
+    """Read the whole file as :func:`import_csv` would, store nothing, and
+    count the addresses already stored, so the wizard can say how many
+    existing contacts the import will update (or skip) before anything is
+    written. Each chunk is looked up in its own short read, so a long check
+    never holds a transaction open. Raises the same whole-file refusals as
+    the import, and ``import_cancelled`` when ``cancel`` is set.
+    """
+    source = CsvSource(path, mapping=mapping, encoding=encoding)
+    existing = 0
+    for chunk in source.chunks(None, cancel):
+        _check_cancel(cancel)
+        keys = [row[1] for row in chunk]
+        with ctx.db.read() as session:
+            connection = session.connection()
+            pg = connection.dialect.name == "postgresql"
+            found = connection.exec_driver_sql(
+                f"SELECT count(*) FROM contacts WHERE email_key {_keys_clause(pg)}",
+                (_keys_param(pg, keys),),
+            ).scalar()
+        existing += int(found or 0)
+    _check_cancel(cancel)
+    stats = source.stats
+    return ImportCheck(
+        rows=stats.rows,
+        invalid=stats.invalid,
+        duplicates=stats.duplicates,
+        existing=existing,
+        problems=tuple(stats.problems),
+        more_problems=stats.more_problems,
+    )
+
+
 def import_csv(
     ctx: AppContext,
     path: str | Path,
@@ -842,15 +989,20 @@ def import_csv(
     cancel: threading.Event | None = None,
     mapping: dict[str, str] | None = None,
     encoding: str | None = None,
+    update_existing: bool = True,
 ) -> ImportReport:
     """Import contacts from a CSV file (the rules are in :mod:`csv_import`).
 
     All in one transaction, streamed in chunks of ten thousand rows: new
     addresses are inserted; addresses already known get the file's non-empty
     names and custom fields (an empty cell never erases; ``unsubscribed`` is
-    never touched); all of them go into ``folder`` (created when missing). A
-    whole-file error, a cancellation or any failure rolls everything back,
-    so the database is exactly as before.
+    never touched); all of them go into ``folder`` (created when missing).
+    With ``update_existing=False`` addresses already known are skipped
+    instead: those contacts keep their names, fields and folders exactly
+    (counted in ``skipped``). Rows with an invalid or missing address are
+    not imported (counted in ``invalid``). A whole-file error, a
+    cancellation or any failure rolls everything back, so the database is
+    exactly as before.
 
     ``progress(done, total)`` is called about every ten thousand rows with the
     lines read and the lines in the file; ``mapping`` maps header names to
@@ -862,7 +1014,7 @@ def import_csv(
     try:
         with ctx.db.write() as session:
             folder_id = _ensure_folder(session, folder_name) if folder_name is not None else None
-            writer = _Writer(session, folder_id)
+            writer = _Writer(session, folder_id, update_existing=update_existing)
             for chunk in source.chunks(progress, cancel):
                 writer.write(chunk)
             writer.finish()
@@ -880,6 +1032,9 @@ def import_csv(
         invalid=stats.invalid,
         duplicates=stats.duplicates,
         errors=stats.error_list(),
+        skipped=writer.skipped,
+        problems=tuple(stats.problems),
+        more_problems=stats.more_problems,
     )
     _published(ctx)
     return report

@@ -27,11 +27,16 @@ are the ones a marketer expects from a spreadsheet export:
   header refuses the whole file (a wrong delimiter or an unquoted comma would
   otherwise shift data into the wrong columns silently). A quote that is never
   closed refuses the whole file.
-* **Addresses.** A row without an address is skipped (it cannot be matched on
-  the next import and would pile up as duplicates) and counted as invalid. An
-  invalid address is kept, with status ``invalid``, so the marketer sees it
-  and the mailing cancels it as ``cancelled_invalid_email``. The same address
-  again later in the file (case-insensitive) is skipped: the first row wins.
+* **Addresses.** A row without an address, or with an address that
+  :func:`mailapp.models.validation.require_email` would refuse, is a *refused
+  row*: it is not imported, it is counted as invalid and reported with its
+  line number and the reason (:class:`RowProblem`). Storing it would only
+  put a contact in the list that no mailing can ever reach, and that the
+  marketer cannot fix in the window either, because the contact editor
+  refuses the same address. The same address again later in the file
+  (case-insensitive) is skipped: the first row wins. A refused row claims
+  no address, so its repetition is refused again rather than called a
+  duplicate of a row that was never stored.
 * **Names** never carry line breaks or control characters into a mail header:
   they are replaced by a space and the row is reported. Names are cut to
   200 characters. Custom field values are kept exactly as given.
@@ -125,26 +130,91 @@ ROW_COLUMNS = ("line", "key", "email", "status", "first_name", "last_name", "fie
 CleanRow = tuple[int, str, str, str, str, str, str, str]
 
 
+#: The kinds of :class:`RowProblem`.
+NO_EMAIL = "no_email"
+EMAIL_TOO_LONG = "email_too_long"
+EMAIL_INVALID = "email_invalid"
+EMAIL_LINE_BREAK = "email_line_break"
+DUPLICATE = "duplicate"
+NAME_CLEANED = "name_cleaned"
+#: The kinds of problem whose row is not imported (counted as invalid).
+REFUSED = frozenset({NO_EMAIL, EMAIL_TOO_LONG, EMAIL_INVALID, EMAIL_LINE_BREAK})
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One row that was refused, skipped or changed, with its line number.
+
+    Kept as a code with values rather than a sentence so the window can say
+    it in the UI language; :meth:`message` is the English sentence the
+    command line prints (and ``--json`` lists under ``errors``). ``reason``
+    is email_validator's explanation of an invalid address.
+    """
+
+    line: int
+    code: str
+    email: str = ""
+    reason: str = ""
+    #: For a duplicate: the line of the row that won.
+    first_line: int = 0
+
+    @property
+    def refused(self) -> bool:
+        """True when the row was not imported because of its address."""
+        return self.code in REFUSED
+
+    def message(self) -> str:
+        line = f"Line {self.line}: "
+        if self.code == NO_EMAIL:
+            return line + "no email address; the row was skipped"
+        if self.code == EMAIL_TOO_LONG:
+            return line + f"the address is longer than {EMAIL_MAX} characters; the row was skipped"
+        if self.code == EMAIL_LINE_BREAK:
+            return (
+                line + f"{self.email!r} is not a valid address (it contains a line break "
+                "or a control character); the row was skipped"
+            )
+        if self.code == EMAIL_INVALID:
+            return (
+                line + f"{self.email!r} is not a valid address ({self.reason}); the row was skipped"
+            )
+        if self.code == DUPLICATE:
+            return line + f"{self.email} repeats line {self.first_line}; the row was skipped"
+        return line + f"line breaks or extra length removed from the name of {self.email}"
+
+
 @dataclass
 class ReadStats:
-    """What reading the file found besides the rows to store."""
+    """What reading the file found besides the rows to store.
+
+    ``invalid`` counts the refused rows (no address or an invalid one),
+    ``duplicates`` the repeated addresses; ``problems`` lists at most
+    :data:`MAX_ERRORS` of the rows concerned, ``more_problems`` counts the rest.
+    """
 
     rows: int = 0
     invalid: int = 0
     duplicates: int = 0
-    errors: list[str] = field(default_factory=list)
-    more_errors: int = 0
+    problems: list[RowProblem] = field(default_factory=list)
+    more_problems: int = 0
 
-    def problem(self, text: str) -> None:
-        if len(self.errors) < MAX_ERRORS:
-            self.errors.append(text)
+    def problem(self, problem: RowProblem) -> None:
+        if len(self.problems) < MAX_ERRORS:
+            self.problems.append(problem)
         else:
-            self.more_errors += 1
+            self.more_problems += 1
+
+    def refuse(self, problem: RowProblem) -> None:
+        """A row not imported because of its address."""
+        self.invalid += 1
+        self.problem(problem)
 
     def error_list(self) -> list[str]:
-        if not self.more_errors:
-            return list(self.errors)
-        return [*self.errors, f"... and {self.more_errors} more problems"]
+        """The English sentences of the problems (the command line's ``errors``)."""
+        errors = [p.message() for p in self.problems]
+        if self.more_problems:
+            errors.append(f"... and {self.more_problems} more problems")
+        return errors
 
 
 def field_key(header: str) -> str:
@@ -204,6 +274,16 @@ def classify_email(text: str) -> tuple[str, str, str]:
     except EmailNotValidError:
         return "invalid", text, text.lower()
     return "valid", normalized, normalized.lower()
+
+
+def invalid_reason(text: str) -> str:
+    """Why email_validator refuses ``text`` (its own words), for the report of
+    a refused row; called only for the rare invalid rows."""
+    try:
+        validate_email(text, check_deliverability=False)
+    except EmailNotValidError as exc:
+        return str(exc)
+    return "not accepted"
 
 
 def clean_name(value: str) -> tuple[str, bool]:
@@ -541,8 +621,7 @@ class CsvSource:
                 if not any(c.strip() for c in record):
                     continue
                 rows += 1
-                stats.invalid += 1
-                stats.problem(f"Line {line}: no email address; the row was skipped")
+                stats.refuse(RowProblem(line, NO_EMAIL))
                 continue
             rows += 1
             match = fast(text)
@@ -559,39 +638,29 @@ class CsvSource:
                 domain = match[2]
                 email = text if domain.islower() else match[1] + "@" + domain.lower()
             elif len(text) > EMAIL_MAX:
-                stats.invalid += 1
-                stats.problem(
-                    f"Line {line}: the address is longer than {EMAIL_MAX} characters; "
-                    "the row was skipped"
-                )
+                stats.refuse(RowProblem(line, EMAIL_TOO_LONG))
                 continue
             elif control(text):
-                status, email = "invalid", _CONTROL_RUNS.sub(" ", text)
-                key = email.lower()
+                # Never shown with its line breaks (a terminal, a log line).
+                stats.refuse(RowProblem(line, EMAIL_LINE_BREAK, _CONTROL_RUNS.sub(" ", text)))
+                continue
             else:
                 status, email, key = classify_email(text)
+                if status == "invalid":
+                    stats.refuse(RowProblem(line, EMAIL_INVALID, text, invalid_reason(text)))
+                    continue
             first_line = seen.get(key)
             if first_line is not None:
                 stats.duplicates += 1
-                stats.problem(
-                    f"Line {line}: {email} repeats line {first_line}; the row was skipped"
-                )
+                stats.problem(RowProblem(line, DUPLICATE, email, first_line=first_line))
                 continue
             seen[key] = line
-            if status == "invalid":
-                stats.invalid += 1
-                stats.problem(
-                    f"Line {line}: {email!r} is not a valid address; "
-                    "imported as invalid, it will not be sent to"
-                )
             first = record[first_at].strip() if first_at >= 0 else ""
             last = record[last_at].strip() if last_at >= 0 else ""
             if len(first) > NAME_MAX or len(last) > NAME_MAX or control(first) or control(last):
                 first = clean_name(first)[0]
                 last = clean_name(last)[0]
-                stats.problem(
-                    f"Line {line}: line breaks or extra length removed from the name of {email}"
-                )
+                stats.problem(RowProblem(line, NAME_CLEANED, email))
             if custom_at:
                 values = [record[i] for i in custom_at]
                 fields = template % tuple(map(quote, values))

@@ -3,6 +3,12 @@
 Reading and importing run off the GUI thread. The import is one
 transaction in the contacts service: a broken file, a cancellation or any
 failure leaves the database exactly as it was, and the wizard says so.
+
+The check reads the whole file and looks its addresses up, so before
+anything is written the marketer sees how many contacts are new, how many
+already exist — and chooses whether the file updates those or leaves them
+alone — and which rows are refused (line number and reason), since rows
+with an invalid address are not imported.
 """
 
 from __future__ import annotations
@@ -11,9 +17,10 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLocale, QObject, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QLocale, QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QButtonGroup,
     QComboBox,
     QFileDialog,
     QFormLayout,
@@ -24,6 +31,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QRadioButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -33,9 +41,9 @@ from PySide6.QtWidgets import (
 )
 
 from mailapp.models import Refused
-from mailapp.services import contacts
-from mailapp.services.contacts import CsvPreview, ImportReport
-from mailapp.services.csv_import import KNOWN_COLUMNS, CsvSource, ReadStats, field_key
+from mailapp.services import contacts, csv_import
+from mailapp.services.contacts import CsvPreview, ImportCheck, ImportReport
+from mailapp.services.csv_import import EMAIL_MAX, KNOWN_COLUMNS, RowProblem, field_key
 from mailapp.ui.contacts_model import alive
 from mailapp.ui.tasks import error_text
 
@@ -54,6 +62,63 @@ def _error_label() -> QLabel:
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     label.hide()
     return label
+
+
+def problem_text(problem: RowProblem) -> str:
+    """One refused, skipped or changed row in the UI language. The reason an
+    address is invalid is email_validator's own (English) explanation, as
+    in the refusals of the other forms."""
+    line = problem.line
+    if problem.code == csv_import.NO_EMAIL:
+        text = QCoreApplication.translate(
+            "import_wizard", "Line {line}: no email address. The row is not imported."
+        )
+    elif problem.code == csv_import.EMAIL_TOO_LONG:
+        text = QCoreApplication.translate(
+            "import_wizard",
+            "Line {line}: the address is longer than {limit} characters. The row is not imported.",
+        )
+    elif problem.code == csv_import.EMAIL_LINE_BREAK:
+        text = QCoreApplication.translate(
+            "import_wizard",
+            "Line {line}: “{address}” contains a line break or a control character. "
+            "The row is not imported.",
+        )
+    elif problem.code == csv_import.EMAIL_INVALID:
+        text = QCoreApplication.translate(
+            "import_wizard",
+            "Line {line}: “{address}” is not a valid email address: {reason} "
+            "The row is not imported.",
+        )
+    elif problem.code == csv_import.DUPLICATE:
+        text = QCoreApplication.translate(
+            "import_wizard", "Line {line}: {address} repeats line {first}; the row is skipped."
+        )
+    else:
+        text = QCoreApplication.translate(
+            "import_wizard",
+            "Line {line}: line breaks or extra length were removed from the name of {address}.",
+        )
+    return text.format(
+        line=line,
+        limit=EMAIL_MAX,
+        address=problem.email,
+        reason=problem.reason,
+        first=problem.first_line,
+    )
+
+
+def problems_text(problems: tuple[RowProblem, ...], more: int) -> str:
+    """The first :data:`SHOWN_ERRORS` problems, one a line, and how many more."""
+    lines = [problem_text(p) for p in problems[:SHOWN_ERRORS]]
+    hidden = len(problems) - len(lines) + more
+    if hidden > 0:
+        lines.append(
+            QCoreApplication.translate(
+                "import_wizard", "More rows with problems, not listed here: {n}"
+            ).format(n=QLocale().toString(hidden))
+        )
+    return "\n".join(lines)
 
 
 class _Progress(QObject):
@@ -263,7 +328,9 @@ class MappingPage(QWizardPage):
 
 
 class SummaryPage(QWizardPage):
-    """Reads the whole file without storing anything and says what will happen."""
+    """Reads the whole file and looks its addresses up without storing
+    anything, says what will happen, and asks what to do with the contacts
+    that already exist."""
 
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__()
@@ -271,42 +338,72 @@ class SummaryPage(QWizardPage):
         self.setTitle(self.tr("Check"))
         self.setCommitPage(True)
         self.setButtonText(QWizard.WizardButton.CommitButton, self.tr("Import"))
-        self.stats: ReadStats | None = None
+        self.check: ImportCheck | None = None
         self._cancel: threading.Event | None = None
         self._generation = 0
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setObjectName("summaryText")
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.error = _error_label()
+        self.update_existing = QRadioButton(self.tr("Update existing contacts"))
+        self.update_existing.setToolTip(
+            self.tr(
+                "The file's non-empty names and custom fields replace the stored ones, "
+                "and the contacts join the chosen folder."
+            )
+        )
+        self.skip_existing = QRadioButton(self.tr("Skip existing contacts"))
+        self.skip_existing.setToolTip(
+            self.tr(
+                "Contacts already stored stay exactly as they are: names, custom fields "
+                "and folders. Only new addresses are imported."
+            )
+        )
+        self.update_existing.setChecked(True)
+        self._choice = QButtonGroup(self)
+        self._choice.addButton(self.update_existing)
+        self._choice.addButton(self.skip_existing)
+        self.update_existing.toggled.connect(self._show_summary)
+        self.choice_note = QLabel()
+        self.choice_note.setWordWrap(True)
         self.problems = QPlainTextEdit()
         self.problems.setReadOnly(True)
+        self.problems.setObjectName("summaryProblems")
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.error)
+        layout.addWidget(self.update_existing)
+        layout.addWidget(self.skip_existing)
+        layout.addWidget(self.choice_note)
         layout.addWidget(self.problems, 1)
+        self._show_choice(False)
+
+    @property
+    def updates_existing(self) -> bool:
+        """What the import does with contacts already stored."""
+        return not self.skip_existing.isChecked()
+
+    def _show_choice(self, visible: bool) -> None:
+        for widget in (self.update_existing, self.skip_existing, self.choice_note):
+            widget.setVisible(visible)
 
     def initializePage(self) -> None:
         self.stop_check()
-        self.stats = None
+        self.check = None
         self._generation += 1
         generation = self._generation
         self._cancel = cancel = threading.Event()
         self.error.hide()
         self.problems.clear()
+        self._show_choice(False)
         self.summary.setText(self.tr("Checking the file…"))
+        ctx = self._wizard.services.ctx
         path = self._wizard.file_page.file_path()
         mapping = self._wizard.mapping_page.mapping()
-
-        def check() -> ReadStats:
-            source = CsvSource(path, mapping=mapping)
-            for _chunk in source.chunks(None, cancel):
-                if cancel.is_set():
-                    break
-            return source.stats
-
         self._wizard.services.tasks.run(
-            check,
-            on_success=lambda s: self._checked(generation, s),
+            lambda: contacts.check_import(ctx, path, mapping=mapping, cancel=cancel),
+            on_success=lambda c: self._checked(generation, c),
             on_failure=lambda e: self._failed(generation, e),
         )
         self.completeChanged.emit()
@@ -319,35 +416,60 @@ class SummaryPage(QWizardPage):
             self._cancel.set()
             self._cancel = None
 
-    def _checked(self, generation: int, stats: ReadStats) -> None:
+    def _checked(self, generation: int, check: ImportCheck) -> None:
         if not alive(self) or generation != self._generation:
             return
-        self.stats = stats
+        self.check = check
+        self._show_choice(True)
+        self._show_summary()
+        self.problems.setPlainText(problems_text(check.problems, check.more_problems))
+        self.problems.setVisible(bool(check.problems or check.more_problems))
+        self.completeChanged.emit()
+
+    @Slot()
+    def _show_summary(self) -> None:
+        """The counts, worded for the choice made about existing contacts."""
+        check = self.check
+        if check is None:
+            return
         locale = QLocale()
-        valid = max(stats.rows - stats.invalid - stats.duplicates, 0)
         folder = self._wizard.file_page.folder_name()
+        if self.updates_existing:
+            existing = self.tr("Existing contacts the file will update: {n}")
+            note = self.tr(
+                "Their first and last names and custom fields take the file's non-empty "
+                "values (an empty cell keeps the stored value), and they join the folder. "
+                "Nobody who unsubscribed is subscribed again."
+            )
+        else:
+            existing = self.tr("Existing contacts that will be skipped: {n}")
+            note = self.tr(
+                "They stay exactly as they are: names, custom fields and folders. "
+                "Only new addresses are imported."
+            )
         lines = [
-            self.tr("Valid addresses: {n}").format(n=locale.toString(valid)),
-            self.tr("Invalid or missing addresses: {n}").format(n=locale.toString(stats.invalid)),
+            self.tr("Valid addresses: {n}").format(n=locale.toString(check.valid)),
+            self.tr("New contacts to add: {n}").format(n=locale.toString(check.new)),
+            existing.format(n=locale.toString(check.existing)),
+            self.tr("Invalid or missing addresses: {n}").format(n=locale.toString(check.invalid)),
             self.tr("Repeated addresses (skipped): {n}").format(
-                n=locale.toString(stats.duplicates)
+                n=locale.toString(check.duplicates)
             ),
             self.tr("Folder: {name}").format(name=folder)
             if folder
             else self.tr("Folder: none (the contacts go to “All contacts” only)"),
         ]
-        self.summary.setText(
-            "\n".join(lines)
-            + "\n\n"
-            + self.tr(
-                "Addresses already stored are updated; nobody who unsubscribed is "
-                "subscribed again. Click Import to go on."
+        after = []
+        if check.invalid:
+            after.append(
+                self.tr(
+                    "Rows with an invalid or missing address are not imported; each is "
+                    "listed below with its line number and the reason."
+                )
             )
-        )
-        errors = stats.error_list()
-        self.problems.setPlainText("\n".join(errors[:SHOWN_ERRORS]))
-        self.problems.setVisible(bool(errors))
-        self.completeChanged.emit()
+        after.append(self.tr("Click Import to go on."))
+        self.summary.setText("\n".join(lines) + "\n\n" + " ".join(after))
+        self.choice_note.setText(note)
 
     def _failed(self, generation: int, exc: BaseException) -> None:
         if not alive(self) or generation != self._generation:
@@ -356,10 +478,11 @@ class SummaryPage(QWizardPage):
         self.error.setText(error_text(exc))
         self.error.show()
         self.problems.hide()
+        self._show_choice(False)
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:
-        return self.stats is not None
+        return self.check is not None
 
     def validatePage(self) -> bool:
         return self.isComplete()
@@ -398,6 +521,7 @@ class ImportPage(QWizardPage):
         path = self._wizard.file_page.file_path()
         folder = self._wizard.file_page.folder_name()
         mapping = self._wizard.mapping_page.mapping()
+        update_existing = self._wizard.summary_page.updates_existing
         signal = self._progress.changed
 
         def progress(done: int, total: int) -> None:
@@ -406,7 +530,13 @@ class ImportPage(QWizardPage):
 
         self._wizard.services.tasks.run_write(
             lambda: contacts.import_csv(
-                ctx, path, folder, progress=progress, cancel=cancel, mapping=mapping
+                ctx,
+                path,
+                folder,
+                progress=progress,
+                cancel=cancel,
+                mapping=mapping,
+                update_existing=update_existing,
             ),
             on_success=self._finished,
             on_failure=self._failed,
@@ -486,20 +616,22 @@ class ResultPage(QWizardPage):
             return
         locale = QLocale()
         self.summary.setStyleSheet("")
-        self.summary.setText(
-            "\n".join(
-                (
-                    self.tr("New contacts: {n}").format(n=locale.toString(report.imported)),
-                    self.tr("Updated contacts: {n}").format(n=locale.toString(report.updated)),
-                    self.tr("Invalid addresses: {n}").format(n=locale.toString(report.invalid)),
-                    self.tr("Repeated rows skipped: {n}").format(
-                        n=locale.toString(report.duplicates)
-                    ),
-                )
+        lines = [
+            self.tr("New contacts: {n}").format(n=locale.toString(report.imported)),
+            self.tr("Updated contacts: {n}").format(n=locale.toString(report.updated)),
+        ]
+        if not self._wizard.summary_page.updates_existing:
+            lines.append(
+                self.tr("Existing contacts skipped: {n}").format(n=locale.toString(report.skipped))
             )
-        )
-        self.errors.setPlainText("\n".join(report.errors[:SHOWN_ERRORS]))
-        self.errors.setVisible(bool(report.errors))
+        lines += [
+            self.tr("Invalid addresses: {n}").format(n=locale.toString(report.invalid)),
+            self.tr("Repeated rows skipped: {n}").format(n=locale.toString(report.duplicates)),
+        ]
+        self.summary.setText("\n".join(lines))
+        shown = bool(report.problems or report.more_problems)
+        self.errors.setPlainText(problems_text(report.problems, report.more_problems))
+        self.errors.setVisible(shown)
 
 
 class ImportWizard(QWizard):

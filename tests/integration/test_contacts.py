@@ -154,3 +154,59 @@ def test_search_ids_and_rows(ctx: AppContext) -> None:
     assert rows[0].folders == ("RU",)
     page = contacts.list_contacts(ctx, offset=1, limit=1)
     assert [r.id for r in page] == [ids[1]]
+
+
+def test_move_to_folder(ctx: AppContext) -> None:
+    a = contacts.add_contact(ctx, "a@example.com", folder="News")
+    b = contacts.add_contact(ctx, "b@example.com", folder="News")
+    c = contacts.add_contact(ctx, "c@example.com", folder="Other")
+    seen: list[object] = []
+    ctx.hub.subscribe(seen.append)
+    # From a folder: they leave it and join the target (created when missing).
+    assert contacts.move_to_folder(ctx, [a, b], "Gold", from_folder="news") == 2
+    assert contacts.contact_ids(ctx, folder="News") == []
+    assert contacts.contact_ids(ctx, folder="Gold") == [a, b]
+    assert Changed(contacts=True) in seen
+    # From "All contacts": they join the target and keep their other folders.
+    assert contacts.move_to_folder(ctx, [c, a], "Gold") == 1
+    assert contacts.get_contact(ctx, c).folders == ("Gold", "Other")
+    # Into the folder they are in: nothing changes.
+    assert contacts.move_to_folder(ctx, [a], "gold", from_folder="Gold") == 0
+    assert contacts.contact_ids(ctx, folder="Gold") == [a, b, c]
+    # A refusal changes nothing, not even the target folder.
+    with _Code("contact_unknown"):
+        contacts.move_to_folder(ctx, [a, 999], "Fresh", from_folder="Gold")
+    with _Code("folder_unknown"):
+        contacts.move_to_folder(ctx, [a], "Fresh", from_folder="Gone")
+    with _Code("field_empty"):
+        contacts.move_to_folder(ctx, [a], "  ")
+    assert "Fresh" not in {f.name for f in contacts.list_folders(ctx)}
+    assert contacts.contact_ids(ctx, folder="Gold") == [a, b, c]
+
+
+def test_delete_keeps_the_recipients_of_mailings(ctx: AppContext) -> None:
+    """What the delete confirmation promises: recipients already created keep
+    their address and response; the contact leaves its folders."""
+    from mailapp.models import Mailing, Recipient
+    from mailapp.models.base import utcnow
+
+    a = contacts.add_contact(ctx, "a@example.com", folder="News")
+    with ctx.db.write() as session:
+        mailing = Mailing(name="M", sender_email="s@example.com", subject="S", html="<p>x</p>")
+        session.add(mailing)
+        session.flush()
+        session.add(
+            Recipient(
+                mailing_id=mailing.id,
+                contact_id=a,
+                email="a@example.com",
+                response="delivered",
+                created_at=utcnow(),
+                updated_at=utcnow(),
+            )
+        )
+    assert contacts.delete_contacts(ctx, [a]) == 1
+    assert contacts.list_folders(ctx)[0].contacts == 0
+    with ctx.db.read() as session:
+        [row] = session.query(Recipient).all()
+        assert (row.contact_id, row.email, row.response) == (None, "a@example.com", "delivered")

@@ -108,14 +108,49 @@ def test_invalid_missing_and_duplicate_rows(ctx: AppContext, tmp_path: Path) -> 
         "x@localhost,Local\n",
     )
     report = contacts.import_csv(ctx, path)
-    assert (report.imported, report.invalid, report.duplicates) == (3, 3, 1)
+    assert (report.imported, report.invalid, report.duplicates) == (1, 3, 1)
+    assert report.as_json() == {
+        "imported": 1,
+        "updated": 0,
+        "invalid": 3,
+        "duplicates": 1,
+        "errors": report.errors,
+    }
     assert any(e.startswith("Line 3:") and "not a valid" in e for e in report.errors)
     assert any(e.startswith("Line 4:") and "no email" in e for e in report.errors)
     assert any(e.startswith("Line 5:") and "repeats line 2" in e for e in report.errors)
-    by_email = {r.email: r for r in contacts.list_contacts(ctx)}
-    assert by_email["good@example.com"].first_name == "First"
-    assert by_email["not an address"].email_status == "invalid"
-    assert by_email["x@localhost"].email_status == "invalid"
+    # Refused rows say why and that they were not imported.
+    [bad] = [e for e in report.errors if e.startswith("Line 3:")]
+    assert "'not an address'" in bad and "skipped" in bad and "@" in bad
+    [local] = [e for e in report.errors if e.startswith("Line 7:")]
+    assert "'x@localhost'" in local and "skipped" in local
+    # Invalid addresses never become contacts.
+    assert [(r.email, r.first_name) for r in contacts.list_contacts(ctx)] == [
+        ("good@example.com", "First")
+    ]
+    assert [(p.line, p.code) for p in report.problems] == [
+        (3, "email_invalid"),
+        (4, "no_email"),
+        (5, "duplicate"),
+        (7, "email_invalid"),
+    ]
+
+
+def test_invalid_address_repeated_is_refused_each_time(ctx: AppContext, tmp_path: Path) -> None:
+    """A refused row claims no address: its repetition is refused too, as
+    invalid, not reported as a duplicate of a row that was never stored."""
+    path = write(tmp_path, "email\nbad@@example.com\nBAD@@example.com\nok@example.com\n")
+    report = contacts.import_csv(ctx, path)
+    assert (report.imported, report.invalid, report.duplicates) == (1, 2, 0)
+    assert contacts.count_contacts(ctx) == 1
+
+
+def test_an_address_with_a_line_break_is_refused(ctx: AppContext, tmp_path: Path) -> None:
+    path = write(tmp_path, 'email,first_name\n"a@example.com\nBcc: x@evil.com",Anna\n')
+    report = contacts.import_csv(ctx, path, folder="F")
+    assert (report.imported, report.invalid) == (0, 1)
+    assert report.errors[0].startswith("Line 2:") and "line break" in report.errors[0]
+    assert contacts.count_contacts(ctx) == 0
 
 
 def test_line_breaks_in_names_never_stored(ctx: AppContext, tmp_path: Path) -> None:
@@ -149,6 +184,66 @@ def test_reimport_updates_and_keeps(ctx: AppContext, tmp_path: Path) -> None:
     again = contacts.import_csv(ctx, second, folder="B")
     assert (again.imported, again.updated) == (0, 2)
     assert contacts.count_contacts(ctx, folder="B") == 2
+
+
+def test_update_existing_takes_the_file_s_names(ctx: AppContext, tmp_path: Path) -> None:
+    """The default ("Update existing contacts"), which the command line keeps."""
+    cid = contacts.add_contact(ctx, "kept@example.com", "Kept", "Old", folder="Old")
+    path = write(tmp_path, "email,first_name,city\nKEPT@example.com,Other,Oslo\n")
+    report = contacts.import_csv(ctx, path, folder="New")
+    assert (report.imported, report.updated, report.skipped) == (0, 1, 0)
+    row = contacts.get_contact(ctx, cid)
+    assert (row.first_name, row.last_name, row.fields) == ("Other", "Old", {"city": "Oslo"})
+    assert row.folders == ("New", "Old")
+
+
+def test_skip_existing_changes_nothing_existing(ctx: AppContext, tmp_path: Path) -> None:
+    """With "Skip existing contacts" a stored contact keeps its names, fields and
+    folders (it is not put into the import's folder either); only new
+    addresses are added."""
+    cid = contacts.add_contact(ctx, "kept@example.com", "Kept", "Old", folder="Old")
+    contacts.update_contact(ctx, cid, fields={"city": "Kazan"})
+    before = contacts.get_contact(ctx, cid)
+    with ctx.db.read() as s:
+        stamp = s.get(Contact, cid).updated_at  # type: ignore[union-attr]
+    path = write(
+        tmp_path,
+        "email,first_name,last_name,city\n"
+        "KEPT@example.com,Other,New,Oslo\n"
+        "fresh@example.com,Fresh,,Moscow\n",
+    )
+    report = contacts.import_csv(ctx, path, folder="New", update_existing=False)
+    assert (report.imported, report.updated, report.skipped) == (1, 0, 1)
+    assert set(report.as_json()) == {"imported", "updated", "invalid", "duplicates", "errors"}
+    after = contacts.get_contact(ctx, cid)
+    assert after == before and after.fields == {"city": "Kazan"}
+    assert after.folders == ("Old",)
+    with ctx.db.read() as s:
+        assert s.get(Contact, cid).updated_at == stamp  # type: ignore[union-attr]
+    [fresh] = contacts.list_contacts(ctx, folder="New")
+    assert (fresh.email, fresh.first_name, fresh.fields) == (
+        "fresh@example.com",
+        "Fresh",
+        {"city": "Moscow"},
+    )
+
+
+def test_check_counts_existing_contacts_and_stores_nothing(ctx: AppContext, tmp_path: Path) -> None:
+    contacts.add_contact(ctx, "a@example.com", "Anna")
+    contacts.add_contact(ctx, "b@example.com", "Boris")
+    rows = "".join(f"user{i}@example.com\n" for i in range(25_000))
+    path = write(
+        tmp_path,
+        "email\nA@EXAMPLE.com\n" + rows + "b@example.com\nbad address\na@example.com\n",
+    )
+    before = counts(ctx)
+    check = contacts.check_import(ctx, path)
+    assert counts(ctx) == before
+    assert (check.existing, check.new, check.invalid, check.duplicates) == (2, 25_000, 1, 1)
+    assert [(p.line, p.code) for p in check.problems] == [
+        (25_004, "email_invalid"),
+        (25_005, "duplicate"),
+    ]
 
 
 def test_mapping(ctx: AppContext, tmp_path: Path) -> None:

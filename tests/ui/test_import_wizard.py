@@ -75,13 +75,20 @@ def test_good_file_imports_with_counts(qtbot, services: AppServices, tmp_path: P
     summary = wizard.summary_page
     qtbot.waitUntil(summary.isComplete, timeout=5000)
     assert "Repeated addresses (skipped): 1" in summary.summary.text()
+    # The refused row: its line and why, and that it is not imported.
+    problems = summary.problems.toPlainText().splitlines()
+    assert problems[0].startswith("Line 4: “not-an-address” is not a valid email address")
+    assert problems[0].endswith("The row is not imported.")
+    assert problems[1] == "Line 5: ANNA@example.com repeats line 2; the row is skipped."
     assert contacts.count_contacts(services.ctx) == 0  # the check stores nothing
     with qtbot.waitSignal(wizard.imported, timeout=10000) as blocker:
         wizard.next()
     report = blocker.args[0]
-    assert (report.imported, report.invalid, report.duplicates) == (3, 1, 1)
+    assert (report.imported, report.invalid, report.duplicates) == (2, 1, 1)
     qtbot.waitUntil(lambda: wizard.currentPage() is wizard.result_page, timeout=5000)
-    assert "New contacts: 3" in wizard.result_page.summary.text()
+    assert "New contacts: 2" in wizard.result_page.summary.text()
+    assert wizard.result_page.errors.toPlainText().startswith("Line 4: “not-an-address”")
+    assert contacts.list_contacts(services.ctx, search="not-an-address") == []
     anna = contacts.list_contacts(services.ctx, search="anna")[0]
     assert (anna.first_name, anna.folders, anna.fields["город"]) == (
         "Анна",
@@ -125,4 +132,67 @@ def test_cancel_mid_import_changes_nothing(qtbot, services: AppServices, tmp_pat
     assert contacts.count_contacts(services.ctx) == 0
     assert contacts.list_folders(services.ctx) == []
     assert wizard.button(QWizard.WizardButton.FinishButton).isVisibleTo(wizard)
+    qtbot.waitUntil(lambda: services.tasks.pending == 0)
+
+
+def _to_summary(qtbot, services: AppServices, path: Path, folder: str | None = "Imported"):  # type: ignore[no-untyped-def]
+    wizard = _wizard(qtbot, services, path, folder)
+    qtbot.waitUntil(wizard.preview_page.isComplete, timeout=5000)
+    wizard.next()
+    wizard.next()
+    assert wizard.currentPage() is wizard.summary_page
+    qtbot.waitUntil(wizard.summary_page.isComplete, timeout=10000)
+    return wizard
+
+
+def _existing_file(services: AppServices, tmp_path: Path) -> tuple[int, Path]:
+    cid = contacts.add_contact(services.ctx, "kept@example.com", "Kept", "Old", folder="Old")
+    path = tmp_path / "people.csv"
+    path.write_text(
+        "email,first_name,last_name\n"
+        "KEPT@example.com,Other,New\n"
+        "fresh@example.com,Fresh,\n"
+        "fresh2@example.com,Fresh,\n",
+        encoding="utf-8",
+    )
+    return cid, path
+
+
+def test_summary_counts_existing_contacts_and_updates_them_by_default(
+    qtbot, services: AppServices, tmp_path: Path
+) -> None:
+    cid, path = _existing_file(services, tmp_path)
+    wizard = _to_summary(qtbot, services, path)
+    page = wizard.summary_page
+    text = page.summary.text()
+    assert "New contacts to add: 2" in text
+    assert "Existing contacts the file will update: 1" in text
+    assert page.update_existing.isChecked() and not page.skip_existing.isChecked()
+    assert page.update_existing.text() == "Update existing contacts"
+    assert page.skip_existing.text() == "Skip existing contacts"
+    with qtbot.waitSignal(wizard.imported, timeout=10000) as blocker:
+        wizard.next()
+    assert (blocker.args[0].imported, blocker.args[0].updated) == (2, 1)
+    row = contacts.get_contact(services.ctx, cid)
+    assert (row.first_name, row.last_name, row.folders) == ("Other", "New", ("Imported", "Old"))
+    qtbot.waitUntil(lambda: services.tasks.pending == 0)
+
+
+def test_skip_existing_leaves_them_unchanged(qtbot, services: AppServices, tmp_path: Path) -> None:
+    cid, path = _existing_file(services, tmp_path)
+    before = contacts.get_contact(services.ctx, cid)
+    wizard = _to_summary(qtbot, services, path)
+    page = wizard.summary_page
+    page.skip_existing.click()
+    text = page.summary.text()
+    assert "Existing contacts that will be skipped: 1" in text
+    assert "will update" not in text
+    with qtbot.waitSignal(wizard.imported, timeout=10000) as blocker:
+        wizard.next()
+    report = blocker.args[0]
+    assert (report.imported, report.updated, report.skipped) == (2, 0, 1)
+    assert contacts.get_contact(services.ctx, cid) == before
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.result_page, timeout=5000)
+    result = wizard.result_page.summary.text()
+    assert "Updated contacts: 0" in result and "Existing contacts skipped: 1" in result
     qtbot.waitUntil(lambda: services.tasks.pending == 0)
