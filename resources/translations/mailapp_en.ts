@@ -53,7 +53,7 @@
     <context>
         <name>ContactsPage</name>
         <message numerus="yes">
-            <location filename="../../mailapp/ui/contacts_page.py" line="+726" />
+            <location filename="../../mailapp/ui/contacts_page.py" line="+735" />
             <source>%Ln contact(s)</source>
             <translation>
                 <numerusform>%Ln contact</numerusform>
@@ -64,18 +64,18 @@
     <context>
         <name>DeleteContactsDialog</name>
         <message numerus="yes">
-            <location line="-382" />
+            <location line="-384" />
             <source>Delete %n contact(s)?</source>
-            <translation type="unfinished">
-                <numerusform />
-                <numerusform />
+            <translation>
+                <numerusform>Delete %n contact?</numerusform>
+                <numerusform>Delete %n contacts?</numerusform>
             </translation>
         </message>
     </context>
     <context>
         <name>MailingEditor</name>
         <message numerus="yes">
-            <location filename="../../mailapp/ui/editor.py" line="+791" />
+            <location filename="../../mailapp/ui/editor.py" line="+796" />
             <source>%Ln contact(s) in this folder</source>
             <translation>
                 <numerusform>%Ln contact in this folder</numerusform>
@@ -83,7 +83,7 @@
             </translation>
         </message>
         <message numerus="yes">
-            <location line="+200" />
+            <location line="+201" />
             <source>Too long: at most %n character(s).</source>
             <translation>
                 <numerusform>Too long: at most %n character.</numerusform>
@@ -96,9 +96,9 @@
         <message numerus="yes">
             <location filename="../../mailapp/ui/contacts_page.py" line="+81" />
             <source>Move %n contact(s) to the folder:</source>
-            <translation type="unfinished">
-                <numerusform />
-                <numerusform />
+            <translation>
+                <numerusform>Move %n contact to the folder:</numerusform>
+                <numerusform>Move %n contacts to the folder:</numerusform>
             </translation>
         </message>
     </context>
@@ -118,17 +118,17 @@
         <message numerus="yes">
             <location filename="../../mailapp/ui/contacts_page.py" line="-44" />
             <source>Unsubscribe %n contact(s)?</source>
-            <translation type="unfinished">
-                <numerusform />
-                <numerusform />
+            <translation>
+                <numerusform>Unsubscribe %n contact?</numerusform>
+                <numerusform>Unsubscribe %n contacts?</numerusform>
             </translation>
         </message>
         <message numerus="yes">
             <location line="+11" />
             <source>Subscribe %n contact(s) again?</source>
-            <translation type="unfinished">
-                <numerusform />
-                <numerusform />
+            <translation>
+                <numerusform>Subscribe %n contact again?</numerusform>
+                <numerusform>Subscribe %n contacts again?</numerusform>
             </translation>
         </message>
     </context>

@@ -535,9 +535,9 @@
     <context>
         <name>ContactsPage</name>
         <message>
-            <location filename="../../mailapp/ui/contacts_page.py" line="+429" />
+            <location filename="../../mailapp/ui/contacts_page.py" line="+438" />
             <source>New…</source>
-            <extracomment>(int) contacts shown after a folder, search or reload. (QDialog) an edit dialog or a confirmation is open (tests reach it here). Changes of a selection submitted and not yet done.</extracomment>
+            <extracomment>(int) contacts shown after a folder, search or reload. (QDialog) an edit dialog or a confirmation is open (tests reach it here). Changes of a selection submitted and not yet done. Open confirmations → (the change, the title of its error message).</extracomment>
             <translation>Создать…</translation>
         </message>
         <message>
@@ -579,32 +579,32 @@
         <message>
             <location line="+8" />
             <source>Edit…</source>
-            <translation type="unfinished">Изменить…</translation>
+            <translation>Изменить…</translation>
         </message>
         <message>
             <location line="+2" />
             <source>Move to folder…</source>
-            <translation type="unfinished" />
+            <translation>Переместить в папку…</translation>
         </message>
         <message>
             <location line="+2" />
             <source>Unsubscribe…</source>
-            <translation type="unfinished" />
+            <translation>Отписать…</translation>
         </message>
         <message>
             <location line="+2" />
             <source>Subscribe again…</source>
-            <translation type="unfinished" />
+            <translation>Подписать снова…</translation>
         </message>
         <message>
             <location line="+8" />
             <source>Edit the selected contact (or double-click it)</source>
-            <translation type="unfinished" />
+            <translation>Изменить выбранный контакт (или дважды щелкните по нему)</translation>
         </message>
         <message>
             <location line="+9" />
             <source>Delete the selected contacts</source>
-            <translation type="unfinished" />
+            <translation>Удалить выбранные контакты</translation>
         </message>
         <message>
             <location line="+93" />
@@ -636,27 +636,27 @@
             <translation>Не удалось загрузить контакты: {error}</translation>
         </message>
         <message>
-            <location line="+86" />
+            <location line="+103" />
             <source>Cannot open the contact</source>
-            <translation type="unfinished" />
+            <translation>Не удалось открыть контакт</translation>
         </message>
         <message>
-            <location line="+31" />
+            <location line="+30" />
             <source>Cannot change the subscription</source>
             <translation>Не удалось изменить подписку</translation>
         </message>
         <message>
-            <location line="+20" />
-            <source>Cannot delete the contacts</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
             <location line="+17" />
-            <source>Cannot move the contacts</source>
-            <translation type="unfinished" />
+            <source>Cannot delete the contacts</source>
+            <translation>Не удалось удалить контакты</translation>
         </message>
         <message>
-            <location line="+54" />
+            <location line="+16" />
+            <source>Cannot move the contacts</source>
+            <translation>Не удалось переместить контакты</translation>
+        </message>
+        <message>
+            <location line="+72" />
             <source>New folder</source>
             <translation>Новая папка</translation>
         </message>
@@ -710,137 +710,108 @@
     <context>
         <name>DeleteContactsDialog</name>
         <message>
-            <location line="-661" />
+            <location line="-693" />
             <location line="+28" />
             <source>Delete contacts</source>
-            <translation type="unfinished" />
+            <translation>Удалить контакты</translation>
         </message>
         <message>
             <location line="-26" />
             <source>Delete the contact {email}?</source>
-            <translation type="unfinished" />
+            <translation>Удалить контакт {email}?</translation>
         </message>
         <message numerus="yes">
             <location line="+2" />
             <source>Delete %n contact(s)?</source>
-            <translation type="unfinished">
-                <numerusform />
-                <numerusform />
-                <numerusform />
+            <translation>
+                <numerusform>Удалить %n контакт?</numerusform>
+                <numerusform>Удалить %n контакта?</numerusform>
+                <numerusform>Удалить %n контактов?</numerusform>
             </translation>
         </message>
         <message>
             <location line="+3" />
             <source>The contact leaves its folders and campaigns, so mailings started later do not reach it. This cannot be undone.</source>
-            <translation type="unfinished" />
+            <translation>Контакт будет убран из своих папок и кампаний, и рассылки, запущенные позже, до него не дойдут. Это действие необратимо.</translation>
         </message>
         <message>
             <location line="+5" />
             <source>The contacts leave their folders and campaigns, so mailings started later do not reach them. This cannot be undone.</source>
-            <translation type="unfinished" />
+            <translation>Контакты будут убраны из своих папок и кампаний, и рассылки, запущенные позже, до них не дойдут. Это действие необратимо.</translation>
         </message>
         <message>
             <location line="+8" />
             <source>Recipients already created in mailings stay and keep their response, so the sending analytics stay true; a mailing that is sending still sends the emails it has already planned.</source>
-            <translation type="unfinished" />
+            <translation>Получатели, уже созданные в рассылках, остаются и сохраняют свой отклик, поэтому аналитика отправки не искажается; рассылка, которая сейчас отправляется, по-прежнему отправит уже запланированные письма.</translation>
         </message>
         <message>
             <location line="+8" />
             <source>Delete contact</source>
-            <translation type="unfinished" />
-        </message>
-    </context>
-    <context>
-        <name>DiscardChangesBox</name>
-        <message>
-            <location filename="../../mailapp/ui/editor.py" line="+445" />
-            <source>Unsaved changes</source>
-            <extracomment>Contacts offered for the preview. How long typing must pause before the template is read again. The fields in the order of the form, for the summary under it. Tags that enclose a body and need their ``end…`` tag (``set`` only in its block form, ``{% set x %}…{% endset %}``). Every tag the template language knows besides those. What Jinja calls the ends of things, in the template's own characters.</extracomment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location line="+1" />
-            <source>Discard changes?</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location line="+1" />
-            <source>The changes to this mailing have not been saved.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location line="+2" />
-            <source>Discard changes</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location line="+3" />
-            <source>Keep editing</source>
-            <translation type="unfinished" />
+            <translation>Удалить контакт</translation>
         </message>
     </context>
     <context>
         <name>EditContactDialog</name>
         <message>
-            <location filename="../../mailapp/ui/contacts_page.py" line="-196" />
+            <location line="-203" />
             <source>Edit contact</source>
             <extracomment>(ContactInfo) the contact as saved.</extracomment>
-            <translation type="unfinished" />
+            <translation>Изменить контакт</translation>
         </message>
         <message>
             <location line="+2" />
             <source>name@example.com</source>
-            <translation type="unfinished">name@example.com</translation>
+            <translation>name@example.com</translation>
         </message>
         <message>
             <location line="+6" />
             <source>Field</source>
-            <translation type="unfinished" />
+            <translation>Поле</translation>
         </message>
         <message>
             <location line="+0" />
             <source>Value</source>
-            <translation type="unfinished" />
+            <translation>Значение</translation>
         </message>
         <message>
             <location line="+4" />
             <source>Add field</source>
-            <translation type="unfinished" />
+            <translation>Добавить поле</translation>
         </message>
         <message>
             <location line="+2" />
             <source>Remove field</source>
-            <translation type="unfinished" />
+            <translation>Удалить поле</translation>
         </message>
         <message>
             <location line="+6" />
             <source>Unsubscribed (mailings leave this contact out)</source>
-            <translation type="unfinished" />
+            <translation>Отписан (рассылки не отправляются этому контакту)</translation>
         </message>
         <message>
             <location line="+10" />
             <source>Email:</source>
-            <translation type="unfinished">Email:</translation>
+            <translation>Email:</translation>
         </message>
         <message>
             <location line="+1" />
             <source>First name:</source>
-            <translation type="unfinished">Имя:</translation>
+            <translation>Имя:</translation>
         </message>
         <message>
             <location line="+1" />
             <source>Last name:</source>
-            <translation type="unfinished">Фамилия:</translation>
+            <translation>Фамилия:</translation>
         </message>
         <message>
             <location line="+1" />
             <source>Custom fields:</source>
-            <translation type="unfinished" />
+            <translation>Дополнительные поля:</translation>
         </message>
         <message>
-            <location line="+78" />
+            <location line="+85" />
             <source>This address is not valid, so mailings leave it out; correct it here.</source>
-            <translation type="unfinished" />
+            <translation>Это неверный адрес, поэтому рассылки его пропускают; исправьте его здесь.</translation>
         </message>
     </context>
     <context>
@@ -1018,7 +989,33 @@
     <context>
         <name>MailingEditor</name>
         <message>
-            <location filename="../../mailapp/ui/editor.py" line="+39" />
+            <location filename="../../mailapp/ui/editor.py" line="+444" />
+            <source>Unsaved changes</source>
+            <extracomment>Contacts offered for the preview. How long typing must pause before the template is read again. The fields in the order of the form, for the summary under it. Tags that enclose a body and need their ``end…`` tag (``set`` only in its block form, ``{% set x %}…{% endset %}``). Every tag the template language knows besides those. What Jinja calls the ends of things, in the template's own characters.</extracomment>
+            <translation>Несохраненные изменения</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Discard changes?</source>
+            <translation>Отменить изменения?</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>The changes to this mailing have not been saved.</source>
+            <translation>Изменения в этой рассылке не сохранены.</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>Discard changes</source>
+            <translation>Отменить изменения</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>Keep editing</source>
+            <translation>Продолжить редактирование</translation>
+        </message>
+        <message>
+            <location line="+40" />
             <source>New mailing</source>
             <extracomment>(int) the mailing was saved; its id. The preview's problem for its contact (a warning unless the check below already calls the template wrong). The latest reading of the template, and whether a newer one is due. Custom field names some contact has; None until read (off-thread).</extracomment>
             <translation>Новая рассылка</translation>
@@ -1090,12 +1087,12 @@
         </message>
         <message>
             <location line="+12" />
-            <location line="+548" />
+            <location line="+549" />
             <source>Audience</source>
             <translation>Аудитория</translation>
         </message>
         <message>
-            <location line="-522" />
+            <location line="-523" />
             <source>Send test email…</source>
             <translation>Отправить тестовое письмо…</translation>
         </message>
@@ -1204,14 +1201,14 @@
             <translation>Поля контактов</translation>
         </message>
         <message>
-            <location line="+71" />
+            <location line="+72" />
             <source>This field is required.</source>
             <translation>Это поле обязательно.</translation>
         </message>
         <message>
             <location line="+2" />
             <source>Required before the mailing can be sent.</source>
-            <translation type="unfinished" />
+            <translation>Нужно заполнить, чтобы отправить рассылку.</translation>
         </message>
         <message>
             <location line="+2" />
@@ -1240,197 +1237,197 @@
         <message>
             <location line="+9" />
             <source>the tag {% {tag} %} is not closed; add {% end{tag} %} where it ends.</source>
-            <translation type="unfinished" />
+            <translation>тег {% {tag} %} не закрыт; добавьте {% end{tag} %} там, где он заканчивается.</translation>
         </message>
         <message>
             <location line="+2" />
             <source>{% {tag} %} has no {% {opener} %} before it.</source>
-            <translation type="unfinished" />
+            <translation>перед {% {tag} %} нет {% {opener} %}.</translation>
         </message>
         <message>
             <location line="+1" />
             <source>{% else %} can only be used inside {% if %} or {% for %}.</source>
-            <translation type="unfinished" />
+            <translation>{% else %} можно использовать только внутри {% if %} или {% for %}.</translation>
         </message>
         <message>
             <location line="+1" />
             <source>{% elif %} can only be used inside {% if %}.</source>
-            <translation type="unfinished" />
+            <translation>{% elif %} можно использовать только внутри {% if %}.</translation>
         </message>
         <message>
             <location line="+1" />
             <source>this {% {tag} %} already has an {% else %}.</source>
-            <translation type="unfinished" />
+            <translation>у этого {% {tag} %} уже есть {% else %}.</translation>
         </message>
         <message>
             <location line="+1" />
             <source>{% elif %} must come before {% else %}.</source>
-            <translation type="unfinished" />
+            <translation>{% elif %} должен стоять перед {% else %}.</translation>
         </message>
         <message>
             <location line="+1" />
             <source>there is no tag {% {tag} %}.</source>
-            <translation type="unfinished" />
+            <translation>тега {% {tag} %} не существует.</translation>
         </message>
         <message>
             <location line="+2" />
             <source>the tag {% {tag} %} needs a condition, for example {% {tag} contact.city %}.</source>
-            <translation type="unfinished" />
+            <translation>тегу {% {tag} %} нужно условие, например {% {tag} contact.city %}.</translation>
         </message>
         <message>
             <location line="+3" />
             <source>the tag {% for %} is incomplete; write it as {% for item in list %}.</source>
-            <translation type="unfinished" />
+            <translation>тег {% for %} не дописан; запишите его в виде {% for item in list %}.</translation>
         </message>
         <message>
             <location line="+2" />
             <source>{% %} is empty; a tag such as if or for goes inside.</source>
-            <translation type="unfinished" />
+            <translation>внутри {% %} ничего нет; туда пишется тег, например if или for.</translation>
         </message>
         <message>
             <location line="+2" />
             <source>{{ }} is empty; put a field in it, for example {{ contact.first_name }}.</source>
-            <translation type="unfinished" />
+            <translation>внутри {{ }} ничего нет; вставьте туда поле, например {{ contact.first_name }}.</translation>
         </message>
         <message>
             <location line="+2" />
             <source>{{ is not closed; end it with }}.</source>
-            <translation type="unfinished" />
+            <translation>скобка {{ не закрыта; закройте ее с помощью }}.</translation>
         </message>
         <message>
             <location line="+1" />
             <source>{% is not closed; end it with %}.</source>
-            <translation type="unfinished" />
+            <translation>скобка {% не закрыта; закройте ее с помощью %}.</translation>
         </message>
         <message>
             <location line="+1" />
             <source>the comment {# is not closed; end it with #}.</source>
-            <translation type="unfinished" />
+            <translation>комментарий {# не закрыт; закройте его с помощью #}.</translation>
         </message>
         <message>
             <location line="+1" />
             <source>{% raw %} is not closed; add {% endraw %}.</source>
-            <translation type="unfinished" />
+            <translation>блок {% raw %} не закрыт; добавьте {% endraw %}.</translation>
         </message>
         <message>
             <location line="+1" />
             <source>a text in quotes is not closed; add the closing quote.</source>
-            <translation type="unfinished" />
+            <translation>текст в кавычках не закрыт; добавьте закрывающую кавычку.</translation>
         </message>
         <message>
             <location line="+2" />
             <source>“{token}” is out of place here; check the brackets and quotes.</source>
-            <translation type="unfinished" />
+            <translation>«{token}» здесь не на месте; проверьте скобки и кавычки.</translation>
         </message>
         <message>
             <location line="+2" />
             <source>something is missing here: a field or a value.</source>
-            <translation type="unfinished" />
+            <translation>здесь чего-то не хватает: поля или значения.</translation>
         </message>
         <message>
             <location line="+2" />
             <source>the template ends in the middle of a tag; check that every {{ and {% is closed.</source>
-            <translation type="unfinished" />
+            <translation>шаблон обрывается посреди тега; проверьте, что все {{ и {% закрыты.</translation>
         </message>
         <message>
             <location line="+2" />
             <source>a field name is missing, for example after a dot.</source>
-            <translation type="unfinished" />
+            <translation>не хватает имени поля, например после точки.</translation>
         </message>
         <message>
             <location line="+1" />
             <source>there is no filter “{name}”.</source>
-            <translation type="unfinished" />
+            <translation>фильтра «{name}» не существует.</translation>
         </message>
         <message>
             <location line="+1" />
             <source>there is no test “{name}”.</source>
-            <translation type="unfinished" />
+            <translation>теста «{name}» не существует.</translation>
         </message>
         <message>
             <location line="+1" />
             <source>unknown name “{name}”; did you mean “{like}”?</source>
-            <translation type="unfinished" />
+            <translation>неизвестное имя «{name}»; может быть, вы имели в виду «{like}»?</translation>
         </message>
         <message>
             <location line="+2" />
             <source>unknown name “{name}”; use contact.&lt;field&gt;, mailing.name or unsubscribe_url.</source>
-            <translation type="unfinished" />
+            <translation>неизвестное имя «{name}»; используйте contact.&lt;поле&gt;, mailing.name или unsubscribe_url.</translation>
         </message>
         <message>
             <location line="+3" />
             <source>“{name}” cannot be used: names that start with “_” are not allowed.</source>
-            <translation type="unfinished" />
+            <translation>«{name}» использовать нельзя: имена, начинающиеся с «_», не допускаются.</translation>
         </message>
         <message>
             <location line="+5" />
             <source>the template is not written correctly here; check the {{ }} and {% %}.</source>
-            <translation type="unfinished" />
+            <translation>здесь в шаблоне ошибка; проверьте {{ }} и {% %}.</translation>
         </message>
         <message>
             <location line="+7" />
             <source>Line {line}: {problem}</source>
-            <translation type="unfinished" />
+            <translation>Строка {line}: {problem}</translation>
         </message>
         <message>
             <location line="+16" />
             <source>no contact has the field “{name}”, so it will be empty in every email.</source>
-            <translation type="unfinished" />
+            <translation>ни у одного контакта нет поля «{name}», поэтому во всех письмах оно будет пустым.</translation>
         </message>
         <message>
             <location line="+22" />
             <source>the email cannot be made for the preview contact ({detail}); such recipients are skipped when sending.</source>
-            <translation type="unfinished" />
+            <translation>не удается собрать письмо для контакта в просмотре ({detail}); при отправке такие получатели пропускаются.</translation>
         </message>
         <message>
             <location line="+28" />
             <source>Choose at least one folder of recipients before sending.</source>
-            <translation type="unfinished" />
+            <translation>Перед отправкой выберите хотя бы одну папку получателей.</translation>
         </message>
         <message>
             <location line="+12" />
             <source>Name</source>
-            <translation type="unfinished">Название</translation>
+            <translation>Название</translation>
         </message>
         <message>
             <location line="+1" />
             <source>Sender name</source>
-            <translation type="unfinished">Имя отправителя</translation>
+            <translation>Имя отправителя</translation>
         </message>
         <message>
             <location line="+1" />
             <source>Sender email</source>
-            <translation type="unfinished">Адрес отправителя</translation>
+            <translation>Email отправителя</translation>
         </message>
         <message>
             <location line="+1" />
             <source>Subject</source>
-            <translation type="unfinished">Тема</translation>
+            <translation>Тема</translation>
         </message>
         <message>
             <location line="+1" />
             <source>HTML body</source>
-            <translation type="unfinished" />
+            <translation>Текст письма (HTML)</translation>
         </message>
         <message>
             <location line="+2" />
             <source>Expiration</source>
-            <translation type="unfinished" />
+            <translation>Срок отправки</translation>
         </message>
         <message>
             <location line="+12" />
             <source>To save the mailing, fix: {fields}.</source>
-            <translation type="unfinished" />
+            <translation>Чтобы сохранить рассылку, исправьте: {fields}.</translation>
         </message>
         <message>
             <location line="+4" />
-            <source>You can save it as a draft, but it cannot be sent until you fix: {fields}.</source>
-            <translation type="unfinished" />
+            <source>You can save the mailing now, but it cannot be sent until you fix: {fields}.</source>
+            <translation>Рассылку уже можно сохранить, но отправить ее не получится, пока вы не исправите: {fields}.</translation>
         </message>
         <message>
             <location line="+5" />
             <source>Warnings (they do not stop sending): {fields}.</source>
-            <translation type="unfinished" />
+            <translation>Предупреждения (отправке не мешают): {fields}.</translation>
         </message>
         <message>
             <location line="-163" />
@@ -1441,8 +1438,9 @@
     <context>
         <name>MailingsPage</name>
         <message>
-            <location filename="../../mailapp/ui/main_window.py" line="+123" />
+            <location filename="../../mailapp/ui/main_window.py" line="+129" />
             <source>Search mailings by name…</source>
+            <extracomment>States in which closing the window asks whether to keep sending.</extracomment>
             <translation>Поиск рассылок по названию…</translation>
         </message>
         <message>
@@ -1469,10 +1467,10 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location line="+189" />
-            <source>mailapp — mailings</source>
+            <location line="+193" />
+            <source>Mailings — mailapp</source>
             <extracomment>(int | None) the selected mailing changed.</extracomment>
-            <translation>mailapp — рассылки</translation>
+            <translation>Рассылки — mailapp</translation>
         </message>
         <message>
             <location line="+1" />
@@ -1672,6 +1670,11 @@
             <translation> (копия)</translation>
         </message>
         <message>
+            <location line="+0" />
+            <source> (copy {n})</source>
+            <translation> (копия {n})</translation>
+        </message>
+        <message>
             <location line="+4" />
             <source>Cannot duplicate</source>
             <translation>Не удалось скопировать</translation>
@@ -1717,6 +1720,26 @@ Log file: {log}</source>
             <location line="+10" />
             <source>Cannot read the mailings: {error}</source>
             <translation>Не удалось прочитать рассылки: {error}</translation>
+        </message>
+        <message>
+            <location line="+30" />
+            <source>Close mailapp</source>
+            <translation>Закрытие mailapp</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Mailings are being sent. Keep sending in the background?</source>
+            <translation>Идет отправка рассылок. Продолжить отправку в фоновом режиме?</translation>
+        </message>
+        <message>
+            <location line="+6" />
+            <source>The worker finishes what is left to send and then exits by itself. Open mailapp again at any time to follow it.</source>
+            <translation>Процесс отправки передаст провайдеру оставшиеся письма и завершится сам. Чтобы следить за отправкой, откройте mailapp снова в любой момент.</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>Keep sending in the background</source>
+            <translation>Продолжить отправку в фоновом режиме</translation>
         </message>
         <message numerus="yes">
             <location line="+4" />
@@ -1796,37 +1819,37 @@ Log file: {log}</source>
         <message>
             <location filename="../../mailapp/ui/contacts_page.py" line="+141" />
             <source>Move contacts</source>
-            <extracomment>(str) the folder to move to.</extracomment>
-            <translation type="unfinished" />
+            <extracomment>Move (read :meth:`target`).</extracomment>
+            <translation>Переместить контакты</translation>
         </message>
         <message numerus="yes">
             <location line="+1" />
             <source>Move %n contact(s) to the folder:</source>
-            <translation type="unfinished">
-                <numerusform />
-                <numerusform />
-                <numerusform />
+            <translation>
+                <numerusform>Переместить %n контакт в папку:</numerusform>
+                <numerusform>Переместить %n контакта в папку:</numerusform>
+                <numerusform>Переместить %n контактов в папку:</numerusform>
             </translation>
         </message>
         <message>
             <location line="+3" />
             <source>Type a new name to create a folder</source>
-            <translation type="unfinished">Введите новое название, чтобы создать папку</translation>
+            <translation>Введите новое название, чтобы создать папку</translation>
         </message>
         <message>
             <location line="+6" />
             <source>They leave the folder “{folder}” and join the one chosen here; their other folders stay as they are.</source>
-            <translation type="unfinished" />
+            <translation>Контакты будут убраны из папки «{folder}» и добавлены в выбранную здесь; в остальных папках они останутся.</translation>
         </message>
         <message>
             <location line="+4" />
             <source>They stay in their other folders and also join the one chosen here.</source>
-            <translation type="unfinished" />
+            <translation>Контакты останутся в своих папках и будут добавлены еще и в выбранную здесь.</translation>
         </message>
         <message>
             <location line="+5" />
             <source>Move</source>
-            <translation type="unfinished" />
+            <translation>Переместить</translation>
         </message>
     </context>
     <context>
@@ -1999,7 +2022,7 @@ Log file: {log}</source>
         <message>
             <location line="+4" />
             <source>Existing contacts skipped: {n}</source>
-            <translation type="unfinished" />
+            <translation>Пропущено существующих контактов: {n}</translation>
         </message>
         <message>
             <location line="+3" />
@@ -2226,50 +2249,50 @@ Log file: {log}</source>
         <message>
             <location filename="../../mailapp/ui/contacts_page.py" line="-63" />
             <source>Unsubscribe contacts</source>
-            <translation type="unfinished" />
+            <translation>Отписать контакты</translation>
         </message>
         <message numerus="yes">
             <location line="+1" />
             <source>Unsubscribe %n contact(s)?</source>
-            <translation type="unfinished">
-                <numerusform />
-                <numerusform />
-                <numerusform />
+            <translation>
+                <numerusform>Отписать %n контакт?</numerusform>
+                <numerusform>Отписать %n контакта?</numerusform>
+                <numerusform>Отписать %n контактов?</numerusform>
             </translation>
         </message>
         <message>
             <location line="+3" />
             <source>Mailings and campaigns started from now on leave them out (“{response}”). Recipients already created in mailings keep their response. An import never subscribes them again.</source>
-            <translation type="unfinished" />
+            <translation>Рассылки и кампании, запущенные с этого момента, будут их пропускать (отклик «{response}»). Получатели, уже созданные в рассылках, сохраняют свой отклик. Импорт никогда не подписывает их снова.</translation>
         </message>
         <message>
             <location line="+5" />
             <source>Unsubscribe</source>
-            <translation type="unfinished">Отписать</translation>
+            <translation>Отписать</translation>
         </message>
         <message>
             <location line="+2" />
             <source>Subscribe contacts again</source>
-            <translation type="unfinished" />
+            <translation>Снова подписать контакты</translation>
         </message>
         <message numerus="yes">
             <location line="+1" />
             <source>Subscribe %n contact(s) again?</source>
-            <translation type="unfinished">
-                <numerusform />
-                <numerusform />
-                <numerusform />
+            <translation>
+                <numerusform>Снова подписать %n контакт?</numerusform>
+                <numerusform>Снова подписать %n контакта?</numerusform>
+                <numerusform>Снова подписать %n контактов?</numerusform>
             </translation>
         </message>
         <message>
             <location line="+3" />
             <source>Only do this when they asked for it: mailings and campaigns started from now on send to them again.</source>
-            <translation type="unfinished" />
+            <translation>Делайте это, только если они сами об этом попросили: рассылки и кампании, запущенные с этого момента, снова будут им отправлять письма.</translation>
         </message>
         <message>
             <location line="+4" />
             <source>Subscribe again</source>
-            <translation type="unfinished">Подписать снова</translation>
+            <translation>Подписать снова</translation>
         </message>
     </context>
     <context>
@@ -2287,22 +2310,22 @@ Log file: {log}</source>
         <message>
             <location line="+9" />
             <source>Update existing contacts</source>
-            <translation type="unfinished" />
+            <translation>Обновить существующие контакты</translation>
         </message>
         <message>
             <location line="+3" />
             <source>The file's non-empty names and custom fields replace the stored ones, and the contacts join the chosen folder.</source>
-            <translation type="unfinished" />
+            <translation>Непустые имена и дополнительные поля из файла заменят сохраненные, а контакты будут добавлены в выбранную папку.</translation>
         </message>
         <message>
             <location line="+4" />
             <source>Skip existing contacts</source>
-            <translation type="unfinished" />
+            <translation>Пропустить существующие контакты</translation>
         </message>
         <message>
             <location line="+3" />
             <source>Contacts already stored stay exactly as they are: names, custom fields and folders. Only new addresses are imported.</source>
-            <translation type="unfinished" />
+            <translation>Уже сохраненные контакты останутся в точности как были: имена, дополнительные поля и папки. Импортируются только новые адреса.</translation>
         </message>
         <message>
             <location line="+41" />
@@ -2312,22 +2335,22 @@ Log file: {log}</source>
         <message>
             <location line="+38" />
             <source>Existing contacts the file will update: {n}</source>
-            <translation type="unfinished" />
+            <translation>Будет обновлено существующих контактов: {n}</translation>
         </message>
         <message>
             <location line="+2" />
             <source>Their first and last names and custom fields take the file's non-empty values (an empty cell keeps the stored value), and they join the folder. Nobody who unsubscribed is subscribed again.</source>
-            <translation type="unfinished" />
+            <translation>Их имена, фамилии и дополнительные поля получат непустые значения из файла (пустая ячейка оставляет сохраненное значение), а сами контакты будут добавлены в папку. Отписавшиеся снова подписаны не будут.</translation>
         </message>
         <message>
             <location line="+5" />
             <source>Existing contacts that will be skipped: {n}</source>
-            <translation type="unfinished" />
+            <translation>Будет пропущено существующих контактов: {n}</translation>
         </message>
         <message>
             <location line="+2" />
             <source>They stay exactly as they are: names, custom fields and folders. Only new addresses are imported.</source>
-            <translation type="unfinished" />
+            <translation>Они останутся в точности как были: имена, дополнительные поля и папки. Импортируются только новые адреса.</translation>
         </message>
         <message>
             <location line="+4" />
@@ -2337,7 +2360,7 @@ Log file: {log}</source>
         <message>
             <location line="+1" />
             <source>New contacts to add: {n}</source>
-            <translation type="unfinished" />
+            <translation>Будет добавлено новых контактов: {n}</translation>
         </message>
         <message>
             <location line="+2" />
@@ -2362,12 +2385,12 @@ Log file: {log}</source>
         <message>
             <location line="+6" />
             <source>Rows with an invalid or missing address are not imported; each is listed below with its line number and the reason.</source>
-            <translation type="unfinished" />
+            <translation>Строки с неверным адресом или без адреса не импортируются; каждая из них указана ниже с номером строки и причиной.</translation>
         </message>
         <message>
             <location line="+4" />
             <source>Click Import to go on.</source>
-            <translation type="unfinished" />
+            <translation>Нажмите «Импорт», чтобы продолжить.</translation>
         </message>
         <message>
             <location line="+7" />
@@ -2416,7 +2439,7 @@ Log file: {log}</source>
     <context>
         <name>app</name>
         <message>
-            <location filename="../../mailapp/ui/app.py" line="+98" />
+            <location filename="../../mailapp/ui/app.py" line="+99" />
             <source>The sending engine did not start</source>
             <extracomment>``None`` when no engine runs in this process (tests, a shared worker).</extracomment>
             <translation>Модуль отправки не запустился</translation>
@@ -2979,37 +3002,37 @@ Log file: {log}</source>
             <location filename="../../mailapp/ui/import_wizard.py" line="-404" />
             <source>Line {line}: no email address. The row is not imported.</source>
             <extracomment>Errors listed on the summary and result pages; the rest are counted.</extracomment>
-            <translation type="unfinished" />
+            <translation>Строка {line}: нет адреса email. Строка не импортируется.</translation>
         </message>
         <message>
             <location line="+4" />
             <source>Line {line}: the address is longer than {limit} characters. The row is not imported.</source>
-            <translation type="unfinished" />
+            <translation>Строка {line}: адрес длиннее {limit} символов. Строка не импортируется.</translation>
         </message>
         <message>
             <location line="+5" />
             <source>Line {line}: “{address}” contains a line break or a control character. The row is not imported.</source>
-            <translation type="unfinished" />
+            <translation>Строка {line}: «{address}» содержит перенос строки или управляющий символ. Строка не импортируется.</translation>
         </message>
         <message>
             <location line="+6" />
             <source>Line {line}: “{address}” is not a valid email address: {reason} The row is not imported.</source>
-            <translation type="unfinished" />
+            <translation>Строка {line}: «{address}» — неверный адрес email: {reason} Строка не импортируется.</translation>
         </message>
         <message>
             <location line="+6" />
             <source>Line {line}: {address} repeats line {first}; the row is skipped.</source>
-            <translation type="unfinished" />
+            <translation>Строка {line}: адрес {address} уже есть в строке {first}; строка пропущена.</translation>
         </message>
         <message>
             <location line="+4" />
             <source>Line {line}: line breaks or extra length were removed from the name of {address}.</source>
-            <translation type="unfinished" />
+            <translation>Строка {line}: имя контакта {address} очищено от переносов строк или укорочено.</translation>
         </message>
         <message>
             <location line="+19" />
             <source>More rows with problems, not listed here: {n}</source>
-            <translation type="unfinished" />
+            <translation>Еще строк с проблемами, не показанных здесь: {n}</translation>
         </message>
     </context>
     <context>
@@ -3190,12 +3213,12 @@ Log file: {log}</source>
         </message>
         <message>
             <location line="+1" />
-            <location line="+74" />
+            <location line="+75" />
             <source>Mailing paused</source>
             <translation>Рассылка приостановлена</translation>
         </message>
         <message>
-            <location line="-73" />
+            <location line="-74" />
             <source>Mailing started again</source>
             <translation>Рассылка запущена повторно</translation>
         </message>
@@ -3206,12 +3229,12 @@ Log file: {log}</source>
         </message>
         <message>
             <location line="+1" />
-            <location line="+92" />
+            <location line="+93" />
             <source>Sending started</source>
             <translation>Отправка началась</translation>
         </message>
         <message>
-            <location line="-91" />
+            <location line="-92" />
             <source>Emails handed to the provider</source>
             <translation>Письма переданы провайдеру</translation>
         </message>
@@ -3251,6 +3274,11 @@ Log file: {log}</source>
             <translation>Сбой отправки</translation>
         </message>
         <message>
+            <location line="+1" />
+            <source>Worker restarted</source>
+            <translation>Процесс отправки перезапущен</translation>
+        </message>
+        <message>
             <location line="+56" />
             <source>Mailing scheduled for {at}</source>
             <translation>Рассылка запланирована на {at}</translation>
@@ -3272,6 +3300,11 @@ Log file: {log}</source>
         </message>
         <message>
             <location line="+8" />
+            <source>The sending worker stopped ({reason}) and was started again</source>
+            <translation>Процесс отправки остановился ({reason}) и был запущен снова</translation>
+        </message>
+        <message>
+            <location line="+4" />
             <source>Sending incident for {email}: {detail}</source>
             <translation>Сбой отправки для {email}: {detail}</translation>
         </message>
@@ -3351,9 +3384,9 @@ Log file: {log}</source>
     <context>
         <name>mailing_table</name>
         <message>
-            <location filename="../../mailapp/ui/mailing_table.py" line="+112" />
+            <location filename="../../mailapp/ui/mailing_table.py" line="+116" />
             <source>{state} — held, waiting for your answer</source>
-            <extracomment>The :class:`MailingInfo` of a row (any column). A value that sorts well (numbers, timestamps, lower-cased text). ``(handed over, recipients)`` for the progress column. The badge colour (a colour name) of a cell painted by :class:`StateBadgeDelegate` in any model; mailing rows go by their state. Badge colours (background) by state; text is white or dark by contrast.</extracomment>
+            <extracomment>The :class:`MailingInfo` of a row (any column). A value that sorts well (numbers, timestamps, lower-cased text). ``(handed over, recipients)`` for the progress column. The badge colour (a colour name) of a cell painted by :class:`StateBadgeDelegate` in any model; mailing rows go by their state. Badge colours (background) by state; text is white or dark by contrast. States after which a mailing sends nothing more.</extracomment>
             <translation>{state} — удержана до вашего ответа</translation>
         </message>
         <message numerus="yes">
@@ -4058,6 +4091,40 @@ Log file: {log}</source>
                 <numerusform>Ожидание на шаге {step} должно длиться от {minimum_seconds} с до %n дней.</numerusform>
                 <numerusform>Ожидание на шаге {step} должно длиться от {minimum_seconds} с до %n дней.</numerusform>
             </translation>
+        </message>
+    </context>
+    <context>
+        <name>supervisor</name>
+        <message>
+            <location filename="../../mailapp/ui/worker_supervisor.py" line="+103" />
+            <source>killed by signal {n}</source>
+            <extracomment>Workers this process started and let go (they finish on their own). Longest wait before a worker that keeps dying is started again. A worker that lived this long starts the back-off afresh when it dies. (str) what the status bar should say about sending. (int pid) this window started a worker.</extracomment>
+            <translation>завершен сигналом {n}</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>exit status {n}</source>
+            <translation>код завершения {n}</translation>
+        </message>
+        <message>
+            <location line="+6" />
+            <source>The sending worker stopped ({reason}); starting it again in {s} s…</source>
+            <translation>Процесс отправки остановился ({reason}); повторный запуск через {s} с…</translation>
+        </message>
+        <message>
+            <location line="+20" />
+            <source>Sending is done by the worker {pid} on {host}</source>
+            <translation>Отправку выполняет процесс {pid} на {host}</translation>
+        </message>
+        <message>
+            <location line="+27" />
+            <source>Sending is done by this window's worker</source>
+            <translation>Отправку выполняет процесс, запущенный этим окном</translation>
+        </message>
+        <message>
+            <location line="+8" />
+            <source>Cannot start the sending worker: {error}</source>
+            <translation>Не удалось запустить процесс отправки: {error}</translation>
         </message>
     </context>
     <context>
