@@ -97,7 +97,9 @@ def work_left(ctx: AppContext) -> bool:
         )
 
 
-def record_restart(ctx: AppContext, reason: str) -> None:
-    """Log that the window's worker ended unexpectedly and was started again."""
+def record_restart(ctx: AppContext, code: int) -> None:
+    """Log that the window's worker ended unexpectedly (``code``: its exit
+    status, or minus the signal that killed it) and was started again."""
+    reason = f"exit status {code}" if code >= 0 else f"killed by signal {-code}"
     with ctx.db.write() as session:
-        journal.record(session, None, Event.WORKER_RESTARTED, reason=reason)
+        journal.record(session, None, Event.WORKER_RESTARTED, code=code, reason=reason)

@@ -141,6 +141,13 @@ def format_time(value: datetime | None) -> str:
     return QLocale().toString(qdt, QLocale.FormatType.ShortFormat)
 
 
+def worker_end(code: int) -> str:
+    """How a worker process ended: its exit status, or the signal (``-n``)."""
+    if code < 0:
+        return QCoreApplication.translate("supervisor", "killed by signal {n}").format(n=-code)
+    return QCoreApplication.translate("supervisor", "exit status {n}").format(n=code)
+
+
 def format_log_time(value: datetime) -> str:
     """A sending-log time: the date in the UI locale and the time to the
     second (events of one minute must stay apart)."""
@@ -238,7 +245,7 @@ def event_message(event: Event, params: dict[str, object]) -> str:
     if event is Event.WORKER_RESTARTED:
         return QCoreApplication.translate(
             "labels", "The sending worker stopped ({reason}) and was started again"
-        ).format(reason=_text(params, "reason"))
+        ).format(reason=worker_end(_int(params, "code")))
     if event is Event.SENDING_INCIDENT:
         return QCoreApplication.translate(
             "labels", "Sending incident for {email}: {detail}"

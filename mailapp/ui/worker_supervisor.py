@@ -24,6 +24,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
 from mailapp.services import workers
 from mailapp.services.workers import RunningWorker
+from mailapp.ui import labels
 
 if TYPE_CHECKING:
     from mailapp.ui.app import AppServices
@@ -99,11 +100,7 @@ class WorkerSupervisor(QObject):
         self._child = None
         if lived >= HEALTHY_SECONDS:
             self._backoff = 1.0
-        reason = (
-            QCoreApplication.translate("supervisor", "killed by signal {n}").format(n=-code)
-            if code < 0
-            else QCoreApplication.translate("supervisor", "exit status {n}").format(n=code)
-        )
+        reason = labels.worker_end(code)
         log.warning(
             "the sending worker ended (%s); starting it again in %.0f s", reason, self._backoff
         )
@@ -115,9 +112,8 @@ class WorkerSupervisor(QObject):
         self._not_before = time.monotonic() + self._backoff
         self._backoff = min(self._backoff * 2, MAX_BACKOFF)
         ctx = self._services.ctx
-        english = f"exit status {code}" if code >= 0 else f"killed by signal {-code}"
         self._services.tasks.run_write(
-            lambda: workers.record_restart(ctx, english), on_failure=self._failed_quietly
+            lambda: workers.record_restart(ctx, code), on_failure=self._failed_quietly
         )
 
     def _decide(self, running: list[RunningWorker]) -> None:

@@ -3213,12 +3213,12 @@ Log file: {log}</source>
         </message>
         <message>
             <location line="+1" />
-            <location line="+75" />
+            <location line="+82" />
             <source>Mailing paused</source>
             <translation>Рассылка приостановлена</translation>
         </message>
         <message>
-            <location line="-74" />
+            <location line="-81" />
             <source>Mailing started again</source>
             <translation>Рассылка запущена повторно</translation>
         </message>
@@ -3229,12 +3229,12 @@ Log file: {log}</source>
         </message>
         <message>
             <location line="+1" />
-            <location line="+93" />
+            <location line="+100" />
             <source>Sending started</source>
             <translation>Отправка началась</translation>
         </message>
         <message>
-            <location line="-92" />
+            <location line="-99" />
             <source>Emails handed to the provider</source>
             <translation>Письма переданы провайдеру</translation>
         </message>
@@ -3279,7 +3279,7 @@ Log file: {log}</source>
             <translation>Процесс отправки перезапущен</translation>
         </message>
         <message>
-            <location line="+56" />
+            <location line="+63" />
             <source>Mailing scheduled for {at}</source>
             <translation>Рассылка запланирована на {at}</translation>
         </message>
@@ -4096,23 +4096,23 @@ Log file: {log}</source>
     <context>
         <name>supervisor</name>
         <message>
-            <location filename="../../mailapp/ui/worker_supervisor.py" line="+103" />
+            <location filename="../../mailapp/ui/labels.py" line="-103" />
             <source>killed by signal {n}</source>
-            <extracomment>Workers this process started and let go (they finish on their own). Longest wait before a worker that keeps dying is started again. A worker that lived this long starts the back-off afresh when it dies. (str) what the status bar should say about sending. (int pid) this window started a worker.</extracomment>
             <translation>завершен сигналом {n}</translation>
         </message>
         <message>
-            <location line="+2" />
+            <location line="+1" />
             <source>exit status {n}</source>
             <translation>код завершения {n}</translation>
         </message>
         <message>
-            <location line="+6" />
+            <location filename="../../mailapp/ui/worker_supervisor.py" line="+108" />
             <source>The sending worker stopped ({reason}); starting it again in {s} s…</source>
+            <extracomment>Workers this process started and let go (they finish on their own). Longest wait before a worker that keeps dying is started again. A worker that lived this long starts the back-off afresh when it dies. (str) what the status bar should say about sending. (int pid) this window started a worker.</extracomment>
             <translation>Процесс отправки остановился ({reason}); повторный запуск через {s} с…</translation>
         </message>
         <message>
-            <location line="+20" />
+            <location line="+19" />
             <source>Sending is done by the worker {pid} on {host}</source>
             <translation>Отправку выполняет процесс {pid} на {host}</translation>
         </message>
