@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections import Counter
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import select
@@ -14,26 +12,12 @@ from mailapp.scheduler.engine import MailEngine
 from mailapp.services import journal, lifecycle, mailings
 from mailapp.services.context import AppContext
 from tests.support.data import add_contacts, bulk_contacts, make_mailing
-from tests.support.engine import use_server, wait_state, wait_until
+from tests.support.engine import assert_never_twice, use_server, wait_state, wait_until
 from tests.support.smtp_server import TestSmtpServer
-
-
-@pytest.fixture
-def engine(ctx: AppContext) -> Iterator[MailEngine]:
-    mail_engine = MailEngine(ctx, tick_seconds=0.2)
-    mail_engine.start()
-    yield mail_engine
-    mail_engine.stop()
 
 
 def recipients(ctx: AppContext, mailing_id: int) -> list[mailings.RecipientInfo]:
     return mailings.recipients(ctx, mailing_id)
-
-
-def assert_never_twice(server: TestSmtpServer) -> None:
-    assert server.duplicates() == []
-    per_address = Counter(r for m in server.received if m.may_be_delivered for r in m.recipients)
-    assert [a for a, n in per_address.items() if n > 1] == []
 
 
 def test_sends_every_recipient_once_and_completes(

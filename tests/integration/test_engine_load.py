@@ -9,10 +9,7 @@ refusing the sender turned the whole list into hard bounces.
 from __future__ import annotations
 
 import time
-from collections import Counter
-from collections.abc import Iterator
 
-import pytest
 from sqlalchemy import text
 
 from mailapp.models import Event, MailingState, Response
@@ -20,22 +17,8 @@ from mailapp.scheduler.engine import MailEngine
 from mailapp.services import journal, lifecycle, mailings
 from mailapp.services.context import AppContext
 from tests.support.data import add_contacts, make_mailing
-from tests.support.engine import use_server, wait_state, wait_until
+from tests.support.engine import assert_never_twice, use_server, wait_state, wait_until
 from tests.support.smtp_server import TestSmtpServer
-
-
-@pytest.fixture
-def engine(ctx: AppContext) -> Iterator[MailEngine]:
-    mail_engine = MailEngine(ctx, tick_seconds=0.2)
-    mail_engine.start()
-    yield mail_engine
-    mail_engine.stop()
-
-
-def assert_never_twice(server: TestSmtpServer) -> None:
-    per_address = Counter(r for m in server.received if m.may_be_delivered for r in m.recipients)
-    assert [a for a, n in per_address.items() if n > 1] == []
-    assert server.duplicates() == []
 
 
 def folder_mailing(ctx: AppContext, name: str, count: int) -> int:

@@ -8,7 +8,6 @@ PostgreSQL; the hold is taken with the same service call the window makes.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -24,14 +23,6 @@ from tests.cli.clihelp import WorkerProcess, child_env
 from tests.support.data import bulk_contacts, make_mailing
 from tests.support.engine import use_server, wait_state, wait_until
 from tests.support.smtp_server import TestSmtpServer
-
-
-@pytest.fixture
-def engine(ctx: AppContext) -> Iterator[MailEngine]:
-    mail_engine = MailEngine(ctx, tick_seconds=0.2)
-    mail_engine.start()
-    yield mail_engine
-    mail_engine.stop()
 
 
 def quiet_for(server: TestSmtpServer, seconds: float) -> int:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import delete, select
@@ -23,14 +22,6 @@ from mailapp.services.context import AppContext
 from tests.support.data import bulk_contacts, make_mailing
 from tests.support.engine import use_server, wait_state, wait_until
 from tests.support.smtp_server import TestSmtpServer
-
-
-@pytest.fixture
-def engine(ctx: AppContext) -> Iterator[MailEngine]:
-    mail_engine = MailEngine(ctx, tick_seconds=0.2)
-    mail_engine.start()
-    yield mail_engine
-    mail_engine.stop()
 
 
 def in_flight(ctx: AppContext) -> list[tuple[str, int]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 
 from mailapp.models import MailingState, Response
@@ -54,3 +55,10 @@ def wait_state(
 
 def final_responses(info: MailingInfo) -> bool:
     return not info.responses[Response.PLANNED.value] and not info.responses[Response.SENDING.value]
+
+
+def assert_never_twice(server: TestSmtpServer) -> None:
+    """No Message-ID reached the server twice, and no address got two messages."""
+    assert server.duplicates() == []
+    per_address = Counter(r for m in server.received if m.may_be_delivered for r in m.recipients)
+    assert [a for a, n in per_address.items() if n > 1] == []
