@@ -695,6 +695,13 @@ class MainWindow(QMainWindow):
         return any(self.model.info(row).state in _BUSY for row in range(self.model.rowCount()))
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        unsaved = [w for w in self._windows if getattr(w, "has_changes", lambda: False)()]
+        if unsaved:
+            # The editor asks whether to discard its changes; the window
+            # stays until no unsaved work is left.
+            event.ignore()
+            unsaved[0].close()
+            return
         if self.supervisor is not None and not self._close_confirmed and self.sending_now():
             event.ignore()
             self._ask_before_closing()

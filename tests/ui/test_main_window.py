@@ -276,3 +276,16 @@ def test_a_worker_keeps_its_log_in_the_data_folder(tmp_path, sqlite_url) -> None
         worker.close()
     log = (tmp_path / "home" / "logs" / "worker.log").read_text(encoding="utf-8")
     assert "worker stopped" in log
+
+
+def test_closing_the_window_with_an_unsaved_editor_asks_first(qtbot, window) -> None:
+    from mailapp.ui.editor import MailingEditor
+
+    window.new_mailing()
+    qtbot.waitUntil(lambda: any(isinstance(w, MailingEditor) for w in window._windows))
+    (editor,) = [w for w in window._windows if isinstance(w, MailingEditor)]
+    qtbot.waitUntil(lambda: editor.isVisible())
+    editor.name.setText("Winter sale")
+    window.close()
+    qtbot.waitUntil(lambda: editor.discard_box is not None and editor.discard_box.isVisible())
+    assert window.isVisible() and editor.isVisible()
