@@ -110,7 +110,7 @@ def _app():  # type: ignore[no-untyped-def]
     """The application as the window makes it (thread switching included)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from mailapp.ui.app import make_application
-    from mailapp.ui.i18n import Translations
+    from mailapp.ui.common.i18n import Translations
 
     app = make_application()
     Translations(app).apply("en")
@@ -163,7 +163,7 @@ def sending_stall(quick: bool) -> None:
     from mailapp.services import lifecycle, mailings
     from mailapp.services.context import AppContext
     from mailapp.ui.app import finish, make_services, settle_memory, start_engine
-    from mailapp.ui.main_window import MainWindow
+    from mailapp.ui.window.main_window import MainWindow
     from tests.support.smtp_server import ServerProcess
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -219,7 +219,7 @@ def scrolling_stall(quick: bool) -> None:
 
     from mailapp.services.context import AppContext
     from mailapp.ui.app import make_services, settle_memory
-    from mailapp.ui.main_window import MainWindow
+    from mailapp.ui.window.main_window import MainWindow
 
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["MAILAPP_HOME"] = tmp

@@ -32,7 +32,7 @@ from mailapp.services.campaigns import CampaignInput, StepInput, TransitionInput
 from mailapp.services.context import AppContext  # noqa: E402
 from mailapp.services.mailings import MailingInput  # noqa: E402
 from mailapp.ui.app import make_services, start_engine  # noqa: E402
-from mailapp.ui.i18n import Translations  # noqa: E402
+from mailapp.ui.common.i18n import Translations  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 
@@ -148,7 +148,7 @@ def main() -> int:
     translations.apply("en")
     services = make_services(ctx)
     services.translations = translations
-    from mailapp.ui.main_window import MainWindow
+    from mailapp.ui.window.main_window import MainWindow
 
     window = MainWindow(services)
     window.resize(1360, 780)

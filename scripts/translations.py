@@ -107,7 +107,7 @@ def _string_constants(sources: list[str]) -> set[str]:
 
 def update() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    sources = sorted(str(p.relative_to(ROOT)) for p in SOURCES.glob("*.py"))
+    sources = sorted(str(p.relative_to(ROOT)) for p in SOURCES.rglob("*.py"))
     alive: set[Key] = set()
     for language in LANGUAGES:  # Russian first: it lists every message
         path = OUT / f"mailapp_{language}.ts"

@@ -7,8 +7,8 @@ supervised, when none runs: the window itself never sends) and shows
 :class:`MainWindow`. On quit the window's worker is let go to finish what is
 left and exit by itself.
 
-Widgets get what they need through one :class:`AppServices` value passed
-explicitly; there are no other globals.
+Nothing in :mod:`mailapp.ui` imports this module: it sits on top of the
+pages (through :class:`MainWindow`) and of :mod:`mailapp.ui.services`.
 """
 
 from __future__ import annotations
@@ -16,65 +16,22 @@ from __future__ import annotations
 import gc
 import logging
 import sys
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, Slot
+from PySide6.QtCore import QCoreApplication, QEventLoop, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
 
 from mailapp.services import samples
 from mailapp.services import settings as settings_service
 from mailapp.services.context import AppContext
-from mailapp.ui.bridge import Bridge
-from mailapp.ui.i18n import Translations
-from mailapp.ui.tasks import TaskRunner, show_error
+from mailapp.ui.common.i18n import Translations
+from mailapp.ui.common.tasks import show_error
+from mailapp.ui.services import AppServices, LanguageFollower, make_services
 
 if TYPE_CHECKING:
-    from mailapp.scheduler.engine import MailEngine
-    from mailapp.ui.main_window import MainWindow
+    from mailapp.ui.window.main_window import MainWindow
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class AppServices:
-    """Everything a widget may use, passed explicitly."""
-
-    ctx: AppContext
-    tasks: TaskRunner
-    bridge: Bridge
-    #: ``None`` when no engine runs in this process (tests, a shared worker).
-    engine: MailEngine | None = None
-    translations: Translations | None = field(default=None)
-
-
-class LanguageFollower(QObject):
-    """Re-reads the ``Language`` setting when settings change and applies it."""
-
-    def __init__(self, services: AppServices) -> None:
-        super().__init__(services.bridge)
-        self._services = services
-        services.bridge.settings_changed.connect(self.refresh)
-
-    @Slot()
-    def refresh(self) -> None:
-        ctx = self._services.ctx
-        self._services.tasks.run(
-            lambda: settings_service.get(ctx, "Language"), on_success=self._apply
-        )
-
-    def _apply(self, language: str) -> None:
-        if self._services.translations is not None:
-            self._services.translations.apply(language)
-
-
-def make_services(ctx: AppContext, *, engine: MailEngine | None = None) -> AppServices:
-    """The task runner and bridge for ``ctx`` (call in the GUI thread)."""
-    # Both owned by Qt (the application, then the runner), so neither can be
-    # destroyed by the garbage collector in a worker thread.
-    tasks = TaskRunner(QCoreApplication.instance())
-    bridge = Bridge(ctx, tasks, tasks)
-    return AppServices(ctx=ctx, tasks=tasks, bridge=bridge, engine=engine)
 
 
 def start_engine(services: AppServices, parent: QWidget | None) -> None:
@@ -178,8 +135,8 @@ def open_window(app: QApplication, db_url: str) -> tuple[MainWindow, AppServices
         return None
     translations.apply(language)
 
-    from mailapp.ui.main_window import MainWindow
-    from mailapp.ui.worker_supervisor import WorkerSupervisor
+    from mailapp.ui.window.main_window import MainWindow
+    from mailapp.ui.window.worker_supervisor import WorkerSupervisor
 
     services = make_services(ctx)
     services.translations = translations

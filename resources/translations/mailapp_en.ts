@@ -4,7 +4,7 @@
     <context>
         <name>AnalyticsWindow</name>
         <message numerus="yes">
-            <location filename="../../mailapp/ui/analytics.py" line="+390" />
+            <location filename="../../mailapp/ui/mailings/analytics.py" line="+390" />
             <source>%Ln recipient(s)</source>
             <translation>
                 <numerusform>%Ln recipient</numerusform>
@@ -23,7 +23,7 @@
     <context>
         <name>CampaignEditor</name>
         <message numerus="yes">
-            <location filename="../../mailapp/ui/campaign_editor.py" line="+575" />
+            <location filename="../../mailapp/ui/campaigns/editor.py" line="+575" />
             <source>{name} (%n contact(s))</source>
             <translation>
                 <numerusform>{name} (%n contact)</numerusform>
@@ -34,7 +34,7 @@
     <context>
         <name>CampaignsPage</name>
         <message numerus="yes">
-            <location filename="../../mailapp/ui/campaigns_page.py" line="+664" />
+            <location filename="../../mailapp/ui/campaigns/page.py" line="+664" />
             <source>%n participant(s) entered</source>
             <translation>
                 <numerusform>%n participant entered</numerusform>
@@ -53,7 +53,7 @@
     <context>
         <name>ContactsPage</name>
         <message numerus="yes">
-            <location filename="../../mailapp/ui/contacts_page.py" line="+735" />
+            <location filename="../../mailapp/ui/contacts/page.py" line="+736" />
             <source>%Ln contact(s)</source>
             <translation>
                 <numerusform>%Ln contact</numerusform>
@@ -75,7 +75,7 @@
     <context>
         <name>MailingEditor</name>
         <message numerus="yes">
-            <location filename="../../mailapp/ui/editor.py" line="+796" />
+            <location filename="../../mailapp/ui/mailings/editor.py" line="+796" />
             <source>%Ln contact(s) in this folder</source>
             <translation>
                 <numerusform>%Ln contact in this folder</numerusform>
@@ -94,7 +94,7 @@
     <context>
         <name>MoveContactsDialog</name>
         <message numerus="yes">
-            <location filename="../../mailapp/ui/contacts_page.py" line="+81" />
+            <location filename="../../mailapp/ui/contacts/page.py" line="+81" />
             <source>Move %n contact(s) to the folder:</source>
             <translation>
                 <numerusform>Move %n contact to the folder:</numerusform>
@@ -105,7 +105,7 @@
     <context>
         <name>OutboxWindow</name>
         <message numerus="yes">
-            <location filename="../../mailapp/ui/outbox.py" line="+103" />
+            <location filename="../../mailapp/ui/settings/outbox.py" line="+103" />
             <source>%Ln message(s)</source>
             <translation>
                 <numerusform>%Ln message</numerusform>
@@ -116,7 +116,7 @@
     <context>
         <name>SubscriptionDialog</name>
         <message numerus="yes">
-            <location filename="../../mailapp/ui/contacts_page.py" line="-44" />
+            <location filename="../../mailapp/ui/contacts/page.py" line="-44" />
             <source>Unsubscribe %n contact(s)?</source>
             <translation>
                 <numerusform>Unsubscribe %n contact?</numerusform>

@@ -4,7 +4,7 @@
     <context>
         <name>AddContactDialog</name>
         <message>
-            <location filename="../../mailapp/ui/contacts_page.py" line="+80" />
+            <location filename="../../mailapp/ui/contacts/page.py" line="+81" />
             <source>Add contact</source>
             <extracomment>Item data role holding the folder name (None: all contacts).</extracomment>
             <translation>Добавить контакт</translation>
@@ -43,7 +43,7 @@
     <context>
         <name>AnalyticsWindow</name>
         <message>
-            <location filename="../../mailapp/ui/analytics.py" line="+169" />
+            <location filename="../../mailapp/ui/mailings/analytics.py" line="+169" />
             <source>Sending progress analytics</source>
             <translation>Аналитика хода отправки</translation>
         </message>
@@ -195,7 +195,7 @@
     <context>
         <name>CampaignEditor</name>
         <message>
-            <location filename="../../mailapp/ui/campaign_editor.py" line="+500" />
+            <location filename="../../mailapp/ui/campaigns/editor.py" line="+500" />
             <source>New campaign</source>
             <extracomment>(int) the campaign was saved; its id.</extracomment>
             <translation>Новая кампания</translation>
@@ -368,7 +368,7 @@
     <context>
         <name>CampaignsPage</name>
         <message>
-            <location filename="../../mailapp/ui/campaigns_page.py" line="+588" />
+            <location filename="../../mailapp/ui/campaigns/page.py" line="+588" />
             <source>New campaign…</source>
             <extracomment>(int | None) the selected campaign changed. While a campaign runs, read again this often even without a change announced in this process (another process may be running it).</extracomment>
             <translation>Новая кампания…</translation>
@@ -487,7 +487,7 @@
     <context>
         <name>ContactsModel</name>
         <message>
-            <location filename="../../mailapp/ui/contacts_model.py" line="+325" />
+            <location filename="../../mailapp/ui/contacts/model.py" line="+52" />
             <source>Email</source>
             <translation>Email</translation>
         </message>
@@ -535,7 +535,7 @@
     <context>
         <name>ContactsPage</name>
         <message>
-            <location filename="../../mailapp/ui/contacts_page.py" line="+438" />
+            <location filename="../../mailapp/ui/contacts/page.py" line="+438" />
             <source>New…</source>
             <extracomment>(int) contacts shown after a folder, search or reload. (QDialog) an edit dialog or a confirmation is open (tests reach it here). Changes of a selection submitted and not yet done. Open confirmations → (the change, the title of its error message).</extracomment>
             <translation>Создать…</translation>
@@ -817,7 +817,7 @@
     <context>
         <name>FilePage</name>
         <message>
-            <location filename="../../mailapp/ui/import_wizard.py" line="+133" />
+            <location filename="../../mailapp/ui/contacts/import_wizard.py" line="+133" />
             <source>Choose a file</source>
             <translation>Выбор файла</translation>
         </message>
@@ -912,7 +912,7 @@
     <context>
         <name>JournalDock</name>
         <message>
-            <location filename="../../mailapp/ui/journal_dock.py" line="+278" />
+            <location filename="../../mailapp/ui/window/journal_dock.py" line="+278" />
             <source>Sending log</source>
             <translation>Журнал отправки</translation>
         </message>
@@ -975,7 +975,7 @@
     <context>
         <name>LazyRowsModel</name>
         <message>
-            <location filename="../../mailapp/ui/contacts_model.py" line="-66" />
+            <location filename="../../mailapp/ui/common/lazy_model.py" line="+270" />
             <source>Loading…</source>
             <extracomment>Rows fetched in one round trip. Pages kept in memory (LRU); 50 pages are 10,000 rows. Page reads in flight at once. Reads start once the view has asked for nothing new for this long. Pages asked for and waiting for a read; the oldest asks are forgotten (a screen shows one or two pages, and every repaint asks again). (int) the number of rows after a new list of ids arrived. (object) loading the ids or a page failed with this exception. Pages asked for by the view and not yet requested, oldest first. (row, column, role) → the value Qt asks for.</extracomment>
             <translation>Загрузка…</translation>
@@ -989,7 +989,7 @@
     <context>
         <name>MailingEditor</name>
         <message>
-            <location filename="../../mailapp/ui/editor.py" line="+444" />
+            <location filename="../../mailapp/ui/mailings/editor.py" line="+444" />
             <source>Unsaved changes</source>
             <extracomment>Contacts offered for the preview. How long typing must pause before the template is read again. The fields in the order of the form, for the summary under it. Tags that enclose a body and need their ``end…`` tag (``set`` only in its block form, ``{% set x %}…{% endset %}``). Every tag the template language knows besides those. What Jinja calls the ends of things, in the template's own characters.</extracomment>
             <translation>Несохраненные изменения</translation>
@@ -1438,9 +1438,8 @@
     <context>
         <name>MailingsPage</name>
         <message>
-            <location filename="../../mailapp/ui/main_window.py" line="+129" />
+            <location filename="../../mailapp/ui/mailings/page.py" line="+92" />
             <source>Search mailings by name…</source>
-            <extracomment>States in which closing the window asks whether to keep sending.</extracomment>
             <translation>Поиск рассылок по названию…</translation>
         </message>
         <message>
@@ -1467,9 +1466,9 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location line="+193" />
+            <location filename="../../mailapp/ui/window/main_window.py" line="+231" />
             <source>Mailings — mailapp</source>
-            <extracomment>(int | None) the selected mailing changed.</extracomment>
+            <extracomment>States in which closing the window asks whether to keep sending. (int | None) the selected mailing changed.</extracomment>
             <translation>Рассылки — mailapp</translation>
         </message>
         <message>
@@ -1722,7 +1721,7 @@ Log file: {log}</source>
             <translation>Не удалось прочитать рассылки: {error}</translation>
         </message>
         <message>
-            <location line="+30" />
+            <location line="+37" />
             <source>Close mailapp</source>
             <translation>Закрытие mailapp</translation>
         </message>
@@ -1754,7 +1753,7 @@ Log file: {log}</source>
     <context>
         <name>MappingPage</name>
         <message>
-            <location filename="../../mailapp/ui/import_wizard.py" line="-389" />
+            <location filename="../../mailapp/ui/contacts/import_wizard.py" line="-389" />
             <source>Columns</source>
             <translation>Столбцы</translation>
         </message>
@@ -1817,7 +1816,7 @@ Log file: {log}</source>
     <context>
         <name>MoveContactsDialog</name>
         <message>
-            <location filename="../../mailapp/ui/contacts_page.py" line="+141" />
+            <location filename="../../mailapp/ui/contacts/page.py" line="+141" />
             <source>Move contacts</source>
             <extracomment>Move (read :meth:`target`).</extracomment>
             <translation>Переместить контакты</translation>
@@ -1855,7 +1854,7 @@ Log file: {log}</source>
     <context>
         <name>OutboxWindow</name>
         <message>
-            <location filename="../../mailapp/ui/outbox.py" line="+43" />
+            <location filename="../../mailapp/ui/settings/outbox.py" line="+43" />
             <source>Outbox</source>
             <extracomment>Messages listed; the outbox of a big test mailing holds far more.</extracomment>
             <translation>Исходящие</translation>
@@ -1928,7 +1927,7 @@ Log file: {log}</source>
     <context>
         <name>PreviewPage</name>
         <message>
-            <location filename="../../mailapp/ui/import_wizard.py" line="-131" />
+            <location filename="../../mailapp/ui/contacts/import_wizard.py" line="-131" />
             <source>Preview</source>
             <translation>Просмотр</translation>
         </message>
@@ -1966,7 +1965,7 @@ Log file: {log}</source>
     <context>
         <name>RecipientsModel</name>
         <message>
-            <location filename="../../mailapp/ui/analytics.py" line="-319" />
+            <location filename="../../mailapp/ui/mailings/analytics.py" line="-319" />
             <source>Email</source>
             <extracomment>Live refreshes at most this often. Gaps in the per-minute chart are filled up to this many minutes.</extracomment>
             <translation>Email</translation>
@@ -1995,7 +1994,7 @@ Log file: {log}</source>
     <context>
         <name>ResultPage</name>
         <message>
-            <location filename="../../mailapp/ui/import_wizard.py" line="+347" />
+            <location filename="../../mailapp/ui/contacts/import_wizard.py" line="+347" />
             <source>Result</source>
             <translation>Результат</translation>
         </message>
@@ -2038,7 +2037,7 @@ Log file: {log}</source>
     <context>
         <name>ScheduleDialog</name>
         <message>
-            <location filename="../../mailapp/ui/schedule_dialog.py" line="+41" />
+            <location filename="../../mailapp/ui/mailings/schedule_dialog.py" line="+41" />
             <location line="+13" />
             <source>Schedule sending</source>
             <translation>Запланировать отправку</translation>
@@ -2052,7 +2051,7 @@ Log file: {log}</source>
     <context>
         <name>SettingsDialog</name>
         <message>
-            <location filename="../../mailapp/ui/settings_dialog.py" line="+75" />
+            <location filename="../../mailapp/ui/settings/dialog.py" line="+75" />
             <source>Settings</source>
             <extracomment>Settings typed as text, in the order shown.</extracomment>
             <translation>Настройки</translation>
@@ -2247,7 +2246,7 @@ Log file: {log}</source>
     <context>
         <name>SubscriptionDialog</name>
         <message>
-            <location filename="../../mailapp/ui/contacts_page.py" line="-63" />
+            <location filename="../../mailapp/ui/contacts/page.py" line="-63" />
             <source>Unsubscribe contacts</source>
             <translation>Отписать контакты</translation>
         </message>
@@ -2298,7 +2297,7 @@ Log file: {log}</source>
     <context>
         <name>SummaryPage</name>
         <message>
-            <location filename="../../mailapp/ui/import_wizard.py" line="-291" />
+            <location filename="../../mailapp/ui/contacts/import_wizard.py" line="-291" />
             <source>Check</source>
             <translation>Проверка</translation>
         </message>
@@ -2401,7 +2400,7 @@ Log file: {log}</source>
     <context>
         <name>TestEmailDialog</name>
         <message>
-            <location filename="../../mailapp/ui/test_email_dialog.py" line="+48" />
+            <location filename="../../mailapp/ui/mailings/test_email_dialog.py" line="+48" />
             <source>Send test email</source>
             <translation>Тестовое письмо</translation>
         </message>
@@ -2439,9 +2438,8 @@ Log file: {log}</source>
     <context>
         <name>app</name>
         <message>
-            <location filename="../../mailapp/ui/app.py" line="+99" />
+            <location filename="../../mailapp/ui/app.py" line="+56" />
             <source>The sending engine did not start</source>
-            <extracomment>``None`` when no engine runs in this process (tests, a shared worker).</extracomment>
             <translation>Модуль отправки не запустился</translation>
         </message>
         <message>
@@ -2464,7 +2462,7 @@ Log file: {log}</source>
     <context>
         <name>campaign_diagram</name>
         <message>
-            <location filename="../../mailapp/ui/campaign_diagram.py" line="+58" />
+            <location filename="../../mailapp/ui/campaigns/diagram.py" line="+58" />
             <source>{n} d</source>
             <extracomment>Vertical distance between the lanes of arrows routed under the boxes.</extracomment>
             <translation>{n} д</translation>
@@ -2563,7 +2561,7 @@ Log file: {log}</source>
     <context>
         <name>campaign_editor</name>
         <message>
-            <location filename="../../mailapp/ui/campaign_editor.py" line="-745" />
+            <location filename="../../mailapp/ui/campaigns/editor.py" line="-745" />
             <source>The campaign has no audience source: choose the folder its participants come from.</source>
             <extracomment>Item data of a target combo: the key of a step row, or EXIT. Wait units offered, seconds.</extracomment>
             <translation>У кампании нет источника аудитории: выберите папку, из которой приходят участники.</translation>
@@ -2724,7 +2722,7 @@ Log file: {log}</source>
     <context>
         <name>campaigns_page</name>
         <message>
-            <location filename="../../mailapp/ui/campaigns_page.py" line="-575" />
+            <location filename="../../mailapp/ui/campaigns/page.py" line="-575" />
             <source>Name</source>
             <extracomment>The :class:`CampaignInfo` of a row (any column). Campaign badges in the colours of the mailing states that mean the same.</extracomment>
             <translation>Название</translation>
@@ -2870,7 +2868,7 @@ Log file: {log}</source>
     <context>
         <name>confirm</name>
         <message>
-            <location filename="../../mailapp/ui/confirm.py" line="+121" />
+            <location filename="../../mailapp/ui/mailings/confirm.py" line="+91" />
             <location line="+33" />
             <source>Start sending</source>
             <translation>Начать отправку</translation>
@@ -2999,7 +2997,7 @@ Log file: {log}</source>
     <context>
         <name>import_wizard</name>
         <message>
-            <location filename="../../mailapp/ui/import_wizard.py" line="-404" />
+            <location filename="../../mailapp/ui/contacts/import_wizard.py" line="-404" />
             <source>Line {line}: no email address. The row is not imported.</source>
             <extracomment>Errors listed on the summary and result pages; the rest are counted.</extracomment>
             <translation>Строка {line}: нет адреса email. Строка не импортируется.</translation>
@@ -3038,7 +3036,7 @@ Log file: {log}</source>
     <context>
         <name>journal_dock</name>
         <message>
-            <location filename="../../mailapp/ui/journal_dock.py" line="-243" />
+            <location filename="../../mailapp/ui/window/journal_dock.py" line="-243" />
             <source>Time</source>
             <extracomment>Rows kept in the dock; older ones drop off (the CLI has the full log). The mailing column's text as last shown, by mailing id.</extracomment>
             <translation>Время</translation>
@@ -3057,7 +3055,7 @@ Log file: {log}</source>
     <context>
         <name>labels</name>
         <message>
-            <location filename="../../mailapp/ui/labels.py" line="+34" />
+            <location filename="../../mailapp/ui/common/labels.py" line="+32" />
             <location line="+18" />
             <source>Draft</source>
             <translation>Черновик</translation>
@@ -3384,9 +3382,9 @@ Log file: {log}</source>
     <context>
         <name>mailing_table</name>
         <message>
-            <location filename="../../mailapp/ui/mailing_table.py" line="+116" />
+            <location filename="../../mailapp/ui/mailings/table.py" line="+96" />
             <source>{state} — held, waiting for your answer</source>
-            <extracomment>The :class:`MailingInfo` of a row (any column). A value that sorts well (numbers, timestamps, lower-cased text). ``(handed over, recipients)`` for the progress column. The badge colour (a colour name) of a cell painted by :class:`StateBadgeDelegate` in any model; mailing rows go by their state. Badge colours (background) by state; text is white or dark by contrast. States after which a mailing sends nothing more.</extracomment>
+            <extracomment>The :class:`MailingInfo` of a row (any column). A value that sorts well (numbers, timestamps, lower-cased text). ``(handed over, recipients)`` for the progress column. States after which a mailing sends nothing more.</extracomment>
             <translation>{state} — удержана до вашего ответа</translation>
         </message>
         <message numerus="yes">
@@ -3451,7 +3449,7 @@ Log file: {log}</source>
             <translation>Завершена</translation>
         </message>
         <message>
-            <location line="+22" />
+            <location line="+24" />
             <source>{done} of {total} handed to the provider</source>
             <translation>{done} из {total} передано провайдеру</translation>
         </message>
@@ -3459,7 +3457,7 @@ Log file: {log}</source>
     <context>
         <name>refusals</name>
         <message>
-            <location filename="../../mailapp/ui/refusals.py" line="+42" />
+            <location filename="../../mailapp/ui/common/refusals.py" line="+43" />
             <source>Email</source>
             <translation>Email</translation>
         </message>
@@ -3574,7 +3572,7 @@ Log file: {log}</source>
             <translation>Язык интерфейса</translation>
         </message>
         <message>
-            <location line="+24" />
+            <location line="+18" />
             <source>“{value}”</source>
             <comment>a name in a list</comment>
             <translation>«{value}»</translation>
@@ -4096,7 +4094,7 @@ Log file: {log}</source>
     <context>
         <name>supervisor</name>
         <message>
-            <location filename="../../mailapp/ui/labels.py" line="-103" />
+            <location filename="../../mailapp/ui/common/labels.py" line="-103" />
             <source>killed by signal {n}</source>
             <translation>завершен сигналом {n}</translation>
         </message>
@@ -4106,7 +4104,7 @@ Log file: {log}</source>
             <translation>код завершения {n}</translation>
         </message>
         <message>
-            <location filename="../../mailapp/ui/worker_supervisor.py" line="+108" />
+            <location filename="../../mailapp/ui/window/worker_supervisor.py" line="+108" />
             <source>The sending worker stopped ({reason}); starting it again in {s} s…</source>
             <extracomment>Workers this process started and let go (they finish on their own). Longest wait before a worker that keeps dying is started again. A worker that lived this long starts the back-off afresh when it dies. (str) what the status bar should say about sending. (int pid) this window started a worker.</extracomment>
             <translation>Процесс отправки остановился ({reason}); повторный запуск через {s} с…</translation>
@@ -4130,7 +4128,7 @@ Log file: {log}</source>
     <context>
         <name>tasks</name>
         <message>
-            <location filename="../../mailapp/ui/tasks.py" line="+196" />
+            <location filename="../../mailapp/ui/common/tasks.py" line="+196" />
             <source>Something unexpected went wrong. Nothing else was changed.</source>
             <extracomment>(exception) a task without ``on_failure`` failed. (int) tasks submitted and not yet called back; 0 means idle. internal: an :class:`_Outcome` from a worker thread.</extracomment>
             <translation>Произошла непредвиденная ошибка. Больше ничего не изменено.</translation>
@@ -4139,7 +4137,7 @@ Log file: {log}</source>
     <context>
         <name>toasts</name>
         <message>
-            <location filename="../../mailapp/ui/toasts.py" line="+82" />
+            <location filename="../../mailapp/ui/common/toasts.py" line="+82" />
             <location line="+1" />
             <source>Dismiss</source>
             <translation>Закрыть</translation>

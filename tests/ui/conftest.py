@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from mailapp.services.context import AppContext
-from mailapp.ui.tasks import TaskRunner
+from mailapp.ui.common.tasks import TaskRunner
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -29,7 +29,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(autouse=True)
 def _english(qapp: object) -> None:
     """The window tests read English texts, plural forms included."""
-    from mailapp.ui.i18n import Translations
+    from mailapp.ui.common.i18n import Translations
 
     global _TRANSLATIONS
     if _TRANSLATIONS is None:
@@ -73,7 +73,7 @@ def tasks(qapp: object) -> Iterator[TaskRunner]:
 @pytest.fixture
 def services(qapp: object, ctx: AppContext) -> Iterator[object]:
     """Task runner and bridge over ``ctx``; no engine (tests add one)."""
-    from mailapp.ui.app import make_services
+    from mailapp.ui.services import make_services
 
     app_services = make_services(ctx)
     app_services.bridge.start()
@@ -86,7 +86,7 @@ def services(qapp: object, ctx: AppContext) -> Iterator[object]:
 
 @pytest.fixture
 def window(qtbot, services):  # type: ignore[no-untyped-def]
-    from mailapp.ui.main_window import MainWindow
+    from mailapp.ui.window.main_window import MainWindow
 
     main = MainWindow(services)
     qtbot.addWidget(main)

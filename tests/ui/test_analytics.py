@@ -12,8 +12,8 @@ from sqlalchemy import insert
 from mailapp.models import Recipient, Response
 from mailapp.services.context import AppContext
 from mailapp.services.hub import Changed
-from mailapp.ui.analytics import AnalyticsWindow
-from mailapp.ui.app import AppServices
+from mailapp.ui.mailings.analytics import AnalyticsWindow
+from mailapp.ui.services import AppServices
 from tests.support.data import add_contacts, make_mailing
 
 PLAN = {

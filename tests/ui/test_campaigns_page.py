@@ -13,15 +13,15 @@ from mailapp.services import campaigns, contacts, lifecycle, mailings
 from mailapp.services import settings as settings_service
 from mailapp.services.campaigns import CampaignInput, StepInput, TransitionInput
 from mailapp.services.context import AppContext
-from mailapp.ui.campaign_diagram import EXIT_KEY, SOURCE_KEY, CampaignDiagram
-from mailapp.ui.campaign_editor import CampaignEditor, StepRow
-from mailapp.ui.campaigns_page import (
+from mailapp.ui.campaigns.diagram import EXIT_KEY, SOURCE_KEY, CampaignDiagram
+from mailapp.ui.campaigns.editor import CampaignEditor, StepRow
+from mailapp.ui.campaigns.page import (
     CampaignColumn,
     CampaignsPage,
     StartCampaignDialog,
     StopCampaignDialog,
 )
-from mailapp.ui.editor import MailingEditor
+from mailapp.ui.mailings.editor import MailingEditor
 from tests.support.data import add_contacts, make_mailing
 
 FOLDER = "New customers"
@@ -402,7 +402,7 @@ def test_the_diagram_shows_steps_conditions_and_participants_live(
 
 
 def test_a_loop_through_a_wait_is_drawn_back_under_the_boxes(qtbot, flow_data) -> None:  # type: ignore[no-untyped-def]
-    from mailapp.ui.campaign_diagram import StepSketch, TransitionSketch, flow_from_steps, layers
+    from mailapp.ui.campaigns.diagram import StepSketch, TransitionSketch, flow_from_steps, layers
 
     flow = flow_from_steps(
         FOLDER,

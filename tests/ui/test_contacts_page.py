@@ -10,10 +10,11 @@ from PySide6.QtTest import QAbstractItemModelTester
 from mailapp.models.base import utcnow
 from mailapp.services import contacts
 from mailapp.services.context import AppContext
-from mailapp.ui.app import AppServices
-from mailapp.ui.contacts_model import PAGE_SIZE, ContactsModel
-from mailapp.ui.contacts_page import ContactsPage
-from mailapp.ui.tasks import TaskRunner
+from mailapp.ui.common.lazy_model import PAGE_SIZE
+from mailapp.ui.common.tasks import TaskRunner
+from mailapp.ui.contacts.model import ContactsModel
+from mailapp.ui.contacts.page import ContactsPage
+from mailapp.ui.services import AppServices
 
 
 def generate(ctx: AppContext, count: int, folder: str = "Big list") -> None:
@@ -185,7 +186,7 @@ def test_edit_dialog_opens_from_button_double_click_and_menu(qtbot, services: Ap
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
-    from mailapp.ui.contacts_page import EditContactDialog
+    from mailapp.ui.contacts.page import EditContactDialog
 
     ctx = services.ctx
     contacts.add_contact(ctx, "anna@example.com", "Анна", "Petrova", fields={"city": "Kazan"})

@@ -18,10 +18,10 @@ from mailapp.paths import outbox_dir
 from mailapp.services import mailings
 from mailapp.services.context import AppContext
 from mailapp.services.mailings import MailingInput
-from mailapp.ui.app import AppServices
-from mailapp.ui.editor import MailingEditor
-from mailapp.ui.schedule_dialog import ScheduleDialog
-from mailapp.ui.test_email_dialog import TestEmailDialog
+from mailapp.ui.mailings.editor import MailingEditor
+from mailapp.ui.mailings.schedule_dialog import ScheduleDialog
+from mailapp.ui.mailings.test_email_dialog import TestEmailDialog
+from mailapp.ui.services import AppServices
 from tests.support.data import add_contacts, make_mailing
 
 

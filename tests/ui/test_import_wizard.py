@@ -8,8 +8,8 @@ from pathlib import Path
 from PySide6.QtWidgets import QWizard
 
 from mailapp.services import contacts
-from mailapp.ui.app import AppServices
-from mailapp.ui.import_wizard import ImportWizard
+from mailapp.ui.contacts.import_wizard import ImportWizard
+from mailapp.ui.services import AppServices
 
 
 def _wizard(

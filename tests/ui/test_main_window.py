@@ -14,9 +14,9 @@ from mailapp.models import Event, MailingState, Response
 from mailapp.models.states import StopAction
 from mailapp.scheduler.engine import MailEngine
 from mailapp.services import mailings, samples
-from mailapp.ui.confirm import StartDialog, StopDialog
-from mailapp.ui.mailing_table import Column
-from mailapp.ui.toasts import Toast
+from mailapp.ui.common.toasts import Toast
+from mailapp.ui.mailings.confirm import StartDialog, StopDialog
+from mailapp.ui.mailings.table import Column
 from tests.support.data import bulk_contacts, make_mailing
 from tests.support.engine import use_server
 from tests.support.smtp_server import TestSmtpServer
@@ -279,7 +279,7 @@ def test_a_worker_keeps_its_log_in_the_data_folder(tmp_path, sqlite_url) -> None
 
 
 def test_closing_the_window_with_an_unsaved_editor_asks_first(qtbot, window) -> None:
-    from mailapp.ui.editor import MailingEditor
+    from mailapp.ui.mailings.editor import MailingEditor
 
     window.new_mailing()
     qtbot.waitUntil(lambda: any(isinstance(w, MailingEditor) for w in window._windows))

@@ -7,8 +7,8 @@ from email.message import EmailMessage
 
 from mailapp.delivery.sandbox import SandboxServer
 from mailapp.paths import outbox_dir
-from mailapp.ui.app import AppServices
-from mailapp.ui.outbox import OutboxWindow
+from mailapp.ui.services import AppServices
+from mailapp.ui.settings.outbox import OutboxWindow
 
 
 def _send(subject: str, html: str) -> None:

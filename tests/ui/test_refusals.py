@@ -3,7 +3,7 @@
 The refusals are found in the source itself: each ``Refused(code, message,
 **params)`` of the application (the command line excepted: it speaks English
 and its refusals never reach the window) must have a sentence in
-:mod:`mailapp.ui.refusals`, that sentence must format with the values the
+:mod:`mailapp.ui.common.refusals`, that sentence must format with the values the
 refusal carries, and the Russian one must be a translation.
 """
 
@@ -19,7 +19,7 @@ from PySide6.QtCore import QCoreApplication
 
 import mailapp
 from mailapp.models import Refused
-from mailapp.ui.refusals import known_codes, refused_message
+from mailapp.ui.common.refusals import known_codes, refused_message
 
 PACKAGE = Path(mailapp.__file__).resolve().parent
 #: The command line prints the English message; the window never shows it.
@@ -118,7 +118,7 @@ SITES = list(_sites())
 
 @pytest.fixture
 def russian(qapp: object) -> Iterator[None]:
-    from mailapp.ui.i18n import Translations
+    from mailapp.ui.common.i18n import Translations
 
     translations = Translations()
     assert translations.apply("ru") == "ru"
@@ -158,7 +158,7 @@ def test_every_refusal_reads_in_russian(site: Site, russian: None) -> None:
 
 def test_russian_differs_from_english(qapp: object) -> None:
     english = {site.where: refused_message(site.refusal()) for site in SITES}
-    from mailapp.ui.i18n import Translations
+    from mailapp.ui.common.i18n import Translations
 
     translations = Translations()
     translations.apply("ru")
@@ -247,7 +247,7 @@ VARIANTS = [
 @pytest.mark.parametrize(("code", "params"), VARIANTS, ids=[v[0] for v in VARIANTS])
 def test_variants_read_in_russian(code: str, params: dict[str, object], qapp: object) -> None:
     english = refused_message(Refused(code, "English text", **params))
-    from mailapp.ui.i18n import Translations
+    from mailapp.ui.common.i18n import Translations
 
     translations = Translations()
     translations.apply("ru")

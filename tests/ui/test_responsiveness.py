@@ -22,9 +22,10 @@ from mailapp.services import analytics, mailings
 from mailapp.services.context import AppContext
 from mailapp.services.journal import JournalEntry
 from mailapp.services.mailings import MailingInput
-from mailapp.ui import contacts_model
-from mailapp.ui.contacts_model import MAX_IN_FLIGHT, PAGE_SIZE, ContactsModel
-from mailapp.ui.tasks import TaskRunner
+from mailapp.ui.common import lazy_model
+from mailapp.ui.common.lazy_model import MAX_IN_FLIGHT, PAGE_SIZE
+from mailapp.ui.common.tasks import TaskRunner
+from mailapp.ui.contacts.model import ContactsModel
 
 COUNT = 200_000
 
@@ -89,7 +90,7 @@ def test_contacts_model_holds_ids_and_reads_only_pages_on_screen(
     qtbot.waitUntil(lambda: model.pages_in_flight() == 0 and tasks.pending == 0, timeout=10000)
     assert model.is_page_loaded(asked[-1])
     assert not model.is_page_loaded(asked[0])
-    assert model.loaded_rows() <= contacts_model.MAX_ASKED * PAGE_SIZE
+    assert model.loaded_rows() <= lazy_model.MAX_ASKED * PAGE_SIZE
     assert model.data(model.index(asked[-1], 0)) == f"user{asked[-1]}@example.com"
 
 
@@ -197,7 +198,7 @@ def test_journal_names_repaint_only_when_a_name_changes(qtbot, window, services)
 def test_analytics_reads_progress_at_most_once_a_second(
     qtbot, services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from mailapp.ui.analytics import AnalyticsWindow
+    from mailapp.ui.mailings.analytics import AnalyticsWindow
 
     mailing_id = mailing(services.ctx, "Watched")
     calls: list[int] = []
@@ -247,7 +248,7 @@ def gui_thread_database_calls(ctx: AppContext) -> Iterator[list[str]]:
 
 
 def test_no_database_call_on_the_gui_thread(qtbot, services) -> None:
-    from mailapp.ui.main_window import MainWindow
+    from mailapp.ui.window.main_window import MainWindow
 
     ctx = services.ctx
     generate(ctx, 5_000)

@@ -9,8 +9,8 @@ from mailapp.delivery.sandbox import bind_loopback
 from mailapp.models import Setting
 from mailapp.services import settings
 from mailapp.services.context import AppContext
-from mailapp.ui.app import AppServices
-from mailapp.ui.settings_dialog import SettingsDialog
+from mailapp.ui.services import AppServices
+from mailapp.ui.settings.dialog import SettingsDialog
 from tests.support.smtp_server import TestSmtpServer
 
 

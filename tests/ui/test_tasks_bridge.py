@@ -13,8 +13,8 @@ from mailapp.models import Event, Refused
 from mailapp.services import journal, settings
 from mailapp.services.context import AppContext
 from mailapp.services.hub import Changed
-from mailapp.ui.bridge import Bridge
-from mailapp.ui.tasks import TaskRunner
+from mailapp.ui.common.bridge import Bridge
+from mailapp.ui.common.tasks import TaskRunner
 
 
 def _gui_thread() -> bool:
@@ -118,6 +118,6 @@ def test_bridge_follows_journal_written_elsewhere(qtbot, ctx: AppContext, tasks)
 
 @pytest.mark.parametrize("code", ["stop_state", "not_found", "something_new"])
 def test_refused_messages_have_text(qapp, code: str) -> None:
-    from mailapp.ui.labels import refused_message
+    from mailapp.ui.common.refusals import refused_message
 
     assert refused_message(Refused(code, "fallback", state="completed"))

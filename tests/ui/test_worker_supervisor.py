@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QMessageBox
 
 from mailapp.models import Event, MailingState, Response
 from mailapp.services import journal, lifecycle, mailings, workers
-from mailapp.ui import worker_supervisor
-from mailapp.ui.worker_supervisor import WorkerSupervisor
+from mailapp.ui.window import worker_supervisor
+from mailapp.ui.window.worker_supervisor import WorkerSupervisor
 from tests.cli.clihelp import WorkerProcess, child_env
 from tests.support.data import bulk_contacts, make_mailing
 from tests.support.engine import use_server, wait_state, wait_until

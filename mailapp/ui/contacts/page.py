@@ -1,13 +1,13 @@
 """The contacts page: folders on the left, a lazily loaded table on the right.
 
 Every query and change runs off the GUI thread; the table holds ids only
-(:class:`~mailapp.ui.contacts_model.ContactsModel`), so a million contacts
+(:class:`~mailapp.ui.contacts.model.ContactsModel`), so a million contacts
 scroll as smoothly as ten.
 
 A contact is edited in :class:`EditContactDialog` (Edit…, a double-click or
 the context menu). The commands on a selection — move to a folder,
 unsubscribe, subscribe again, delete (also the Delete key) — each ask first,
-as the sending commands do (:mod:`mailapp.ui.confirm`): the dialog is
+as the sending commands do (:mod:`mailapp.ui.mailings.confirm`): the dialog is
 window-modal but never blocks (``open()``), Cancel is its default button,
 the action button says the verb and the text gives the number of contacts.
 The ids are taken when the dialog opens, so the count it shows is the count
@@ -50,13 +50,14 @@ from mailapp.models import Refused, Response
 from mailapp.models.validation import require_email
 from mailapp.services import contacts
 from mailapp.services.contacts import ContactInfo, FolderInfo
-from mailapp.ui import labels
-from mailapp.ui.confirm import ConfirmDialog
-from mailapp.ui.contacts_model import ContactsModel, alive
-from mailapp.ui.tasks import error_text, show_error
+from mailapp.ui.common import labels
+from mailapp.ui.common.confirm_dialog import ConfirmDialog
+from mailapp.ui.common.lazy_model import alive
+from mailapp.ui.common.tasks import error_text, show_error
+from mailapp.ui.contacts.model import ContactsModel
 
 if TYPE_CHECKING:
-    from mailapp.ui.app import AppServices
+    from mailapp.ui.services import AppServices
 
 #: Item data role holding the folder name (None: all contacts).
 FOLDER_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -409,7 +410,7 @@ class SubscriptionDialog(ConfirmDialog):
 class MoveContactsDialog(QDialog):
     """Choose the folder to move the selected contacts to, and confirm.
 
-    Built like a :class:`~mailapp.ui.confirm.ConfirmDialog` (window-modal,
+    Built like a :class:`~mailapp.ui.mailings.confirm.ConfirmDialog` (window-modal,
     Cancel the default, the action button says the verb, the text gives the
     count, ``confirmed``/``declined`` once when it closes), with the folder
     to choose in it, so the choice and the confirmation are one step.
@@ -1053,7 +1054,7 @@ class ContactsPage(QWidget):
 
     @Slot()
     def import_csv(self) -> None:
-        from mailapp.ui.import_wizard import ImportWizard
+        from mailapp.ui.contacts.import_wizard import ImportWizard
 
         wizard = ImportWizard(
             self._services, [f.name for f in self._folders], self.current_folder, self

@@ -14,6 +14,7 @@ from PySide6.QtCore import QCoreApplication
 
 from mailapp.models import MailingState, Refused, Response
 from mailapp.models.campaigns import CampaignState
+from mailapp.ui.common.labels import campaign_state_name, response_name, state_name
 
 
 class _Params(dict[str, object]):
@@ -80,20 +81,14 @@ def setting_name(code: object) -> str:
 
 
 def _mailing_state(value: object) -> str:
-    from mailapp.ui.labels import state_name
-
     return state_name(MailingState(value)) if value in set(MailingState) else str(value)
 
 
 def _campaign_state(value: object) -> str:
-    from mailapp.ui.labels import campaign_state_name
-
     return campaign_state_name(CampaignState(value)) if value in set(CampaignState) else str(value)
 
 
 def _response(value: object) -> str:
-    from mailapp.ui.labels import response_name
-
     return response_name(Response(value)) if value in set(Response) else str(value)
 
 

@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 
 from mailapp.models import Event, EventType
 from mailapp.services.journal import JournalEntry
-from mailapp.ui import labels
+from mailapp.ui.common import labels
 
 
 class Toast(QFrame):

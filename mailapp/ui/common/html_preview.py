@@ -17,8 +17,8 @@ from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from mailapp.delivery.render import Rendered, TemplateProblem, compile_template
-from mailapp.ui.contacts_model import alive, submit
-from mailapp.ui.tasks import TaskRunner
+from mailapp.ui.common.lazy_model import alive, submit
+from mailapp.ui.common.tasks import TaskRunner
 
 DEBOUNCE_MS = 300
 

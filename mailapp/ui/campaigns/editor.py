@@ -60,8 +60,7 @@ from mailapp.services import campaigns, contacts, mailings
 from mailapp.services.campaigns import CampaignInfo, CampaignInput, StepInput, TransitionInput
 from mailapp.services.contacts import FolderInfo
 from mailapp.services.mailings import MailingInfo
-from mailapp.ui import labels
-from mailapp.ui.campaign_diagram import (
+from mailapp.ui.campaigns.diagram import (
     CampaignDiagram,
     StepSketch,
     TransitionSketch,
@@ -69,11 +68,12 @@ from mailapp.ui.campaign_diagram import (
     flow_from_steps,
     response_names,
 )
-from mailapp.ui.contacts_model import alive
-from mailapp.ui.tasks import error_text
+from mailapp.ui.common import labels
+from mailapp.ui.common.lazy_model import alive
+from mailapp.ui.common.tasks import error_text
 
 if TYPE_CHECKING:
-    from mailapp.ui.app import AppServices
+    from mailapp.ui.services import AppServices
 
 ERROR_STYLE = "color: #c0392b;"
 #: Item data of a target combo: the key of a step row, or EXIT.

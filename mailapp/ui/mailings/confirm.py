@@ -22,8 +22,8 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from mailapp.models import MailingKind
 from mailapp.models.states import StopAction
@@ -32,10 +32,11 @@ from mailapp.services import settings as settings_service
 from mailapp.services.context import AppContext
 from mailapp.services.lifecycle import HOLD_RENEW_SECONDS, Hold, StartOutcome, StopPreview
 from mailapp.services.mailings import MailingInfo
-from mailapp.ui.tasks import show_error
+from mailapp.ui.common.confirm_dialog import ConfirmDialog
+from mailapp.ui.common.tasks import show_error
 
 if TYPE_CHECKING:
-    from mailapp.ui.app import AppServices
+    from mailapp.ui.services import AppServices
 
 log = logging.getLogger(__name__)
 
@@ -78,37 +79,6 @@ def preview_start(ctx: AppContext, mailing_id: int) -> StartPreview:
         smtp_host=settings.smtp_host,
         delay_seconds=settings.delay_seconds,
     )
-
-
-class ConfirmDialog(QMessageBox):
-    """A window-modal question with one action button and Cancel (default).
-
-    ``confirmed`` or ``declined`` is emitted once, when the dialog closes.
-    """
-
-    confirmed = Signal()
-    declined = Signal()
-
-    def __init__(self, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.setWindowModality(Qt.WindowModality.WindowModal)
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.setTextFormat(Qt.TextFormat.PlainText)
-        self.action_button: QPushButton | None = None
-        self.finished.connect(self._on_finished)
-
-    def set_action(self, verb: str) -> None:
-        self.action_button = self.addButton(verb, QMessageBox.ButtonRole.AcceptRole)
-        self.cancel_button = self.addButton(QMessageBox.StandardButton.Cancel)
-        self.setDefaultButton(self.cancel_button)
-        self.setEscapeButton(self.cancel_button)
-
-    @Slot(int)
-    def _on_finished(self, _result: int) -> None:
-        if self.action_button is not None and self.clickedButton() is self.action_button:
-            self.confirmed.emit()
-        else:
-            self.declined.emit()
 
 
 class StartDialog(ConfirmDialog):

@@ -22,13 +22,13 @@ from PySide6.QtWidgets import (
 
 from mailapp.delivery.sandbox import OutboxMessage, read_outbox
 from mailapp.paths import outbox_dir
-from mailapp.ui import labels
-from mailapp.ui.contacts_model import alive
-from mailapp.ui.html_preview import HtmlPreview
-from mailapp.ui.tasks import error_text
+from mailapp.ui.common import labels
+from mailapp.ui.common.html_preview import HtmlPreview
+from mailapp.ui.common.lazy_model import alive
+from mailapp.ui.common.tasks import error_text
 
 if TYPE_CHECKING:
-    from mailapp.ui.app import AppServices
+    from mailapp.ui.services import AppServices
 
 #: Messages listed; the outbox of a big test mailing holds far more.
 LIMIT = 500

@@ -70,13 +70,13 @@ from mailapp.services import campaigns, contacts, mailings
 from mailapp.services.campaigns import CampaignInfo
 from mailapp.services.contacts import ContactInfo, FolderInfo
 from mailapp.services.mailings import MailingInfo, MailingInput
-from mailapp.ui import labels
-from mailapp.ui.contacts_model import alive, submit
-from mailapp.ui.html_preview import HtmlPreview
-from mailapp.ui.tasks import error_text
+from mailapp.ui.common import labels
+from mailapp.ui.common.html_preview import HtmlPreview
+from mailapp.ui.common.lazy_model import alive, submit
+from mailapp.ui.common.tasks import error_text
 
 if TYPE_CHECKING:
-    from mailapp.ui.app import AppServices
+    from mailapp.ui.services import AppServices
 
 ERROR_STYLE = "color: #c0392b;"
 WARNING_STYLE = "color: #9a6700;"
@@ -1295,7 +1295,7 @@ class MailingEditor(QDialog):
     def send_test(self) -> None:
         if self.mailing_id is None:
             return
-        from mailapp.ui.test_email_dialog import TestEmailDialog
+        from mailapp.ui.mailings.test_email_dialog import TestEmailDialog
 
         dialog = TestEmailDialog(self._services, self.mailing_id, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

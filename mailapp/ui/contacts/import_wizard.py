@@ -44,11 +44,11 @@ from mailapp.models import Refused
 from mailapp.services import contacts, csv_import
 from mailapp.services.contacts import CsvPreview, ImportCheck, ImportReport
 from mailapp.services.csv_import import EMAIL_MAX, KNOWN_COLUMNS, RowProblem, field_key
-from mailapp.ui.contacts_model import alive
-from mailapp.ui.tasks import error_text
+from mailapp.ui.common.lazy_model import alive
+from mailapp.ui.common.tasks import error_text
 
 if TYPE_CHECKING:
-    from mailapp.ui.app import AppServices
+    from mailapp.ui.services import AppServices
 
 #: Errors listed on the summary and result pages; the rest are counted.
 SHOWN_ERRORS = 50

@@ -4,7 +4,7 @@ One place for every translated domain word, so the table, the dialogs, the
 toasts and the journal dock always say the same thing. The journal dock
 builds its lines from the event code and parameters, not from the English
 text stored in the database. Refusals have their own module,
-:mod:`mailapp.ui.refusals`; ``refused_message`` is re-exported here.
+:mod:`mailapp.ui.common.refusals`, which builds on these names.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from PySide6.QtCore import QCoreApplication, QDateTime, QLocale
 
 from mailapp.models import Event, MailingKind, MailingState, Response
 from mailapp.models.campaigns import CampaignState
-from mailapp.ui.refusals import refused_message
 
 __all__ = [
     "campaign_state_name",
@@ -23,7 +22,6 @@ __all__ = [
     "event_name",
     "format_time",
     "kind_name",
-    "refused_message",
     "response_name",
     "state_name",
 ]

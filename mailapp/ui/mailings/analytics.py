@@ -35,13 +35,13 @@ from mailapp.models import Response
 from mailapp.services import analytics
 from mailapp.services.analytics import BOUNCED, CANCELLED, STOPPED, Progress, RecipientRow
 from mailapp.services.context import AppContext
-from mailapp.ui import labels
-from mailapp.ui.charts import Bar, ColumnChart, HorizontalBarChart
-from mailapp.ui.contacts_model import LazyRowsModel, alive, submit
-from mailapp.ui.tasks import TaskRunner, error_text
+from mailapp.ui.common import labels
+from mailapp.ui.common.charts import Bar, ColumnChart, HorizontalBarChart
+from mailapp.ui.common.lazy_model import LazyRowsModel, alive, submit
+from mailapp.ui.common.tasks import TaskRunner, error_text
 
 if TYPE_CHECKING:
-    from mailapp.ui.app import AppServices
+    from mailapp.ui.services import AppServices
 
 #: Live refreshes at most this often.
 REFRESH_MS = 1000

@@ -23,7 +23,6 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QRect,
     QSortFilterProxyModel,
     Qt,
     QTimer,
@@ -43,8 +42,9 @@ from mailapp.models import MailingKind, MailingState
 from mailapp.services import mailings
 from mailapp.services.context import AppContext
 from mailapp.services.mailings import MailingInfo
-from mailapp.ui import labels
-from mailapp.ui.tasks import TaskRunner
+from mailapp.ui.common import labels
+from mailapp.ui.common.badges import STATE_COLOURS, BadgeColourRole
+from mailapp.ui.common.tasks import TaskRunner
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -67,26 +67,6 @@ MailingRole = Qt.ItemDataRole.UserRole + 1
 SortRole = Qt.ItemDataRole.UserRole + 2
 #: ``(handed over, recipients)`` for the progress column.
 ProgressRole = Qt.ItemDataRole.UserRole + 3
-#: The badge colour (a colour name) of a cell painted by
-#: :class:`StateBadgeDelegate` in any model; mailing rows go by their state.
-BadgeColourRole = Qt.ItemDataRole.UserRole + 4
-
-#: Badge colours (background) by state; text is white or dark by contrast.
-STATE_COLOURS: dict[MailingState, str] = {
-    MailingState.DRAFT: "#8a8f98",
-    MailingState.SCHEDULED: "#6f42c1",
-    MailingState.WAITING: "#d39e00",
-    MailingState.PAUSED: "#e07b00",
-    MailingState.QUEUED: "#17a2b8",
-    MailingState.SENDING: "#1f6feb",
-    MailingState.ACTIVE: "#1f6feb",
-    MailingState.STOPPING: "#c2410c",
-    MailingState.STOPPED: "#b42318",
-    MailingState.COMPLETED: "#1a7f37",
-    MailingState.EXPIRED: "#6e7781",
-    MailingState.ERROR: "#cf222e",
-}
-
 
 #: States after which a mailing sends nothing more.
 _ENDED = frozenset({MailingState.STOPPED, MailingState.COMPLETED, MailingState.EXPIRED})
@@ -198,6 +178,8 @@ class MailingTableModel(QAbstractTableModel):
             return self._sort_key(info, column)
         if role == ProgressRole:
             return (info.handed_over, info.recipients)
+        if role == BadgeColourRole and column is Column.STATE:
+            return STATE_COLOURS[info.state]
         if role == Qt.ItemDataRole.ToolTipRole:
             if column is Column.NAME:
                 return info.name
@@ -445,48 +427,6 @@ class MailingFilterProxy(QSortFilterProxyModel):
         if self._kind is not None and info.kind is not self._kind:
             return False
         return not (self._state is not None and info.state is not self._state)
-
-
-class StateBadgeDelegate(QStyledItemDelegate):
-    """The state as a coloured rounded badge with its (translated) text.
-
-    Other tables (campaigns) give the colour through :data:`BadgeColourRole`.
-    """
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
-        colour_name: str | None = index.data(BadgeColourRole)
-        if colour_name is None:
-            info: MailingInfo | None = index.data(MailingRole)
-            if info is None:
-                super().paint(painter, option, index)
-                return
-            colour_name = STATE_COLOURS[info.state]
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        text = opt.text
-        opt.text = ""
-        style = opt.widget.style() if opt.widget else QApplication.style()
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
-
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        metrics = opt.fontMetrics
-        rect = opt.rect.adjusted(4, 3, -4, -3)
-        width = min(rect.width(), metrics.horizontalAdvance(text) + 16)
-        badge = QRect(rect.left(), rect.top(), width, rect.height())
-        colour = QColor(colour_name)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(colour)
-        painter.drawRoundedRect(badge, badge.height() / 2, badge.height() / 2)
-        painter.setPen(QColor("#ffffff") if colour.lightness() < 170 else QColor("#1f2328"))
-        elided = metrics.elidedText(text, Qt.TextElideMode.ElideRight, badge.width() - 12)
-        painter.drawText(badge.adjusted(6, 0, -6, 0), Qt.AlignmentFlag.AlignCenter, elided)
-        painter.restore()
-
-    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> Any:
-        size = super().sizeHint(option, index)
-        size.setWidth(size.width() + 24)
-        return size
 
 
 class ProgressDelegate(QStyledItemDelegate):

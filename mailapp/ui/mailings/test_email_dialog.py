@@ -26,11 +26,11 @@ from PySide6.QtWidgets import (
 
 from mailapp.services.provider import ProviderSession
 from mailapp.services.test_email import send_test
-from mailapp.ui.contacts_model import alive
-from mailapp.ui.tasks import error_text
+from mailapp.ui.common.lazy_model import alive
+from mailapp.ui.common.tasks import error_text
 
 if TYPE_CHECKING:
-    from mailapp.ui.app import AppServices
+    from mailapp.ui.services import AppServices
 
 
 class TestEmailDialog(QDialog):

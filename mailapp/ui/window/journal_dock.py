@@ -43,9 +43,9 @@ from PySide6.QtWidgets import (
 
 from mailapp.models import EventType, MailingState
 from mailapp.services.journal import JournalEntry
-from mailapp.ui import labels
-from mailapp.ui.mailing_table import STATE_COLOURS
-from mailapp.ui.tasks import TaskRunner, show_error
+from mailapp.ui.common import labels
+from mailapp.ui.common.badges import STATE_COLOURS
+from mailapp.ui.common.tasks import TaskRunner, show_error
 
 Index = QModelIndex | QPersistentModelIndex
 

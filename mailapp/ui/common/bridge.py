@@ -26,7 +26,7 @@ from mailapp.services import journal
 from mailapp.services.context import AppContext
 from mailapp.services.hub import Changed
 from mailapp.services.journal import JournalEntry
-from mailapp.ui.tasks import TaskRunner
+from mailapp.ui.common.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 

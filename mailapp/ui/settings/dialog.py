@@ -32,11 +32,11 @@ from mailapp.delivery.smtp import SmtpConfig, SmtpConnection
 from mailapp.models import Refused
 from mailapp.models.settings import SETTINGS
 from mailapp.services import settings as settings_service
-from mailapp.ui.contacts_model import alive
-from mailapp.ui.tasks import error_text
+from mailapp.ui.common.lazy_model import alive
+from mailapp.ui.common.tasks import error_text
 
 if TYPE_CHECKING:
-    from mailapp.ui.app import AppServices
+    from mailapp.ui.services import AppServices
 
 ERROR_STYLE = "color: #c0392b;"
 OK_STYLE = "color: #1e8449;"

@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 from mailapp.models import Response
 from mailapp.models.campaigns import FINAL_RESPONSES, StepKind
 from mailapp.services.campaigns import CampaignInfo
-from mailapp.ui import labels
+from mailapp.ui.common import labels
 
 NODE_WIDTH = 210.0
 NODE_HEIGHT = 74.0

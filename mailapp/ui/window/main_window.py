@@ -15,12 +15,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QPoint, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -29,35 +24,25 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QStyle,
-    QTableView,
     QToolBar,
-    QVBoxLayout,
     QWidget,
 )
 
-from mailapp.models import MailingKind, MailingState
+from mailapp.models import MailingState
 from mailapp.models.states import StopAction, can_delete, can_edit, can_schedule, can_start
 from mailapp.models.states import stop_action as state_stop_action
 from mailapp.services import mailings
 from mailapp.services.mailings import MailingInfo
-from mailapp.ui import labels
-from mailapp.ui.confirm import SendingCommands
-from mailapp.ui.journal_dock import JournalDock
-from mailapp.ui.mailing_table import (
-    Column,
-    MailingFilterProxy,
-    MailingLoader,
-    MailingRole,
-    MailingTableModel,
-    ProgressDelegate,
-    StateBadgeDelegate,
-)
-from mailapp.ui.tasks import show_error
-from mailapp.ui.toasts import StateNotifier, ToastArea, make_tray
-from mailapp.ui.worker_supervisor import WorkerSupervisor
+from mailapp.ui.common.tasks import show_error
+from mailapp.ui.common.toasts import StateNotifier, ToastArea, make_tray
+from mailapp.ui.mailings.confirm import SendingCommands
+from mailapp.ui.mailings.page import MailingsPage
+from mailapp.ui.mailings.table import MailingLoader, MailingRole, MailingTableModel
+from mailapp.ui.window.journal_dock import JournalDock
+from mailapp.ui.window.worker_supervisor import WorkerSupervisor
 
 if TYPE_CHECKING:
-    from mailapp.ui.app import AppServices
+    from mailapp.ui.services import AppServices
 
 log = logging.getLogger(__name__)
 
@@ -65,96 +50,6 @@ log = logging.getLogger(__name__)
 _BUSY = frozenset(
     {MailingState.WAITING, MailingState.QUEUED, MailingState.SENDING, MailingState.STOPPING}
 )
-
-
-class MailingsPage(QWidget):
-    """Search, filters and the mailing table."""
-
-    def __init__(self, model: MailingTableModel, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.proxy = MailingFilterProxy(self)
-        self.proxy.setSourceModel(model)
-
-        self.search = QLineEdit(self)
-        self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(self.proxy.set_search)
-        self.kind_filter = QComboBox(self)
-        self.kind_filter.currentIndexChanged.connect(self._kind_changed)
-        self.state_filter = QComboBox(self)
-        for combo in (self.kind_filter, self.state_filter):
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.state_filter.currentIndexChanged.connect(self._state_changed)
-
-        self.table = QTableView(self)
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(Column.NAME, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(28)
-        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.table.setItemDelegateForColumn(Column.STATE, StateBadgeDelegate(self.table))
-        self.table.setItemDelegateForColumn(Column.PROGRESS, ProgressDelegate(self.table))
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(Column.NAME, QHeaderView.ResizeMode.Stretch)
-        for column in (Column.KIND, Column.RECIPIENTS, Column.SENT, Column.STOPPED):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.resizeSection(Column.STATE, 300)
-        header.resizeSection(Column.PROGRESS, 110)
-        header.resizeSection(Column.STARTED, 125)
-        header.resizeSection(Column.FINISHED, 125)
-        header.setMinimumSectionSize(50)
-
-        bar = QHBoxLayout()
-        bar.addWidget(self.search, 1)
-        self.kind_label = QLabel(self)
-        self.state_label = QLabel(self)
-        bar.addWidget(self.kind_label)
-        bar.addWidget(self.kind_filter)
-        bar.addWidget(self.state_label)
-        bar.addWidget(self.state_filter)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 0)
-        layout.addLayout(bar)
-        layout.addWidget(self.table)
-        self.retranslate_ui()
-
-    def retranslate_ui(self) -> None:
-        self.search.setPlaceholderText(self.tr("Search mailings by name…"))
-        self.kind_label.setText(self.tr("Kind:"))
-        self.state_label.setText(self.tr("State:"))
-        kind = self.kind_filter.currentIndex()
-        self.kind_filter.blockSignals(True)
-        self.kind_filter.clear()
-        self.kind_filter.addItem(self.tr("All kinds"), None)
-        for k in MailingKind:
-            self.kind_filter.addItem(labels.kind_name(k), k.value)
-        self.kind_filter.setCurrentIndex(max(0, kind))
-        self.kind_filter.blockSignals(False)
-        state = self.state_filter.currentIndex()
-        self.state_filter.blockSignals(True)
-        self.state_filter.clear()
-        self.state_filter.addItem(self.tr("All states"), None)
-        for s in MailingState:
-            self.state_filter.addItem(labels.state_name(s), s.value)
-        self.state_filter.setCurrentIndex(max(0, state))
-        self.state_filter.blockSignals(False)
-
-    @Slot(int)
-    def _kind_changed(self, _index: int) -> None:
-        value = self.kind_filter.currentData()
-        self.proxy.set_kind(MailingKind(value) if value else None)
-
-    @Slot(int)
-    def _state_changed(self, _index: int) -> None:
-        value = self.state_filter.currentData()
-        self.proxy.set_state(MailingState(value) if value else None)
 
 
 class MainWindow(QMainWindow):
@@ -543,7 +438,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def new_mailing(self) -> None:
-        from mailapp.ui.editor import MailingEditor
+        from mailapp.ui.mailings.editor import MailingEditor
 
         self._show_window(MailingEditor(self.services, None, self))
 
@@ -552,7 +447,7 @@ class MainWindow(QMainWindow):
         info = self.selected()
         if info is None or not can_edit(info.state):
             return
-        from mailapp.ui.editor import MailingEditor
+        from mailapp.ui.mailings.editor import MailingEditor
 
         self._show_window(MailingEditor(self.services, info.id, self))
 
@@ -561,7 +456,7 @@ class MainWindow(QMainWindow):
         info = self.selected()
         if info is None or not can_schedule(info.state):
             return
-        from mailapp.ui.schedule_dialog import ScheduleDialog
+        from mailapp.ui.mailings.schedule_dialog import ScheduleDialog
 
         self._show_window(ScheduleDialog(self.services, info.id, self))
 
@@ -570,7 +465,7 @@ class MainWindow(QMainWindow):
         info = self.selected()
         if info is None:
             return
-        from mailapp.ui.test_email_dialog import TestEmailDialog
+        from mailapp.ui.mailings.test_email_dialog import TestEmailDialog
 
         self._show_window(TestEmailDialog(self.services, info.id, self))
 
@@ -579,33 +474,33 @@ class MainWindow(QMainWindow):
         info = self.selected()
         if info is None:
             return
-        from mailapp.ui.analytics import AnalyticsWindow
+        from mailapp.ui.mailings.analytics import AnalyticsWindow
 
         self._show_window(AnalyticsWindow(self.services, info.id))
 
     @Slot()
     def open_settings(self) -> None:
-        from mailapp.ui.settings_dialog import SettingsDialog
+        from mailapp.ui.settings.dialog import SettingsDialog
 
         self._show_window(SettingsDialog(self.services, self))
 
     @Slot()
     def open_outbox(self) -> None:
-        from mailapp.ui.outbox import OutboxWindow
+        from mailapp.ui.settings.outbox import OutboxWindow
 
         self._show_window(OutboxWindow(self.services))
 
     @Slot(int)
     def _show_page(self, row: int) -> None:
         if row == self.PAGE_CONTACTS and self._contacts_page is None:
-            from mailapp.ui.contacts_page import ContactsPage
+            from mailapp.ui.contacts.page import ContactsPage
 
             self._contacts_page = ContactsPage(self.services, self)
             self.stack.removeWidget(self._contacts_placeholder)
             self._contacts_placeholder.deleteLater()
             self.stack.insertWidget(self.PAGE_CONTACTS, self._contacts_page)
         if row == self.PAGE_CAMPAIGNS and self.campaigns_page is None:
-            from mailapp.ui.campaigns_page import CampaignsPage
+            from mailapp.ui.campaigns.page import CampaignsPage
 
             self.campaigns_page = CampaignsPage(self.services, self)
             self.stack.removeWidget(self._campaigns_placeholder)

@@ -46,15 +46,15 @@ from mailapp.models.campaigns import ACTIVE_CAMPAIGN_STATES, CampaignState, Step
 from mailapp.services import campaigns, contacts
 from mailapp.services.campaigns import CampaignInfo
 from mailapp.services.context import AppContext
-from mailapp.ui import labels
-from mailapp.ui.campaign_diagram import CampaignDiagram, duration_text, flow_from_info
-from mailapp.ui.campaign_editor import CampaignEditor, flow_message
-from mailapp.ui.confirm import ConfirmDialog
-from mailapp.ui.mailing_table import STATE_COLOURS, BadgeColourRole, StateBadgeDelegate
-from mailapp.ui.tasks import TaskRunner, show_error
+from mailapp.ui.campaigns.diagram import CampaignDiagram, duration_text, flow_from_info
+from mailapp.ui.campaigns.editor import CampaignEditor, flow_message
+from mailapp.ui.common import labels
+from mailapp.ui.common.badges import STATE_COLOURS, BadgeColourRole, StateBadgeDelegate
+from mailapp.ui.common.confirm_dialog import ConfirmDialog
+from mailapp.ui.common.tasks import TaskRunner, show_error
 
 if TYPE_CHECKING:
-    from mailapp.ui.app import AppServices
+    from mailapp.ui.services import AppServices
 
 Index = QModelIndex | QPersistentModelIndex
 

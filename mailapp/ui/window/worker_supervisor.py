@@ -24,10 +24,10 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
 from mailapp.services import workers
 from mailapp.services.workers import RunningWorker
-from mailapp.ui import labels
+from mailapp.ui.common import labels
 
 if TYPE_CHECKING:
-    from mailapp.ui.app import AppServices
+    from mailapp.ui.services import AppServices
 
 log = logging.getLogger(__name__)
 

@@ -171,10 +171,10 @@ class TaskRunner(QObject):
 
 def error_text(exc: BaseException) -> str:
     """The message for ``exc`` in the UI language when we know it."""
-    from mailapp.ui import labels
+    from mailapp.ui.common.refusals import refused_message
 
     if isinstance(exc, Refused):
-        return labels.refused_message(exc)
+        return refused_message(exc)
     return str(exc) or type(exc).__name__
 
 

@@ -1,0 +1,1 @@
+"""The campaigns page: the list, the editor and the flow diagram."""

@@ -1,0 +1,1 @@
+"""The contacts page: the table, its model and the import wizard."""

@@ -1,0 +1,84 @@
+"""The contacts table's model: a :class:`LazyRowsModel` over one folder
+or a search, so a million contacts scroll without freezing the window."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QColor
+
+from mailapp.services import contacts
+from mailapp.services.contacts import ContactInfo
+from mailapp.services.context import AppContext
+from mailapp.ui.common.lazy_model import LazyRowsModel
+from mailapp.ui.common.tasks import TaskRunner
+
+
+class ContactsModel(LazyRowsModel[ContactInfo]):
+    """Contacts of one folder (or all), matching a search, oldest first."""
+
+    EMAIL, FIRST, LAST, FOLDERS, STATUS = range(5)
+
+    def __init__(self, ctx: AppContext, tasks: TaskRunner, parent: QObject | None = None) -> None:
+        super().__init__(tasks, parent)
+        self._ctx = ctx
+        self._folder: str | None = None
+        self._search = ""
+
+    @property
+    def folder(self) -> str | None:
+        return self._folder
+
+    @property
+    def search(self) -> str:
+        return self._search
+
+    def set_query(self, folder: str | None, search: str) -> None:
+        """Show another folder or search; the ids load off the GUI thread."""
+        self._folder = folder
+        self._search = search.strip()
+        self.reload()
+
+    def fetch_ids(self) -> list[int]:
+        return contacts.contact_ids(self._ctx, self._folder, self._search or None)
+
+    def fetch_rows(self, ids: Sequence[int]) -> list[tuple[int, ContactInfo]]:
+        return [(c.id, c) for c in contacts.contacts_by_ids(self._ctx, ids)]
+
+    def columns(self) -> list[str]:
+        return [
+            self.tr("Email"),
+            self.tr("First name"),
+            self.tr("Last name"),
+            self.tr("Folders"),
+            self.tr("Status"),
+        ]
+
+    def status_text(self, contact: ContactInfo) -> str:
+        if contact.unsubscribed:
+            return self.tr("Unsubscribed")
+        if contact.email_status == "invalid":
+            return self.tr("Invalid address")
+        if contact.email_status == "none":
+            return self.tr("No address")
+        return self.tr("Subscribed")
+
+    def cell(self, row: ContactInfo, column: int, role: int) -> Any:
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            if column == self.EMAIL:
+                return row.email or ""
+            if column == self.FIRST:
+                return row.first_name
+            if column == self.LAST:
+                return row.last_name
+            if column == self.FOLDERS:
+                return ", ".join(row.folders)
+            if column == self.STATUS:
+                return self.status_text(row)
+        if role == Qt.ItemDataRole.ForegroundRole and (
+            row.unsubscribed or row.email_status != "valid"
+        ):
+            return QColor("#a33") if row.email_status == "invalid" else QColor("#777")
+        return None
