@@ -912,7 +912,7 @@
     <context>
         <name>JournalDock</name>
         <message>
-            <location filename="../../mailapp/ui/window/journal_dock.py" line="+278" />
+            <location filename="../../mailapp/ui/window/journal_dock.py" line="+342" />
             <source>Sending log</source>
             <translation>Журнал отправки</translation>
         </message>
@@ -932,7 +932,7 @@
             <translation>Экспорт в CSV…</translation>
         </message>
         <message>
-            <location line="+48" />
+            <location line="+51" />
             <source>Time</source>
             <translation>Время</translation>
         </message>
@@ -3036,9 +3036,9 @@ Log file: {log}</source>
     <context>
         <name>journal_dock</name>
         <message>
-            <location filename="../../mailapp/ui/window/journal_dock.py" line="-243" />
+            <location filename="../../mailapp/ui/window/journal_dock.py" line="-298" />
             <source>Time</source>
-            <extracomment>Rows kept in the dock; older ones drop off (the CLI has the full log). The mailing column's text as last shown, by mailing id.</extracomment>
+            <extracomment>Rows kept in the dock; older ones drop off (the CLI has the full log). The rows, newest first; a folded row is one entry whose ``count`` is the sum of its batches (its id and time the newest batch's). Mailing id → (first batch's time, id of its folded row, its count) while the mailing's newest event is a batch: the next one joins it. The mailing column's text as last shown, by mailing id.</extracomment>
             <translation>Время</translation>
         </message>
         <message>
@@ -3050,6 +3050,11 @@ Log file: {log}</source>
             <location line="+1" />
             <source>Event</source>
             <translation>Событие</translation>
+        </message>
+        <message>
+            <location line="+41" />
+            <source>{first} – {last}</source>
+            <translation>{first} – {last}</translation>
         </message>
     </context>
     <context>

@@ -2,6 +2,10 @@
 
 Entries arrive from the bridge (the first load and then live additions);
 lines are built in the UI language from each event's code and parameters.
+A mailing's consecutive "handed to the provider" events fold into one live
+line that counts up and stays on top while it sends (another mailing's
+lines in between do not break the fold; any other event of the same
+mailing does). The mailing column shows only when all mailings do.
 The filter matches the translated text and the mailing's name. CSV export
 writes the visible rows off the GUI thread, with cells that a spreadsheet
 would take for a formula prefixed by an apostrophe.
@@ -11,6 +15,8 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Iterable
+from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +47,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mailapp.models import EventType, MailingState
+from mailapp.models import Event, EventType, MailingState
 from mailapp.services.journal import JournalEntry
 from mailapp.ui.common import labels
 from mailapp.ui.common.badges import STATE_COLOURS
@@ -82,8 +88,14 @@ class JournalModel(QAbstractTableModel):
         self, mailing_name: Callable[[int], str | None], parent: QObject | None = None
     ) -> None:
         super().__init__(parent)
-        self._entries: list[JournalEntry] = []  # newest first
+        #: The rows, newest first; a folded row is one entry whose ``count``
+        #: is the sum of its batches (its id and time the newest batch's).
+        self._entries: list[JournalEntry] = []
         self._name = mailing_name
+        #: Mailing id → (first batch's time, id of its folded row, its count)
+        #: while the mailing's newest event is a batch: the next one joins it.
+        self._folds: dict[int, tuple[datetime, int, int]] = {}
+        self._newest = 0
         #: The mailing column's text as last shown, by mailing id.
         self._labels: dict[int, str] = {}
 
@@ -124,7 +136,7 @@ class JournalModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             if column == 0:
                 if role == Qt.ItemDataRole.ToolTipRole:
-                    return labels.format_full_time(entry.time)
+                    return self._time_tooltip(entry)
                 return labels.format_log_time(entry.time)
             if column == 1:
                 return self.mailing_label(entry)
@@ -142,18 +154,70 @@ class JournalModel(QAbstractTableModel):
             return QApplication.style().standardIcon(pixmap)
         return None
 
+    def _time_tooltip(self, entry: JournalEntry) -> str:
+        first = entry.params.get("_first")
+        if isinstance(first, datetime) and first != entry.time:
+            return QCoreApplication.translate("journal_dock", "{first} – {last}").format(
+                first=labels.format_full_time(first), last=labels.format_full_time(entry.time)
+            )
+        return labels.format_full_time(entry.time)
+
+    def _fold(self, fresh: list[JournalEntry]) -> tuple[list[JournalEntry], set[int]]:
+        """The rows for ``fresh`` (oldest first), newest first, with
+        batches folded; and the ids of older rows whose fold they continue."""
+        out: list[JournalEntry | None] = []
+        at: dict[int, int] = {}  # row id → its index in ``out``
+        replaced: set[int] = set()
+        for entry in fresh:
+            self._newest = max(self._newest, entry.id)
+            mailing = entry.mailing_id
+            if mailing is not None and entry.event is not Event.BATCH_SENT:
+                self._folds.pop(mailing, None)
+            if mailing is None or entry.event is not Event.BATCH_SENT:
+                out.append(entry)
+                continue
+            count = int(entry.params.get("count", 0) or 0)
+            first = entry.time
+            fold = self._folds.get(mailing)
+            if fold is not None:
+                first, row_id, before = fold
+                count += before
+                if row_id in at:
+                    out[at[row_id]] = None
+                else:
+                    replaced.add(row_id)
+            self._folds[mailing] = (first, entry.id, count)
+            at[entry.id] = len(out)
+            out.append(replace(entry, params={**entry.params, "count": count, "_first": first}))
+        return [e for e in reversed(out) if e is not None], replaced
+
     def set_entries(self, entries: Iterable[JournalEntry]) -> None:
         self.beginResetModel()
-        self._entries = sorted(entries, key=lambda e: e.id, reverse=True)[:LIMIT]
+        self._folds.clear()
+        self._newest = 0
+        rows, _ = self._fold(sorted(entries, key=lambda e: e.id))
+        self._entries = rows[:LIMIT]
         self.endResetModel()
 
     def add_entries(self, entries: list[JournalEntry]) -> None:
-        known = self._entries[0].id if self._entries else 0
-        fresh = sorted((e for e in entries if e.id > known), key=lambda e: e.id, reverse=True)
+        fresh = sorted((e for e in entries if e.id > self._newest), key=lambda e: e.id)
         if not fresh:
             return
-        self.beginInsertRows(QModelIndex(), 0, len(fresh) - 1)
-        self._entries[0:0] = fresh
+        rows, replaced = self._fold(fresh)
+        # The rows a fold continues go (they are near the top while their
+        # mailing sends, so the search is short), then the new rows come.
+        found: list[int] = []
+        for index, row in enumerate(self._entries):
+            if len(found) == len(replaced):
+                break
+            if row.id in replaced:
+                found.append(index)
+        for index in reversed(found):
+            self.beginRemoveRows(QModelIndex(), index, index)
+            del self._entries[index]
+            self.endRemoveRows()
+        self.beginInsertRows(QModelIndex(), 0, len(rows) - 1)
+        self._entries[0:0] = rows
         self.endInsertRows()
         if len(self._entries) > LIMIT:
             self.beginRemoveRows(QModelIndex(), LIMIT, len(self._entries) - 1)
@@ -304,7 +368,10 @@ class JournalDock(QDockWidget):
 
     @Slot()
     def _apply_scope(self) -> None:
-        self.proxy.set_mailing(self._selected if self.selected_only.isChecked() else None)
+        one = self.selected_only.isChecked()
+        self.proxy.set_mailing(self._selected if one else None)
+        # One mailing's log names the same mailing on every line.
+        self.view.setColumnHidden(1, one)
 
     # -- export ----------------------------------------------------------------
 
