@@ -192,14 +192,6 @@
     <context>
         <name>confirm</name>
         <message numerus="yes">
-            <location filename="../../mailapp/ui/confirm.py" line="+125" />
-            <source>About %n recipient(s) in the folders {folders}.</source>
-            <translation>
-                <numerusform>About %n recipient in the folders {folders}.</numerusform>
-                <numerusform>About %n recipients in the folders {folders}.</numerusform>
-            </translation>
-        </message>
-        <message numerus="yes">
             <location line="+11" />
             <source>Sending begins %n second(s) after you confirm; until then Stop sending pauses the mailing.</source>
             <translation>
@@ -228,6 +220,13 @@
             <translation>
                 <numerusform>%n email was being handed over at your click; it finishes either way.</numerusform>
                 <numerusform>%n emails were being handed over at your click; they finish either way.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>About %n recipient(s) {where}.</source>
+            <translation>
+                <numerusform>About %n recipient {where}.</numerusform>
+                <numerusform>About %n recipients {where}.</numerusform>
             </translation>
         </message>
     </context>

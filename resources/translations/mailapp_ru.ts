@@ -258,7 +258,7 @@
         <message>
             <location line="+3" />
             <source>When the recipient's response to an email step is final, the first transition naming it leads on; any other response leaves the flow.</source>
-            <translation>Когда отклик получателя на шаге-письме становится окончательным, дальше ведет первый переход с этим откликом; при любом другом отклике участник выходит из кампании.</translation>
+            <translation>Когда отклик получателя на шаге-письме становится окончательным, дальше ведёт первый переход с этим откликом; при любом другом отклике участник выходит из кампании.</translation>
         </message>
         <message>
             <location line="+4" />
@@ -362,7 +362,7 @@
         <message>
             <location line="+7" />
             <source>Transition {n}: the response “{response}” of step {step} already leads elsewhere.</source>
-            <translation>Переход {n}: отклик «{response}» шага {step} уже ведет в другое место.</translation>
+            <translation>Переход {n}: отклик «{response}» шага {step} уже ведёт в другое место.</translation>
         </message>
     </context>
     <context>
@@ -418,12 +418,12 @@
             <location line="-96" />
             <location line="+98" />
             <source>Add no new participants; those in the flow finish it</source>
-            <translation>Не добавлять новых участников; те, кто уже в кампании, пройдут ее до конца</translation>
+            <translation>Не добавлять новых участников; те, кто уже в кампании, пройдут её до конца</translation>
         </message>
         <message>
             <location line="-92" />
             <source>Select a campaign to see its flow.</source>
-            <translation>Выберите кампанию, чтобы увидеть ее схему.</translation>
+            <translation>Выберите кампанию, чтобы увидеть её схему.</translation>
         </message>
         <message>
             <location line="+25" />
@@ -614,7 +614,7 @@
         <message>
             <location line="+9" />
             <source>{name}: {valid} valid, {invalid} invalid, {none} without address, {unsubscribed} unsubscribed</source>
-            <translation>{name}: верных {valid}, неверных {invalid}, без адреса {none}, отписанных {unsubscribed}</translation>
+            <translation>{name}: верных {valid}, неверных {invalid}, без адреса {none}, отписавшихся {unsubscribed}</translation>
         </message>
         <message>
             <location line="+27" />
@@ -1139,7 +1139,7 @@
         <message>
             <location line="+11" />
             <source>{name} — {valid} valid · {invalid} invalid · {unsubscribed} unsubscribed</source>
-            <translation>{name} — верных {valid} · неверных {invalid} · отписанных {unsubscribed}</translation>
+            <translation>{name} — верных {valid} · неверных {invalid} · отписавшихся {unsubscribed}</translation>
         </message>
         <message numerus="yes">
             <location line="+9" />
@@ -1292,12 +1292,12 @@
         <message>
             <location line="+2" />
             <source>{{ is not closed; end it with }}.</source>
-            <translation>скобка {{ не закрыта; закройте ее с помощью }}.</translation>
+            <translation>скобка {{ не закрыта; закройте её с помощью }}.</translation>
         </message>
         <message>
             <location line="+1" />
             <source>{% is not closed; end it with %}.</source>
-            <translation>скобка {% не закрыта; закройте ее с помощью %}.</translation>
+            <translation>скобка {% не закрыта; закройте её с помощью %}.</translation>
         </message>
         <message>
             <location line="+1" />
@@ -1422,7 +1422,7 @@
         <message>
             <location line="+4" />
             <source>You can save the mailing now, but it cannot be sent until you fix: {fields}.</source>
-            <translation>Рассылку уже можно сохранить, но отправить ее не получится, пока вы не исправите: {fields}.</translation>
+            <translation>Рассылку уже можно сохранить, но отправить её не получится, пока вы не исправите: {fields}.</translation>
         </message>
         <message>
             <location line="+5" />
@@ -1519,7 +1519,7 @@
         <message>
             <location line="+2" />
             <source>Duplicate</source>
-            <translation>Копировать</translation>
+            <translation>Создать копию</translation>
         </message>
         <message>
             <location line="+1" />
@@ -1656,7 +1656,7 @@
         <message>
             <location line="+64" />
             <source>Pause the mailing: sending has not begun yet</source>
-            <translation>Приостановить рассылку: отправка еще не началась</translation>
+            <translation>Приостановить рассылку: отправка ещё не началась</translation>
         </message>
         <message>
             <location line="+2" />
@@ -1728,7 +1728,7 @@ Log file: {log}</source>
         <message>
             <location line="+1" />
             <source>Mailings are being sent. Keep sending in the background?</source>
-            <translation>Идет отправка рассылок. Продолжить отправку в фоновом режиме?</translation>
+            <translation>Идёт отправка рассылок. Продолжить отправку в фоновом режиме?</translation>
         </message>
         <message>
             <location line="+6" />
@@ -1843,7 +1843,7 @@ Log file: {log}</source>
         <message>
             <location line="+4" />
             <source>They stay in their other folders and also join the one chosen here.</source>
-            <translation>Контакты останутся в своих папках и будут добавлены еще и в выбранную здесь.</translation>
+            <translation>Контакты останутся в своих папках и будут добавлены ещё и в выбранную здесь.</translation>
         </message>
         <message>
             <location line="+5" />
@@ -2059,7 +2059,7 @@ Log file: {log}</source>
         <message>
             <location line="+5" />
             <source>Sending</source>
-            <translation>Идет отправка</translation>
+            <translation>Отправка</translation>
         </message>
         <message>
             <location line="+5" />
@@ -2604,7 +2604,7 @@ Log file: {log}</source>
         <message>
             <location line="+3" />
             <source>The response “{response}” of one email step leads to two different places.</source>
-            <translation>Отклик «{response}» одного шага-письма ведет в два разных места.</translation>
+            <translation>Отклик «{response}» одного шага-письма ведёт в два разных места.</translation>
         </message>
         <message>
             <location line="+4" />
@@ -2629,12 +2629,12 @@ Log file: {log}</source>
         <message>
             <location line="+3" />
             <source>The campaign is already stopping; stop it at once to let the remaining participants leave the flow now.</source>
-            <translation>Кампания уже останавливается; остановите ее сразу, чтобы оставшиеся участники вышли сейчас.</translation>
+            <translation>Кампания уже останавливается; остановите её сразу, чтобы оставшиеся участники вышли сейчас.</translation>
         </message>
         <message>
             <location line="+5" />
             <source>The campaign has not been started.</source>
-            <translation>Кампания еще не запущена.</translation>
+            <translation>Кампания ещё не запущена.</translation>
         </message>
         <message>
             <location line="+3" />
@@ -2767,7 +2767,7 @@ Log file: {log}</source>
         <message>
             <location line="+5" />
             <source>The contacts of the folder “{folder}” enter the flow, and so does every contact added to it later; the campaign looks for them every {interval}.</source>
-            <translation>Контакты папки «{folder}» входят в кампанию, как и все контакты, добавленные в нее позже; кампания проверяет папку каждые {interval}.</translation>
+            <translation>Контакты папки «{folder}» входят в кампанию, как и все контакты, добавленные в неё позже; кампания проверяет папку каждые {interval}.</translation>
         </message>
         <message numerus="yes">
             <location line="+8" />
@@ -2781,7 +2781,7 @@ Log file: {log}</source>
         <message>
             <location line="+11" />
             <source>Not active yet: {names}. Their recipients stay planned until they are started; a stopped mailing gives “Stopped (manually)” at once.</source>
-            <translation>Еще не активны: {names}. Их получатели остаются запланированными до запуска рассылки; остановленная рассылка сразу дает отклик «Остановлен (вручную)».</translation>
+            <translation>Ещё не активны: {names}. Их получатели остаются запланированными до запуска рассылки; остановленная рассылка сразу даёт отклик «Остановлен (вручную)».</translation>
         </message>
         <message>
             <location line="+20" />
@@ -2817,7 +2817,7 @@ Log file: {log}</source>
         <message>
             <location line="+7" />
             <source>No new participants will be added; participants already in the flow finish it.</source>
-            <translation>Новые участники добавляться не будут; участники, уже находящиеся в кампании, пройдут ее до конца.</translation>
+            <translation>Новые участники добавляться не будут; участники, уже находящиеся в кампании, пройдут её до конца.</translation>
         </message>
         <message>
             <location line="+11" />
@@ -2838,7 +2838,7 @@ Log file: {log}</source>
         <message>
             <location line="+5" />
             <source>It has never run; its flow is deleted with it.</source>
-            <translation>Кампания ни разу не запускалась; ее схема будет удалена вместе с ней.</translation>
+            <translation>Кампания ни разу не запускалась; её схема будет удалена вместе с ней.</translation>
         </message>
         <message>
             <location line="+104" />
@@ -2850,9 +2850,9 @@ Log file: {log}</source>
             <location line="+7" />
             <source>%n participant(s) still in the flow leave it now and get no further emails from the campaign.</source>
             <translation>
-                <numerusform>%n участник, еще находящийся в кампании, выйдет из нее сейчас и больше не получит от нее писем.</numerusform>
-                <numerusform>%n участника, еще находящихся в кампании, выйдут из нее сейчас и больше не получат от нее писем.</numerusform>
-                <numerusform>%n участников, еще находящихся в кампании, выйдут из нее сейчас и больше не получат от нее писем.</numerusform>
+                <numerusform>%n участник, ещё находящийся в кампании, выйдет из неё сейчас и больше не получит от неё писем.</numerusform>
+                <numerusform>%n участника, ещё находящихся в кампании, выйдут из неё сейчас и больше не получат от неё писем.</numerusform>
+                <numerusform>%n участников, ещё находящихся в кампании, выйдут из неё сейчас и больше не получат от неё писем.</numerusform>
             </translation>
         </message>
         <message numerus="yes">
@@ -2868,7 +2868,7 @@ Log file: {log}</source>
     <context>
         <name>confirm</name>
         <message>
-            <location filename="../../mailapp/ui/mailings/confirm.py" line="+91" />
+            <location filename="../../mailapp/ui/mailings/confirm.py" line="+99" />
             <location line="+33" />
             <source>Start sending</source>
             <translation>Начать отправку</translation>
@@ -2884,9 +2884,19 @@ Log file: {log}</source>
             <translation>Получателей добавляют кампании, в которых участвует рассылка.</translation>
         </message>
         <message>
-            <location line="+4" />
-            <source>Recipients: the contacts of the folders {folders}.</source>
-            <translation>Получатели: контакты папок {folders}.</translation>
+            <location line="-17" />
+            <source>in the folder {name}</source>
+            <translation>в папке {name}</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>in the folders {names}</source>
+            <translation>в папках {names}</translation>
+        </message>
+        <message>
+            <location line="+20" />
+            <source>Recipients: the contacts {where}.</source>
+            <translation>Получатели: контакты {where}.</translation>
         </message>
         <message>
             <location line="+8" />
@@ -2912,7 +2922,7 @@ Log file: {log}</source>
         <message>
             <location line="+2" />
             <source>Sending has not begun yet, so the mailing will be paused: nothing is sent, and you can change it and start it again later. The countdown waits while this question is open.</source>
-            <translation>Отправка еще не началась, поэтому рассылка будет приостановлена: ничего не отправляется, ее можно изменить и запустить снова позже. Пока открыт этот вопрос, обратный отсчет стоит.</translation>
+            <translation>Отправка ещё не началась, поэтому рассылка будет приостановлена: ничего не отправляется, её можно изменить и запустить снова позже. Пока открыт этот вопрос, обратный отсчёт стоит.</translation>
         </message>
         <message>
             <location line="+10" />
@@ -2950,15 +2960,6 @@ Log file: {log}</source>
             <translation>Не удалось остановить отправку</translation>
         </message>
         <message numerus="yes">
-            <location line="+4" />
-            <source>About %n recipient(s) in the folders {folders}.</source>
-            <translation>
-                <numerusform>Около %n получателя в папках {folders}.</numerusform>
-                <numerusform>Около %n получателей в папках {folders}.</numerusform>
-                <numerusform>Около %n получателей в папках {folders}.</numerusform>
-            </translation>
-        </message>
-        <message numerus="yes">
             <location line="+3" />
             <source>Sending begins %n second(s) after you confirm; until then Stop sending pauses the mailing.</source>
             <translation>
@@ -2971,9 +2972,9 @@ Log file: {log}</source>
             <location line="+5" />
             <source>%n recipient(s) not yet handed to the provider will be stopped.</source>
             <translation>
-                <numerusform>Будет остановлен %n получатель, которому письмо еще не передано провайдеру.</numerusform>
-                <numerusform>Будут остановлены %n получателя, которым письмо еще не передано провайдеру.</numerusform>
-                <numerusform>Будут остановлены %n получателей, которым письмо еще не передано провайдеру.</numerusform>
+                <numerusform>Будет остановлен %n получатель, которому письмо ещё не передано провайдеру.</numerusform>
+                <numerusform>Будут остановлены %n получателя, которым письмо ещё не передано провайдеру.</numerusform>
+                <numerusform>Будут остановлены %n получателей, которым письмо ещё не передано провайдеру.</numerusform>
             </translation>
         </message>
         <message numerus="yes">
@@ -2991,6 +2992,14 @@ Log file: {log}</source>
                 <numerusform>%n письмо передавалось провайдеру в момент нажатия; его передача завершится в любом случае.</numerusform>
                 <numerusform>%n письма передавались провайдеру в момент нажатия; их передача завершится в любом случае.</numerusform>
                 <numerusform>%n писем передавалось провайдеру в момент нажатия; их передача завершится в любом случае.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>About %n recipient(s) {where}.</source>
+            <translation>
+                <numerusform>Около %n получателя {where}.</numerusform>
+                <numerusform>Около %n получателей {where}.</numerusform>
+                <numerusform>Около %n получателей {where}.</numerusform>
             </translation>
         </message>
     </context>
@@ -3030,7 +3039,7 @@ Log file: {log}</source>
         <message>
             <location line="+19" />
             <source>More rows with problems, not listed here: {n}</source>
-            <translation>Еще строк с проблемами, не показанных здесь: {n}</translation>
+            <translation>Ещё строк с проблемами, не показанных здесь: {n}</translation>
         </message>
     </context>
     <context>
@@ -3088,7 +3097,7 @@ Log file: {log}</source>
         <message>
             <location line="+1" />
             <source>Sending</source>
-            <translation>Идет отправка</translation>
+            <translation>Идёт отправка</translation>
         </message>
         <message>
             <location line="+1" />
@@ -3289,7 +3298,7 @@ Log file: {log}</source>
         <message>
             <location line="+13" />
             <source>Audience prepared: to send {will_send}, invalid {invalid}, duplicates {duplicates}, unsubscribed {unsubscribed}, without email {no_email}</source>
-            <translation>Аудитория подготовлена: к отправке {will_send}, неверных {invalid}, дублей {duplicates}, отписанных {unsubscribed}, без email {no_email}</translation>
+            <translation>Аудитория подготовлена: к отправке {will_send}, неверных {invalid}, дублей {duplicates}, отписавшихся {unsubscribed}, без email {no_email}</translation>
         </message>
         <message>
             <location line="+40" />
@@ -3342,9 +3351,9 @@ Log file: {log}</source>
             <location line="+4" />
             <source>Stopping the mailing: %n recipient(s) not yet handed over</source>
             <translation>
-                <numerusform>Рассылка останавливается: %n получатель еще не передан</numerusform>
-                <numerusform>Рассылка останавливается: %n получателя еще не переданы</numerusform>
-                <numerusform>Рассылка останавливается: %n получателей еще не передано</numerusform>
+                <numerusform>Рассылка останавливается: %n письмо ещё не передано</numerusform>
+                <numerusform>Рассылка останавливается: %n письма ещё не переданы</numerusform>
+                <numerusform>Рассылка останавливается: %n писем ещё не передано</numerusform>
             </translation>
         </message>
         <message numerus="yes">
@@ -3672,7 +3681,7 @@ Log file: {log}</source>
         <message>
             <location line="+10" />
             <source>A trigger mailing gets its recipients from campaigns and has no folders.</source>
-            <translation>У триггерной рассылки нет папок: получателей в нее добавляют кампании.</translation>
+            <translation>У триггерной рассылки нет папок: получателей в неё добавляют кампании.</translation>
         </message>
         <message>
             <location line="+3" />
@@ -3828,12 +3837,12 @@ Log file: {log}</source>
         <message>
             <location line="+3" />
             <source>The folder “{folder}” is used by the mailing “{mailing}”; remove it from the mailing first.</source>
-            <translation>Папка «{folder}» используется в рассылке «{mailing}»; сначала уберите ее из рассылки.</translation>
+            <translation>Папка «{folder}» используется в рассылке «{mailing}»; сначала уберите её из рассылки.</translation>
         </message>
         <message>
             <location line="+5" />
             <source>Contacts were added by someone else during the import; nothing was imported, run the import again.</source>
-            <translation>Пока шел импорт, контакты добавил кто-то другой; ничего не импортировано, запустите импорт еще раз.</translation>
+            <translation>Пока шел импорт, контакты добавил кто-то другой; ничего не импортировано, запустите импорт ещё раз.</translation>
         </message>
         <message>
             <location line="+5" />
@@ -3873,7 +3882,7 @@ Log file: {log}</source>
         <message>
             <location line="+4" />
             <source>This looks like an Excel workbook, not a CSV file; save it as CSV (UTF-8) first.</source>
-            <translation>Похоже, это книга Excel, а не CSV-файл; сначала сохраните ее как CSV (UTF-8).</translation>
+            <translation>Похоже, это книга Excel, а не CSV-файл; сначала сохраните её как CSV (UTF-8).</translation>
         </message>
         <message>
             <location line="+5" />
@@ -3903,7 +3912,7 @@ Log file: {log}</source>
         <message>
             <location line="+6" />
             <source>Line {line}: the file cannot be read as CSV (a quote is not closed or is followed by other characters); nothing was imported.</source>
-            <translation>Строка {line}: файл не читается как CSV (кавычка не закрыта или после нее идут другие символы); ничего не импортировано.</translation>
+            <translation>Строка {line}: файл не читается как CSV (кавычка не закрыта или после неё идут другие символы); ничего не импортировано.</translation>
         </message>
         <message>
             <location line="+6" />
@@ -3918,12 +3927,12 @@ Log file: {log}</source>
         <message>
             <location line="+12" />
             <source>The wait at step {source} leads to step {step}, which does not exist.</source>
-            <translation>Ожидание на шаге {source} ведет к шагу {step}, которого нет.</translation>
+            <translation>Ожидание на шаге {source} ведёт к шагу {step}, которого нет.</translation>
         </message>
         <message>
             <location line="+4" />
             <source>A transition from step {source} leads to step {step}, which does not exist.</source>
-            <translation>Переход от шага {source} ведет к шагу {step}, которого нет.</translation>
+            <translation>Переход от шага {source} ведёт к шагу {step}, которого нет.</translation>
         </message>
         <message>
             <location line="+4" />
@@ -3953,12 +3962,12 @@ Log file: {log}</source>
         <message>
             <location line="+4" />
             <source>The campaign is already stopping; stop it at once to let the remaining participants leave the flow now.</source>
-            <translation>Кампания уже останавливается; остановите ее сразу, чтобы оставшиеся участники вышли сейчас.</translation>
+            <translation>Кампания уже останавливается; остановите её сразу, чтобы оставшиеся участники вышли сейчас.</translation>
         </message>
         <message>
             <location line="+5" />
             <source>The campaign has not been started.</source>
-            <translation>Кампания еще не запущена.</translation>
+            <translation>Кампания ещё не запущена.</translation>
         </message>
         <message>
             <location line="+3" />
@@ -3988,7 +3997,7 @@ Log file: {log}</source>
         <message>
             <location line="+3" />
             <source>A transition waits for a final response; “{response}” is not final.</source>
-            <translation>Переход ждет окончательного отклика, а «{response}» — не окончательный.</translation>
+            <translation>Переход ждёт окончательного отклика, а «{response}» — не окончательный.</translation>
         </message>
         <message>
             <location line="+3" />
@@ -4003,7 +4012,7 @@ Log file: {log}</source>
         <message>
             <location line="+3" />
             <source>The response “{response}” of step {step} leads to two different places.</source>
-            <translation>Отклик «{response}» шага {step} ведет в два разных места.</translation>
+            <translation>Отклик «{response}» шага {step} ведёт в два разных места.</translation>
         </message>
         <message>
             <location line="+4" />
@@ -4050,17 +4059,17 @@ Log file: {log}</source>
         <message numerus="yes">
             <source> and %n more</source>
             <translation>
-                <numerusform> и еще %n</numerusform>
-                <numerusform> и еще %n</numerusform>
-                <numerusform> и еще %n</numerusform>
+                <numerusform> и ещё %n</numerusform>
+                <numerusform> и ещё %n</numerusform>
+                <numerusform> и ещё %n</numerusform>
             </translation>
         </message>
         <message numerus="yes">
             <source>No recipient can be sent this mailing: all %n contact(s) in its folders are invalid, duplicates, unsubscribed or without an address.</source>
             <translation>
-                <numerusform>Рассылку некому отправить: %n контакт в ее папках — с неверным адресом, дубликат, отписался или без адреса.</numerusform>
-                <numerusform>Рассылку некому отправить: все %n контакта в ее папках — с неверными адресами, дубликаты, отписавшиеся или без адреса.</numerusform>
-                <numerusform>Рассылку некому отправить: все %n контактов в ее папках — с неверными адресами, дубликаты, отписавшиеся или без адреса.</numerusform>
+                <numerusform>Рассылку некому отправить: %n контакт в её папках — с неверным адресом, дубликат, отписался или без адреса.</numerusform>
+                <numerusform>Рассылку некому отправить: все %n контакта в её папках — с неверными адресами, дубликаты, отписавшиеся или без адреса.</numerusform>
+                <numerusform>Рассылку некому отправить: все %n контактов в её папках — с неверными адресами, дубликаты, отписавшиеся или без адреса.</numerusform>
             </translation>
         </message>
         <message numerus="yes">

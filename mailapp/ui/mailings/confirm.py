@@ -81,6 +81,14 @@ def preview_start(ctx: AppContext, mailing_id: int) -> StartPreview:
     )
 
 
+def folders_phrase(folders: list[str]) -> str:
+    """ "in the folder “A”" or "in the folders “A”, “B”", in the UI language."""
+    names = ", ".join(f"“{name}”" for name in folders)
+    if len(folders) == 1:
+        return QCoreApplication.translate("confirm", "in the folder {name}").format(name=names)
+    return QCoreApplication.translate("confirm", "in the folders {names}").format(names=names)
+
+
 class StartDialog(ConfirmDialog):
     """Confirm *Start sending*."""
 
@@ -98,13 +106,13 @@ class StartDialog(ConfirmDialog):
                 "confirm", "Recipients come from the campaigns that add participants to it."
             )
         elif preview.estimate is None:
-            who = QCoreApplication.translate(
-                "confirm", "Recipients: the contacts of the folders {folders}."
-            ).format(folders=", ".join(info.folders))
+            who = QCoreApplication.translate("confirm", "Recipients: the contacts {where}.").format(
+                where=folders_phrase(info.folders)
+            )
         else:
             who = QCoreApplication.translate(
-                "confirm", "About %n recipient(s) in the folders {folders}.", None, preview.estimate
-            ).format(folders=", ".join(info.folders))
+                "confirm", "About %n recipient(s) {where}.", None, preview.estimate
+            ).format(where=folders_phrase(info.folders))
         if preview.provider == "sandbox":
             provider = QCoreApplication.translate(
                 "confirm", "Provider: the sandbox (messages stay in the local outbox)."
