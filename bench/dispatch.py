@@ -79,11 +79,21 @@ def _state(ctx: AppContext, mailing_id: int) -> str:
         return str(session.get(Mailing, mailing_id).state)  # type: ignore[union-attr]
 
 
-def _engine_run(
-    url: str, host: str, port: int, record: Path, count: int, stop_after: int | None
+def engine_run(
+    url: str,
+    host: str,
+    port: int,
+    record: Path,
+    count: int,
+    stop_after: int | None,
+    **settings: str,
 ) -> tuple[float, float | None, int]:
+    """Send the benchmark mailing with the real engine; the time it took,
+    and with ``stop_after`` the stop latency and the messages after it."""
     ctx = AppContext.open(url)
-    mailing_id = sending_mailing(ctx, host, port, "Benchmark", SmtpConnections=str(CONNECTIONS))
+    mailing_id = sending_mailing(
+        ctx, host, port, "Benchmark", SmtpConnections=str(CONNECTIONS), **settings
+    )
     engine = MailEngine(ctx)
     engine.start()
     latency: float | None = None
@@ -127,7 +137,7 @@ def run(quick: bool = False) -> None:
                 bare_times.append(_bare_loop(server.host, server.port, count))
                 url = f"sqlite:///{folder / f'throughput{pair}.sqlite3'}"
                 fill_contacts(url, count)
-                our_times.append(_engine_run(url, server.host, server.port, record, count, None)[0])
+                our_times.append(engine_run(url, server.host, server.port, record, count, None)[0])
         bare, ours = statistics.median(bare_times), statistics.median(our_times)
         ratio = bare / ours
         Row(
@@ -145,7 +155,7 @@ def run(quick: bool = False) -> None:
         with ServerProcess(record2) as server:
             url = f"sqlite:///{folder / 'stop.sqlite3'}"
             fill_contacts(url, count)
-            _, latency, after = _engine_run(
+            _, latency, after = engine_run(
                 url, server.host, server.port, record2, count, stop_after=count // 10
             )
             assert latency is not None

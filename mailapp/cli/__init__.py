@@ -180,6 +180,11 @@ def build_parser() -> argparse.ArgumentParser:
     from mailapp.cli import campaigns
 
     campaigns.add_parser(sub)
+
+    # dkim ------------------------------------------------------------------
+    from mailapp.cli import deliverability
+
+    deliverability.add_parser(sub)
     return parser
 
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from mailapp.delivery.dkim import DkimError, check_domain, check_selector, load_key
 from mailapp.delivery.message import (
     MAX_UNSUBSCRIBE_URL,
     UnsubscribeLinkError,
@@ -126,6 +127,36 @@ def _unsubscribe_url(definition: SettingDef, raw: str) -> str:
         ) from None
 
 
+def _dkim_refusal(definition: SettingDef, raw: str, exc: DkimError) -> Refused:
+    return Refused("setting_dkim", f"{definition.code}: {exc}", setting=definition.code, value=raw)
+
+
+def _dkim_name(definition: SettingDef, raw: str) -> str:
+    """DkimDomain and DkimSelector: DNS names (lower case, IDNA), or empty for none."""
+    if not raw.strip():
+        return ""
+    check = check_domain if definition.code == "DkimDomain" else check_selector
+    try:
+        return check(raw)
+    except DkimError as exc:
+        raise _dkim_refusal(definition, raw, exc) from None
+
+
+def _dkim_key_file(definition: SettingDef, raw: str) -> str:
+    """A file that holds an RSA private key the signer can use, or empty.
+
+    Checked when it is set, so that a wrong path or a public key is refused
+    at once rather than putting the next mailing in error.
+    """
+    path = raw.strip()
+    if path:
+        try:
+            load_key(path)
+        except DkimError as exc:
+            raise _dkim_refusal(definition, raw, exc) from None
+    return path
+
+
 SETTINGS: dict[str, SettingDef] = {
     d.code: d
     for d in (
@@ -199,8 +230,24 @@ SETTINGS: dict[str, SettingDef] = {
             "UnsubscribeUrl",
             "str",
             "",
-            "Unsubscribe link template for List-Unsubscribe ({email} is replaced)",
+            "Unsubscribe link template for List-Unsubscribe and {{ unsubscribe_url }} "
+            "({token} becomes the recipient's signed token, {email} the address)",
             check=_unsubscribe_url,
+        ),
+        SettingDef(
+            "DkimDomain",
+            "str",
+            "",
+            "DKIM: the domain that signs every message (empty: no signature)",
+            check=_dkim_name,
+        ),
+        SettingDef("DkimSelector", "str", "", "DKIM: the selector of the key", check=_dkim_name),
+        SettingDef(
+            "DkimKeyFile",
+            "str",
+            "",
+            "DKIM: the file of the RSA private key (PEM)",
+            check=_dkim_key_file,
         ),
         SettingDef(
             "Language", "choice", "system", "Interface language", choices=("system", "en", "ru")

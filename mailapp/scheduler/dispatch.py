@@ -46,6 +46,7 @@ from sqlalchemy.exc import DBAPIError
 
 from mailapp.db import LaneConnection, LaneDatabaseError
 from mailapp.delivery.addresses import EnvelopeAddress, envelope_address
+from mailapp.delivery.dkim import DkimError, DkimSigner
 from mailapp.delivery.message import (
     AddressError,
     MessageError,
@@ -68,7 +69,7 @@ from mailapp.models import Event, Mailing, Response
 from mailapp.models.base import UTCDateTime
 from mailapp.models.states import SENDING_STATES
 from mailapp.scheduler import leases
-from mailapp.services import journal, lifecycle
+from mailapp.services import dkim_setup, journal, lifecycle
 from mailapp.services.context import AppContext
 from mailapp.services.settings import SystemSettings
 
@@ -207,6 +208,8 @@ class MailingRun:
     template: CompiledTemplate
     unsubscribe_url: str
     settings: SystemSettings
+    #: Signs every message when DKIM is set up (``DkimDomain``).
+    signer: DkimSigner | None = None
     halted: bool = False
     errors: int = 0
     reported: set[str] = field(default_factory=set)
@@ -391,9 +394,14 @@ class Dispatcher:
         domain = sender_email.rpartition("@")[2] or "localhost"
         url = settings.unsubscribe_url or ""
         try:
+            signer = dkim_setup.signer(settings)
+        except DkimError as exc:
+            lifecycle.mark_error(self.ctx, mailing_id, f"DKIM: {exc}", provider=False)
+            return None
+        try:
             sender = envelope_address(sender_email)
             probe_url = unsubscribe_link(url, _PROBE_ADDRESS) if url else ""
-            build_message(
+            probe = build_message(
                 sender_name=sender_name,
                 sender_email=sender_email,
                 to=_PROBE_ADDRESS,
@@ -405,6 +413,8 @@ class Dispatcher:
                 mailing_id=mailing_id,
                 smtputf8=sender.needs_smtputf8,
             )
+            if signer is not None:
+                signer.sign(probe)
         except MessageError as exc:
             lifecycle.mark_error(
                 self.ctx,
@@ -424,6 +434,7 @@ class Dispatcher:
             template=template,
             unsubscribe_url=url,
             settings=settings,
+            signer=signer,
         )
 
     # -- liveness --------------------------------------------------------------
@@ -712,6 +723,8 @@ class _Lane(threading.Thread):
         except MessageError as exc:
             self._settle(run, row.id, Response.CANCELLED_TEMPLATE_ERROR, str(exc))
             return True
+        if run.signer is not None:
+            data = run.signer.sign(data)
         if not self._begin(run, row.id, message_id):
             return False
         self._transmitting = True

@@ -32,6 +32,9 @@ class SystemSettings:
     retry_delay_seconds: int
     unsubscribe_url: str
     language: str
+    dkim_domain: str
+    dkim_selector: str
+    dkim_key_file: str
 
 
 def values(ctx: AppContext) -> dict[str, Any]:
@@ -63,6 +66,9 @@ def load(ctx: AppContext) -> SystemSettings:
         retry_delay_seconds=v["RetryDelaySeconds"],
         unsubscribe_url=v["UnsubscribeUrl"],
         language=v["Language"],
+        dkim_domain=v["DkimDomain"],
+        dkim_selector=v["DkimSelector"],
+        dkim_key_file=v["DkimKeyFile"],
     )
 
 

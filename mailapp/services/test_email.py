@@ -19,11 +19,13 @@ from typing import Any
 
 from sqlalchemy import select
 
+from mailapp.delivery.dkim import DkimError
 from mailapp.delivery.message import MessageError, build_message, make_message_id
 from mailapp.delivery.render import TemplateProblem, compile_template
 from mailapp.delivery.smtp import Outcome, SmtpConnection
 from mailapp.models import Contact, FolderMember, MailingFolder, Refused
 from mailapp.models.validation import require_email
+from mailapp.services import dkim_setup
 from mailapp.services import settings as settings_service
 from mailapp.services.context import AppContext
 from mailapp.services.mailings import MailingInput, load, validate
@@ -109,10 +111,15 @@ def send_test(ctx: AppContext, mailing_id: int, to: str, provider: ProviderSessi
             unsubscribe_url=unsubscribe_url,
             mailing_id=mailing_id,
         )
+        signer = dkim_setup.signer(settings)
     except MessageError as exc:
         raise Refused(
             "message_error", f"The email cannot be built: {exc}", error=str(exc)
         ) from None
+    except DkimError as exc:
+        raise Refused("dkim", f"DKIM: {exc}", error=str(exc)) from None
+    if signer is not None:
+        data = signer.sign(data)
     config = provider.config(settings)
     connection = SmtpConnection(config)
     try:
