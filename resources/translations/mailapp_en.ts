@@ -53,7 +53,7 @@
     <context>
         <name>ContactsPage</name>
         <message numerus="yes">
-            <location filename="../../mailapp/ui/contacts/page.py" line="+736" />
+            <location filename="../../mailapp/ui/contacts/page.py" line="+269" />
             <source>%Ln contact(s)</source>
             <translation>
                 <numerusform>%Ln contact</numerusform>
@@ -64,7 +64,7 @@
     <context>
         <name>DeleteContactsDialog</name>
         <message numerus="yes">
-            <location line="-384" />
+            <location filename="../../mailapp/ui/contacts/selection_dialogs.py" line="+43" />
             <source>Delete %n contact(s)?</source>
             <translation>
                 <numerusform>Delete %n contact?</numerusform>
@@ -94,7 +94,7 @@
     <context>
         <name>MoveContactsDialog</name>
         <message numerus="yes">
-            <location filename="../../mailapp/ui/contacts/page.py" line="+81" />
+            <location filename="../../mailapp/ui/contacts/selection_dialogs.py" line="+81" />
             <source>Move %n contact(s) to the folder:</source>
             <translation>
                 <numerusform>Move %n contact to the folder:</numerusform>
@@ -116,7 +116,7 @@
     <context>
         <name>SubscriptionDialog</name>
         <message numerus="yes">
-            <location filename="../../mailapp/ui/contacts/page.py" line="-44" />
+            <location filename="../../mailapp/ui/contacts/selection_dialogs.py" line="-44" />
             <source>Unsubscribe %n contact(s)?</source>
             <translation>
                 <numerusform>Unsubscribe %n contact?</numerusform>

@@ -4,9 +4,8 @@
     <context>
         <name>AddContactDialog</name>
         <message>
-            <location filename="../../mailapp/ui/contacts/page.py" line="+81" />
+            <location filename="../../mailapp/ui/contacts/contact_dialogs.py" line="+51" />
             <source>Add contact</source>
-            <extracomment>Item data role holding the folder name (None: all contacts).</extracomment>
             <translation>Добавить контакт</translation>
         </message>
         <message>
@@ -535,89 +534,58 @@
     <context>
         <name>ContactsPage</name>
         <message>
-            <location filename="../../mailapp/ui/contacts/page.py" line="+438" />
-            <source>New…</source>
-            <extracomment>(int) contacts shown after a folder, search or reload. (QDialog) an edit dialog or a confirmation is open (tests reach it here). Changes of a selection submitted and not yet done. Open confirmations → (the change, the title of its error message).</extracomment>
-            <translation>Создать…</translation>
-        </message>
-        <message>
-            <location line="+1" />
-            <source>Create a folder</source>
-            <translation>Создать папку</translation>
-        </message>
-        <message>
-            <location line="+2" />
-            <source>Rename…</source>
-            <translation>Переименовать…</translation>
-        </message>
-        <message>
-            <location line="+2" />
-            <location line="+43" />
+            <location filename="../../mailapp/ui/contacts/page.py" line="+205" />
             <source>Delete…</source>
             <translation>Удалить…</translation>
         </message>
         <message>
-            <location line="-31" />
-            <source>Folders</source>
-            <translation>Папки</translation>
-        </message>
-        <message>
-            <location line="+6" />
+            <location line="-7" />
             <source>Search by email or name</source>
+            <extracomment>(int) contacts shown after a folder, search or reload. (QDialog) an edit dialog or a confirmation is open (tests reach it here). Changes of a selection submitted and not yet done. Open confirmations → (the change, the title of its error message).</extracomment>
             <translation>Поиск по email или имени</translation>
         </message>
         <message>
-            <location line="+7" />
+            <location line="+1" />
             <source>Add contact…</source>
             <translation>Добавить контакт…</translation>
         </message>
         <message>
-            <location line="+2" />
+            <location line="+1" />
             <source>Import CSV…</source>
             <translation>Импорт CSV…</translation>
         </message>
         <message>
-            <location line="+8" />
+            <location line="+1" />
             <source>Edit…</source>
             <translation>Изменить…</translation>
         </message>
         <message>
-            <location line="+2" />
+            <location line="+1" />
             <source>Move to folder…</source>
             <translation>Переместить в папку…</translation>
         </message>
         <message>
-            <location line="+2" />
+            <location line="+1" />
             <source>Unsubscribe…</source>
             <translation>Отписать…</translation>
         </message>
         <message>
-            <location line="+2" />
+            <location line="+1" />
             <source>Subscribe again…</source>
             <translation>Подписать снова…</translation>
         </message>
         <message>
-            <location line="+8" />
+            <location line="+10" />
             <source>Edit the selected contact (or double-click it)</source>
             <translation>Изменить выбранный контакт (или дважды щелкните по нему)</translation>
         </message>
         <message>
-            <location line="+9" />
+            <location line="+1" />
             <source>Delete the selected contacts</source>
             <translation>Удалить выбранные контакты</translation>
         </message>
         <message>
-            <location line="+93" />
-            <source>All contacts</source>
-            <translation>Все контакты</translation>
-        </message>
-        <message>
-            <location line="+9" />
-            <source>{name}: {valid} valid, {invalid} invalid, {none} without address, {unsubscribed} unsubscribed</source>
-            <translation>{name}: верных {valid}, неверных {invalid}, без адреса {none}, отписавшихся {unsubscribed}</translation>
-        </message>
-        <message>
-            <location line="+27" />
+            <location line="+49" />
             <source>Loading…</source>
             <translation>Загрузка…</translation>
         </message>
@@ -636,7 +604,7 @@
             <translation>Не удалось загрузить контакты: {error}</translation>
         </message>
         <message>
-            <location line="+103" />
+            <location line="+100" />
             <source>Cannot open the contact</source>
             <translation>Не удалось открыть контакт</translation>
         </message>
@@ -651,66 +619,15 @@
             <translation>Не удалось удалить контакты</translation>
         </message>
         <message>
-            <location line="+16" />
+            <location line="+18" />
             <source>Cannot move the contacts</source>
             <translation>Не удалось переместить контакты</translation>
-        </message>
-        <message>
-            <location line="+72" />
-            <source>New folder</source>
-            <translation>Новая папка</translation>
-        </message>
-        <message>
-            <location line="+0" />
-            <source>Folder name:</source>
-            <translation>Название папки:</translation>
-        </message>
-        <message>
-            <location line="+9" />
-            <source>Cannot create the folder</source>
-            <translation>Не удалось создать папку</translation>
-        </message>
-        <message>
-            <location line="+8" />
-            <source>Rename folder</source>
-            <translation>Переименование папки</translation>
-        </message>
-        <message>
-            <location line="+0" />
-            <source>New name:</source>
-            <translation>Новое название:</translation>
-        </message>
-        <message>
-            <location line="+12" />
-            <source>Cannot rename the folder</source>
-            <translation>Не удалось переименовать папку</translation>
-        </message>
-        <message>
-            <location line="+10" />
-            <location line="+3" />
-            <source>Delete folder</source>
-            <translation>Удаление папки</translation>
-        </message>
-        <message>
-            <location line="-2" />
-            <source>Delete the folder “{name}”?</source>
-            <translation>Удалить папку «{name}»?</translation>
-        </message>
-        <message>
-            <location line="+1" />
-            <source>Its contacts stay in “All contacts”.</source>
-            <translation>Её контакты останутся в разделе «Все контакты».</translation>
-        </message>
-        <message>
-            <location line="+18" />
-            <source>Cannot delete the folder</source>
-            <translation>Не удалось удалить папку</translation>
         </message>
     </context>
     <context>
         <name>DeleteContactsDialog</name>
         <message>
-            <location line="-693" />
+            <location filename="../../mailapp/ui/contacts/selection_dialogs.py" line="+39" />
             <location line="+28" />
             <source>Delete contacts</source>
             <translation>Удалить контакты</translation>
@@ -753,7 +670,7 @@
     <context>
         <name>EditContactDialog</name>
         <message>
-            <location line="-203" />
+            <location filename="../../mailapp/ui/contacts/contact_dialogs.py" line="+72" />
             <source>Edit contact</source>
             <extracomment>(ContactInfo) the contact as saved.</extracomment>
             <translation>Изменить контакт</translation>
@@ -873,9 +790,113 @@
         </message>
     </context>
     <context>
+        <name>FolderPanel</name>
+        <message>
+            <location filename="../../mailapp/ui/contacts/folders.py" line="+82" />
+            <source>Folders</source>
+            <extracomment>Item data role holding the folder name (None: all contacts). The user chose another folder. A folder was created, renamed or deleted (or the change failed). The folder to choose once the list reloads (just created or renamed).</extracomment>
+            <translation>Папки</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>New…</source>
+            <translation>Создать…</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Create a folder</source>
+            <translation>Создать папку</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Rename…</source>
+            <translation>Переименовать…</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Rename the chosen folder</source>
+            <translation>Переименовать выбранную папку</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Delete…</source>
+            <translation>Удалить…</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Delete the chosen folder (its contacts are kept)</source>
+            <translation>Удалить выбранную папку (её контакты сохранятся)</translation>
+        </message>
+        <message>
+            <location line="+23" />
+            <source>All contacts</source>
+            <translation>Все контакты</translation>
+        </message>
+        <message>
+            <location line="+9" />
+            <source>{name}: {valid} valid, {invalid} invalid, {none} without address, {unsubscribed} unsubscribed</source>
+            <translation>{name}: верных {valid}, неверных {invalid}, без адреса {none}, отписавшихся {unsubscribed}</translation>
+        </message>
+        <message>
+            <location line="+50" />
+            <source>New folder</source>
+            <translation>Новая папка</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>Folder name:</source>
+            <translation>Название папки:</translation>
+        </message>
+        <message>
+            <location line="+6" />
+            <source>Cannot create the folder</source>
+            <translation>Не удалось создать папку</translation>
+        </message>
+        <message>
+            <location line="+7" />
+            <source>Rename folder</source>
+            <translation>Переименование папки</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>New name:</source>
+            <translation>Новое название:</translation>
+        </message>
+        <message>
+            <location line="+10" />
+            <source>Cannot rename the folder</source>
+            <translation>Не удалось переименовать папку</translation>
+        </message>
+        <message>
+            <location line="+10" />
+            <source>Delete folder</source>
+            <translation>Удаление папки</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Delete the folder “{name}”?</source>
+            <translation>Удалить папку «{name}»?</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Its contacts stay in “All contacts”.</source>
+            <translation>Её контакты останутся в разделе «Все контакты».</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Delete the folder</source>
+            <translation>Удалить папку</translation>
+        </message>
+        <message>
+            <location line="+10" />
+            <source>Cannot delete the folder</source>
+            <translation>Не удалось удалить папку</translation>
+        </message>
+    </context>
+    <context>
         <name>ImportPage</name>
         <message>
-            <location line="+334" />
+            <location filename="../../mailapp/ui/contacts/import_wizard.py" line="+334" />
             <source>Importing</source>
             <translation>Импорт</translation>
         </message>
@@ -1816,7 +1837,7 @@ Log file: {log}</source>
     <context>
         <name>MoveContactsDialog</name>
         <message>
-            <location filename="../../mailapp/ui/contacts/page.py" line="+141" />
+            <location filename="../../mailapp/ui/contacts/selection_dialogs.py" line="+56" />
             <source>Move contacts</source>
             <extracomment>Move (read :meth:`target`).</extracomment>
             <translation>Переместить контакты</translation>
@@ -2246,7 +2267,7 @@ Log file: {log}</source>
     <context>
         <name>SubscriptionDialog</name>
         <message>
-            <location filename="../../mailapp/ui/contacts/page.py" line="-63" />
+            <location filename="../../mailapp/ui/contacts/selection_dialogs.py" line="-63" />
             <source>Unsubscribe contacts</source>
             <translation>Отписать контакты</translation>
         </message>

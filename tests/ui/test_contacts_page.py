@@ -96,8 +96,8 @@ def test_search_folder_and_unsubscribe(qtbot, services: AppServices) -> None:
     page = ContactsPage(services)
     qtbot.addWidget(page)
     qtbot.waitUntil(lambda: page.model.rowCount() == 501, timeout=10000)
-    qtbot.waitUntil(lambda: page.folder_list.count() == 3)  # all + two folders
-    assert "(500)" in page.folder_list.item(1).text()
+    qtbot.waitUntil(lambda: page.folder_panel.folder_list.count() == 3)  # all + two folders
+    assert "(500)" in page.folder_panel.folder_list.item(1).text()
 
     page.search.setText("анна")
     qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=5000)
@@ -121,7 +121,7 @@ def test_search_folder_and_unsubscribe(qtbot, services: AppServices) -> None:
     )
 
     page.search.clear()
-    page.folder_list.setCurrentRow(2)  # VIP
+    page.folder_panel.folder_list.setCurrentRow(2)  # VIP
     qtbot.waitUntil(lambda: page.model.rowCount() == 1 and page.model.folder == "VIP", timeout=5000)
     qtbot.waitUntil(lambda: services.tasks.pending == 0)
 
@@ -129,9 +129,9 @@ def test_search_folder_and_unsubscribe(qtbot, services: AppServices) -> None:
 def test_create_folder(qtbot, services: AppServices) -> None:
     page = ContactsPage(services)
     qtbot.addWidget(page)
-    qtbot.waitUntil(lambda: page.folder_list.count() == 1)
-    page._create_named("Новости")
-    qtbot.waitUntil(lambda: page.folder_list.count() == 2, timeout=5000)
+    qtbot.waitUntil(lambda: page.folder_panel.folder_list.count() == 1)
+    page.folder_panel._create_named("Новости")
+    qtbot.waitUntil(lambda: page.folder_panel.folder_list.count() == 2, timeout=5000)
     assert page.current_folder == "Новости"
     qtbot.waitUntil(lambda: services.tasks.pending == 0)
 
@@ -186,7 +186,7 @@ def test_edit_dialog_opens_from_button_double_click_and_menu(qtbot, services: Ap
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
-    from mailapp.ui.contacts.page import EditContactDialog
+    from mailapp.ui.contacts.contact_dialogs import EditContactDialog
 
     ctx = services.ctx
     contacts.add_contact(ctx, "anna@example.com", "Анна", "Petrova", fields={"city": "Kazan"})
@@ -379,8 +379,8 @@ def test_bulk_move_to_folder(qtbot, services: AppServices) -> None:
     ids = [contacts.add_contact(ctx, f"user{n}@example.com", folder="News") for n in range(3)]
     contacts.create_folder(ctx, "Gold")
     page = _page(qtbot, services, 3)
-    qtbot.waitUntil(lambda: page.folder_list.count() == 3)
-    page.folder_list.setCurrentRow(2)  # News
+    qtbot.waitUntil(lambda: page.folder_panel.folder_list.count() == 3)
+    page.folder_panel.folder_list.setCurrentRow(2)  # News
     qtbot.waitUntil(lambda: page.model.folder == "News" and not page.model.loading)
     qtbot.waitUntil(lambda: page.model.rowCount() == 3)
     _select(page, 0, 1)
@@ -405,7 +405,7 @@ def test_bulk_move_to_folder(qtbot, services: AppServices) -> None:
     qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=5000)
 
     # From "All contacts" they keep their folders; a new name makes a folder.
-    page.folder_list.setCurrentRow(0)
+    page.folder_panel.folder_list.setCurrentRow(0)
     qtbot.waitUntil(lambda: page.model.folder is None and page.model.rowCount() == 3)
     _select(page, 2)
     dialog = _confirmation(qtbot, page, page.move_action.trigger)
@@ -416,7 +416,7 @@ def test_bulk_move_to_folder(qtbot, services: AppServices) -> None:
     qtbot.waitUntil(lambda: "Fresh" in {f.name for f in contacts.list_folders(ctx)}, timeout=5000)
     assert contacts.contact_ids(ctx, folder="Fresh") == [ids[2]]
     assert contacts.get_contact(ctx, ids[2]).folders == ("Fresh", "News")
-    qtbot.waitUntil(lambda: page.folder_list.count() == 4, timeout=5000)
+    qtbot.waitUntil(lambda: page.folder_panel.folder_list.count() == 4, timeout=5000)
     qtbot.waitUntil(lambda: services.tasks.pending == 0)
 
 

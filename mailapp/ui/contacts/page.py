@@ -4,7 +4,8 @@ Every query and change runs off the GUI thread; the table holds ids only
 (:class:`~mailapp.ui.contacts.model.ContactsModel`), so a million contacts
 scroll as smoothly as ten.
 
-A contact is edited in :class:`EditContactDialog` (Edit…, a double-click or
+A contact is edited in
+:class:`~mailapp.ui.contacts.contact_dialogs.EditContactDialog` (Edit…, a double-click or
 the context menu). The commands on a selection — move to a folder,
 unsubscribe, subscribe again, delete (also the Delete key) — each ask first,
 as the sending commands do (:mod:`mailapp.ui.mailings.confirm`): the dialog is
@@ -19,482 +20,40 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QLocale, QObject, QPoint, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
-    QComboBox,
     QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QMenu,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QTableView,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from mailapp.models import Refused, Response
-from mailapp.models.validation import require_email
 from mailapp.services import contacts
 from mailapp.services.contacts import ContactInfo, FolderInfo
-from mailapp.ui.common import labels
-from mailapp.ui.common.confirm_dialog import ConfirmDialog
 from mailapp.ui.common.lazy_model import alive
 from mailapp.ui.common.tasks import error_text, show_error
+from mailapp.ui.contacts.contact_dialogs import AddContactDialog, EditContactDialog
+from mailapp.ui.contacts.folders import FolderPanel
 from mailapp.ui.contacts.model import ContactsModel
+from mailapp.ui.contacts.selection_dialogs import (
+    DeleteContactsDialog,
+    MoveContactsDialog,
+    SubscriptionDialog,
+)
 
 if TYPE_CHECKING:
     from mailapp.ui.services import AppServices
 
-#: Item data role holding the folder name (None: all contacts).
-FOLDER_ROLE = Qt.ItemDataRole.UserRole + 1
 SEARCH_DELAY_MS = 300
-
-
-class AddContactDialog(QDialog):
-    """Email, names and folder of a new contact; the service's refusal shows inline."""
-
-    contact_added = Signal(int)
-
-    def __init__(
-        self,
-        services: AppServices,
-        folders: list[str],
-        folder: str | None,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self._services = services
-        self.setWindowTitle(self.tr("Add contact"))
-        self.email = QLineEdit()
-        self.email.setPlaceholderText(self.tr("name@example.com"))
-        self.first_name = QLineEdit()
-        self.last_name = QLineEdit()
-        self.folder = QComboBox()
-        self.folder.setEditable(True)
-        self.folder.addItem(self.tr("(no folder)"), None)
-        for name in folders:
-            self.folder.addItem(name, name)
-        if folder is not None:
-            self.folder.setCurrentIndex(max(self.folder.findData(folder), 0))
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #c0392b;")
-        self.error.hide()
-        form = QFormLayout()
-        form.addRow(self.tr("Email:"), self.email)
-        form.addRow(self.tr("First name:"), self.first_name)
-        form.addRow(self.tr("Last name:"), self.last_name)
-        form.addRow(self.tr("Folder:"), self.folder)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
-        self.setMinimumWidth(420)
-
-    def _folder_name(self) -> str | None:
-        text = self.folder.currentText().strip()
-        if self.folder.currentIndex() == 0 and text == self.folder.itemText(0):
-            return None
-        return text or None
-
-    @Slot()
-    def save(self) -> None:
-        ctx = self._services.ctx
-        email, first, last = self.email.text(), self.first_name.text(), self.last_name.text()
-        folder = self._folder_name()
-        self.buttons.setEnabled(False)
-        self._services.tasks.run_write(
-            lambda: contacts.add_contact(ctx, email, first, last, folder),
-            on_success=self._saved,
-            on_failure=self._refused,
-        )
-
-    def _saved(self, contact_id: int) -> None:
-        if alive(self):
-            self.contact_added.emit(contact_id)
-            self.accept()
-
-    def _refused(self, exc: BaseException) -> None:
-        if alive(self):
-            self.buttons.setEnabled(True)
-            self.error.setText(error_text(exc))
-            self.error.show()
-
-
-def _error_label() -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
-    label.setStyleSheet("color: #c0392b;")
-    label.hide()
-    return label
-
-
-class EditContactDialog(QDialog):
-    """Address, names, custom fields and subscription of one contact.
-
-    The address is checked as it is typed, by the same
-    :func:`~mailapp.models.validation.require_email` the service uses, so a
-    bad address is refused right under the field and Save stays disabled;
-    nothing reaches the database until it passes. Whatever the service
-    still refuses (an address another contact has, a reserved field name)
-    shows in the dialog, which stays open with nothing changed.
-    """
-
-    #: (ContactInfo) the contact as saved.
-    saved = Signal(object)
-
-    def __init__(
-        self, services: AppServices, contact: ContactInfo, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(parent)
-        self._services = services
-        self.contact = contact
-        self._email_ok = True
-        self._saving = False
-        self.setWindowTitle(self.tr("Edit contact"))
-        self.email = QLineEdit(contact.email or "")
-        self.email.setPlaceholderText(self.tr("name@example.com"))
-        self.email_error = _error_label()
-        self.email_error.setObjectName("emailError")
-        self.first_name = QLineEdit(contact.first_name)
-        self.last_name = QLineEdit(contact.last_name)
-        self.fields = QTableWidget(0, 2)
-        self.fields.setHorizontalHeaderLabels([self.tr("Field"), self.tr("Value")])
-        self.fields.horizontalHeader().setStretchLastSection(True)
-        self.fields.verticalHeader().hide()
-        self.fields.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        add_field = QPushButton(self.tr("Add field"))
-        add_field.clicked.connect(self._new_field)
-        self.remove_field_button = QPushButton(self.tr("Remove field"))
-        self.remove_field_button.clicked.connect(self._remove_field)
-        field_buttons = QHBoxLayout()
-        field_buttons.addWidget(add_field)
-        field_buttons.addWidget(self.remove_field_button)
-        field_buttons.addStretch(1)
-        self.unsubscribed = QCheckBox(self.tr("Unsubscribed (mailings leave this contact out)"))
-        self.unsubscribed.setChecked(contact.unsubscribed)
-        self.error = _error_label()
-        self.error.setObjectName("saveError")
-
-        form = QFormLayout()
-        email_box = QVBoxLayout()
-        email_box.setContentsMargins(0, 0, 0, 0)
-        email_box.addWidget(self.email)
-        email_box.addWidget(self.email_error)
-        form.addRow(self.tr("Email:"), email_box)
-        form.addRow(self.tr("First name:"), self.first_name)
-        form.addRow(self.tr("Last name:"), self.last_name)
-        form.addRow(self.tr("Custom fields:"), self.fields)
-        form.addRow("", field_buttons)
-        form.addRow("", self.unsubscribed)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        assert save is not None
-        self.save_button: QPushButton = save
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
-        self.setMinimumWidth(480)
-        self.set_custom_fields(contact.fields)
-        self.email.textChanged.connect(self._check_email)
-        self._check_email()
-
-    # -- custom fields ----------------------------------------------------------
-
-    def set_custom_fields(self, fields: dict[str, Any]) -> None:
-        self.fields.setRowCount(0)
-        for key, value in fields.items():
-            self._add_field(key, "" if value is None else str(value))
-
-    def _add_field(self, key: str = "", value: str = "") -> None:
-        row = self.fields.rowCount()
-        self.fields.insertRow(row)
-        self.fields.setItem(row, 0, QTableWidgetItem(key))
-        self.fields.setItem(row, 1, QTableWidgetItem(value))
-
-    @Slot()
-    def _new_field(self) -> None:
-        self._add_field()
-        item = self.fields.item(self.fields.rowCount() - 1, 0)
-        self.fields.setCurrentItem(item)
-        self.fields.editItem(item)
-
-    @Slot()
-    def _remove_field(self) -> None:
-        rows = sorted({i.row() for i in self.fields.selectedIndexes()}, reverse=True)
-        if not rows and self.fields.currentRow() >= 0:
-            rows = [self.fields.currentRow()]
-        for row in rows:
-            self.fields.removeRow(row)
-
-    def custom_fields(self) -> dict[str, Any]:
-        """The table as the service takes it; a value left as it was keeps
-        its type (a number stays a number), empty rows are dropped."""
-        result: dict[str, Any] = {}
-        stored = self.contact.fields
-        for row in range(self.fields.rowCount()):
-            key_item, value_item = self.fields.item(row, 0), self.fields.item(row, 1)
-            key = key_item.text().strip() if key_item is not None else ""
-            value = value_item.text() if value_item is not None else ""
-            if not key and not value:
-                continue
-            original = stored.get(key)
-            if key in stored and ("" if original is None else str(original)) == value:
-                result[key] = original
-            else:
-                result[key] = value
-        return result
-
-    # -- checking and saving ------------------------------------------------------
-
-    def _email_changed(self) -> bool:
-        return self.email.text().strip() != (self.contact.email or "")
-
-    @Slot()
-    def _check_email(self) -> None:
-        """Refuse a bad address as it is typed; an address left as stored
-        (even an old invalid one) does not stop saving the other fields."""
-        self._email_ok = True
-        self.email_error.setText("")
-        if self._email_changed():
-            try:
-                require_email(self.email.text())
-            except Refused as exc:
-                self._email_ok = False
-                self.email_error.setText(error_text(exc))
-        elif self.contact.email and self.contact.email_status == "invalid":
-            self.email_error.setText(
-                self.tr("This address is not valid, so mailings leave it out; correct it here.")
-            )
-        self.email_error.setVisible(bool(self.email_error.text()))
-        self._update_save()
-
-    def _update_save(self) -> None:
-        self.save_button.setEnabled(self._email_ok and not self._saving)
-
-    @Slot()
-    def save(self) -> None:
-        self._check_email()
-        if not self._email_ok or self._saving:
-            return
-        ctx = self._services.ctx
-        contact_id = self.contact.id
-        email = self.email.text() if self._email_changed() else None
-        first, last = self.first_name.text(), self.last_name.text()
-        fields = self.custom_fields()
-        flag = self.unsubscribed.isChecked()
-        self._saving = True
-        self._update_save()
-        self.error.hide()
-        self._services.tasks.run_write(
-            lambda: contacts.update_contact(
-                ctx,
-                contact_id,
-                email=email,
-                first_name=first,
-                last_name=last,
-                fields=fields,
-                unsubscribed=flag,
-            ),
-            on_success=self._saved,
-            on_failure=self._refused,
-        )
-
-    def _saved(self, info: ContactInfo) -> None:
-        if alive(self):
-            self._saving = False
-            self.saved.emit(info)
-            self.accept()
-
-    def _refused(self, exc: BaseException) -> None:
-        if alive(self):
-            self._saving = False
-            self._update_save()
-            self.error.setText(error_text(exc))
-            self.error.show()
-
-
-class DeleteContactsDialog(ConfirmDialog):
-    """Says what a delete does to mailings: the recipients already made stay."""
-
-    def __init__(self, count: int, email: str | None, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.count = count
-        self.setIcon(QMessageBox.Icon.Warning)
-        self.setWindowTitle(self.tr("Delete contacts"))
-        if count == 1 and email:
-            self.setText(self.tr("Delete the contact {email}?").format(email=email))
-        else:
-            self.setText(self.tr("Delete %n contact(s)?", "", count))
-        folders = (
-            self.tr(
-                "The contact leaves its folders and campaigns, so mailings started later "
-                "do not reach it. This cannot be undone."
-            )
-            if count == 1
-            else self.tr(
-                "The contacts leave their folders and campaigns, so mailings started later "
-                "do not reach them. This cannot be undone."
-            )
-        )
-        self.setInformativeText(
-            "\n\n".join(
-                [
-                    self.tr(
-                        "Recipients already created in mailings stay and keep their response, "
-                        "so the sending analytics stay true; a mailing that is sending still "
-                        "sends the emails it has already planned."
-                    ),
-                    folders,
-                ]
-            )
-        )
-        self.set_action(self.tr("Delete contact") if count == 1 else self.tr("Delete contacts"))
-
-
-class SubscriptionDialog(ConfirmDialog):
-    """Unsubscribe, or subscribe again, the selected contacts."""
-
-    def __init__(self, count: int, unsubscribe: bool, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.count = count
-        self.unsubscribe = unsubscribe
-        self.setIcon(QMessageBox.Icon.Question)
-        if unsubscribe:
-            self.setWindowTitle(self.tr("Unsubscribe contacts"))
-            self.setText(self.tr("Unsubscribe %n contact(s)?", "", count))
-            self.setInformativeText(
-                self.tr(
-                    "Mailings and campaigns started from now on leave them out "
-                    "(“{response}”). Recipients already created in mailings keep their "
-                    "response. An import never subscribes them again."
-                ).format(response=labels.response_name(Response.CANCELLED_UNSUBSCRIBED))
-            )
-            self.set_action(self.tr("Unsubscribe"))
-        else:
-            self.setWindowTitle(self.tr("Subscribe contacts again"))
-            self.setText(self.tr("Subscribe %n contact(s) again?", "", count))
-            self.setInformativeText(
-                self.tr(
-                    "Only do this when they asked for it: mailings and campaigns started "
-                    "from now on send to them again."
-                )
-            )
-            self.set_action(self.tr("Subscribe again"))
-
-
-class MoveContactsDialog(QDialog):
-    """Choose the folder to move the selected contacts to, and confirm.
-
-    Built like a :class:`~mailapp.ui.mailings.confirm.ConfirmDialog` (window-modal,
-    Cancel the default, the action button says the verb, the text gives the
-    count, ``confirmed``/``declined`` once when it closes), with the folder
-    to choose in it, so the choice and the confirmation are one step.
-    """
-
-    #: Move (read :meth:`target`).
-    confirmed = Signal()
-    declined = Signal()
-
-    def __init__(
-        self, count: int, folders: list[str], current: str | None, parent: QWidget
-    ) -> None:
-        super().__init__(parent)
-        self.count = count
-        self._current = current
-        self._answered = False
-        self.setWindowModality(Qt.WindowModality.WindowModal)
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.setWindowTitle(self.tr("Move contacts"))
-        self._text = QLabel(self.tr("Move %n contact(s) to the folder:", "", count))
-        self.folder = QComboBox()
-        self.folder.setEditable(True)
-        self.folder.setToolTip(self.tr("Type a new name to create a folder"))
-        others = [f for f in folders if current is None or f.casefold() != current.casefold()]
-        self.folder.addItems(others)
-        self.folder.setEditText(others[0] if others else "")
-        if current is not None:
-            info = self.tr(
-                "They leave the folder “{folder}” and join the one chosen here; their other "
-                "folders stay as they are."
-            ).format(folder=current)
-        else:
-            info = self.tr("They stay in their other folders and also join the one chosen here.")
-        self._info = QLabel(info)
-        self._info.setWordWrap(True)
-        self.buttons = QDialogButtonBox()
-        self.action_button = self.buttons.addButton(
-            self.tr("Move"), QDialogButtonBox.ButtonRole.AcceptRole
-        )
-        cancel = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        assert cancel is not None
-        self.cancel_button: QPushButton = cancel
-        self.action_button.setAutoDefault(False)
-        self.cancel_button.setDefault(True)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self._text)
-        layout.addWidget(self.folder)
-        layout.addWidget(self._info)
-        layout.addWidget(self.buttons)
-        self.setMinimumWidth(380)
-        self.folder.editTextChanged.connect(self._update)
-        self.finished.connect(self._on_finished)
-        self._update()
-
-    def text(self) -> str:
-        return self._text.text()
-
-    def informativeText(self) -> str:
-        return self._info.text()
-
-    def defaultButton(self) -> QPushButton:
-        return self.cancel_button
-
-    def target(self) -> str:
-        return self.folder.currentText().strip()
-
-    @Slot()
-    def _update(self) -> None:
-        """Moving needs a name, and one other than the folder they are in."""
-        name = self.target()
-        same = self._current is not None and name.casefold() == self._current.casefold()
-        self.action_button.setEnabled(bool(name) and not same)
-
-    @Slot(int)
-    def _on_finished(self, result: int) -> None:
-        if self._answered:
-            return
-        self._answered = True
-        if result == QDialog.DialogCode.Accepted and self.action_button.isEnabled():
-            self.confirmed.emit()
-        else:
-            self.declined.emit()
 
 
 class ContactsTable(QTableView):
@@ -523,52 +82,27 @@ class ContactsPage(QWidget):
     def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._services = services
-        self._folders: list[FolderInfo] = []
-        self._wanted_folder: str | None = None
         #: Changes of a selection submitted and not yet done.
         self._busy = 0
         #: Open confirmations → (the change, the title of its error message).
         self._pending: dict[QObject, tuple[Callable[[], Callable[[], object]], str]] = {}
 
         # -- folders
-        self.folder_list = QListWidget()
-        self.folder_list.setObjectName("folderList")
-        self.folder_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.folder_list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        self.folder_list.currentItemChanged.connect(self._folder_chosen)
-        self.new_folder_button = QPushButton(self.tr("New…"))
-        self.new_folder_button.setToolTip(self.tr("Create a folder"))
-        self.new_folder_button.clicked.connect(self.create_folder)
-        self.rename_folder_button = QPushButton(self.tr("Rename…"))
-        self.rename_folder_button.clicked.connect(self.rename_folder)
-        self.delete_folder_button = QPushButton(self.tr("Delete…"))
-        self.delete_folder_button.clicked.connect(self.delete_folder)
-        folder_buttons = QHBoxLayout()
-        for button in (
-            self.new_folder_button,
-            self.rename_folder_button,
-            self.delete_folder_button,
-        ):
-            folder_buttons.addWidget(button)
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(QLabel(self.tr("Folders")))
-        left_layout.addWidget(self.folder_list, 1)
-        left_layout.addLayout(folder_buttons)
+        self.folder_panel = FolderPanel(services)
+        self.folder_panel.folder_chosen.connect(self._folder_chosen)
+        self.folder_panel.changed.connect(self._changed)
 
         # -- contacts
         self.search = QLineEdit()
-        self.search.setPlaceholderText(self.tr("Search by email or name"))
         self.search.setClearButtonEnabled(True)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self._apply_query)
         self.search.textChanged.connect(self._search_timer.start)
-        self.add_button = QPushButton(self.tr("Add contact…"))
+        self.add_button = QPushButton()
         self.add_button.clicked.connect(self.add_contact)
-        self.import_button = QPushButton(self.tr("Import CSV…"))
+        self.import_button = QPushButton()
         self.import_button.clicked.connect(self.import_csv)
         tools = QHBoxLayout()
         tools.addWidget(self.search, 1)
@@ -576,30 +110,28 @@ class ContactsPage(QWidget):
         tools.addWidget(self.import_button)
 
         # -- commands on the selection: buttons, context menu, keys
-        self.edit_action = QAction(self.tr("Edit…"), self)
+        self.edit_action = QAction(self)
         self.edit_action.triggered.connect(self.edit_selected)
-        self.move_action = QAction(self.tr("Move to folder…"), self)
+        self.move_action = QAction(self)
         self.move_action.triggered.connect(self.move_selected)
-        self.unsubscribe_action = QAction(self.tr("Unsubscribe…"), self)
+        self.unsubscribe_action = QAction(self)
         self.unsubscribe_action.triggered.connect(self._unsubscribe_selected)
-        self.resubscribe_action = QAction(self.tr("Subscribe again…"), self)
+        self.resubscribe_action = QAction(self)
         self.resubscribe_action.triggered.connect(self._resubscribe_selected)
-        self.delete_action = QAction(self.tr("Delete…"), self)
+        self.delete_action = QAction(self)
         self.delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
         self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.delete_action.setShortcutVisibleInContextMenu(True)
         self.delete_action.triggered.connect(self.delete_selected)
-        self.edit_button = QPushButton(self.edit_action.text())
-        self.edit_button.setToolTip(self.tr("Edit the selected contact (or double-click it)"))
+        self.edit_button = QPushButton()
         self.edit_button.clicked.connect(self.edit_selected)
-        self.move_button = QPushButton(self.move_action.text())
+        self.move_button = QPushButton()
         self.move_button.clicked.connect(self.move_selected)
-        self.unsubscribe_button = QPushButton(self.unsubscribe_action.text())
+        self.unsubscribe_button = QPushButton()
         self.unsubscribe_button.clicked.connect(self._unsubscribe_selected)
-        self.resubscribe_button = QPushButton(self.resubscribe_action.text())
+        self.resubscribe_button = QPushButton()
         self.resubscribe_button.clicked.connect(self._resubscribe_selected)
-        self.delete_button = QPushButton(self.delete_action.text())
-        self.delete_button.setToolTip(self.tr("Delete the selected contacts"))
+        self.delete_button = QPushButton()
         self.delete_button.clicked.connect(self.delete_selected)
         selection_tools = QHBoxLayout()
         for button in (
@@ -649,7 +181,7 @@ class ContactsPage(QWidget):
         right_layout.addWidget(self.status)
 
         splitter = QSplitter()
-        splitter.addWidget(left)
+        splitter.addWidget(self.folder_panel)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([240, 760])
@@ -657,16 +189,46 @@ class ContactsPage(QWidget):
         layout.addWidget(splitter)
 
         services.bridge.contacts_changed.connect(self.refresh)
+        self.retranslate_ui()
         self._update_buttons()
         self.refresh_folders()
         self.model.set_query(None, "")
+
+    def retranslate_ui(self) -> None:
+        self.search.setPlaceholderText(self.tr("Search by email or name"))
+        self.add_button.setText(self.tr("Add contact…"))
+        self.import_button.setText(self.tr("Import CSV…"))
+        self.edit_action.setText(self.tr("Edit…"))
+        self.move_action.setText(self.tr("Move to folder…"))
+        self.unsubscribe_action.setText(self.tr("Unsubscribe…"))
+        self.resubscribe_action.setText(self.tr("Subscribe again…"))
+        self.delete_action.setText(self.tr("Delete…"))
+        for button, action in (
+            (self.edit_button, self.edit_action),
+            (self.move_button, self.move_action),
+            (self.unsubscribe_button, self.unsubscribe_action),
+            (self.resubscribe_button, self.resubscribe_action),
+            (self.delete_button, self.delete_action),
+        ):
+            button.setText(action.text())
+        self.edit_button.setToolTip(self.tr("Edit the selected contact (or double-click it)"))
+        self.delete_button.setToolTip(self.tr("Delete the selected contacts"))
+        self.model.headerDataChanged.emit(
+            Qt.Orientation.Horizontal, 0, self.model.columnCount() - 1
+        )
+        if not self.model.loading:
+            self._rows_loaded(self.model.rowCount())
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
 
     # -- queries --------------------------------------------------------------
 
     @property
     def current_folder(self) -> str | None:
-        item = self.folder_list.currentItem()
-        return None if item is None else item.data(FOLDER_ROLE)
+        return self.folder_panel.current_folder
 
     @Slot()
     def refresh(self) -> None:
@@ -686,37 +248,8 @@ class ContactsPage(QWidget):
     def _folders_loaded(self, folders: list[FolderInfo]) -> None:
         if not alive(self):
             return
-        self._folders = folders
-        current = self._wanted_folder or self.current_folder
-        self._wanted_folder = None
-        locale = QLocale()
-        self.folder_list.blockSignals(True)
-        self.folder_list.clear()
-        everyone = QListWidgetItem(self.tr("All contacts"))
-        everyone.setData(FOLDER_ROLE, None)
-        self.folder_list.addItem(everyone)
-        chosen = everyone
-        for folder in folders:
-            item = QListWidgetItem(f"{folder.name}  ({locale.toString(folder.contacts)})")
-            item.setData(FOLDER_ROLE, folder.name)
-            item.setToolTip(
-                self.tr(
-                    "{name}: {valid} valid, {invalid} invalid, {none} without address, "
-                    "{unsubscribed} unsubscribed"
-                ).format(
-                    name=folder.name,
-                    valid=locale.toString(folder.valid),
-                    invalid=locale.toString(folder.invalid),
-                    none=locale.toString(folder.no_email),
-                    unsubscribed=locale.toString(folder.unsubscribed),
-                )
-            )
-            self.folder_list.addItem(item)
-            if folder.name == current:
-                chosen = item
-        self.folder_list.setCurrentItem(chosen)
-        self.folder_list.blockSignals(False)
-        if chosen.data(FOLDER_ROLE) != self.model.folder:
+        self.folder_panel.show_folders(folders)
+        if self.current_folder != self.model.folder:
             self._apply_query()
         self._update_buttons()
 
@@ -796,9 +329,6 @@ class ContactsPage(QWidget):
             self.delete_action,
         ):
             control.setEnabled(count > 0)
-        in_folder = self.current_folder is not None
-        self.rename_folder_button.setEnabled(in_folder)
-        self.delete_folder_button.setEnabled(in_folder)
 
     def context_menu(self) -> QMenu:
         """The commands on the selection, as the right-click shows them."""
@@ -901,7 +431,9 @@ class ContactsPage(QWidget):
             return
         ctx = self._services.ctx
         source = self.current_folder
-        dialog = MoveContactsDialog(len(ids), [f.name for f in self._folders], source, self)
+        dialog = MoveContactsDialog(
+            len(ids), [f.name for f in self.folder_panel.folders], source, self
+        )
 
         def write() -> Callable[[], object]:
             target = dialog.target()  # read here, in the GUI thread
@@ -966,87 +498,12 @@ class ContactsPage(QWidget):
 
         return show
 
-    # -- folders ----------------------------------------------------------------------
-
-    def _ask_name(self, title: str, label: str, text: str, done) -> None:  # type: ignore[no-untyped-def]
-        dialog = QInputDialog(self)
-        dialog.setWindowTitle(title)
-        dialog.setLabelText(label)
-        dialog.setTextValue(text)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.textValueSelected.connect(done)
-        dialog.open()
-
-    @Slot()
-    def create_folder(self) -> None:
-        self._ask_name(self.tr("New folder"), self.tr("Folder name:"), "", self._create_named)
-
-    @Slot(str)
-    def _create_named(self, name: str) -> None:
-        ctx = self._services.ctx
-        self._wanted_folder = name.strip()
-        self._services.tasks.run_write(
-            lambda: contacts.create_folder(ctx, name),
-            on_success=self._changed,
-            on_failure=self._failed(self.tr("Cannot create the folder")),
-        )
-
-    @Slot()
-    def rename_folder(self) -> None:
-        folder = self.current_folder
-        if folder is None:
-            return
-        self._ask_name(self.tr("Rename folder"), self.tr("New name:"), folder, self._rename_to)
-
-    @Slot(str)
-    def _rename_to(self, name: str) -> None:
-        folder = self.current_folder
-        if folder is None:
-            return
-        ctx = self._services.ctx
-        self._wanted_folder = name.strip()
-        self._services.tasks.run_write(
-            lambda: contacts.rename_folder(ctx, folder, name),
-            on_success=self._changed,
-            on_failure=self._failed(self.tr("Cannot rename the folder")),
-        )
-
-    @Slot()
-    def delete_folder(self) -> None:
-        folder = self.current_folder
-        if folder is None:
-            return
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle(self.tr("Delete folder"))
-        box.setText(self.tr("Delete the folder “{name}”?").format(name=folder))
-        box.setInformativeText(self.tr("Its contacts stay in “All contacts”."))
-        delete = box.addButton(self.tr("Delete folder"), QMessageBox.ButtonRole.DestructiveRole)
-        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(cancel)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-
-        def answered() -> None:
-            if box.clickedButton() is delete:
-                self._delete_confirmed(folder)
-
-        box.finished.connect(answered)
-        box.open()
-
-    def _delete_confirmed(self, folder: str) -> None:
-        ctx = self._services.ctx
-        self._services.tasks.run_write(
-            lambda: contacts.delete_folder(ctx, folder),
-            on_success=self._changed,
-            on_failure=self._failed(self.tr("Cannot delete the folder")),
-        )
-
     # -- dialogs ---------------------------------------------------------------------------
 
     @Slot()
     def add_contact(self) -> None:
         dialog = AddContactDialog(
-            self._services, [f.name for f in self._folders], self.current_folder, self
+            self._services, [f.name for f in self.folder_panel.folders], self.current_folder, self
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.contact_added.connect(self._changed)
@@ -1057,7 +514,7 @@ class ContactsPage(QWidget):
         from mailapp.ui.contacts.import_wizard import ImportWizard
 
         wizard = ImportWizard(
-            self._services, [f.name for f in self._folders], self.current_folder, self
+            self._services, [f.name for f in self.folder_panel.folders], self.current_folder, self
         )
         wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         wizard.imported.connect(self._changed)
