@@ -162,7 +162,8 @@ def sending_stall(quick: bool) -> None:
     app = _app()
     from mailapp.services import lifecycle, mailings
     from mailapp.services.context import AppContext
-    from mailapp.ui.app import finish, make_services, settle_memory, start_engine
+    from mailapp.ui.app import finish, settle_memory, supervise_worker
+    from mailapp.ui.services import make_services
     from mailapp.ui.window.main_window import MainWindow
     from tests.support.smtp_server import ServerProcess
 
@@ -177,7 +178,8 @@ def sending_stall(quick: bool) -> None:
             services.bridge.start()
             window = MainWindow(services)
             window.show()
-            start_engine(services, window)
+            # A worker process, as the window starts it.
+            supervisor = supervise_worker(services, window)
             settle_memory()
             _spin(30, lambda: window.model.find(mailing_id) is not None)
             window.select_mailing(mailing_id)
@@ -195,6 +197,7 @@ def sending_stall(quick: bool) -> None:
 
             services.tasks.run_write(lambda: lifecycle.stop(ctx, mailing_id))
             _spin(10, lambda: services.tasks.pending == 0)
+            supervisor.terminate()
             window.close()
             finish(services)
             window.deleteLater()

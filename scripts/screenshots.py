@@ -31,8 +31,9 @@ from mailapp.services import settings as settings_service  # noqa: E402
 from mailapp.services.campaigns import CampaignInput, StepInput, TransitionInput  # noqa: E402
 from mailapp.services.context import AppContext  # noqa: E402
 from mailapp.services.mailings import MailingInput  # noqa: E402
-from mailapp.ui.app import make_services, start_engine  # noqa: E402
+from mailapp.ui.app import supervise_worker  # noqa: E402
 from mailapp.ui.common.i18n import Translations  # noqa: E402
+from mailapp.ui.services import make_services  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 
@@ -152,7 +153,7 @@ def main() -> int:
 
     window = MainWindow(services)
     window.resize(1360, 780)
-    start_engine(services, window)
+    supervisor = supervise_worker(services, window)
     services.bridge.start()
     window.show()
     pump(500)
@@ -216,6 +217,7 @@ def main() -> int:
         window.nav.setCurrentRow(window.PAGE_MAILINGS)
         pump(300)
 
+    supervisor.terminate()
     window.close()
     from mailapp.ui.app import finish
 

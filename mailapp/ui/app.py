@@ -25,75 +25,46 @@ from mailapp.services import samples
 from mailapp.services import settings as settings_service
 from mailapp.services.context import AppContext
 from mailapp.ui.common.i18n import Translations
-from mailapp.ui.common.tasks import show_error
 from mailapp.ui.services import AppServices, LanguageFollower, make_services
 
 if TYPE_CHECKING:
     from mailapp.ui.window.main_window import MainWindow
+    from mailapp.ui.window.worker_supervisor import WorkerSupervisor
 
 log = logging.getLogger(__name__)
 
 
-def start_engine(services: AppServices, parent: QWidget | None) -> None:
-    """Create and start the engine in the writer lane (it touches the DB).
+def supervise_worker(services: AppServices, window: MainWindow) -> WorkerSupervisor:
+    """The worker that sends for the window's database: one already running,
+    or a child the window starts and restarts (the window never sends)."""
+    from mailapp.ui.window.worker_supervisor import WorkerSupervisor
 
-    The engine's modules (scheduler, providers, campaigns) are imported
-    there too: the window shows without waiting for them. :func:`finish`
-    stops the engine in the same serial lane, so it always finds it.
-    """
-    ctx = services.ctx
-
-    def create_and_start() -> None:
-        from mailapp.scheduler.engine import MailEngine
-
-        engine = MailEngine(ctx)
-        services.engine = engine
-        engine.start()
-
-    def failed(exc: BaseException) -> None:
-        show_error(
-            parent,
-            QCoreApplication.translate("app", "The sending engine did not start"),
-            exc,
-        )
-
-    services.tasks.run_write(create_and_start, on_failure=failed)
+    supervisor = WorkerSupervisor(services, window)
+    window.attach_supervisor(supervisor)
+    supervisor.start()
+    return supervisor
 
 
 def finish(services: AppServices, parent: QWidget | None = None) -> None:
-    """Stop the bridge and the engine without freezing: the engine stops in
-    a worker thread while a local event loop keeps the window painting."""
+    """Stop the bridge and wait, without freezing, for a write in progress:
+    a local event loop keeps the window painting meanwhile."""
     services.bridge.stop()
-    if services.engine is not None or services.tasks.pending:
+    if services.tasks.pending:
         loop = QEventLoop()
-        done: list[bool] = []
-
-        def stopped(_: object = None) -> None:
-            done.append(True)
-            loop.quit()
-
         progress = QProgressDialog(parent)
         progress.setWindowTitle(QCoreApplication.translate("app", "mailapp"))
         progress.setLabelText(
-            QCoreApplication.translate(
-                "app", "Finishing sending… Messages being handed over are completed."
-            )
+            QCoreApplication.translate("app", "Finishing… Changes being saved are completed.")
         )
         progress.setRange(0, 0)
         progress.setCancelButton(None)
         progress.setMinimumDuration(300)
         progress.setWindowModality(Qt.WindowModality.ApplicationModal)
-
-        def stop_engine() -> None:
-            # Read in the writer lane: an engine still being started there
-            # is started by now.
-            if services.engine is not None:
-                services.engine.stop()
-
-        # The writer lane: waits for a write in progress, then stops.
-        services.tasks.run_write(stop_engine, on_success=stopped, on_failure=stopped)
-        if not done:
-            loop.exec()
+        # The writer lane is serial: this runs once the write before it is done.
+        services.tasks.run_write(
+            lambda: None, on_success=lambda _: loop.quit(), on_failure=lambda _: loop.quit()
+        )
+        loop.exec()
         progress.close()
         progress.deleteLater()
     services.tasks.shutdown(wait=True)
@@ -101,10 +72,10 @@ def finish(services: AppServices, parent: QWidget | None = None) -> None:
 
 
 def make_application() -> QApplication:
-    """The process's QApplication, set up for a window that sends mail."""
-    # The sending threads run Python too; with the default 5 ms switch
-    # interval the GUI thread could wait several of them for the interpreter
-    # lock while messages go out. 1 ms keeps the window's waits short.
+    """The process's QApplication, set up for a window that reads a lot."""
+    # The reader threads (table pages, analytics) run Python too; with the
+    # default 5 ms switch interval the GUI thread could wait several of them
+    # for the interpreter lock. 1 ms keeps the window's waits short.
     sys.setswitchinterval(0.001)
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
@@ -116,7 +87,7 @@ def make_application() -> QApplication:
 
 def open_window(app: QApplication, db_url: str) -> tuple[MainWindow, AppServices] | None:
     """Open the database and build the window with its services, samples
-    and engine; ``None`` (after telling the user) when the database cannot
+    and worker; ``None`` (after telling the user) when the database cannot
     be opened."""
     translations = Translations(app)
     translations.apply("system")
@@ -136,21 +107,18 @@ def open_window(app: QApplication, db_url: str) -> tuple[MainWindow, AppServices
     translations.apply(language)
 
     from mailapp.ui.window.main_window import MainWindow
-    from mailapp.ui.window.worker_supervisor import WorkerSupervisor
 
     services = make_services(ctx)
     services.translations = translations
     LanguageFollower(services)
     services.bridge.start()  # listen before anything below publishes
     window = MainWindow(services)
-    # Samples first, then the engine: both in the serial writer lane.
+    # Samples in the serial writer lane, before anything else writes.
     services.tasks.run_write(
         lambda: samples.ensure_samples(ctx),
         on_success=lambda report: window.loader.load_all() if report.created else None,
     )
-    supervisor = WorkerSupervisor(services, window)
-    window.attach_supervisor(supervisor)
-    supervisor.start()
+    supervise_worker(services, window)
     settle_memory()
     return window, services
 

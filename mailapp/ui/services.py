@@ -8,7 +8,6 @@ every page can depend on it without an import circle.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, Slot
 
@@ -18,9 +17,6 @@ from mailapp.ui.common.bridge import Bridge
 from mailapp.ui.common.i18n import Translations
 from mailapp.ui.common.tasks import TaskRunner
 
-if TYPE_CHECKING:
-    from mailapp.scheduler.engine import MailEngine
-
 
 @dataclass
 class AppServices:
@@ -29,8 +25,6 @@ class AppServices:
     ctx: AppContext
     tasks: TaskRunner
     bridge: Bridge
-    #: ``None`` when no engine runs in this process (tests, a shared worker).
-    engine: MailEngine | None = None
     translations: Translations | None = field(default=None)
 
 
@@ -54,10 +48,10 @@ class LanguageFollower(QObject):
             self._services.translations.apply(language)
 
 
-def make_services(ctx: AppContext, *, engine: MailEngine | None = None) -> AppServices:
+def make_services(ctx: AppContext) -> AppServices:
     """The task runner and bridge for ``ctx`` (call in the GUI thread)."""
     # Both owned by Qt (the application, then the runner), so neither can be
     # destroyed by the garbage collector in a worker thread.
     tasks = TaskRunner(QCoreApplication.instance())
     bridge = Bridge(ctx, tasks, tasks)
-    return AppServices(ctx=ctx, tasks=tasks, bridge=bridge, engine=engine)
+    return AppServices(ctx=ctx, tasks=tasks, bridge=bridge)

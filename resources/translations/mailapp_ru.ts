@@ -2446,7 +2446,7 @@ Log file: {log}</source>
             <translation>Отправляется сохранённая версия рассылки, персонализированная для первого контакта аудитории. Получателем рассылки адрес не становится.</translation>
         </message>
         <message>
-            <location line="+32" />
+            <location line="+30" />
             <source>Sending…</source>
             <translation>Отправка…</translation>
         </message>
@@ -2459,23 +2459,18 @@ Log file: {log}</source>
     <context>
         <name>app</name>
         <message>
-            <location filename="../../mailapp/ui/app.py" line="+56" />
-            <source>The sending engine did not start</source>
-            <translation>Модуль отправки не запустился</translation>
-        </message>
-        <message>
-            <location line="+20" />
-            <location line="+54" />
+            <location filename="../../mailapp/ui/app.py" line="+55" />
+            <location line="+46" />
             <source>mailapp</source>
             <translation>mailapp</translation>
         </message>
         <message>
-            <location line="-52" />
-            <source>Finishing sending… Messages being handed over are completed.</source>
-            <translation>Завершение отправки… Письма, которые сейчас передаются, будут доставлены до конца.</translation>
+            <location line="-44" />
+            <source>Finishing… Changes being saved are completed.</source>
+            <translation>Завершение… Изменения, которые сохраняются сейчас, будут сохранены.</translation>
         </message>
         <message>
-            <location line="+53" />
+            <location line="+45" />
             <source>The database cannot be opened.</source>
             <translation>Не удается открыть базу данных.</translation>
         </message>

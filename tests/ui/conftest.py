@@ -72,15 +72,13 @@ def tasks(qapp: object) -> Iterator[TaskRunner]:
 
 @pytest.fixture
 def services(qapp: object, ctx: AppContext) -> Iterator[object]:
-    """Task runner and bridge over ``ctx``; no engine (tests add one)."""
+    """Task runner and bridge over ``ctx``; nothing sends (tests add an engine)."""
     from mailapp.ui.services import make_services
 
     app_services = make_services(ctx)
     app_services.bridge.start()
     yield app_services
     app_services.bridge.stop()
-    if app_services.engine is not None:
-        app_services.engine.stop()
     app_services.tasks.shutdown(wait=True)
 
 

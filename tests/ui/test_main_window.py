@@ -32,7 +32,9 @@ def smtp() -> Iterator[TestSmtpServer]:
 
 
 @pytest.fixture
-def engine(services, smtp: TestSmtpServer) -> MailEngine:  # type: ignore[no-untyped-def]
+def engine(services, smtp: TestSmtpServer) -> Iterator[MailEngine]:  # type: ignore[no-untyped-def]
+    """The sender, in this process for the test (the window itself never
+    sends: the application runs it in a worker process)."""
     use_server(
         services.ctx,
         smtp,
@@ -41,8 +43,8 @@ def engine(services, smtp: TestSmtpServer) -> MailEngine:  # type: ignore[no-unt
     )
     mail_engine = MailEngine(services.ctx, tick_seconds=0.2)
     mail_engine.start()
-    services.engine = mail_engine  # the services fixture stops it
-    return mail_engine
+    yield mail_engine
+    mail_engine.stop()
 
 
 def state_of(window, mailing_id: int) -> MailingState | None:  # type: ignore[no-untyped-def]

@@ -82,12 +82,10 @@ class TestEmailDialog(QDialog):
     @Slot()
     def send(self) -> None:
         ctx, mailing_id, to = self._services.ctx, self.mailing_id, self.address.text()
-        engine = self._services.engine
 
         def work() -> str:
-            if engine is not None:
-                return send_test(ctx, mailing_id, to, engine.provider)
-            provider = ProviderSession(ctx)  # no engine in this process: a short-lived one
+            # The window sends nothing else: a session of its own, for this one.
+            provider = ProviderSession(ctx)
             try:
                 return send_test(ctx, mailing_id, to, provider)
             finally:

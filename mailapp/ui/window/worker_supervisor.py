@@ -176,6 +176,21 @@ class WorkerSupervisor(QObject):
         if child is not None:
             self._let_go(child)
 
+    def terminate(self, timeout: float = 30.0) -> None:
+        """Stop the window's own worker now and wait for it: for a window
+        whose database is about to be removed (a benchmark, the screenshots),
+        not for a marketer's window, which lets its worker finish."""
+        self._closed = True
+        self._timer.stop()
+        child, self._child = self._child, None
+        if child is not None and child.poll() is None:
+            child.terminate()  # SIGTERM: messages in flight are finished
+            try:
+                child.wait(timeout)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+
     @staticmethod
     def _let_go(child: subprocess.Popen[bytes]) -> None:
         if child.stdin is not None:
