@@ -734,7 +734,7 @@
     <context>
         <name>FilePage</name>
         <message>
-            <location filename="../../mailapp/ui/contacts/import_wizard.py" line="+133" />
+            <location filename="../../mailapp/ui/contacts/import_file_page.py" line="+22" />
             <source>Choose a file</source>
             <translation>Выбор файла</translation>
         </message>
@@ -896,7 +896,7 @@
     <context>
         <name>ImportPage</name>
         <message>
-            <location filename="../../mailapp/ui/contacts/import_wizard.py" line="+334" />
+            <location filename="../../mailapp/ui/contacts/import_wizard.py" line="+385" />
             <source>Importing</source>
             <translation>Импорт</translation>
         </message>
@@ -3022,7 +3022,7 @@ Log file: {log}</source>
     <context>
         <name>import_wizard</name>
         <message>
-            <location filename="../../mailapp/ui/contacts/import_wizard.py" line="-404" />
+            <location filename="../../mailapp/ui/contacts/import_problems.py" line="+20" />
             <source>Line {line}: no email address. The row is not imported.</source>
             <extracomment>Errors listed on the summary and result pages; the rest are counted.</extracomment>
             <translation>Строка {line}: нет адреса email. Строка не импортируется.</translation>

@@ -14,20 +14,17 @@ with an invalid address are not imported.
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QLocale, QObject, Qt, Signal, Slot
+from PySide6.QtCore import QLocale, QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
@@ -41,17 +38,17 @@ from PySide6.QtWidgets import (
 )
 
 from mailapp.models import Refused
-from mailapp.services import contacts, csv_import
+from mailapp.services import contacts
 from mailapp.services.contacts import CsvPreview, ImportCheck, ImportReport
-from mailapp.services.csv_import import EMAIL_MAX, KNOWN_COLUMNS, RowProblem, field_key
+from mailapp.services.csv_import import KNOWN_COLUMNS, field_key
 from mailapp.ui.common.lazy_model import alive
 from mailapp.ui.common.tasks import error_text
+from mailapp.ui.contacts.import_file_page import FilePage
+from mailapp.ui.contacts.import_problems import problems_text
 
 if TYPE_CHECKING:
     from mailapp.ui.services import AppServices
 
-#: Errors listed on the summary and result pages; the rest are counted.
-SHOWN_ERRORS = 50
 ERROR_STYLE = "color: #c0392b;"
 
 
@@ -64,119 +61,10 @@ def _error_label() -> QLabel:
     return label
 
 
-def problem_text(problem: RowProblem) -> str:
-    """One refused, skipped or changed row in the UI language. The reason an
-    address is invalid is email_validator's own (English) explanation, as
-    in the refusals of the other forms."""
-    line = problem.line
-    if problem.code == csv_import.NO_EMAIL:
-        text = QCoreApplication.translate(
-            "import_wizard", "Line {line}: no email address. The row is not imported."
-        )
-    elif problem.code == csv_import.EMAIL_TOO_LONG:
-        text = QCoreApplication.translate(
-            "import_wizard",
-            "Line {line}: the address is longer than {limit} characters. The row is not imported.",
-        )
-    elif problem.code == csv_import.EMAIL_LINE_BREAK:
-        text = QCoreApplication.translate(
-            "import_wizard",
-            "Line {line}: “{address}” contains a line break or a control character. "
-            "The row is not imported.",
-        )
-    elif problem.code == csv_import.EMAIL_INVALID:
-        text = QCoreApplication.translate(
-            "import_wizard",
-            "Line {line}: “{address}” is not a valid email address: {reason} "
-            "The row is not imported.",
-        )
-    elif problem.code == csv_import.DUPLICATE:
-        text = QCoreApplication.translate(
-            "import_wizard", "Line {line}: {address} repeats line {first}; the row is skipped."
-        )
-    else:
-        text = QCoreApplication.translate(
-            "import_wizard",
-            "Line {line}: line breaks or extra length were removed from the name of {address}.",
-        )
-    return text.format(
-        line=line,
-        limit=EMAIL_MAX,
-        address=problem.email,
-        reason=problem.reason,
-        first=problem.first_line,
-    )
-
-
-def problems_text(problems: tuple[RowProblem, ...], more: int) -> str:
-    """The first :data:`SHOWN_ERRORS` problems, one a line, and how many more."""
-    lines = [problem_text(p) for p in problems[:SHOWN_ERRORS]]
-    hidden = len(problems) - len(lines) + more
-    if hidden > 0:
-        lines.append(
-            QCoreApplication.translate(
-                "import_wizard", "More rows with problems, not listed here: {n}"
-            ).format(n=QLocale().toString(hidden))
-        )
-    return "\n".join(lines)
-
-
 class _Progress(QObject):
     """Carries progress from the import thread to the GUI thread (queued)."""
 
     changed = Signal(int, int)
-
-
-class FilePage(QWizardPage):
-    def __init__(self, folders: list[str], folder: str | None) -> None:
-        super().__init__()
-        self.setTitle(self.tr("Choose a file"))
-        self.setSubTitle(
-            self.tr(
-                "A CSV file with a header row. The column with email addresses is "
-                "required; first and last names and any other columns are optional."
-            )
-        )
-        self.path = QLineEdit()
-        self.path.setPlaceholderText(self.tr("contacts.csv"))
-        self.path.textChanged.connect(self.completeChanged)
-        browse = QPushButton(self.tr("Browse…"))
-        browse.clicked.connect(self._browse)
-        row = QHBoxLayout()
-        row.addWidget(self.path, 1)
-        row.addWidget(browse)
-        self.folder = QComboBox()
-        self.folder.setEditable(True)
-        self.folder.addItem(self.tr("(no folder)"), None)
-        for name in folders:
-            self.folder.addItem(name, name)
-        if folder is not None:
-            self.folder.setCurrentIndex(max(self.folder.findData(folder), 0))
-        self.folder.setToolTip(self.tr("Type a new name to create a folder"))
-        form = QFormLayout(self)
-        form.addRow(self.tr("File:"), row)
-        form.addRow(self.tr("Put the contacts into the folder:"), self.folder)
-
-    @Slot()
-    def _browse(self) -> None:
-        dialog = QFileDialog(self, self.tr("Choose a CSV file"))
-        dialog.setNameFilters([self.tr("CSV files (*.csv *.txt)"), self.tr("All files (*)")])
-        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.fileSelected.connect(self.path.setText)
-        dialog.open()
-
-    def folder_name(self) -> str | None:
-        text = self.folder.currentText().strip()
-        if self.folder.currentIndex() == 0 and text == self.folder.itemText(0):
-            return None
-        return text or None
-
-    def file_path(self) -> Path:
-        return Path(self.path.text().strip())
-
-    def isComplete(self) -> bool:
-        return bool(self.path.text().strip())
 
 
 class PreviewPage(QWizardPage):
