@@ -43,6 +43,7 @@ from mailapp.models.states import (
     check_schedule,
     check_start,
     check_stop,
+    stop_action,
 )
 from mailapp.services import audience, journal
 from mailapp.services import settings as settings_service
@@ -78,6 +79,17 @@ class Hold:
 
     token: str
     preview: StopPreview
+
+
+@dataclass(frozen=True)
+class HoldStatus:
+    """Where a held mailing stands now, for the dialog that holds it."""
+
+    #: The hold is still this dialog's (not lapsed, not lifted by a stop).
+    held: bool
+    state: MailingState
+    #: What *Stop sending* would do now; None when nothing can be stopped.
+    action: StopAction | None
 
 
 #: How long a hold lasts unless its holder renews it (by the database's
@@ -267,6 +279,15 @@ def renew_hold(ctx: AppContext, mailing_id: int, token: str) -> bool:
             .values(hold_until=now + timedelta(seconds=HOLD_SECONDS))
         ).rowcount
     return bool(renewed)
+
+
+def hold_status(ctx: AppContext, mailing_id: int, token: str) -> HoldStatus:
+    """Whether the hold is still the caller's, and what a stop would do now
+    (another user or the command line may have moved the mailing on)."""
+    with ctx.db.read() as session:
+        mailing = load(session, mailing_id)
+        state = MailingState(mailing.state)
+        return HoldStatus(mailing.hold_token == token, state, stop_action(state))
 
 
 def release_hold(ctx: AppContext, mailing_id: int, token: str) -> None:

@@ -2884,7 +2884,7 @@ Log file: {log}</source>
     <context>
         <name>confirm</name>
         <message>
-            <location filename="../../mailapp/ui/mailings/confirm.py" line="+99" />
+            <location filename="../../mailapp/ui/mailings/confirm.py" line="+107" />
             <location line="+33" />
             <source>Start sending</source>
             <translation>Начать отправку</translation>
@@ -2925,13 +2925,15 @@ Log file: {log}</source>
             <translation>Провайдер: SMTP-сервер {host}.</translation>
         </message>
         <message>
-            <location line="+22" />
+            <location line="+24" />
             <location line="+10" />
+            <location line="+68" />
             <source>Pause mailing</source>
+            <extracomment>What a click on the action button does now (None: nothing can).</extracomment>
             <translation>Приостановить рассылку</translation>
         </message>
         <message>
-            <location line="-9" />
+            <location line="-77" />
             <source>Pause “{name}”?</source>
             <translation>Приостановить «{name}»?</translation>
         </message>
@@ -2943,11 +2945,12 @@ Log file: {log}</source>
         <message>
             <location line="+10" />
             <location line="+45" />
+            <location line="+18" />
             <source>Stop mailing</source>
             <translation>Остановить рассылку</translation>
         </message>
         <message>
-            <location line="-43" />
+            <location line="-61" />
             <source>Stop “{name}” for good?</source>
             <translation>Остановить «{name}» окончательно?</translation>
         </message>
@@ -2962,7 +2965,22 @@ Log file: {log}</source>
             <translation>Пока открыт этот вопрос, больше ничего не отправляется.</translation>
         </message>
         <message>
-            <location line="+50" />
+            <location line="+23" />
+            <source>Close</source>
+            <translation>Закрыть</translation>
+        </message>
+        <message>
+            <location line="+10" />
+            <source>While this question was open the mailing changed: it is now “{state}”, and there is nothing left to stop.</source>
+            <translation>Пока был открыт этот вопрос, рассылка изменилась: теперь она в состоянии «{state}», и останавливать больше нечего.</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>While this question was open the mailing changed: it is now “{state}”. The numbers above may no longer hold.</source>
+            <translation>Пока был открыт этот вопрос, рассылка изменилась: теперь она в состоянии «{state}». Числа выше могут быть уже неточными.</translation>
+        </message>
+        <message>
+            <location line="+46" />
             <location line="+23" />
             <source>Cannot start sending</source>
             <extracomment>(QMessageBox) a confirmation dialog is open. (int mailing id, str "start"/"pause"/"stop") the move committed. (int mailing id, BaseException) the move (or its preview) failed. (int mailing id) the user cancelled.</extracomment>
@@ -2970,7 +2988,7 @@ Log file: {log}</source>
         </message>
         <message>
             <location line="+17" />
-            <location line="+31" />
+            <location line="+59" />
             <location line="+15" />
             <source>Cannot stop sending</source>
             <translation>Не удалось остановить отправку</translation>

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QMessageBox
 from mailapp.models import Event, MailingState, Response
 from mailapp.models.states import StopAction
 from mailapp.scheduler.engine import MailEngine
-from mailapp.services import mailings, samples
+from mailapp.services import lifecycle, mailings, samples, settings
 from mailapp.ui.common.toasts import Toast
 from mailapp.ui.mailings.confirm import StartDialog, StopDialog
 from mailapp.ui.mailings.table import Column
@@ -291,3 +291,29 @@ def test_closing_the_window_with_an_unsaved_editor_asks_first(qtbot, window) -> 
     window.close()
     qtbot.waitUntil(lambda: editor.discard_box is not None and editor.discard_box.isVisible())
     assert window.isVisible() and editor.isVisible()
+
+
+def test_the_stop_dialog_says_when_the_mailing_changes_behind_it(
+    qtbot, window, services, engine, smtp
+) -> None:
+    """Someone stops the mailing from the command line while the pause
+    dialog is open: the dialog says what happened and offers only Close."""
+    ctx = services.ctx
+    bulk_contacts(ctx, CONTACTS)
+    mailing_id = make_mailing(ctx)
+    settings.set_value(ctx, "MandrillMailingDelayInSeconds", "60")
+    lifecycle.start(ctx, mailing_id)
+    qtbot.waitUntil(lambda: state_of(window, mailing_id) is MailingState.WAITING)
+    assert window.select_mailing(mailing_id)
+    dialog = open_dialog(qtbot, window, window.stop_action)
+    assert dialog.preview.action is StopAction.PAUSE
+
+    lifecycle.stop(ctx, mailing_id)  # `mailapp mailing stop`: immediate
+    qtbot.waitUntil(lambda: "changed" in dialog.informativeText(), timeout=10000)
+    assert "“Paused”" in dialog.informativeText()
+    assert not dialog.action_button.isVisible()
+    assert dialog.cancel_button.text() == "Close"
+    dialog.cancel_button.click()
+    qtbot.waitSignal(window.commands.cancelled, timeout=5000)
+    assert state_of(window, mailing_id) is MailingState.PAUSED
+    assert smtp.received == []

@@ -30,9 +30,17 @@ from mailapp.models.states import StopAction
 from mailapp.services import lifecycle, mailings
 from mailapp.services import settings as settings_service
 from mailapp.services.context import AppContext
-from mailapp.services.lifecycle import HOLD_RENEW_SECONDS, Hold, StartOutcome, StopPreview
+from mailapp.services.lifecycle import (
+    HOLD_RENEW_SECONDS,
+    Hold,
+    HoldStatus,
+    StartOutcome,
+    StopPreview,
+)
 from mailapp.services.mailings import MailingInfo
 from mailapp.ui.common.confirm_dialog import ConfirmDialog
+from mailapp.ui.common.labels import state_name
+from mailapp.ui.common.lazy_model import alive
 from mailapp.ui.common.tasks import show_error
 
 if TYPE_CHECKING:
@@ -138,6 +146,8 @@ class StopDialog(ConfirmDialog):
     def __init__(self, name: str, preview: StopPreview, parent: QWidget) -> None:
         super().__init__(parent)
         self.preview = preview
+        #: What a click on the action button does now (None: nothing can).
+        self.action: StopAction | None = preview.action
         if preview.action is StopAction.PAUSE:
             self.setIcon(QMessageBox.Icon.Question)
             self.setWindowTitle(QCoreApplication.translate("confirm", "Pause mailing"))
@@ -200,6 +210,40 @@ class StopDialog(ConfirmDialog):
             )
             verb = QCoreApplication.translate("confirm", "Stop mailing")
         self.set_action(verb)
+
+    def show_status(self, status: HoldStatus) -> None:
+        """The mailing moved on behind the dialog (another user, the command
+        line, expiry): say so, and offer what is possible now."""
+        if status.held and status.action is self.action:
+            return
+        if "\n\n" + self._changed_text(status) in self.informativeText():
+            return
+        self.setInformativeText(self.informativeText() + "\n\n" + self._changed_text(status))
+        self.action = status.action
+        if self.action_button is None:
+            return
+        if status.action is None:
+            self.action_button.hide()
+            self.cancel_button.setText(QCoreApplication.translate("confirm", "Close"))
+        elif status.action is StopAction.STOP:
+            self.action_button.setText(QCoreApplication.translate("confirm", "Stop mailing"))
+        else:
+            self.action_button.setText(QCoreApplication.translate("confirm", "Pause mailing"))
+
+    @staticmethod
+    def _changed_text(status: HoldStatus) -> str:
+        state = state_name(status.state)
+        if status.action is None:
+            return QCoreApplication.translate(
+                "confirm",
+                "While this question was open the mailing changed: it is now “{state}”, "
+                "and there is nothing left to stop.",
+            ).format(state=state)
+        return QCoreApplication.translate(
+            "confirm",
+            "While this question was open the mailing changed: it is now “{state}”. "
+            "The numbers above may no longer hold.",
+        ).format(state=state)
 
 
 class SendingCommands(QObject):
@@ -286,25 +330,53 @@ class SendingCommands(QObject):
         )
 
     def _show_stop(self, mailing_id: int, name: str, held: Hold) -> None:
-        ctx = self._services.ctx
+        ctx, tasks = self._services.ctx, self._services.tasks
+        dialog = StopDialog(name, held.preview, self._widget())
+
+        def status_read(status: HoldStatus) -> None:
+            if alive(dialog) and dialog.isVisible():
+                dialog.show_status(status)
+
+        def renew() -> HoldStatus:
+            lifecycle.renew_hold(ctx, mailing_id, held.token)
+            return lifecycle.hold_status(ctx, mailing_id, held.token)
+
         renewal = QTimer(self)
         renewal.setInterval(HOLD_RENEW_SECONDS * 1000)
         renewal.timeout.connect(
-            lambda: self._services.tasks.run_write(
-                lambda: lifecycle.renew_hold(ctx, mailing_id, held.token),
+            lambda: tasks.run_write(
+                renew,
+                on_success=status_read,
                 # A missed renewal is retried by the next; the hold lasts
                 # several renewals.
                 on_failure=lambda exc: log.warning("cannot renew the hold: %s", exc),
             )
         )
         renewal.start()
-        dialog = StopDialog(name, held.preview, self._widget())
+
+        def changed(ids: frozenset[int]) -> None:
+            if mailing_id in ids:
+                tasks.run(
+                    lambda: lifecycle.hold_status(ctx, mailing_id, held.token),
+                    on_success=status_read,
+                )
+
+        self._services.bridge.mailings_changed.connect(changed)
         dialog.finished.connect(renewal.stop)
         dialog.finished.connect(renewal.deleteLater)
-        dialog.confirmed.connect(lambda: self._do_stop(mailing_id, held.preview.action))
+        dialog.finished.connect(
+            lambda _: self._services.bridge.mailings_changed.disconnect(changed)
+        )
+        dialog.confirmed.connect(lambda: self._confirmed_stop(mailing_id, held, dialog.action))
         dialog.declined.connect(lambda: self._release(mailing_id, held))
         dialog.open()
         self.dialog_opened.emit(dialog)
+
+    def _confirmed_stop(self, mailing_id: int, held: Hold, action: StopAction | None) -> None:
+        if action is None:  # nothing left to stop: the button was hidden
+            self._release(mailing_id, held)
+        else:
+            self._do_stop(mailing_id, action)
 
     def _release(self, mailing_id: int, held: Hold) -> None:
         ctx = self._services.ctx
