@@ -97,7 +97,20 @@ class SmtpConfig:
 
 
 class ProviderError(Exception):
-    """The provider cannot be used; the message speaks to the marketer."""
+    """The provider cannot be used; the message speaks to the marketer.
+
+    ``problem`` names what went wrong (``refused``, ``host_not_found``,
+    ``timeout``, ``certificate``, ``tls``, ``no_starttls``,
+    ``session_refused``, ``closed``, ``reply``, ``login_refused``,
+    ``no_password``, ``login_unsupported``, ``other``) and ``detail`` holds
+    the server's reply or the TLS reason, so that a window can say the same
+    in its own language.
+    """
+
+    def __init__(self, message: str, problem: str = "other", detail: str = "") -> None:
+        super().__init__(message)
+        self.problem = problem
+        self.detail = detail
 
 
 class ProviderUnavailable(ProviderError):
@@ -140,31 +153,43 @@ def _tls_context(config: SmtpConfig) -> ssl.SSLContext:
     return context
 
 
-def _explain_connect_error(config: SmtpConfig, exc: BaseException) -> str:
+def _unavailable(config: SmtpConfig, exc: BaseException) -> ProviderUnavailable:
+    """The failure to connect, secure or talk to the server, explained."""
     where = f"Cannot connect to {config.host}:{config.port}"
     if isinstance(exc, ssl.SSLCertVerificationError):
-        return (
+        reason = str(exc.verify_message or exc.reason)
+        return ProviderUnavailable(
             f"{where}: the server's certificate could not be verified "
-            f"({exc.verify_message or exc.reason}). Check the host name; turn off "
-            "certificate verification only for a server you trust"
+            f"({reason}). Check the host name; turn off "
+            "certificate verification only for a server you trust",
+            "certificate",
+            reason,
         )
     if isinstance(exc, ssl.SSLError):
-        return f"{where}: the secure (TLS) connection failed ({exc.reason or exc})"
+        reason = str(exc.reason or exc)
+        return ProviderUnavailable(
+            f"{where}: the secure (TLS) connection failed ({reason})", "tls", reason
+        )
     if isinstance(exc, ConnectionRefusedError):
-        return f"{where}: connection refused"
+        return ProviderUnavailable(f"{where}: connection refused", "refused")
     if isinstance(exc, socket.gaierror):
-        return f"{where}: host not found"
+        return ProviderUnavailable(f"{where}: host not found", "host_not_found")
     if isinstance(exc, TimeoutError) or isinstance(exc.__context__, TimeoutError):
         # smtplib reports a reply that timed out as a closed connection
-        return f"{where}: no answer within {config.timeout:g} s"
+        return ProviderUnavailable(
+            f"{where}: no answer within {config.timeout:g} s", "timeout", f"{config.timeout:g}"
+        )
     if isinstance(exc, smtplib.SMTPConnectError):
         reply = f"{exc.smtp_code} {_reply_text(exc.smtp_error)}"
-        return f"{where}: the server refused the session ({reply})"
+        return ProviderUnavailable(
+            f"{where}: the server refused the session ({reply})", "session_refused", reply
+        )
     if isinstance(exc, smtplib.SMTPServerDisconnected):
-        return f"{where}: the server closed the connection"
+        return ProviderUnavailable(f"{where}: the server closed the connection", "closed")
     if isinstance(exc, smtplib.SMTPResponseException):
-        return f"{where}: {exc.smtp_code} {_reply_text(exc.smtp_error)}"
-    return f"{where}: {exc}"
+        reply = f"{exc.smtp_code} {_reply_text(exc.smtp_error)}"
+        return ProviderUnavailable(f"{where}: {reply}", "reply", reply)
+    return ProviderUnavailable(f"{where}: {exc}", "other", str(exc))
 
 
 class SmtpConnection:
@@ -227,7 +252,8 @@ class SmtpConnection:
                 if not smtp.has_extn("starttls"):
                     raise ProviderUnavailable(
                         f"Cannot connect to {config.host}:{config.port}: the server does not "
-                        "offer STARTTLS; choose another security setting or port"
+                        "offer STARTTLS; choose another security setting or port",
+                        "no_starttls",
                     )
                 smtp.starttls(context=_tls_context(config))
                 smtp.ehlo()
@@ -236,7 +262,7 @@ class SmtpConnection:
             raise
         except (OSError, smtplib.SMTPException) as exc:
             self._discard(smtp)
-            raise ProviderUnavailable(_explain_connect_error(config, exc)) from exc
+            raise _unavailable(config, exc) from exc
         if config.user:
             self._login(smtp)
         self._smtp = smtp
@@ -246,30 +272,33 @@ class SmtpConnection:
         who = f"{config.user} at {config.host}"
         if config.password is None:
             self._discard(smtp)
-            raise AuthenticationFailed(f"No SMTP password is saved for {who}")
+            raise AuthenticationFailed(f"No SMTP password is saved for {who}", "no_password")
         try:
             smtp.login(config.user, config.password)
         except smtplib.SMTPAuthenticationError as exc:
             self._discard(smtp)
+            reply = f"{exc.smtp_code} {_reply_text(exc.smtp_error)}"
             raise AuthenticationFailed(
-                f"The SMTP server refused the user name or password for {who} "
-                f"({exc.smtp_code} {_reply_text(exc.smtp_error)})"
+                f"The SMTP server refused the user name or password for {who} ({reply})",
+                "login_refused",
+                reply,
             ) from exc
         except smtplib.SMTPNotSupportedError as exc:
             self._discard(smtp)
             raise AuthenticationFailed(
                 f"The SMTP server {config.host} does not offer login on this connection; "
-                "check the security setting (most servers need STARTTLS or TLS)"
+                "check the security setting (most servers need STARTTLS or TLS)",
+                "login_unsupported",
             ) from exc
         except smtplib.SMTPServerDisconnected as exc:
             self._discard(smtp)
-            raise ProviderUnavailable(_explain_connect_error(config, exc)) from exc
+            raise _unavailable(config, exc) from exc
         except smtplib.SMTPException as exc:
             self._discard(smtp)
-            raise AuthenticationFailed(f"Cannot log in as {who}: {exc}") from exc
+            raise AuthenticationFailed(f"Cannot log in as {who}: {exc}", "other", str(exc)) from exc
         except OSError as exc:
             self._discard(smtp)
-            raise ProviderUnavailable(_explain_connect_error(config, exc)) from exc
+            raise _unavailable(config, exc) from exc
 
     @staticmethod
     def _discard(smtp: smtplib.SMTP | None) -> None:
