@@ -354,4 +354,14 @@
             </translation>
         </message>
     </context>
+    <context>
+        <name>SettingsDialog</name>
+        <message numerus="yes">
+            <source>The link is longer than %n character(s).</source>
+            <translation>
+                <numerusform>The link is longer than %n character.</numerusform>
+                <numerusform>The link is longer than %n characters.</numerusform>
+            </translation>
+        </message>
+    </context>
 </TS>

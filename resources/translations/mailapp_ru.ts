@@ -732,6 +732,29 @@
         </message>
     </context>
     <context>
+        <name>ErrorsTab</name>
+        <message>
+            <location filename="../../mailapp/ui/settings/errors_tab.py" line="+20" />
+            <source>Errors in a row before “Sending error”:</source>
+            <translation>Ошибок подряд до «Ошибка отправки»:</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Retries of a temporary failure:</source>
+            <translation>Повторов при временной ошибке:</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>First wait before a retry, seconds:</source>
+            <translation>Первая пауза перед повтором, секунд:</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Errors and retries</source>
+            <translation>Ошибки и повторы</translation>
+        </message>
+    </context>
+    <context>
         <name>FilePage</name>
         <message>
             <location filename="../../mailapp/ui/contacts/import_file_page.py" line="+22" />
@@ -928,6 +951,24 @@
             <source>Import contacts</source>
             <extracomment>(ImportReport) contacts were imported.</extracomment>
             <translation>Импорт контактов</translation>
+        </message>
+    </context>
+    <context>
+        <name>InterfaceTab</name>
+        <message>
+            <location filename="../../mailapp/ui/settings/interface_tab.py" line="+21" />
+            <source>System language</source>
+            <translation>Язык системы</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Language:</source>
+            <translation>Язык:</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Interface</source>
+            <translation>Интерфейс</translation>
         </message>
     </context>
     <context>
@@ -1984,6 +2025,175 @@ Log file: {log}</source>
         </message>
     </context>
     <context>
+        <name>ProviderTab</name>
+        <message>
+            <location filename="../../mailapp/ui/settings/provider_tab.py" line="+32" />
+            <source>Sandbox (kept in the outbox, nothing is sent)</source>
+            <translation>Песочница (письма остаются в исходящих)</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>SMTP server</source>
+            <translation>SMTP-сервер</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Provider:</source>
+            <translation>Провайдер:</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Sandbox accepts emails a second (0 = no limit):</source>
+            <translation>Песочница: писем в секунду (0 — без ограничения):</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Server:</source>
+            <translation>Сервер:</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Port:</source>
+            <translation>Порт:</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>STARTTLS</source>
+            <translation>STARTTLS</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>TLS</source>
+            <translation>TLS</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>None (unencrypted)</source>
+            <translation>Нет (без шифрования)</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Security:</source>
+            <translation>Защита:</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>User name:</source>
+            <translation>Имя пользователя:</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>unchanged</source>
+            <translation>без изменений</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Kept in the system keyring, never in the database</source>
+            <translation>Хранится в системном хранилище паролей, никогда в базе данных</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Password:</source>
+            <translation>Пароль:</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Test connection</source>
+            <translation>Проверить соединение</translation>
+        </message>
+        <message>
+            <location line="+22" />
+            <source>Mail provider</source>
+            <translation>Почтовый провайдер</translation>
+        </message>
+        <message>
+            <location line="+21" />
+            <location line="+15" />
+            <source>Enter the SMTP server to send through.</source>
+            <translation>Укажите SMTP-сервер для отправки.</translation>
+        </message>
+        <message>
+            <location line="+7" />
+            <source>Connecting to {host}:{port}…</source>
+            <translation>Подключение к {host}:{port}…</translation>
+        </message>
+        <message>
+            <location line="+13" />
+            <source>Connected: the server accepts the settings.</source>
+            <translation>Подключено: сервер принимает настройки.</translation>
+        </message>
+        <message>
+            <location line="+13" />
+            <source>{where}: the connection was refused. Check the server name and the port.</source>
+            <translation>{where}: соединение отклонено. Проверьте имя сервера и порт.</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>{where}: there is no such server. Check its name.</source>
+            <translation>{where}: такого сервера нет. Проверьте его имя.</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>{where}: no answer within {detail} s.</source>
+            <translation>{where}: нет ответа в течение {detail} с.</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>{where}: the server's certificate could not be verified ({detail}). Check the server name.</source>
+            <translation>{where}: не удалось проверить сертификат сервера ({detail}). Проверьте имя сервера.</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>{where}: the secure connection (TLS) failed ({detail}). Check the security setting and the port.</source>
+            <translation>{where}: не удалось установить защищённое соединение TLS ({detail}). Проверьте защиту и порт.</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>{where}: the server does not offer STARTTLS. Choose another security setting or port.</source>
+            <translation>{where}: сервер не поддерживает STARTTLS. Выберите другую защиту или порт.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>{where}: the server refused the session ({detail}).</source>
+            <translation>{where}: сервер отказал в сеансе ({detail}).</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>{where}: the server closed the connection.</source>
+            <translation>{where}: сервер закрыл соединение.</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>{where}: the server answered {detail}.</source>
+            <translation>{where}: сервер ответил {detail}.</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>The server refused the user name or the password ({detail}).</source>
+            <translation>Сервер не принял имя пользователя или пароль ({detail}).</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>No password is saved for this user: enter it.</source>
+            <translation>Для этого пользователя не сохранён пароль: введите его.</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>The server does not offer a login on this connection; most servers need STARTTLS or TLS.</source>
+            <translation>Сервер не предлагает вход на этом соединении; большинству серверов нужен STARTTLS или TLS.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>The saved password cannot be read: {detail}</source>
+            <translation>Не удаётся прочитать сохранённый пароль: {detail}</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>Cannot connect to {host}:{port}</source>
+            <translation>Не удаётся подключиться к {host}:{port}</translation>
+        </message>
+    </context>
+    <context>
         <name>RecipientsModel</name>
         <message>
             <location filename="../../mailapp/ui/mailings/analytics.py" line="-319" />
@@ -2070,52 +2280,16 @@ Log file: {log}</source>
         </message>
     </context>
     <context>
-        <name>SettingsDialog</name>
+        <name>SendingTab</name>
         <message>
-            <location filename="../../mailapp/ui/settings/dialog.py" line="+75" />
-            <source>Settings</source>
-            <extracomment>Settings typed as text, in the order shown.</extracomment>
-            <translation>Настройки</translation>
-        </message>
-        <message>
-            <location line="+5" />
-            <source>Sending</source>
-            <translation>Отправка</translation>
-        </message>
-        <message>
-            <location line="+5" />
+            <location filename="../../mailapp/ui/settings/sending_tab.py" line="+29" />
             <source>Delay before sending starts, seconds:</source>
             <translation>Задержка перед началом отправки, секунд:</translation>
         </message>
         <message>
-            <location line="+3" />
+            <location line="+2" />
             <source>Send one email per address (later duplicates are cancelled)</source>
-            <translation>Отправлять одно письмо на адрес (последующие дубли отменяются)</translation>
-        </message>
-        <message>
-            <location line="+4" />
-            <source>At most emails a second (0 = no limit):</source>
-            <translation>Не больше писем в секунду (0 — без ограничения):</translation>
-        </message>
-        <message>
-            <location line="+2" />
-            <source>Parallel connections:</source>
-            <translation>Параллельных соединений:</translation>
-        </message>
-        <message>
-            <location line="+2" />
-            <source>Errors in a row before “Sending error”:</source>
-            <translation>Ошибок подряд до «Ошибка отправки»:</translation>
-        </message>
-        <message>
-            <location line="+3" />
-            <source>Retries of a temporary failure:</source>
-            <translation>Повторов при временной ошибке:</translation>
-        </message>
-        <message>
-            <location line="+3" />
-            <source>First wait before a retry, seconds:</source>
-            <translation>Первая пауза перед повтором, секунд:</translation>
+            <translation>Отправлять одно письмо на адрес (дубли отменяются)</translation>
         </message>
         <message>
             <location line="+3" />
@@ -2123,103 +2297,38 @@ Log file: {log}</source>
             <translation>Ссылка отписки ({email} подставляется):</translation>
         </message>
         <message>
-            <location line="+3" />
-            <source>Mail provider</source>
-            <translation>Почтовый провайдер</translation>
-        </message>
-        <message>
-            <location line="+3" />
-            <source>Sandbox (kept in the outbox, nothing is sent)</source>
-            <translation>Песочница (письма остаются в исходящих, ничего не отправляется)</translation>
+            <location line="+1" />
+            <source>At most emails a second (0 = no limit):</source>
+            <translation>Не больше писем в секунду (0 — без ограничения):</translation>
         </message>
         <message>
             <location line="+1" />
-            <source>SMTP server</source>
-            <translation>SMTP-сервер</translation>
-        </message>
-        <message>
-            <location line="+2" />
-            <source>Provider:</source>
-            <translation>Провайдер:</translation>
-        </message>
-        <message>
-            <location line="+4" />
-            <source>Sandbox accepts emails a second (0 = no limit):</source>
-            <translation>Песочница принимает писем в секунду (0 — без ограничения):</translation>
-        </message>
-        <message>
-            <location line="+2" />
-            <source>Server:</source>
-            <translation>Сервер:</translation>
-        </message>
-        <message>
-            <location line="+1" />
-            <source>Port:</source>
-            <translation>Порт:</translation>
-        </message>
-        <message>
-            <location line="+2" />
-            <source>STARTTLS</source>
-            <translation>STARTTLS</translation>
-        </message>
-        <message>
-            <location line="+1" />
-            <source>TLS</source>
-            <translation>TLS</translation>
-        </message>
-        <message>
-            <location line="+1" />
-            <source>None (unencrypted)</source>
-            <translation>Нет (без шифрования)</translation>
-        </message>
-        <message>
-            <location line="+1" />
-            <source>Security:</source>
-            <translation>Защита:</translation>
-        </message>
-        <message>
-            <location line="+1" />
-            <source>User name:</source>
-            <translation>Имя пользователя:</translation>
+            <source>Parallel connections:</source>
+            <translation>Параллельных соединений:</translation>
         </message>
         <message>
             <location line="+3" />
-            <source>unchanged</source>
-            <translation>без изменений</translation>
+            <source>Sending</source>
+            <translation>Отправка</translation>
         </message>
         <message>
-            <location line="+1" />
-            <source>Kept in the system keyring, never in the database</source>
-            <translation>Хранится в системном хранилище паролей, никогда в базе данных</translation>
+            <location line="+14" />
+            <source>With no delay a started mailing begins sending at once: it cannot be paused, only stopped.</source>
+            <translation>Без задержки запущенная рассылка сразу начинает отправку: её нельзя приостановить, только остановить.</translation>
+        </message>
+    </context>
+    <context>
+        <name>SettingsDialog</name>
+        <message>
+            <location filename="../../mailapp/ui/settings/dialog.py" line="+55" />
+            <source>Settings</source>
+            <extracomment>The tabs, in the order shown.</extracomment>
+            <translation>Настройки</translation>
         </message>
         <message>
-            <location line="+1" />
-            <source>Password:</source>
-            <translation>Пароль:</translation>
-        </message>
-        <message>
-            <location line="+1" />
-            <source>Test connection</source>
-            <translation>Проверить соединение</translation>
-        </message>
-        <message>
-            <location line="+19" />
-            <source>Interface</source>
-            <translation>Интерфейс</translation>
-        </message>
-        <message>
-            <location line="+3" />
-            <source>System language</source>
-            <translation>Язык системы</translation>
-        </message>
-        <message>
-            <location line="+3" />
-            <source>Language:</source>
-            <translation>Язык:</translation>
-        </message>
-        <message>
-            <location line="+111" />
+            <location filename="../../mailapp/ui/settings/fields.py" line="+89" />
             <source>Enter a whole number.</source>
+            <extracomment>The narrowest a text field gets, so that its messages fit in their two lines.</extracomment>
             <translation>Введите целое число.</translation>
         </message>
         <message>
@@ -2228,40 +2337,45 @@ Log file: {log}</source>
             <translation>Должно быть не меньше {n}.</translation>
         </message>
         <message>
-            <location line="+2" />
+            <location line="+4" />
             <source>Must be at most {n}.</source>
             <translation>Должно быть не больше {n}.</translation>
         </message>
         <message>
-            <location line="+2" />
+            <location line="+4" />
             <source>Line breaks are not allowed here.</source>
             <translation>Переводы строк здесь недопустимы.</translation>
         </message>
         <message>
-            <location line="+16" />
-            <location line="+51" />
-            <source>Enter the SMTP server to send through.</source>
-            <translation>Укажите SMTP-сервер для отправки.</translation>
+            <location line="+3" />
+            <source>Start the link with https://, http:// or mailto:, or leave it empty.</source>
+            <translation>Ссылка должна начинаться с https://, http:// или mailto: — или оставьте поле пустым.</translation>
+        </message>
+        <message numerus="yes">
+            <location line="+6" />
+            <source>The link is longer than %n character(s).</source>
+            <translation>
+                <numerusform>Ссылка длиннее %n символа.</numerusform>
+                <numerusform>Ссылка длиннее %n символов.</numerusform>
+                <numerusform>Ссылка длиннее %n символов.</numerusform>
+            </translation>
         </message>
         <message>
-            <location line="-47" />
+            <location line="+3" />
+            <source>No spaces, angle brackets or non-Latin letters in a link; percent-encode them.</source>
+            <translation>В ссылке не должно быть пробелов, угловых скобок и нелатинских букв; закодируйте их в виде %XX.</translation>
+        </message>
+        <message>
+            <location filename="../../mailapp/ui/settings/dialog.py" line="+87" />
+            <location line="+34" />
             <source>Correct the values marked in red; nothing was saved.</source>
+            <extracomment>Every text field and its message, by setting code, whatever its tab.</extracomment>
             <translation>Исправьте значения, отмеченные красным; ничего не сохранено.</translation>
         </message>
         <message>
-            <location line="+32" />
+            <location line="+2" />
             <source>Nothing was saved: {error}</source>
             <translation>Ничего не сохранено: {error}</translation>
-        </message>
-        <message>
-            <location line="+35" />
-            <source>Connecting to {host}:{port}…</source>
-            <translation>Подключение к {host}:{port}…</translation>
-        </message>
-        <message>
-            <location line="+23" />
-            <source>Connected: the server accepts the settings.</source>
-            <translation>Подключено: сервер принимает настройки.</translation>
         </message>
     </context>
     <context>

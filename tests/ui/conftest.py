@@ -40,6 +40,21 @@ def _english(qapp: object) -> None:
 _TRANSLATIONS = None
 
 
+@pytest.fixture
+def russian(qapp: object) -> Iterator[None]:
+    """The window speaks Russian for this test (English again after it)."""
+    from PySide6.QtCore import QCoreApplication
+
+    from mailapp.ui.common.i18n import Translations
+
+    translations = Translations()
+    assert translations.apply("ru") == "ru"
+    yield
+    translations.apply("en")
+    for translator in translations._installed:
+        QCoreApplication.instance().removeTranslator(translator)
+
+
 @pytest.fixture(autouse=True)
 def _private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Each test gets its own data folder (the root conftest may make it)."""

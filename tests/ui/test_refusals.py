@@ -116,18 +116,6 @@ def _sites() -> Iterator[Site]:
 SITES = list(_sites())
 
 
-@pytest.fixture
-def russian(qapp: object) -> Iterator[None]:
-    from mailapp.ui.common.i18n import Translations
-
-    translations = Translations()
-    assert translations.apply("ru") == "ru"
-    yield
-    translations.apply("en")
-    for translator in translations._installed:
-        QCoreApplication.instance().removeTranslator(translator)
-
-
 def test_the_source_has_refusals() -> None:
     assert len(SITES) > 80
     assert len({site.code for site in SITES}) > 60

@@ -1,0 +1,33 @@
+"""The settings tab *Interface*: the language of the window."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtWidgets import QComboBox, QWidget
+
+from mailapp.ui.settings.fields import SettingsTab, choose
+
+if TYPE_CHECKING:
+    from mailapp.ui.services import AppServices
+
+
+class InterfaceTab(SettingsTab):
+    """The language; it applies as soon as the settings are saved."""
+
+    def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
+        super().__init__(services, parent)
+        self.language = QComboBox()
+        self.language.addItem(self.tr("System language"), "system")
+        self.language.addItem("English", "en")
+        self.language.addItem("Русский", "ru")
+        self.form.addRow(self.tr("Language:"), self.language)
+
+    def title(self) -> str:
+        return self.tr("Interface")
+
+    def load(self, values: dict[str, Any]) -> None:
+        choose(self.language, values["Language"])
+
+    def changes(self) -> dict[str, str]:
+        return {"Language": str(self.language.currentData())}
