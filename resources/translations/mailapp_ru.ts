@@ -194,7 +194,7 @@
     <context>
         <name>CampaignEditor</name>
         <message>
-            <location filename="../../mailapp/ui/campaigns/editor.py" line="+500" />
+            <location filename="../../mailapp/ui/campaigns/editor.py" line="+191" />
             <source>New campaign</source>
             <extracomment>(int) the campaign was saved; its id.</extracomment>
             <translation>Новая кампания</translation>
@@ -324,7 +324,7 @@
             <translation>Выход (из кампании)</translation>
         </message>
         <message>
-            <location line="+72" />
+            <location filename="../../mailapp/ui/campaigns/flow_problems.py" line="+115" />
             <source>Give the campaign a name.</source>
             <translation>Укажите название кампании.</translation>
         </message>
@@ -334,22 +334,22 @@
             <translation>Выберите папку, из которой приходят участники.</translation>
         </message>
         <message>
-            <location line="+2" />
+            <location line="+4" />
             <source>The flow has no steps: add an email step.</source>
             <translation>В схеме нет шагов: добавьте шаг-письмо.</translation>
         </message>
         <message>
-            <location line="+3" />
+            <location line="+5" />
             <source>Step {n}: choose the trigger mailing.</source>
             <translation>Шаг {n}: выберите триггерную рассылку.</translation>
         </message>
         <message>
-            <location line="+4" />
+            <location line="+6" />
             <source>Step {n}: a wait lasts from 1 second to 366 days.</source>
             <translation>Шаг {n}: ожидание длится от 1 секунды до 366 дней.</translation>
         </message>
         <message>
-            <location line="+3" />
+            <location line="+5" />
             <source>Transition {n}: choose the email step it starts from.</source>
             <translation>Переход {n}: выберите шаг-письмо, с которого он начинается.</translation>
         </message>
@@ -359,7 +359,7 @@
             <translation>Переход {n}: выберите хотя бы один отклик.</translation>
         </message>
         <message>
-            <location line="+7" />
+            <location line="+8" />
             <source>Transition {n}: the response “{response}” of step {step} already leads elsewhere.</source>
             <translation>Переход {n}: отклик «{response}» шага {step} уже ведёт в другое место.</translation>
         </message>
@@ -367,7 +367,7 @@
     <context>
         <name>CampaignsPage</name>
         <message>
-            <location filename="../../mailapp/ui/campaigns/page.py" line="+588" />
+            <location filename="../../mailapp/ui/campaigns/page.py" line="+156" />
             <source>New campaign…</source>
             <extracomment>(int | None) the selected campaign changed. While a campaign runs, read again this often even without a change announced in this process (another process may be running it).</extracomment>
             <translation>Новая кампания…</translation>
@@ -2691,9 +2691,8 @@ Log file: {log}</source>
     <context>
         <name>campaign_editor</name>
         <message>
-            <location filename="../../mailapp/ui/campaigns/editor.py" line="-745" />
+            <location filename="../../mailapp/ui/campaigns/flow_problems.py" line="-109" />
             <source>The campaign has no audience source: choose the folder its participants come from.</source>
-            <extracomment>Item data of a target combo: the key of a step row, or EXIT. Wait units offered, seconds.</extracomment>
             <translation>У кампании нет источника аудитории: выберите папку, из которой приходят участники.</translation>
         </message>
         <message>
@@ -2772,9 +2771,9 @@ Log file: {log}</source>
             <translation>Кампании больше нет.</translation>
         </message>
         <message>
-            <location line="+70" />
+            <location filename="../../mailapp/ui/campaigns/flow_rows.py" line="+91" />
             <source>Choose responses…</source>
-            <extracomment>() the chosen responses changed.</extracomment>
+            <extracomment>Item data of a target combo: the key of a step row, or EXIT. Wait units offered, seconds. () the chosen responses changed.</extracomment>
             <translation>Выберите отклики…</translation>
         </message>
         <message>
@@ -2852,7 +2851,7 @@ Log file: {log}</source>
     <context>
         <name>campaigns_page</name>
         <message>
-            <location filename="../../mailapp/ui/campaigns/page.py" line="-575" />
+            <location filename="../../mailapp/ui/campaigns/table.py" line="+87" />
             <source>Name</source>
             <extracomment>The :class:`CampaignInfo` of a row (any column). Campaign badges in the colours of the mailing states that mean the same.</extracomment>
             <translation>Название</translation>
@@ -2883,10 +2882,9 @@ Log file: {log}</source>
             <translation>вошли {total}, сейчас в кампании {now}</translation>
         </message>
         <message>
-            <location line="+100" />
+            <location filename="../../mailapp/ui/campaigns/commands.py" line="+38" />
             <location line="+33" />
             <source>Start campaign</source>
-            <extracomment>(list[CampaignInfo]) a fresh list arrived. (BaseException) a read failed.</extracomment>
             <translation>Запустить кампанию</translation>
         </message>
         <message>

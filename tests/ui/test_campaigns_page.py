@@ -13,14 +13,12 @@ from mailapp.services import campaigns, contacts, lifecycle, mailings
 from mailapp.services import settings as settings_service
 from mailapp.services.campaigns import CampaignInput, StepInput, TransitionInput
 from mailapp.services.context import AppContext
+from mailapp.ui.campaigns.commands import StartCampaignDialog, StopCampaignDialog
 from mailapp.ui.campaigns.diagram import EXIT_KEY, SOURCE_KEY, CampaignDiagram
-from mailapp.ui.campaigns.editor import CampaignEditor, StepRow
-from mailapp.ui.campaigns.page import (
-    CampaignColumn,
-    CampaignsPage,
-    StartCampaignDialog,
-    StopCampaignDialog,
-)
+from mailapp.ui.campaigns.editor import CampaignEditor
+from mailapp.ui.campaigns.flow_rows import StepRow
+from mailapp.ui.campaigns.page import CampaignsPage
+from mailapp.ui.campaigns.table import CampaignColumn
 from mailapp.ui.mailings.editor import MailingEditor
 from tests.support.data import add_contacts, make_mailing
 

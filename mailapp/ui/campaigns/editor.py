@@ -15,28 +15,23 @@ mailings are read, and the campaign saved, off the GUI thread.
 
 from __future__ import annotations
 
-import itertools
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtCore import QEvent, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMenu,
     QPushButton,
     QScrollArea,
     QSpinBox,
     QSplitter,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -44,17 +39,11 @@ from PySide6.QtWidgets import (
 from mailapp.models import MailingKind, MailingState, Refused, Response
 from mailapp.models.campaigns import (
     DEFAULT_INTERVAL_SECONDS,
-    FINAL_RESPONSES,
     MAX_INTERVAL_SECONDS,
-    MAX_WAIT_SECONDS,
     MIN_INTERVAL_SECONDS,
     MIN_WAIT_SECONDS,
     CampaignState,
-    FlowStep,
-    FlowTransition,
-    MailingFacts,
     StepKind,
-    check_flow,
 )
 from mailapp.services import campaigns, contacts, mailings
 from mailapp.services.campaigns import CampaignInfo, CampaignInput, StepInput, TransitionInput
@@ -66,8 +55,9 @@ from mailapp.ui.campaigns.diagram import (
     TransitionSketch,
     duration_text,
     flow_from_steps,
-    response_names,
 )
+from mailapp.ui.campaigns.flow_problems import flow_message, form_problem
+from mailapp.ui.campaigns.flow_rows import EXIT, StepRow, TransitionRow, fill_targets
 from mailapp.ui.common import labels
 from mailapp.ui.common.lazy_model import alive
 from mailapp.ui.common.tasks import error_text
@@ -76,305 +66,6 @@ if TYPE_CHECKING:
     from mailapp.ui.services import AppServices
 
 ERROR_STYLE = "color: #c0392b;"
-#: Item data of a target combo: the key of a step row, or EXIT.
-EXIT = -1
-#: Wait units offered, seconds.
-UNITS = (1, 60, 3600, 86_400)
-
-
-def flow_message(exc: Refused) -> str:
-    """A campaign refusal in the UI language when its code is known, else its text."""
-    state = exc.params.get("state")
-    state_text = (
-        labels.campaign_state_name(CampaignState(state)) if state in set(CampaignState) else ""
-    )
-    response = exc.params.get("response")
-    response_text = labels.response_name(Response(response)) if response in set(Response) else ""
-    known = {
-        "campaign_no_source": QCoreApplication.translate(
-            "campaign_editor",
-            "The campaign has no audience source: choose the folder its participants come from.",
-        ),
-        "campaign_no_steps": QCoreApplication.translate(
-            "campaign_editor", "The flow has no steps: add an email step."
-        ),
-        "folder_unknown": QCoreApplication.translate(
-            "campaign_editor", "The folder “{folder}” no longer exists."
-        ),
-        "campaign_interval": QCoreApplication.translate(
-            "campaign_editor", "The run interval must be between {low} and {high} seconds."
-        ),
-        "step_mailing_unknown": QCoreApplication.translate(
-            "campaign_editor", "A mailing of the flow no longer exists."
-        ),
-        "step_bulk_mailing": QCoreApplication.translate(
-            "campaign_editor", "An email step needs a trigger mailing, not a bulk mailing."
-        ),
-        "step_mailing_completed": QCoreApplication.translate(
-            "campaign_editor", "A mailing of the flow is completed and takes no new recipients."
-        ),
-        "step_no_mailing": QCoreApplication.translate(
-            "campaign_editor", "An email step has no mailing."
-        ),
-        "transition_conflict": QCoreApplication.translate(
-            "campaign_editor",
-            "The response “{response}” of one email step leads to two different places.",
-        ),
-        "flow_loop_without_wait": QCoreApplication.translate(
-            "campaign_editor",
-            "The flow loops without a wait: an email would follow an email with no "
-            "pause. Add a wait step to the loop.",
-        ),
-        "campaign_edit_state": QCoreApplication.translate(
-            "campaign_editor", "Only a draft campaign can change its flow; this one is “{state}”."
-        ),
-        "campaign_running": QCoreApplication.translate(
-            "campaign_editor", "The campaign is already running."
-        ),
-        "campaign_final": QCoreApplication.translate(
-            "campaign_editor", "The campaign is “{state}” and can never be started again."
-        ),
-        "campaign_stopping": QCoreApplication.translate(
-            "campaign_editor",
-            "The campaign is already stopping; stop it at once to let the remaining "
-            "participants leave the flow now.",
-        ),
-        "campaign_draft": QCoreApplication.translate(
-            "campaign_editor", "The campaign has not been started."
-        ),
-        "campaign_not_found": QCoreApplication.translate(
-            "campaign_editor", "The campaign no longer exists."
-        ),
-    }
-    template = known.get(exc.code)
-    if template is None:
-        return exc.message
-    return template.format(
-        state=state_text,
-        response=response_text,
-        folder=exc.params.get("folder", ""),
-        low=MIN_INTERVAL_SECONDS,
-        high=MAX_INTERVAL_SECONDS,
-    )
-
-
-class StickyMenu(QMenu):
-    """A menu of check boxes that stays open while they are ticked."""
-
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        action = self.activeAction()
-        if action is not None and action.isCheckable() and action.isEnabled():
-            action.trigger()
-            return
-        super().mouseReleaseEvent(event)
-
-
-class ResponsePicker(QToolButton):
-    """A multi-select of final responses by their translated names."""
-
-    #: () the chosen responses changed.
-    changed = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        menu = StickyMenu(self)
-        self.actions_by_response = {}
-        for response in Response:
-            if response not in FINAL_RESPONSES:
-                continue
-            action = menu.addAction(labels.response_name(response))
-            action.setCheckable(True)
-            action.toggled.connect(self._toggled)
-            self.actions_by_response[response] = action
-        self.setMenu(menu)
-        self._update_text()
-
-    def responses(self) -> frozenset[Response]:
-        return frozenset(r for r, a in self.actions_by_response.items() if a.isChecked())
-
-    def set_responses(self, responses: frozenset[Response] | set[Response]) -> None:
-        for response, action in self.actions_by_response.items():
-            action.blockSignals(True)
-            action.setChecked(response in responses)
-            action.blockSignals(False)
-        self._update_text()
-        self.changed.emit()
-
-    @Slot(bool)
-    def _toggled(self, _checked: bool) -> None:
-        self._update_text()
-        self.changed.emit()
-
-    def _update_text(self) -> None:
-        names = response_names(self.responses())
-        text = (
-            ", ".join(names)
-            if names
-            else QCoreApplication.translate("campaign_editor", "Choose responses…")
-        )
-        metrics = self.fontMetrics()
-        self.setText(metrics.elidedText(text, Qt.TextElideMode.ElideRight, 260))
-        self.setToolTip("\n".join(names) if names else text)
-
-
-class StepRow(QFrame):
-    """One step: an email step (its trigger mailing) or a wait (how long,
-    then where). ``key`` names the row in target combos across reorders."""
-
-    _keys = itertools.count(1)
-    #: () anything in the row changed.
-    changed = Signal()
-    #: (StepRow, int) move by -1 (up) or +1 (down).
-    move_requested = Signal(object, int)
-    #: (StepRow) remove me.
-    remove_requested = Signal(object)
-
-    def __init__(self, kind: StepKind, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.key = next(self._keys)
-        self.kind = kind
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.number = QLabel()
-        self.number.setMinimumWidth(90)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(6, 4, 6, 4)
-        layout.addWidget(self.number)
-        self.mailing = QComboBox()
-        self.mailing.setObjectName("stepMailing")
-        self.mailing.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
-        self.mailing.setMinimumContentsLength(18)
-        self.wait_amount = QSpinBox()
-        self.wait_amount.setRange(1, 9999)
-        self.wait_unit = QComboBox()
-        for size in UNITS:
-            self.wait_unit.addItem("", size)
-        self.wait_unit.setCurrentIndex(2)
-        self.next_step = QComboBox()
-        self.then_label = QLabel()
-        if kind is StepKind.EMAIL:
-            layout.addWidget(self.mailing, 1)
-            self.mailing.currentIndexChanged.connect(self.changed)
-        else:
-            layout.addWidget(self.wait_amount)
-            layout.addWidget(self.wait_unit)
-            layout.addWidget(self.then_label)
-            layout.addWidget(self.next_step, 1)
-            self.wait_amount.valueChanged.connect(self.changed)
-            self.wait_unit.currentIndexChanged.connect(self.changed)
-            self.next_step.currentIndexChanged.connect(self.changed)
-        self.up = QToolButton()
-        self.up.setText("↑")
-        self.down = QToolButton()
-        self.down.setText("↓")
-        self.remove = QToolButton()
-        self.remove.setText("✕")
-        for button in (self.up, self.down, self.remove):
-            layout.addWidget(button)
-        self.up.clicked.connect(lambda: self.move_requested.emit(self, -1))
-        self.down.clicked.connect(lambda: self.move_requested.emit(self, 1))
-        self.remove.clicked.connect(lambda: self.remove_requested.emit(self))
-        self.retranslate_ui()
-
-    def retranslate_ui(self) -> None:
-        units = (
-            QCoreApplication.translate("campaign_editor", "seconds"),
-            QCoreApplication.translate("campaign_editor", "minutes"),
-            QCoreApplication.translate("campaign_editor", "hours"),
-            QCoreApplication.translate("campaign_editor", "days"),
-        )
-        for n, text in enumerate(units):
-            self.wait_unit.setItemText(n, text)
-        self.then_label.setText(QCoreApplication.translate("campaign_editor", "then"))
-        self.up.setToolTip(QCoreApplication.translate("campaign_editor", "Move the step up"))
-        self.down.setToolTip(QCoreApplication.translate("campaign_editor", "Move the step down"))
-        self.remove.setToolTip(QCoreApplication.translate("campaign_editor", "Remove the step"))
-
-    def set_number(self, index: int) -> None:
-        if self.kind is StepKind.EMAIL:
-            self.number.setText(
-                QCoreApplication.translate("campaign_editor", "{n}. Email:").format(n=index + 1)
-            )
-        else:
-            self.number.setText(
-                QCoreApplication.translate("campaign_editor", "{n}. Wait:").format(n=index + 1)
-            )
-
-    def mailing_id(self) -> int | None:
-        value = self.mailing.currentData()
-        return int(value) if value is not None else None
-
-    def wait_seconds(self) -> int:
-        return int(self.wait_amount.value()) * int(self.wait_unit.currentData())
-
-    def set_wait_seconds(self, seconds: int) -> None:
-        for unit in reversed(UNITS):
-            if seconds % unit == 0 and seconds // unit <= self.wait_amount.maximum():
-                self.wait_unit.setCurrentIndex(UNITS.index(unit))
-                self.wait_amount.setValue(seconds // unit)
-                return
-        self.wait_unit.setCurrentIndex(0)
-        self.wait_amount.setValue(min(seconds, self.wait_amount.maximum()))
-
-
-class TransitionRow(QFrame):
-    """From an email step, when the response is one of those chosen, to a
-    step or the exit."""
-
-    changed = Signal()
-    remove_requested = Signal(object)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.from_step = QComboBox()
-        self.from_step.setObjectName("transitionFrom")
-        self.responses = ResponsePicker()
-        self.responses.setObjectName("transitionResponses")
-        self.to_step = QComboBox()
-        self.to_step.setObjectName("transitionTo")
-        self.from_label = QLabel()
-        self.when_label = QLabel()
-        self.to_label = QLabel()
-        self.remove = QToolButton()
-        self.remove.setText("✕")
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(6, 4, 6, 4)
-        layout.addWidget(self.from_label)
-        layout.addWidget(self.from_step, 1)
-        layout.addWidget(self.when_label)
-        layout.addWidget(self.responses, 2)
-        layout.addWidget(self.to_label)
-        layout.addWidget(self.to_step, 1)
-        layout.addWidget(self.remove)
-        self.from_step.currentIndexChanged.connect(self.changed)
-        self.to_step.currentIndexChanged.connect(self.changed)
-        self.responses.changed.connect(self.changed)
-        self.remove.clicked.connect(lambda: self.remove_requested.emit(self))
-        self.retranslate_ui()
-
-    def retranslate_ui(self) -> None:
-        self.from_label.setText(QCoreApplication.translate("campaign_editor", "From"))
-        self.when_label.setText(QCoreApplication.translate("campaign_editor", "when"))
-        self.to_label.setText(QCoreApplication.translate("campaign_editor", "go to"))
-        self.remove.setToolTip(
-            QCoreApplication.translate("campaign_editor", "Remove the transition")
-        )
-
-
-def _fill_targets(combo: QComboBox, items: list[tuple[str, int]], keep: object) -> None:
-    """Refill a combo of (text, key) keeping the chosen key when it is still there."""
-    combo.blockSignals(True)
-    combo.clear()
-    for text, key in items:
-        combo.addItem(text, key)
-        combo.setItemData(combo.count() - 1, text, Qt.ItemDataRole.ToolTipRole)
-    found = combo.findData(keep)
-    combo.setCurrentIndex(found if found >= 0 else (0 if combo.count() else -1))
-    combo.blockSignals(False)
 
 
 class CampaignEditor(QDialog):
@@ -737,7 +428,7 @@ class CampaignEditor(QDialog):
                             m.id,
                         )
                     )
-                _fill_targets(row.mailing, items, keep)  # type: ignore[arg-type]
+                fill_targets(row.mailing, items, keep)  # type: ignore[arg-type]
                 row.setProperty("wanted_mailing", None)
         exit_text = self.tr("Exit (leave the flow)")
         titles = [(self._step_title(n, r), r.key) for n, r in enumerate(self.step_rows)]
@@ -749,7 +440,7 @@ class CampaignEditor(QDialog):
                     at = self.step_rows.index(row)
                     keep = self.step_rows[at + 1].key if at + 1 < len(self.step_rows) else EXIT
                 targets = [(t, k) for t, k in titles if k != row.key] + [(exit_text, EXIT)]
-                _fill_targets(row.next_step, targets, keep)
+                fill_targets(row.next_step, targets, keep)
                 row.setProperty("wanted_next", None)
         email_titles = [
             (t, r.key)
@@ -759,10 +450,10 @@ class CampaignEditor(QDialog):
         for transition in self.transition_rows:
             wanted_from = transition.property("wanted_from")
             keep_from = transition.from_step.currentData() if wanted_from is None else wanted_from
-            _fill_targets(transition.from_step, email_titles, keep_from)
+            fill_targets(transition.from_step, email_titles, keep_from)
             wanted_to = transition.property("wanted_to")
             keep_to = transition.to_step.currentData() if wanted_to is None else wanted_to
-            _fill_targets(transition.to_step, [*titles, (exit_text, EXIT)], keep_to)
+            fill_targets(transition.to_step, [*titles, (exit_text, EXIT)], keep_to)
             transition.setProperty("wanted_from", None)
             transition.setProperty("wanted_to", None)
 
@@ -809,55 +500,7 @@ class CampaignEditor(QDialog):
 
     def problems(self) -> str:
         """The first thing wrong with the form, in the UI language; "" if none."""
-        data = self.campaign_input()
-        if not data.name.strip():
-            return self.tr("Give the campaign a name.")
-        if not data.folder:
-            return self.tr("Choose the folder the participants come from.")
-        if not data.steps:
-            return self.tr("The flow has no steps: add an email step.")
-        for n, step in enumerate(data.steps):
-            if step.kind is StepKind.EMAIL and step.mailing_id is None:
-                return self.tr("Step {n}: choose the trigger mailing.").format(n=n + 1)
-            if step.kind is StepKind.WAIT and not (
-                MIN_WAIT_SECONDS <= (step.wait_seconds or 0) <= MAX_WAIT_SECONDS
-            ):
-                return self.tr("Step {n}: a wait lasts from 1 second to 366 days.").format(n=n + 1)
-        for n, transition in enumerate(data.transitions):
-            if transition.from_step < 0:
-                return self.tr("Transition {n}: choose the email step it starts from.").format(
-                    n=n + 1
-                )
-            if not transition.responses:
-                return self.tr("Transition {n}: choose at least one response.").format(n=n + 1)
-        seen: dict[tuple[int, Response], int | None] = {}
-        for n, transition in enumerate(data.transitions):
-            for response in transition.responses:
-                key = (transition.from_step, response)
-                if key in seen and seen[key] != transition.to_step:
-                    return self.tr(
-                        "Transition {n}: the response “{response}” of step {step} already "
-                        "leads elsewhere."
-                    ).format(
-                        n=n + 1,
-                        response=labels.response_name(response),
-                        step=transition.from_step + 1,
-                    )
-                seen[key] = transition.to_step
-        facts = {
-            m.id: MailingFacts(name=m.name, kind=m.kind, state=m.state)
-            for m in self._mailings.values()
-        }
-        try:
-            check_flow(
-                True,
-                [FlowStep(s.kind, s.mailing_id, s.wait_seconds, s.next_step) for s in data.steps],
-                [FlowTransition(t.from_step, t.responses, t.to_step) for t in data.transitions],
-                facts,
-            )
-        except Refused as exc:
-            return flow_message(exc)
-        return ""
+        return form_problem(self.campaign_input(), list(self._mailings.values()))
 
     @Slot()
     def _changed(self) -> None:
