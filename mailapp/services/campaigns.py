@@ -303,21 +303,26 @@ def _write_flow(session: Session, campaign: Campaign, data: CampaignInput) -> No
 def create_campaign(ctx: AppContext, data: CampaignInput) -> int:
     """A new draft campaign; the whole flow is checked first."""
     with ctx.db.write() as session:
-        name, folder_id = _validate(session, data)
-        campaign = Campaign(
-            name=name,
-            state=CampaignState.DRAFT.value,
-            folder_id=folder_id,
-            reentry=data.reentry,
-            interval_seconds=data.interval_seconds,
-            last_member_id=0,
-        )
-        session.add(campaign)
-        session.flush()
-        _write_flow(session, campaign, data)
-        campaign_id = campaign.id
+        campaign_id = add_campaign(session, data)
     _publish(ctx)
     return campaign_id
+
+
+def add_campaign(session: Session, data: CampaignInput) -> int:
+    """:func:`create_campaign` in the caller's transaction (the first start's samples)."""
+    name, folder_id = _validate(session, data)
+    campaign = Campaign(
+        name=name,
+        state=CampaignState.DRAFT.value,
+        folder_id=folder_id,
+        reentry=data.reentry,
+        interval_seconds=data.interval_seconds,
+        last_member_id=0,
+    )
+    session.add(campaign)
+    session.flush()
+    _write_flow(session, campaign, data)
+    return campaign.id
 
 
 def update_flow(ctx: AppContext, campaign_id: int, data: CampaignInput) -> None:

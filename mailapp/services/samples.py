@@ -1,6 +1,13 @@
 """Sample data for a first start, so a new user can press *Start sending*
 and watch the whole lifecycle against the sandbox.
 
+The samples are a folder of contacts, a bulk newsletter, and a draft
+campaign with its two trigger mailings: a welcome, and a second chance for
+those whose welcome was stopped (the seed's note: a campaign can send
+another mailing to participants a stopped mailing answered). Everything is
+a draft: nothing moves until the user starts it, and then it goes to the
+sandbox.
+
 Made once: only when the database holds no mailing and no contact, checked
 and written in one transaction. Whether samples were made is read from the
 data itself — a database somebody has used is never touched.
@@ -13,8 +20,19 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from mailapp.models import Contact, Folder, FolderMember, Mailing, MailingKind, MailingState
+from mailapp.models import (
+    Contact,
+    Folder,
+    FolderMember,
+    Mailing,
+    MailingKind,
+    MailingState,
+    Response,
+)
 from mailapp.models.base import utcnow
+from mailapp.models.campaigns import StepKind
+from mailapp.services import campaigns
+from mailapp.services.campaigns import CampaignInput, StepInput, TransitionInput
 from mailapp.services.context import AppContext
 from mailapp.services.hub import Changed
 
@@ -46,12 +64,24 @@ _TRIGGER_HTML = """\
 <p><a href="{{ unsubscribe_url }}">Unsubscribe</a></p>
 """
 
+_SECOND_CHANCE_HTML = """\
+<h1>Still there, {{ contact.first_name }}?</h1>
+<p>The sample campaign sends this a while after a welcome that was stopped
+before it went out.</p>
+<p><a href="{{ unsubscribe_url }}">Unsubscribe</a></p>
+"""
+
+CAMPAIGN = "Sample welcome series"
+#: How long the sample campaign waits before its second chance.
+SECOND_CHANCE_WAIT_SECONDS = 600
+
 
 @dataclass(frozen=True)
 class SampleReport:
     created: bool
     contacts: int = 0
     mailing_ids: tuple[int, ...] = ()
+    campaign_id: int | None = None
 
 
 def sample_contacts() -> list[tuple[str, str, str]]:
@@ -66,7 +96,7 @@ def sample_contacts() -> list[tuple[str, str, str]]:
 
 
 def ensure_samples(ctx: AppContext) -> SampleReport:
-    """Create the sample folder and two draft mailings on an empty database.
+    """Create the sample folder, mailings and campaign on an empty database.
 
     Two windows opening one new PostgreSQL database at once may both find
     it empty; the unique folder name lets only one of them succeed.
@@ -126,8 +156,33 @@ def _create(ctx: AppContext) -> SampleReport:
             html=_TRIGGER_HTML,
             folders=[],
         )
-        session.add_all([bulk, trigger])
+        second = Mailing(
+            name="Sample second chance (trigger)",
+            kind=MailingKind.TRIGGER.value,
+            state=MailingState.DRAFT.value,
+            sender_name="Sample Shop",
+            sender_email=SENDER,
+            subject="Still there, {{ contact.first_name }}?",
+            html=_SECOND_CHANCE_HTML,
+            folders=[],
+        )
+        session.add_all([bulk, trigger, second])
         session.flush()
-        ids = (bulk.id, trigger.id)
-    ctx.hub.publish(Changed(mailing_ids=frozenset(ids), contacts=True))
-    return SampleReport(created=True, contacts=CONTACTS, mailing_ids=ids)
+        ids = (bulk.id, trigger.id, second.id)
+        campaign_id = campaigns.add_campaign(session, _campaign(trigger.id, second.id))
+    ctx.hub.publish(Changed(mailing_ids=frozenset(ids), contacts=True, campaigns=True))
+    return SampleReport(created=True, contacts=CONTACTS, mailing_ids=ids, campaign_id=campaign_id)
+
+
+def _campaign(welcome_id: int, second_chance_id: int) -> CampaignInput:
+    """Welcome everyone; whoever's welcome was stopped gets a second chance later."""
+    return CampaignInput(
+        name=CAMPAIGN,
+        folder=FOLDER,
+        steps=(
+            StepInput(StepKind.EMAIL, mailing_id=welcome_id),
+            StepInput(StepKind.WAIT, wait_seconds=SECOND_CHANCE_WAIT_SECONDS, next_step=2),
+            StepInput(StepKind.EMAIL, mailing_id=second_chance_id),
+        ),
+        transitions=(TransitionInput(0, frozenset({Response.STOPPED_MANUALLY}), 1),),
+    )

@@ -64,9 +64,13 @@ def open_dialog(qtbot, window, action) -> QMessageBox:  # type: ignore[no-untype
 def test_samples_show_up(qtbot, window, services) -> None:
     with qtbot.waitSignal(window.model.rows_refreshed, timeout=3000):
         services.tasks.run_write(lambda: samples.ensure_samples(services.ctx))
-    qtbot.waitUntil(lambda: window.model.rowCount() == 2)
-    names = {window.model.info(r).name for r in range(2)}
-    assert names == {"Sample newsletter", "Sample welcome (trigger)"}
+    qtbot.waitUntil(lambda: window.model.rowCount() == 3)
+    names = {window.model.info(r).name for r in range(3)}
+    assert names == {
+        "Sample newsletter",
+        "Sample welcome (trigger)",
+        "Sample second chance (trigger)",
+    }
     assert window.model.index(0, Column.STATE).data() == "Draft"
     assert all(i.state is MailingState.DRAFT for i in mailings.list_all(services.ctx))
 
