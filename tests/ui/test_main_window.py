@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QMessageBox
 
@@ -321,3 +322,33 @@ def test_the_stop_dialog_says_when_the_mailing_changes_behind_it(
     qtbot.waitSignal(window.commands.cancelled, timeout=5000)
     assert state_of(window, mailing_id) is MailingState.PAUSED
     assert smtp.received == []
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_names_keep_their_room_in_a_small_window_and_in_russian(
+    qtbot, window, services, language
+) -> None:
+    """The name column was squeezed to 50 px («Sam…»): it keeps at least
+    NAME_MIN_WIDTH (a narrow window scrolls instead), and at 1280 px
+    every column fits."""
+    from mailapp.ui.common.i18n import Translations
+    from mailapp.ui.mailings.page import NAME_MIN_WIDTH
+
+    translations = Translations()
+    translations.apply(language)
+    try:
+        with qtbot.waitSignal(window.model.rows_refreshed, timeout=3000):
+            services.tasks.run_write(lambda: samples.ensure_samples(services.ctx))
+        qtbot.waitUntil(lambda: window.model.rowCount() >= 2)
+        table = window.page.table
+        for width, height in ((1280, 800), (880, 520)):
+            window.resize(width, height)
+            qtbot.wait(100)
+            assert table.columnWidth(Column.NAME) >= NAME_MIN_WIDTH
+        window.resize(1280, 800)
+        qtbot.wait(100)
+        assert not table.horizontalScrollBar().isVisible()
+    finally:
+        translations.apply("en")
+        for translator in translations._installed:
+            QCoreApplication.instance().removeTranslator(translator)

@@ -6,7 +6,7 @@ main window's toolbar and menus, which act on this page's selection.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -28,6 +28,9 @@ from mailapp.ui.mailings.table import (
     MailingTableModel,
     ProgressDelegate,
 )
+
+#: The name column is never narrower than this (pixels).
+NAME_MIN_WIDTH = 200
 
 
 class MailingsPage(QWidget):
@@ -65,14 +68,19 @@ class MailingsPage(QWidget):
         self.table.setItemDelegateForColumn(Column.PROGRESS, ProgressDelegate(self.table))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(Column.NAME, QHeaderView.ResizeMode.Stretch)
         for column in (Column.KIND, Column.RECIPIENTS, Column.SENT, Column.STOPPED):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.resizeSection(Column.STATE, 300)
-        header.resizeSection(Column.PROGRESS, 110)
-        header.resizeSection(Column.STARTED, 125)
-        header.resizeSection(Column.FINISHED, 125)
+        header.resizeSection(Column.STATE, 210)
+        header.resizeSection(Column.PROGRESS, 90)
+        header.resizeSection(Column.STARTED, 115)
+        header.resizeSection(Column.FINISHED, 115)
         header.setMinimumSectionSize(50)
+        # The name takes the room the other columns leave, but never less
+        # than NAME_MIN_WIDTH: a narrow window scrolls rather than cutting
+        # every name to "Sam…" (a stretched section shrinks to nothing).
+        self._fitting = False
+        self.table.viewport().installEventFilter(self)
+        header.sectionResized.connect(self._fit_name_column)
 
         bar = QHBoxLayout()
         bar.addWidget(self.search, 1)
@@ -87,6 +95,21 @@ class MailingsPage(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.table)
         self.retranslate_ui()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and watched is self.table.viewport():
+            self._fit_name_column()
+        return super().eventFilter(watched, event)
+
+    @Slot()
+    def _fit_name_column(self) -> None:
+        header = self.table.horizontalHeader()
+        others = sum(header.sectionSize(c) for c in range(header.count()) if c != Column.NAME)
+        width = max(NAME_MIN_WIDTH, self.table.viewport().width() - others)
+        if header.sectionSize(Column.NAME) != width and not self._fitting:
+            self._fitting = True  # resizing emits sectionResized again
+            header.resizeSection(Column.NAME, width)
+            self._fitting = False
 
     def retranslate_ui(self) -> None:
         self.search.setPlaceholderText(self.tr("Search mailings by name…"))

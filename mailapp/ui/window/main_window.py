@@ -110,7 +110,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.stack)
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
-        splitter.setSizes([140, 1000])
+        splitter.setSizes([110, 1000])
         self.setCentralWidget(splitter)
 
         self.journal = JournalDock(services.tasks, self._mailing_name, self)
