@@ -18,17 +18,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, cast, func, literal_column, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
 from mailapp.models import Contact, MailingKind, MailingState, Recipient, Response
-from mailapp.services import audience
+from mailapp.services import audience, reads
 from mailapp.services.context import AppContext
 from mailapp.services.mailings import load
 
-#: Ids per ``IN (...)`` list, well under every backend's limit.
-_ID_CHUNK = 500
 #: Rows fetched per round trip while exporting.
 _EXPORT_BATCH = 2000
 #: Cells starting with these are formulas to a spreadsheet (CSV injection).
@@ -52,12 +50,45 @@ CANCELLED = tuple(r for r in Response if r.is_cancelled)
 STOPPED = (Response.STOPPED_MANUALLY, Response.STOPPED_EXPIRED)
 BOUNCED = (Response.SOFT_BOUNCE, Response.HARD_BOUNCE)
 
+#: The window's tiles, which are also the first entries of its recipients
+#: filter: one name for one set of responses wherever it is shown.
+GROUPS: dict[str, tuple[Response, ...]] = {
+    "planned": (Response.PLANNED,),
+    "handing_over": (Response.SENDING,),
+    "sent": (Response.SENT,),
+    "unconfirmed": (Response.UNCONFIRMED,),
+    "stopped": STOPPED,
+    "cancelled": CANCELLED,
+    "bounced": BOUNCED,
+}
+
+#: Bucket sizes of the handed-over series, in seconds: round steps of a clock.
+BUCKET_STEPS = (
+    1, 2, 5, 10, 15, 30,
+    60, 2 * 60, 5 * 60, 10 * 60, 15 * 60, 30 * 60,
+    3600, 2 * 3600, 3 * 3600, 6 * 3600, 12 * 3600,
+    86400, 2 * 86400, 7 * 86400,
+)  # fmt: skip
+#: A series has at most about this many buckets, whatever the mailing lasts.
+MAX_BUCKETS = 90
+
+
+def bucket_seconds(span: timedelta) -> int:
+    """The smallest round bucket that cuts ``span`` into at most
+    :data:`MAX_BUCKETS` buckets: 2 s for a two-minute mailing, an hour for a
+    three-day one, so the chart has bars to read at any duration."""
+    seconds = max(span.total_seconds(), 0.0)
+    for step in BUCKET_STEPS:
+        if seconds / step < MAX_BUCKETS:
+            return step
+    return BUCKET_STEPS[-1]
+
 
 @dataclass(frozen=True)
-class MinuteCount:
-    """Messages handed to the provider during one minute (UTC)."""
+class BucketCount:
+    """Messages handed to the provider from ``start`` (UTC) for one bucket."""
 
-    minute: datetime
+    start: datetime
     count: int
 
 
@@ -71,8 +102,10 @@ class Progress:
     state: MailingState
     #: Every response code with its count, zero included.
     responses: dict[str, int]
-    #: Handed-over messages per minute, oldest first; minutes with none are absent.
-    per_minute: tuple[MinuteCount, ...]
+    #: Handed-over messages per bucket of :attr:`bucket` seconds, oldest
+    #: first; buckets with none are absent.
+    series: tuple[BucketCount, ...]
+    bucket: int
     started_at: datetime | None
     finished_at: datetime | None
     #: When the first and the last message were handed over.
@@ -144,21 +177,21 @@ class RecipientRow:
     last_error: str | None
 
 
-def _minute_expr(session: Session) -> Any:
+def _bucket_expr(session: Session, bucket: int, offset: int) -> Any:
+    """The bucket number of ``sent_at``: seconds since the epoch, moved by
+    ``offset`` (the viewer's UTC offset, so buckets of hours and days start
+    at local round times), divided by ``bucket``."""
+    # Constants, not parameters: PostgreSQL would see the select's and the
+    # GROUP BY's parameters as two different expressions.
+    shift: Any = literal_column(str(int(offset)), Integer)
+    size: Any = literal_column(str(int(bucket)), Integer)
     if session.get_bind().dialect.name == "postgresql":
-        return func.date_trunc("minute", Recipient.sent_at)
-    # SQLite keeps naive UTC text "YYYY-MM-DD HH:MM:SS.ffffff".
-    return func.strftime("%Y-%m-%d %H:%M", Recipient.sent_at)
-
-
-def _as_minute(value: Any) -> datetime:
-    if isinstance(value, datetime):
-        moment = value
+        # extract() gives a numeric with the fraction of a second.
+        epoch: Any = cast(func.floor(func.extract("epoch", Recipient.sent_at)), Integer)
     else:
-        moment = datetime.strptime(str(value), "%Y-%m-%d %H:%M")
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).replace(second=0, microsecond=0)
+        # SQLite keeps naive UTC text; strftime('%s') reads it as UTC.
+        epoch = cast(func.strftime("%s", Recipient.sent_at), Integer)
+    return (epoch + shift) // size
 
 
 def _aware(value: Any) -> datetime | None:
@@ -169,34 +202,65 @@ def _aware(value: Any) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def progress(ctx: AppContext, mailing_id: int) -> Progress:
-    """The counts by response, the per-minute series and the times of a mailing."""
+def progress(ctx: AppContext, mailing_id: int, utc_offset: int = 0) -> Progress:
+    """The counts by response, the handed-over series and the times of a mailing.
+
+    The series' bucket is chosen from the time between the first and the last
+    handover (:func:`bucket_seconds`); ``utc_offset`` (seconds east of UTC)
+    aligns the buckets with the viewer's clock.
+    """
     with ctx.db.read() as session:
         mailing = load(session, mailing_id)
         responses = audience.counts(session, mailing_id)
-        minute = _minute_expr(session).label("minute")
         handed = (Recipient.mailing_id == mailing_id, Recipient.sent_at.is_not(None))
-        series = session.execute(
-            select(minute, func.count()).where(*handed).group_by(minute).order_by(minute)
-        ).all()
-        first, last = session.execute(
+        first_raw, last_raw = session.execute(
             select(func.min(Recipient.sent_at), func.max(Recipient.sent_at)).where(*handed)
         ).one()
+        first, last = _aware(first_raw), _aware(last_raw)
+        bucket = bucket_seconds(last - first if first and last else timedelta(0))
+        number = _bucket_expr(session, bucket, utc_offset).label("bucket")
+        series = session.execute(
+            select(number, func.count()).where(*handed).group_by(number).order_by(number)
+        ).all()
         return Progress(
             mailing_id=mailing.id,
             name=mailing.name,
             kind=MailingKind(mailing.kind),
             state=MailingState(mailing.state),
             responses=responses,
-            per_minute=tuple(MinuteCount(_as_minute(m), int(n)) for m, n in series),
+            series=tuple(
+                BucketCount(datetime.fromtimestamp(int(n) * bucket - utc_offset, UTC), int(count))
+                for n, count in series
+            ),
+            bucket=bucket,
             started_at=mailing.started_at,
             finished_at=mailing.finished_at,
-            first_sent_at=_aware(first),
-            last_sent_at=_aware(last),
+            first_sent_at=first,
+            last_sent_at=last,
         )
 
 
-def _rows_query(mailing_id: int, response: Response | None) -> _RowsQuery:
+#: A filter of the recipients list: one response, several, or None for all.
+Responses = Response | Iterable[Response] | None
+
+
+def _response_values(responses: Responses) -> list[str] | None:
+    if responses is None:
+        return None
+    if isinstance(responses, Response):
+        return [responses.value]
+    return [r.value for r in responses]
+
+
+def _filtered(query: _RowsQuery, mailing_id: int, responses: Responses) -> _RowsQuery:
+    query = query.where(Recipient.mailing_id == mailing_id)
+    values = _response_values(responses)
+    if values is not None:
+        query = query.where(Recipient.response.in_(values))
+    return query
+
+
+def _rows_query(mailing_id: int, responses: Responses) -> _RowsQuery:
     query: _RowsQuery = (
         select(
             Recipient.id,
@@ -211,11 +275,8 @@ def _rows_query(mailing_id: int, response: Response | None) -> _RowsQuery:
         )
         .select_from(Recipient)
         .outerjoin(Contact, Contact.id == Recipient.contact_id)
-        .where(Recipient.mailing_id == mailing_id)
     )
-    if response is not None:
-        query = query.where(Recipient.response == response.value)
-    return query
+    return _filtered(query, mailing_id, responses)
 
 
 def _row(values: Sequence[Any]) -> RecipientRow:
@@ -232,52 +293,53 @@ def _row(values: Sequence[Any]) -> RecipientRow:
     )
 
 
-def recipient_count(ctx: AppContext, mailing_id: int, response: Response | None = None) -> int:
-    query = select(func.count()).select_from(Recipient).where(Recipient.mailing_id == mailing_id)
-    if response is not None:
-        query = query.where(Recipient.response == response.value)
+def recipient_count(ctx: AppContext, mailing_id: int, responses: Responses = None) -> int:
+    query = _filtered(select(func.count()).select_from(Recipient), mailing_id, responses)
     with ctx.db.read() as session:
         load(session, mailing_id)
         return int(session.scalar(query) or 0)
 
 
-def recipient_ids(ctx: AppContext, mailing_id: int, response: Response | None = None) -> list[int]:
+def recipient_ids(ctx: AppContext, mailing_id: int, responses: Responses = None) -> list[int]:
     """Recipient ids in list order (served by the mailing/response index); the
-    window's model holds these and asks :func:`recipients_by_ids` for rows."""
-    query = select(Recipient.id).where(Recipient.mailing_id == mailing_id)
-    if response is not None:
-        query = query.where(Recipient.response == response.value)
+    window's model holds these and asks :func:`recipients_by_ids` for rows.
+    Plain rows in chunks: a reader thread never holds the interpreter long."""
+    query = _filtered(select(Recipient.id), mailing_id, responses).order_by(Recipient.id)
     with ctx.db.read() as session:
         load(session, mailing_id)
-        return list(session.scalars(query.order_by(Recipient.id)))
+        return reads.column(session, query)
 
 
 def recipients_by_ids(ctx: AppContext, mailing_id: int, ids: Sequence[int]) -> list[RecipientRow]:
     """The rows of these recipients in the order given; unknown ids are left out."""
-    found: dict[int, RecipientRow] = {}
     with ctx.db.read() as session:
-        for start in range(0, len(ids), _ID_CHUNK):
-            part = list(ids[start : start + _ID_CHUNK])
-            query = _rows_query(mailing_id, None).where(Recipient.id.in_(part))
-            for values in session.execute(query):
-                row = _row(values)
-                found[row.id] = row
+        found = {
+            row.id: row
+            for row in map(
+                _row,
+                reads.by_ids(
+                    session,
+                    ids,
+                    lambda part: _rows_query(mailing_id, None).where(Recipient.id.in_(part)),
+                ),
+            )
+        }
     return [found[i] for i in ids if i in found]
 
 
 def recipient_page(
     ctx: AppContext,
     mailing_id: int,
-    response: Response | None = None,
+    responses: Responses = None,
     *,
     offset: int = 0,
     limit: int = 200,
 ) -> list[RecipientRow]:
-    """One page of recipients (of one response, or all), in id order."""
-    query = _rows_query(mailing_id, response).order_by(Recipient.id).offset(offset).limit(limit)
+    """One page of recipients (of some responses, or all), in id order."""
+    query = _rows_query(mailing_id, responses).order_by(Recipient.id).offset(offset).limit(limit)
     with ctx.db.read() as session:
         load(session, mailing_id)
-        return [_row(values) for values in session.execute(query)]
+        return [_row(values) for values in reads.rows(session, query)]
 
 
 def safe_cell(value: object) -> str:
@@ -306,7 +368,7 @@ def export_csv(
     ctx: AppContext,
     mailing_id: int,
     path: str | Path,
-    response: Response | None = None,
+    responses: Responses = None,
 ) -> int:
     """Write the recipients (of one response, or all) to ``path``; returns how many.
 
@@ -317,7 +379,7 @@ def export_csv(
     target = Path(path)
     partial = target.with_name(f".{target.name}.part")
     written = 0
-    query = _rows_query(mailing_id, response).order_by(Recipient.id)
+    query = _rows_query(mailing_id, responses).order_by(Recipient.id)
     try:
         with ctx.db.read() as session, partial.open("w", encoding="utf-8-sig", newline="") as fh:
             load(session, mailing_id)

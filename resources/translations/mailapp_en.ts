@@ -4,7 +4,7 @@
     <context>
         <name>AnalyticsWindow</name>
         <message numerus="yes">
-            <location filename="../../mailapp/ui/mailings/analytics.py" line="+390" />
+            <location filename="../../mailapp/ui/mailings/analytics.py" line="+480" />
             <source>%Ln recipient(s)</source>
             <translation>
                 <numerusform>%Ln recipient</numerusform>
@@ -12,7 +12,7 @@
             </translation>
         </message>
         <message numerus="yes">
-            <location line="+29" />
+            <location line="+30" />
             <source>%Ln recipient(s) exported</source>
             <translation>
                 <numerusform>%Ln recipient exported</numerusform>
@@ -361,6 +361,44 @@
             <translation>
                 <numerusform>The link is longer than %n character.</numerusform>
                 <numerusform>The link is longer than %n characters.</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>analytics</name>
+        <message numerus="yes">
+            <source>Handed over per %n seconds</source>
+            <translation>
+                <numerusform>Handed over per %n second</numerusform>
+                <numerusform>Handed over per %n seconds</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>Handed over per %n minutes</source>
+            <translation>
+                <numerusform>Handed over per %n minute</numerusform>
+                <numerusform>Handed over per %n minutes</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>Handed over per %n hours</source>
+            <translation>
+                <numerusform>Handed over per %n hour</numerusform>
+                <numerusform>Handed over per %n hours</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>Handed over per %n days</source>
+            <translation>
+                <numerusform>Handed over per %n day</numerusform>
+                <numerusform>Handed over per %n days</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%Ln message(s) handed over</source>
+            <translation>
+                <numerusform>%Ln message handed over</numerusform>
+                <numerusform>%Ln messages handed over</numerusform>
             </translation>
         </message>
     </context>

@@ -42,93 +42,54 @@
     <context>
         <name>AnalyticsWindow</name>
         <message>
-            <location filename="../../mailapp/ui/mailings/analytics.py" line="+169" />
+            <location filename="../../mailapp/ui/mailings/analytics.py" line="+300" />
             <source>Sending progress analytics</source>
+            <extracomment>() the tile was clicked.</extracomment>
             <translation>Аналитика хода отправки</translation>
         </message>
         <message>
-            <location line="+3" />
+            <location line="+1" />
             <source>Loading…</source>
             <translation>Загрузка…</translation>
         </message>
         <message>
-            <location line="+16" />
-            <location line="+54" />
+            <location line="+10" />
             <source>Recipients</source>
             <translation>Получатели</translation>
         </message>
         <message>
-            <location line="-53" />
-            <source>Planned</source>
-            <translation>Запланировано</translation>
-        </message>
-        <message>
-            <location line="+1" />
-            <source>Being handed over</source>
-            <translation>Передается</translation>
-        </message>
-        <message>
-            <location line="+1" />
-            <source>Sent</source>
-            <translation>Отправлено</translation>
-        </message>
-        <message>
-            <location line="+1" />
-            <source>Unconfirmed</source>
-            <translation>Не подтверждено</translation>
-        </message>
-        <message>
-            <location line="+1" />
-            <source>Stopped</source>
-            <translation>Остановлена</translation>
-        </message>
-        <message>
-            <location line="+1" />
-            <source>Cancelled</source>
-            <translation>Отменено</translation>
-        </message>
-        <message>
-            <location line="+1" />
-            <source>Bounced</source>
-            <translation>Отказы</translation>
-        </message>
-        <message>
-            <location line="+8" />
+            <location line="-6" />
             <source>No recipients yet</source>
             <translation>Получателей пока нет</translation>
         </message>
         <message>
-            <location line="+2" />
+            <location line="+1" />
             <source>Nothing handed over yet</source>
             <translation>Пока ничего не передано</translation>
         </message>
         <message>
             <location line="+1" />
             <source>Responses</source>
-            <translation>Ответы</translation>
+            <translation>Отклики</translation>
         </message>
         <message>
-            <location line="+2" />
-            <source>Handed over per minute</source>
-            <translation>Передано за минуту</translation>
-        </message>
-        <message>
-            <location line="+9" />
+            <location line="-5" />
+            <location line="+26" />
             <source>All recipients</source>
             <translation>Все получатели</translation>
         </message>
         <message>
-            <location line="+4" />
+            <location line="-19" />
             <source>Export to CSV…</source>
             <translation>Экспорт в CSV…</translation>
         </message>
         <message>
-            <location line="+17" />
+            <location line="+1" />
             <source>Show:</source>
             <translation>Показать:</translation>
         </message>
         <message>
-            <location line="+63" />
+            <location line="+68" />
             <source>Cannot load the analytics: {error}</source>
             <translation>Не удалось загрузить аналитику: {error}</translation>
         </message>
@@ -148,12 +109,12 @@
             <translation>Запущена: {started}    Завершена: {finished}    Длительность: {duration}</translation>
         </message>
         <message>
-            <location line="+40" />
+            <location line="-64" />
             <source>All recipients ({n})</source>
             <translation>Все получатели ({n})</translation>
         </message>
         <message numerus="yes">
-            <location line="+33" />
+            <location line="+150" />
             <source>%Ln recipient(s)</source>
             <translation>
                 <numerusform>%Ln получатель</numerusform>
@@ -162,7 +123,7 @@
             </translation>
         </message>
         <message numerus="yes">
-            <location line="+29" />
+            <location line="+30" />
             <source>%Ln recipient(s) exported</source>
             <translation>
                 <numerusform>Выгружен %Ln получатель</numerusform>
@@ -2196,20 +2157,20 @@ Log file: {log}</source>
     <context>
         <name>RecipientsModel</name>
         <message>
-            <location filename="../../mailapp/ui/mailings/analytics.py" line="-319" />
+            <location filename="../../mailapp/ui/mailings/analytics.py" line="-397" />
             <source>Email</source>
-            <extracomment>Live refreshes at most this often. Gaps in the per-minute chart are filled up to this many minutes.</extracomment>
+            <extracomment>Live refreshes at most this often. The window's smallest size.</extracomment>
             <translation>Email</translation>
         </message>
         <message>
             <location line="+1" />
             <source>Name</source>
-            <translation>Название</translation>
+            <translation>Имя</translation>
         </message>
         <message>
             <location line="+1" />
             <source>Response</source>
-            <translation>Ответ</translation>
+            <translation>Отклик</translation>
         </message>
         <message>
             <location line="+1" />
@@ -2568,6 +2529,75 @@ Log file: {log}</source>
             <location line="+10" />
             <source>The test email was handed over. Message-ID: {id}</source>
             <translation>Тестовое письмо передано провайдеру. Message-ID: {id}</translation>
+        </message>
+    </context>
+    <context>
+        <name>analytics</name>
+        <message>
+            <location filename="../../mailapp/ui/mailings/analytics_series.py" line="+56" />
+            <source>Handed over per day</source>
+            <extracomment>Times a clock reader calls round, for the labels under the axis. Label steps in bars that fall on round times of a clock.</extracomment>
+            <translation>Передано в день</translation>
+        </message>
+        <message numerus="yes">
+            <location line="+1" />
+            <source>Handed over per %n days</source>
+            <translation>
+                <numerusform>Передано за каждый %n день</numerusform>
+                <numerusform>Передано за каждые %n дня</numerusform>
+                <numerusform>Передано за каждые %n дней</numerusform>
+            </translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>Handed over per hour</source>
+            <translation>Передано в час</translation>
+        </message>
+        <message numerus="yes">
+            <location line="+1" />
+            <source>Handed over per %n hours</source>
+            <translation>
+                <numerusform>Передано за каждый %n час</numerusform>
+                <numerusform>Передано за каждые %n часа</numerusform>
+                <numerusform>Передано за каждые %n часов</numerusform>
+            </translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>Handed over per minute</source>
+            <translation>Передано в минуту</translation>
+        </message>
+        <message numerus="yes">
+            <location line="+1" />
+            <source>Handed over per %n minutes</source>
+            <translation>
+                <numerusform>Передано за каждую %n минуту</numerusform>
+                <numerusform>Передано за каждые %n минуты</numerusform>
+                <numerusform>Передано за каждые %n минут</numerusform>
+            </translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>Handed over per second</source>
+            <translation>Передано в секунду</translation>
+        </message>
+        <message numerus="yes">
+            <location line="+1" />
+            <source>Handed over per %n seconds</source>
+            <translation>
+                <numerusform>Передано за каждую %n секунду</numerusform>
+                <numerusform>Передано за каждые %n секунды</numerusform>
+                <numerusform>Передано за каждые %n секунд</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <location line="+56" />
+            <source>%Ln message(s) handed over</source>
+            <translation>
+                <numerusform>Передано %Ln письмо</numerusform>
+                <numerusform>Передано %Ln письма</numerusform>
+                <numerusform>Передано %Ln писем</numerusform>
+            </translation>
         </message>
     </context>
     <context>
@@ -3215,7 +3245,7 @@ Log file: {log}</source>
     <context>
         <name>labels</name>
         <message>
-            <location filename="../../mailapp/ui/common/labels.py" line="+32" />
+            <location filename="../../mailapp/ui/common/labels.py" line="+33" />
             <location line="+18" />
             <source>Draft</source>
             <translation>Черновик</translation>
@@ -3275,12 +3305,12 @@ Log file: {log}</source>
         </message>
         <message>
             <location line="+1" />
-            <location line="+70" />
+            <location line="+92" />
             <source>Sending error</source>
             <translation>Ошибка отправки</translation>
         </message>
         <message>
-            <location line="-62" />
+            <location line="-84" />
             <source>Running</source>
             <translation>Запущена</translation>
         </message>
@@ -3297,17 +3327,17 @@ Log file: {log}</source>
         <message>
             <location line="+5" />
             <source>Planned</source>
-            <translation>Запланировано</translation>
+            <translation>Запланирован</translation>
         </message>
         <message>
             <location line="+1" />
             <source>Being handed to the provider</source>
-            <translation>Передается провайдеру</translation>
+            <translation>Передаётся провайдеру</translation>
         </message>
         <message>
             <location line="+1" />
             <source>Sent</source>
-            <translation>Отправлено</translation>
+            <translation>Отправлен</translation>
         </message>
         <message>
             <location line="+1" />
@@ -3322,32 +3352,32 @@ Log file: {log}</source>
         <message>
             <location line="+1" />
             <source>Hard bounce</source>
-            <translation>Жесткий отказ</translation>
+            <translation>Жёсткий отказ</translation>
         </message>
         <message>
             <location line="+1" />
             <source>Cancelled (email not provided)</source>
-            <translation>Отменено (нет email)</translation>
+            <translation>Отменён (нет email)</translation>
         </message>
         <message>
             <location line="+3" />
             <source>Cancelled (invalid email)</source>
-            <translation>Отменено (неверный email)</translation>
+            <translation>Отменён (неверный email)</translation>
         </message>
         <message>
             <location line="+3" />
             <source>Cancelled (duplicate email)</source>
-            <translation>Отменено (дубль)</translation>
+            <translation>Отменён (дубль)</translation>
         </message>
         <message>
             <location line="+3" />
             <source>Cancelled (unsubscribed)</source>
-            <translation>Отменено (отписан)</translation>
+            <translation>Отменён (отписан)</translation>
         </message>
         <message>
             <location line="+3" />
             <source>Cancelled (template error)</source>
-            <translation>Отменено (ошибка шаблона)</translation>
+            <translation>Отменён (ошибка шаблона)</translation>
         </message>
         <message>
             <location line="+3" />
@@ -3357,10 +3387,52 @@ Log file: {log}</source>
         <message>
             <location line="+1" />
             <source>Stopped (time to send expired)</source>
-            <translation>Остановлен (истек срок)</translation>
+            <translation>Остановлен (истёк срок)</translation>
         </message>
         <message>
-            <location line="+10" />
+            <location line="+14" />
+            <source>Planned</source>
+            <comment>a count of recipients</comment>
+            <translation>Запланировано</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Being handed to the provider</source>
+            <comment>a count of recipients</comment>
+            <translation>Передаётся провайдеру</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Sent</source>
+            <comment>a count of recipients</comment>
+            <translation>Отправлено</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Sent, unconfirmed</source>
+            <comment>a count of recipients</comment>
+            <translation>Отправка не подтверждена</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Stopped</source>
+            <comment>a count of recipients</comment>
+            <translation>Остановлено</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Cancelled</source>
+            <comment>a count of recipients</comment>
+            <translation>Отменено</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Bounced</source>
+            <comment>a count of recipients</comment>
+            <translation>Отказы</translation>
+        </message>
+        <message>
+            <location line="+8" />
             <source>Mailing started</source>
             <translation>Рассылка запущена</translation>
         </message>

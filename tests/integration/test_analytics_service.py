@@ -1,4 +1,4 @@
-"""The analytics queries on a real SQLite database."""
+"""The analytics queries on a real SQLite file and a real PostgreSQL database."""
 
 from __future__ import annotations
 
@@ -15,12 +15,6 @@ from mailapp.services.context import AppContext
 from mailapp.services.mailings import MailingInput
 
 T0 = datetime(2026, 3, 1, 10, 0, 5, tzinfo=UTC)
-
-
-@pytest.fixture
-def ctx(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppContext:
-    monkeypatch.setenv("MAILAPP_HOME", str(tmp_path))
-    return AppContext.open(f"sqlite:///{tmp_path / 'a.sqlite3'}")
 
 
 def _mailing(ctx: AppContext) -> int:
@@ -83,11 +77,13 @@ def test_progress_counts_percent_and_minutes(ctx: AppContext) -> None:
     assert (p.sent, p.unconfirmed, p.planned, p.stopped, p.cancelled) == (4, 1, 2, 2, 1)
     assert p.percent(p.sent) == pytest.approx(40.0)
     assert p.responses[Response.HARD_BOUNCE.value] == 0
-    # handed over at 10:00:55, 10:01:45, 10:02:35, 10:03:25 and 10:04:15
-    minutes = {m.minute.strftime("%H:%M"): m.count for m in p.per_minute}
-    assert sum(minutes.values()) == 5
-    assert minutes == {f"10:0{i}": 1 for i in range(5)}
-    assert all(m.minute.tzinfo is not None for m in p.per_minute)
+    # handed over at 10:00:55, 10:01:45, 10:02:35, 10:03:25 and 10:04:15:
+    # 200 s, so buckets of 5 s
+    assert p.bucket == 5
+    starts = [b.start.strftime("%H:%M:%S") for b in p.series]
+    assert starts == ["10:00:55", "10:01:45", "10:02:35", "10:03:25", "10:04:15"]
+    assert [b.count for b in p.series] == [1] * 5
+    assert all(b.start.tzinfo is not None for b in p.series)
     assert p.first_sent_at == T0 + timedelta(seconds=50)
     assert p.duration is None  # never started
 
@@ -96,7 +92,49 @@ def test_empty_mailing_has_zero_percent(ctx: AppContext) -> None:
     p = analytics.progress(ctx, _mailing(ctx))
     assert p.recipients == 0
     assert p.percent(0) == 0.0
-    assert p.per_minute == ()
+    assert p.series == ()
+
+
+@pytest.mark.parametrize(
+    ("span", "bucket"),
+    [
+        (timedelta(0), 1),
+        (timedelta(seconds=80), 1),
+        (timedelta(minutes=2), 2),
+        (timedelta(minutes=30), 30),
+        (timedelta(hours=5), 5 * 60),
+        (timedelta(days=3), 3600),
+        (timedelta(days=60), 86400),
+        (timedelta(days=3000), 7 * 86400),
+    ],
+)
+def test_the_bucket_follows_the_duration(span: timedelta, bucket: int) -> None:
+    assert analytics.bucket_seconds(span) == bucket
+
+
+def test_a_three_day_mailing_is_counted_by_the_hour_of_the_viewer(ctx: AppContext) -> None:
+    mailing_id = _mailing(ctx)
+    _fill(ctx, mailing_id, {Response.PLANNED: 1})
+    with ctx.db.write() as session:
+        session.execute(
+            insert(Recipient),
+            [
+                {
+                    "mailing_id": mailing_id,
+                    "email": f"late{n}@example.com",
+                    "response": Response.SENT.value,
+                    "sent_at": T0 + timedelta(minutes=17 * n),
+                }
+                for n in range(3 * 24 * 60 // 17)
+            ],
+        )
+    offset = 5 * 3600 + 1800  # UTC+5:30: local hours start at hh:30 UTC
+    p = analytics.progress(ctx, mailing_id, utc_offset=offset)
+    assert p.bucket == 3600
+    assert sum(b.count for b in p.series) == 3 * 24 * 60 // 17
+    assert 70 <= len(p.series) <= 74
+    assert all((b.start.timestamp() + offset) % 3600 == 0 for b in p.series)
+    assert p.series[0].start == datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
 
 
 def test_unknown_mailing_is_refused(ctx: AppContext) -> None:
@@ -117,6 +155,11 @@ def test_pages_and_ids(ctx: AppContext) -> None:
     assert rows[0].last_name == "Ivanova"
     page = analytics.recipient_page(ctx, mailing_id, offset=8, limit=5)
     assert len(page) == 2
+    handed = analytics.recipient_ids(
+        ctx, mailing_id, analytics.GROUPS["sent"] + (Response.UNCONFIRMED,)
+    )
+    assert len(handed) == 5
+    assert analytics.recipient_count(ctx, mailing_id, analytics.GROUPS["cancelled"]) == 1
 
 
 def test_export_csv_is_formula_safe(ctx: AppContext, tmp_path: Path) -> None:

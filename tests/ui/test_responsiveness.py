@@ -203,7 +203,9 @@ def test_analytics_reads_progress_at_most_once_a_second(
     mailing_id = mailing(services.ctx, "Watched")
     calls: list[int] = []
     progress = analytics.progress
-    monkeypatch.setattr(analytics, "progress", lambda ctx, i: calls.append(i) or progress(ctx, i))
+    monkeypatch.setattr(
+        analytics, "progress", lambda ctx, i, *more: calls.append(i) or progress(ctx, i, *more)
+    )
     window = AnalyticsWindow(services, mailing_id)
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: window.progress is not None)

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QLocale, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtCore import QEvent, QLocale, QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QHelpEvent, QPainter, QPaintEvent, QPalette
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,15 @@ def _text_color(widget: QWidget) -> QColor:
 
 
 class HorizontalBarChart(QWidget):
-    """Labelled horizontal bars, one per category, with the count at the end."""
+    """Labelled horizontal bars, one per category, with the count at the end.
+
+    Labels are never cut: the chart asks for the width of its longest label
+    and count plus a short bar, and the rows shrink (down to one line of
+    text) before any bar is left out.
+    """
+
+    #: The shortest room a bar gets beside its label and count.
+    MIN_SPAN = 60
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -48,11 +56,27 @@ class HorizontalBarChart(QWidget):
     def _row_height(self) -> int:
         return self.fontMetrics().height() + 8
 
+    def _min_row_height(self) -> int:
+        return self.fontMetrics().height() + 2
+
+    def _label_width(self) -> int:
+        fm = self.fontMetrics()
+        return max((fm.horizontalAdvance(b.label) for b in self._bars), default=0) + 12
+
+    def _count_width(self) -> int:
+        fm, locale = self.fontMetrics(), QLocale()
+        return (
+            max((fm.horizontalAdvance(locale.toString(b.value)) for b in self._bars), default=0)
+            + 12
+        )
+
     def sizeHint(self) -> QSize:
-        return QSize(420, max(3, len(self._bars)) * self._row_height() + 8)
+        width = max(420, self._label_width() + self._count_width() + 2 * self.MIN_SPAN)
+        return QSize(width, max(3, len(self._bars)) * self._row_height() + 8)
 
     def minimumSizeHint(self) -> QSize:
-        return QSize(240, 3 * self._row_height())
+        width = max(200, self._label_width() + self._count_width() + self.MIN_SPAN)
+        return QSize(width, max(3, len(self._bars)) * self._min_row_height() + 8)
 
     def paintEvent(self, _event: QPaintEvent) -> None:
         painter = QPainter(self)
@@ -64,28 +88,28 @@ class HorizontalBarChart(QWidget):
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self._empty_text)
             return
         locale = QLocale()
-        label_width = min(
-            max(fm.horizontalAdvance(b.label) for b in self._bars) + 12, self.width() // 2
-        )
-        count_width = max(fm.horizontalAdvance(locale.toString(b.value)) for b in self._bars) + 12
+        label_width = self._label_width()
+        count_width = self._count_width()
         top_value = max(b.value for b in self._bars) or 1
-        row = self._row_height()
+        row = max(
+            self._min_row_height(), min(self._row_height(), (self.height() - 8) // len(self._bars))
+        )
+        pad = max(1, (row - fm.height()) // 2 - 1)
         span = max(self.width() - label_width - count_width - 8, 10)
         for n, bar in enumerate(self._bars):
             y = 4 + n * row
             painter.setPen(text_color)
-            label = fm.elidedText(bar.label, Qt.TextElideMode.ElideRight, label_width - 12)
             painter.drawText(
                 QRectF(0, y, label_width - 8, row),
                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                label,
+                bar.label,
             )
             width = span * bar.value / top_value
             if bar.value and width < 2:
                 width = 2
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(bar.color)
-            painter.drawRoundedRect(QRectF(label_width, y + 3, width, row - 6), 2, 2)
+            painter.drawRoundedRect(QRectF(label_width, y + pad, width, row - 2 * pad), 2, 2)
             painter.setPen(text_color)
             painter.drawText(
                 QRectF(label_width + width + 6, y, count_width, row),
@@ -94,20 +118,45 @@ class HorizontalBarChart(QWidget):
             )
 
 
+#: Labels go on every n-th bar, n the first of these that keeps them apart
+#: (the caller may give strides of its own: round steps of a clock).
+_LABEL_STRIDES = (1, 2, 5, 10, 20, 50, 100, 200, 500)
+
+
 class ColumnChart(QWidget):
-    """Vertical bars over time (messages handed over per minute)."""
+    """Vertical bars over time (messages handed over per bucket).
+
+    Labels under the axis go on every n-th bar, n the smallest round stride
+    that keeps them apart, and on bars whose number (``phase`` + index) is a
+    multiple of n, so they fall on round times. Each bar has a tooltip.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._labels: list[str] = []
         self._values: list[int] = []
+        self._tips: list[str] = []
+        self._phase = 0
+        self._strides: tuple[int, ...] = _LABEL_STRIDES
         self._empty_text = ""
         self._color = QColor("#2e86c1")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
-    def set_series(self, labels: list[str], values: list[int]) -> None:
+    def set_series(
+        self,
+        labels: list[str],
+        values: list[int],
+        tips: list[str] | None = None,
+        phase: int = 0,
+        strides: tuple[int, ...] = _LABEL_STRIDES,
+    ) -> None:
+        """Bars with their labels and tooltips; ``phase`` is the number of the
+        first bar, ``strides`` the label steps to choose from, smallest first."""
         self._labels = labels
         self._values = values
+        self._tips = tips or []
+        self._phase = phase
+        self._strides = strides or _LABEL_STRIDES
         self.update()
 
     def set_empty_text(self, text: str) -> None:
@@ -123,6 +172,65 @@ class ColumnChart(QWidget):
     def minimumSizeHint(self) -> QSize:
         return QSize(200, 120)
 
+    def _plot(self) -> QRectF:
+        fm = self.fontMetrics()
+        top_value = max(self._values, default=0) or 1
+        axis_width = fm.horizontalAdvance(QLocale().toString(top_value)) + 8
+        bottom = self.height() - fm.height() - 6
+        top = fm.height() // 2 + 4
+        return QRectF(axis_width, top, max(self.width() - axis_width - 6, 10), bottom - top)
+
+    def label_positions(self) -> list[int]:
+        """The bars that carry a label under the axis at the current width."""
+        if not self._labels:
+            return []
+        fm = self.fontMetrics()
+        slot = self._plot().width() / len(self._values)
+        needed = max(fm.horizontalAdvance(t) for t in self._labels) + 12
+        stride = next((s for s in self._strides if s * slot >= needed), None)
+        if stride is None:
+            stride = int(needed / slot) + 1
+        marks = [i for i in range(len(self._labels)) if (self._phase + i) % stride == 0]
+        if not marks or marks[0] * slot > needed:  # the start without a label: label it
+            marks.insert(0, 0)
+        # Labels stay inside the widget; one that would run into the label
+        # before it is left out (the first one rather than a regular one).
+        kept: list[tuple[int, float]] = []
+        for i in marks:
+            x = self._label_left(i, slot, needed)
+            if kept and x < kept[-1][1] + needed:
+                if kept[-1][0] == 0 and len(kept) == 1 and self._phase % stride:
+                    kept.pop()
+                else:
+                    continue
+            kept.append((i, x))
+        return [i for i, _ in kept]
+
+    def _label_left(self, index: int, slot: float, width: float) -> float:
+        center = self._plot().left() + (index + 0.5) * slot
+        return min(max(center - width / 2, 0.0), self.width() - width)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            index = self._bar_at(event.pos().x())
+            if index is not None and index < len(self._tips):
+                QToolTip.showText(event.globalPos(), self._tips[index], self)
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().event(event)
+
+    def _bar_at(self, x: float) -> int | None:
+        if not self._values:
+            return None
+        plot = self._plot()
+        if not plot.left() <= x < plot.right():
+            return None
+        return min(
+            int((x - plot.left()) / (plot.width() / len(self._values))), len(self._values) - 1
+        )
+
     def paintEvent(self, _event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -134,10 +242,8 @@ class ColumnChart(QWidget):
             return
         locale = QLocale()
         top_value = max(self._values) or 1
-        axis_width = fm.horizontalAdvance(locale.toString(top_value)) + 8
-        bottom = self.height() - fm.height() - 6
-        top = fm.height() // 2 + 4
-        plot = QRectF(axis_width, top, max(self.width() - axis_width - 6, 10), bottom - top)
+        plot = self._plot()
+        axis_width = plot.left()
         grid = QColor(text_color)
         grid.setAlpha(60)
         painter.setPen(grid)
@@ -164,17 +270,16 @@ class ColumnChart(QWidget):
             painter.drawRect(
                 QRectF(plot.left() + n * slot + gap, plot.bottom() - height, slot - gap, height)
             )
-        # First and last label under the axis, the middle one when there is room.
+        painter.setPen(grid)
+        marks = self.label_positions()
+        for i in marks:
+            x = plot.left() + (i + 0.5) * slot
+            painter.drawLine(QPointF(x, plot.bottom()), QPointF(x, plot.bottom() + 3))
         painter.setPen(text_color)
-        marks = {0, count - 1} if count > 1 else {0}
-        if count > 4:
-            marks.add(count // 2)
-        label_width = max(fm.horizontalAdvance(self._labels[i]) for i in marks) + 4
-        for i in sorted(marks):
-            center = plot.left() + (i + 0.5) * slot
-            x = min(max(center - label_width / 2, plot.left()), plot.right() - label_width)
+        needed = max(fm.horizontalAdvance(t) for t in self._labels) + 12
+        for i in marks:
             painter.drawText(
-                QRectF(x, plot.bottom() + 3, label_width, fm.height()),
+                QRectF(self._label_left(i, slot, needed), plot.bottom() + 3, needed, fm.height()),
                 Qt.AlignmentFlag.AlignHCenter,
                 self._labels[i],
             )

@@ -22,6 +22,7 @@ __all__ = [
     "event_name",
     "format_time",
     "kind_name",
+    "response_group_name",
     "response_name",
     "state_name",
 ]
@@ -91,6 +92,28 @@ def response_name(response: Response) -> str:
         ),
     }
     return names[response]
+
+
+def response_group_name(key: str) -> str:
+    """The name of a set of responses counted together (a key of
+    ``services.analytics.GROUPS``): the analytics tiles and the first entries
+    of the recipients filter say the same. A count, not a recipient's
+    response, so Russian says «Остановлено» where a response says
+    «Остановлен (вручную)»."""
+    names = {
+        "planned": QCoreApplication.translate("labels", "Planned", "a count of recipients"),
+        "handing_over": QCoreApplication.translate(
+            "labels", "Being handed to the provider", "a count of recipients"
+        ),
+        "sent": QCoreApplication.translate("labels", "Sent", "a count of recipients"),
+        "unconfirmed": QCoreApplication.translate(
+            "labels", "Sent, unconfirmed", "a count of recipients"
+        ),
+        "stopped": QCoreApplication.translate("labels", "Stopped", "a count of recipients"),
+        "cancelled": QCoreApplication.translate("labels", "Cancelled", "a count of recipients"),
+        "bounced": QCoreApplication.translate("labels", "Bounced", "a count of recipients"),
+    }
+    return names[key]
 
 
 def event_name(event: Event) -> str:

@@ -9,12 +9,12 @@ GUI thread.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QLocale, QObject, Qt, QTimer, Slot
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QEvent, QLocale, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QColor, QKeySequence, QMouseEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -33,20 +33,21 @@ from PySide6.QtWidgets import (
 
 from mailapp.models import Response
 from mailapp.services import analytics
-from mailapp.services.analytics import BOUNCED, CANCELLED, STOPPED, Progress, RecipientRow
+from mailapp.services.analytics import GROUPS, Progress, RecipientRow
 from mailapp.services.context import AppContext
 from mailapp.ui.common import labels
 from mailapp.ui.common.charts import Bar, ColumnChart, HorizontalBarChart
 from mailapp.ui.common.lazy_model import LazyRowsModel, alive, submit
 from mailapp.ui.common.tasks import TaskRunner, error_text
+from mailapp.ui.mailings import analytics_series
 
 if TYPE_CHECKING:
     from mailapp.ui.services import AppServices
 
 #: Live refreshes at most this often.
 REFRESH_MS = 1000
-#: Gaps in the per-minute chart are filled up to this many minutes.
-MAX_MINUTES = 24 * 60
+#: The window's smallest size.
+MIN_WIDTH, MIN_HEIGHT = 820, 660
 
 RESPONSE_COLORS: dict[Response, str] = {
     Response.PLANNED: "#95a5a6",
@@ -62,6 +63,17 @@ RESPONSE_COLORS: dict[Response, str] = {
     Response.CANCELLED_TEMPLATE_ERROR: "#a93226",
     Response.STOPPED_MANUALLY: "#2c3e50",
     Response.STOPPED_EXPIRED: "#566573",
+}
+
+
+TILE_COLORS: dict[str, str] = {
+    "planned": RESPONSE_COLORS[Response.PLANNED],
+    "handing_over": "#b7950b",
+    "sent": RESPONSE_COLORS[Response.SENT],
+    "unconfirmed": RESPONSE_COLORS[Response.UNCONFIRMED],
+    "stopped": RESPONSE_COLORS[Response.STOPPED_MANUALLY],
+    "cancelled": RESPONSE_COLORS[Response.CANCELLED_NO_EMAIL],
+    "bounced": RESPONSE_COLORS[Response.HARD_BOUNCE],
 }
 
 
@@ -85,18 +97,19 @@ class RecipientsModel(LazyRowsModel[RecipientRow]):
         super().__init__(tasks, parent)
         self._ctx = ctx
         self._mailing_id = mailing_id
-        self._response: Response | None = None
+        self._responses: tuple[Response, ...] | None = None
 
     @property
-    def response(self) -> Response | None:
-        return self._response
+    def responses(self) -> tuple[Response, ...] | None:
+        """The responses shown (None: every recipient)."""
+        return self._responses
 
-    def set_response(self, response: Response | None) -> None:
-        self._response = response
+    def set_responses(self, responses: tuple[Response, ...] | None) -> None:
+        self._responses = responses
         self.reload()
 
     def fetch_ids(self) -> list[int]:
-        return analytics.recipient_ids(self._ctx, self._mailing_id, self._response)
+        return analytics.recipient_ids(self._ctx, self._mailing_id, self._responses)
 
     def fetch_rows(self, ids: Sequence[int]) -> list[tuple[int, RecipientRow]]:
         return [(r.id, r) for r in analytics.recipients_by_ids(self._ctx, self._mailing_id, ids)]
@@ -127,14 +140,21 @@ class RecipientsModel(LazyRowsModel[RecipientRow]):
 
 
 class Tile(QFrame):
-    """A count with its share of all recipients."""
+    """A count with its share of all recipients; a click shows those recipients."""
 
-    def __init__(self, title: str, color: str, parent: QWidget | None = None) -> None:
+    #: () the tile was clicked.
+    clicked = Signal()
+
+    def __init__(self, color: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setObjectName("analyticsTile")
-        self.title = QLabel(title)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.title = QLabel()
         self.title.setWordWrap(True)
+        # Two lines always: a long name wraps instead of being cut.
+        self.title.setMinimumHeight(2 * self.title.fontMetrics().lineSpacing())
+        self.title.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom)
         self.count = QLabel("—")
         font = self.count.font()
         font.setPointSizeF(font.pointSizeF() * 1.8)
@@ -147,6 +167,13 @@ class Tile(QFrame):
         layout.addWidget(self.title)
         layout.addWidget(self.count)
         layout.addWidget(self.percent)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(
+            event.position().toPoint()
+        ):
+            self.clicked.emit()
+        super().mouseReleaseEvent(event)
 
     def set_value(self, count: int, percent: float | None) -> None:
         locale = QLocale()
@@ -166,10 +193,12 @@ class AnalyticsWindow(QWidget):
         self.progress: Progress | None = None
         self._loading = False
         self._again = False
-        self.setWindowTitle(self.tr("Sending progress analytics"))
         self.resize(1000, 760)
+        # Room for every label in both languages (the tiles' and the charts'
+        # names wrap or shrink, none is cut); fits a 1280×800 screen.
+        self.setMinimumSize(MIN_WIDTH, MIN_HEIGHT)
 
-        self.heading = QLabel(self.tr("Loading…"))
+        self.heading = QLabel()
         font = self.heading.font()
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
@@ -184,41 +213,41 @@ class AnalyticsWindow(QWidget):
         self.error.hide()
 
         # -- tiles
-        self.tiles: dict[str, Tile] = {
-            "recipients": Tile(self.tr("Recipients"), "#34495e"),
-            "planned": Tile(self.tr("Planned"), RESPONSE_COLORS[Response.PLANNED]),
-            "handing_over": Tile(self.tr("Being handed over"), "#b7950b"),
-            "sent": Tile(self.tr("Sent"), RESPONSE_COLORS[Response.SENT]),
-            "unconfirmed": Tile(self.tr("Unconfirmed"), RESPONSE_COLORS[Response.UNCONFIRMED]),
-            "stopped": Tile(self.tr("Stopped"), RESPONSE_COLORS[Response.STOPPED_MANUALLY]),
-            "cancelled": Tile(self.tr("Cancelled"), RESPONSE_COLORS[Response.CANCELLED_NO_EMAIL]),
-            "bounced": Tile(self.tr("Bounced"), RESPONSE_COLORS[Response.HARD_BOUNCE]),
-        }
+        # One tile per group of responses, named as the filter names it.
+        self.tiles: dict[str, Tile] = {"recipients": Tile("#34495e")}
+        self.tiles["recipients"].clicked.connect(lambda: self.show_group(None))
+        for key in GROUPS:
+            tile = Tile(TILE_COLORS[key])
+            tile.clicked.connect(lambda key=key: self.show_group(key))
+            self.tiles[key] = tile
         tiles = QGridLayout()
         for n, tile in enumerate(self.tiles.values()):
             tiles.addWidget(tile, n // 4, n % 4)
 
         # -- charts
         self.responses_chart = HorizontalBarChart()
-        self.responses_chart.set_empty_text(self.tr("No recipients yet"))
         self.minutes_chart = ColumnChart()
-        self.minutes_chart.set_empty_text(self.tr("Nothing handed over yet"))
-        responses_box = QGroupBox(self.tr("Responses"))
-        QVBoxLayout(responses_box).addWidget(self.responses_chart)
-        minutes_box = QGroupBox(self.tr("Handed over per minute"))
-        QVBoxLayout(minutes_box).addWidget(self.minutes_chart)
+        self.responses_box = QGroupBox()
+        QVBoxLayout(self.responses_box).addWidget(self.responses_chart)
+        self.minutes_box = QGroupBox()
+        QVBoxLayout(self.minutes_box).addWidget(self.minutes_chart)
         charts = QHBoxLayout()
-        charts.addWidget(responses_box, 1)
-        charts.addWidget(minutes_box, 1)
+        charts.addWidget(self.responses_box, 1)
+        charts.addWidget(self.minutes_box, 1)
 
         # -- recipients
+        # The tiles' groups first, then each response of a group of several.
         self.response_filter = QComboBox()
         self.response_filter.setObjectName("responseFilter")
-        self.response_filter.addItem(self.tr("All recipients"), None)
+        self.response_filter.addItem("", "")
+        for key in GROUPS:
+            self.response_filter.addItem("", f"group:{key}")
+        self.response_filter.insertSeparator(self.response_filter.count())
         for response in Response:
-            self.response_filter.addItem(labels.response_name(response), response.value)
+            if not any(response in group and len(group) == 1 for group in GROUPS.values()):
+                self.response_filter.addItem("", response.value)
         self.response_filter.currentIndexChanged.connect(self._filter_changed)
-        self.export_button = QPushButton(self.tr("Export to CSV…"))
+        self.export_button = QPushButton()
         self.export_button.clicked.connect(self.export)
         self.list_status = QLabel()
         self.model = RecipientsModel(services.ctx, services.tasks, mailing_id, self)
@@ -230,19 +259,19 @@ class AnalyticsWindow(QWidget):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.horizontalHeader().resizeSection(RecipientsModel.EMAIL, 240)
-        self.table.horizontalHeader().resizeSection(RecipientsModel.NAME, 180)
-        self.table.horizontalHeader().resizeSection(RecipientsModel.RESPONSE, 200)
-        self.table.horizontalHeader().resizeSection(RecipientsModel.SENT_AT, 140)
+        self.show_label = QLabel()
         list_tools = QHBoxLayout()
-        list_tools.addWidget(QLabel(self.tr("Show:")))
+        list_tools.addWidget(self.show_label)
         list_tools.addWidget(self.response_filter, 1)
         list_tools.addWidget(self.list_status)
         list_tools.addWidget(self.export_button)
-        recipients_box = QGroupBox(self.tr("Recipients"))
-        recipients_layout = QVBoxLayout(recipients_box)
+        self.recipients_box = QGroupBox()
+        recipients_layout = QVBoxLayout(self.recipients_box)
         recipients_layout.addLayout(list_tools)
         recipients_layout.addWidget(self.table)
+
+        for keys in (QKeySequence.StandardKey.Close, QKeySequence(Qt.Key.Key_Escape)):
+            QShortcut(keys, self, self.close, context=Qt.ShortcutContext.WindowShortcut)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
@@ -250,7 +279,8 @@ class AnalyticsWindow(QWidget):
         layout.addWidget(self.error)
         layout.addLayout(tiles)
         layout.addLayout(charts, 1)
-        layout.addWidget(recipients_box, 2)
+        layout.addWidget(self.recipients_box, 2)
+        self._retranslate()
 
         self._throttle = QTimer(self)
         self._throttle.setSingleShot(True)
@@ -259,6 +289,53 @@ class AnalyticsWindow(QWidget):
         services.bridge.mailings_changed.connect(self._mailings_changed)
         self.refresh()
         self.model.reload()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        super().changeEvent(event)
+
+    def _retranslate(self) -> None:
+        """Every text in the UI language (at start and on a live switch)."""
+        self.setWindowTitle(self.tr("Sending progress analytics"))
+        self.heading.setText(self.tr("Loading…"))
+        self.tiles["recipients"].title.setText(self.tr("All recipients"))
+        for key in GROUPS:
+            self.tiles[key].title.setText(labels.response_group_name(key))
+        self.responses_chart.set_empty_text(self.tr("No recipients yet"))
+        self.minutes_chart.set_empty_text(self.tr("Nothing handed over yet"))
+        self.responses_box.setTitle(self.tr("Responses"))
+        self.minutes_box.setTitle(analytics_series.title(60))
+        self.export_button.setText(self.tr("Export to CSV…"))
+        self.show_label.setText(self.tr("Show:"))
+        self.recipients_box.setTitle(self.tr("Recipients"))
+        self.model.headerDataChanged.emit(
+            Qt.Orientation.Horizontal, 0, self.model.columnCount() - 1
+        )
+        self._size_columns()
+        self._name_filter_entries()
+        if self.progress is not None:
+            self.show_progress(self.progress)
+
+    def _name_filter_entries(self, p: Progress | None = None) -> None:
+        """The filter's entries by name, with their counts once known."""
+        locale = QLocale()
+        for i in range(self.response_filter.count()):
+            data = self.response_filter.itemData(i)
+            responses = self._filter_responses(data)
+            if responses is None:
+                if data == "":
+                    name = self.tr("All recipients")
+                    if p is not None:
+                        name = self.tr("All recipients ({n})").format(
+                            n=locale.toString(p.recipients)
+                        )
+                    self.response_filter.setItemText(i, name)
+                continue
+            name = self._filter_name(data)
+            if p is not None:
+                name = f"{name} ({locale.toString(p.count(*responses))})"
+            self.response_filter.setItemText(i, name)
 
     # -- live refresh ------------------------------------------------------------
 
@@ -273,10 +350,10 @@ class AnalyticsWindow(QWidget):
         if self._loading:
             self._again = True
             return
-        ctx, mailing_id = self._services.ctx, self.mailing_id
+        ctx, mailing_id, offset = self._services.ctx, self.mailing_id, analytics_series.utc_offset()
         self._loading = submit(
             self._services.tasks,
-            lambda: analytics.progress(ctx, mailing_id),
+            lambda: analytics.progress(ctx, mailing_id, offset),
             self._loaded,
             self._failed,
         )
@@ -287,7 +364,7 @@ class AnalyticsWindow(QWidget):
         self._loading = False
         self.error.hide()
         self.show_progress(progress)
-        if self.model.response is not None or progress.recipients != self.model.rowCount():
+        if self.model.responses is not None or progress.recipients != self.model.rowCount():
             self.model.reload()
         if self._again:
             self._again = False
@@ -321,24 +398,16 @@ class AnalyticsWindow(QWidget):
                 duration=format_duration(p.duration),
             )
         )
-        values = {
-            "planned": p.planned,
-            "handing_over": p.handing_over,
-            "sent": p.sent,
-            "unconfirmed": p.unconfirmed,
-            "stopped": p.stopped,
-            "cancelled": p.cancelled,
-            "bounced": p.bounced,
-        }
         self.tiles["recipients"].set_value(p.recipients, None)
-        for key, count in values.items():
+        for key, group in GROUPS.items():
+            count = p.count(*group)
             self.tiles[key].set_value(count, p.percent(count))
-        for key, group in (("stopped", STOPPED), ("cancelled", CANCELLED), ("bounced", BOUNCED)):
-            self.tiles[key].setToolTip(
-                "\n".join(
-                    f"{labels.response_name(r)}: {locale.toString(p.count(r))}" for r in group
+            if len(group) > 1:
+                self.tiles[key].setToolTip(
+                    "\n".join(
+                        f"{labels.response_name(r)}: {locale.toString(p.count(r))}" for r in group
+                    )
                 )
-            )
         self.responses_chart.set_bars(
             [
                 Bar(labels.response_name(r), p.count(r), QColor(RESPONSE_COLORS[r]))
@@ -346,44 +415,65 @@ class AnalyticsWindow(QWidget):
                 if p.count(r) or r in (Response.PLANNED, Response.SENT)
             ]
         )
-        labels_, values_ = self._minute_series(p)
-        self.minutes_chart.set_series(labels_, values_)
-        for i in range(1, self.response_filter.count()):
-            response = Response(self.response_filter.itemData(i))
-            self.response_filter.setItemText(
-                i, f"{labels.response_name(response)} ({locale.toString(p.count(response))})"
-            )
-        self.response_filter.setItemText(
-            0, self.tr("All recipients ({n})").format(n=locale.toString(p.recipients))
-        )
-
-    @staticmethod
-    def _minute_series(p: Progress) -> tuple[list[str], list[int]]:
-        if not p.per_minute:
-            return [], []
-        first, last = p.per_minute[0].minute, p.per_minute[-1].minute
-        span = int((last - first).total_seconds() // 60) + 1
-        if span <= MAX_MINUTES:
-            counts = {m.minute: m.count for m in p.per_minute}
-            minutes = [first + timedelta(minutes=n) for n in range(span)]
-            values = [counts.get(m, 0) for m in minutes]
-        else:
-            minutes = [m.minute for m in p.per_minute]
-            values = [m.count for m in p.per_minute]
-        local = [labels.format_time(m) for m in minutes]
-        return local, values
+        bars = analytics_series.series(p, analytics_series.utc_offset())
+        self.minutes_chart.set_series(bars.labels, bars.values, bars.tips, bars.phase, bars.strides)
+        self.minutes_box.setTitle(analytics_series.title(p.bucket))
+        self._name_filter_entries(p)
 
     # -- recipients ---------------------------------------------------------------------
 
+    @staticmethod
+    def _filter_responses(data: object) -> tuple[Response, ...] | None:
+        """The responses of a filter entry's data (None: every recipient)."""
+        if not isinstance(data, str) or not data:
+            return None
+        if data.startswith("group:"):
+            return GROUPS[data.removeprefix("group:")]
+        return (Response(data),)
+
+    @staticmethod
+    def _filter_name(data: str) -> str:
+        if data.startswith("group:"):
+            return labels.response_group_name(data.removeprefix("group:"))
+        return labels.response_name(Response(data))
+
     @Slot()
     def _filter_changed(self) -> None:
-        value = self.response_filter.currentData()
-        self.model.set_response(Response(value) if value else None)
+        self.model.set_responses(self._filter_responses(self.response_filter.currentData()))
+
+    def show_group(self, key: str | None) -> None:
+        """Show the recipients of one tile's group (None: all)."""
+        index = self.response_filter.findData(f"group:{key}" if key else "")
+        self.response_filter.setCurrentIndex(max(index, 0))
 
     def show_response(self, response: Response | None) -> None:
         """Show the recipients of one response (None: all)."""
-        index = self.response_filter.findData(response.value if response else None)
-        self.response_filter.setCurrentIndex(max(index, 0))
+        if response is None:
+            self.show_group(None)
+            return
+        index = self.response_filter.findData(response.value)
+        if index < 0:  # a response that is a tile of its own
+            key = next(k for k, group in GROUPS.items() if group == (response,))
+            index = self.response_filter.findData(f"group:{key}")
+        self.response_filter.setCurrentIndex(index)
+
+    def _size_columns(self) -> None:
+        """Room for each header in the UI language, and for typical values."""
+        header = self.table.horizontalHeader()
+        fm = header.fontMetrics()
+        widest_response = max(fm.horizontalAdvance(labels.response_name(r)) for r in Response)
+        wanted = {
+            RecipientsModel.EMAIL: 240,
+            RecipientsModel.NAME: 180,
+            RecipientsModel.RESPONSE: widest_response + 16,
+            RecipientsModel.SENT_AT: fm.horizontalAdvance(
+                labels.format_time(datetime(2026, 12, 31, 23, 59, tzinfo=UTC))
+            )
+            + 16,
+        }
+        for column, width in wanted.items():
+            title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
+            header.resizeSection(column, max(width, fm.horizontalAdvance(title) + 24))
 
     @Slot(int)
     def _rows_loaded(self, count: int) -> None:
@@ -391,8 +481,9 @@ class AnalyticsWindow(QWidget):
 
     @Slot()
     def export(self) -> None:
-        response = self.model.response
-        suggested = f"mailing-{self.mailing_id}-{response.value if response else 'recipients'}.csv"
+        data = self.response_filter.currentData()
+        part = str(data).removeprefix("group:") if data else "recipients"
+        suggested = f"mailing-{self.mailing_id}-{part}.csv"
         dialog = QFileDialog(self, self.tr("Export recipients"))
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setDefaultSuffix("csv")
@@ -404,11 +495,11 @@ class AnalyticsWindow(QWidget):
 
     @Slot(str)
     def export_to(self, path: str) -> None:
-        ctx, mailing_id, response = self._services.ctx, self.mailing_id, self.model.response
+        ctx, mailing_id, responses = self._services.ctx, self.mailing_id, self.model.responses
         self.export_button.setEnabled(False)
         self.list_status.setText(self.tr("Exporting…"))
         self._services.tasks.run(
-            lambda: analytics.export_csv(ctx, mailing_id, Path(path), response),
+            lambda: analytics.export_csv(ctx, mailing_id, Path(path), responses),
             on_success=self._exported,
             on_failure=self._export_failed,
         )

@@ -1,0 +1,58 @@
+"""Bulk reads for the window's tables: plain rows, in chunks.
+
+The window shows a million contacts or recipients by holding their ids and
+reading the rows on screen. Both reads run in the window's reader threads,
+beside its GUI thread, in one interpreter. Two things would starve the GUI
+thread there: ORM objects (an identity map and instrumented attributes per
+row) and one long C call that turns a whole result into Python values
+without letting go of the interpreter lock. So these reads take Core
+``select(...)`` statements, get tuples, and fetch :data:`CHUNK` rows at a
+time, handing the interpreter back between chunks.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from sqlalchemy import Row
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
+
+#: Rows turned into Python values between two hand-backs of the interpreter
+#: (a few hundred microseconds of work).
+CHUNK = 2000
+#: Ids per ``IN (...)`` list, well under every backend's limit.
+ID_CHUNK = 500
+
+
+def _yield_interpreter() -> None:
+    """Let a waiting thread (the GUI's) take the interpreter lock now."""
+    time.sleep(0)
+
+
+def rows(session: Session, query: Select[Any]) -> Iterator[Row[Any]]:
+    """The rows of a Core ``query``, fetched :data:`CHUNK` at a time."""
+    result = session.connection().execute(query)
+    while chunk := result.fetchmany(CHUNK):
+        yield from chunk
+        _yield_interpreter()
+
+
+def column(session: Session, query: Select[Any]) -> list[Any]:
+    """The one column of ``query`` as a list (ids by the hundred thousand)."""
+    values: list[Any] = []
+    result = session.connection().execute(query)
+    while chunk := result.fetchmany(CHUNK):
+        values.extend([row[0] for row in chunk])
+        _yield_interpreter()
+    return values
+
+
+def by_ids(
+    session: Session, ids: Sequence[int], query: Callable[[Sequence[int]], Select[Any]]
+) -> Iterator[Row[Any]]:
+    """The rows ``query(part)`` gives for each :data:`ID_CHUNK` of ``ids``."""
+    for start in range(0, len(ids), ID_CHUNK):
+        yield from rows(session, query(ids[start : start + ID_CHUNK]))
