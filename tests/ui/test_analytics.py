@@ -256,7 +256,7 @@ def test_russian_names_of_the_window(qtbot, services: AppServices, language: str
     assert labels.response_name(Response.STOPPED_MANUALLY) == "Остановлен (вручную)"
     for response in Response:
         if response.is_cancelled:
-            assert labels.response_name(response).startswith("Отменен ("), response
+            assert labels.response_name(response).startswith("Отменён ("), response
     assert labels.response_name(Response.SENT) == "Отправлен"
     assert labels.response_name(Response.PLANNED) == "Запланирован"
 
