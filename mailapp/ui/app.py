@@ -41,7 +41,19 @@ def supervise_worker(services: AppServices, window: MainWindow) -> WorkerSupervi
 
     supervisor = WorkerSupervisor(services, window)
     window.attach_supervisor(supervisor)
-    supervisor.start()
+    if not window.loader.busy:
+        supervisor.start()
+        return supervisor
+
+    # A worker is a new Python process: started while the window reads its
+    # first list, it would take a core from the first paint.
+    def begin(_: object = None) -> None:
+        window.loader.loaded.disconnect(begin)
+        window.loader.failed.disconnect(begin)
+        supervisor.start()
+
+    window.loader.loaded.connect(begin)
+    window.loader.failed.connect(begin)
     return supervisor
 
 
