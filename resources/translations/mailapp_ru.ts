@@ -1461,8 +1461,9 @@
     <context>
         <name>MailingsPage</name>
         <message>
-            <location filename="../../mailapp/ui/mailings/page.py" line="+92" />
+            <location filename="../../mailapp/ui/mailings/page.py" line="+115" />
             <source>Search mailings by name…</source>
+            <extracomment>The name column is never narrower than this (pixels).</extracomment>
             <translation>Поиск рассылок по названию…</translation>
         </message>
         <message>
@@ -2253,12 +2254,17 @@ Log file: {log}</source>
             <translation>Отправлять одно письмо на адрес (дубли отменяются)</translation>
         </message>
         <message>
-            <location line="+3" />
-            <source>Unsubscribe link ({email} is replaced):</source>
-            <translation>Ссылка отписки ({email} подставляется):</translation>
+            <location line="+5" />
+            <source>Unsubscribe link:</source>
+            <translation>Ссылка для отписки:</translation>
         </message>
         <message>
-            <location line="+1" />
+            <location line="+2" />
+            <source>The link of the List-Unsubscribe header and of {{ unsubscribe_url }} in templates. {token} becomes the recipient's signed token, {email} the address.</source>
+            <translation>Ссылка заголовка List-Unsubscribe и {{ unsubscribe_url }} в шаблонах. {token} заменяется подписанным ключом получателя, {email} — его адресом.</translation>
+        </message>
+        <message>
+            <location line="+4" />
             <source>At most emails a second (0 = no limit):</source>
             <translation>Не больше писем в секунду (0 — без ограничения):</translation>
         </message>
@@ -2603,7 +2609,7 @@ Log file: {log}</source>
     <context>
         <name>app</name>
         <message>
-            <location filename="../../mailapp/ui/app.py" line="+55" />
+            <location filename="../../mailapp/ui/app.py" line="+67" />
             <location line="+46" />
             <source>mailapp</source>
             <translation>mailapp</translation>

@@ -138,11 +138,14 @@ class SettingsTab(QWidget):
         """The tab's name in the UI language."""
         raise NotImplementedError
 
-    def add_text(self, code: str, label: str) -> QLineEdit:
+    def add_text(self, code: str, label: str, hint: str = "") -> QLineEdit:
+        """A text field for the setting ``code``; ``hint`` (translated, as
+        ``label``) is its tool tip. The settings' own descriptions are the
+        command line's English and never shown here."""
         edit = QLineEdit()
         edit.setObjectName(code)
         edit.setMinimumWidth(FIELD_MIN_WIDTH)
-        edit.setToolTip(SETTINGS[code].description)
+        edit.setToolTip(hint)
         edit.textChanged.connect(self._edited)
         self.add_field(code, label, edit)
         self.edits[code] = edit

@@ -31,7 +31,14 @@ class SendingTab(SettingsTab):
             self.tr("Send one email per address (later duplicates are cancelled)")
         )
         self.form.addRow("", self.prevent_duplicates)
-        self.add_text("UnsubscribeUrl", self.tr("Unsubscribe link ({email} is replaced):"))
+        self.add_text(
+            "UnsubscribeUrl",
+            self.tr("Unsubscribe link:"),
+            self.tr(
+                "The link of the List-Unsubscribe header and of {{ unsubscribe_url }} in "
+                "templates. {token} becomes the recipient's signed token, {email} the address."
+            ),
+        )
         self.add_text("SendRatePerSecond", self.tr("At most emails a second (0 = no limit):"))
         self.add_text("SmtpConnections", self.tr("Parallel connections:"))
 
