@@ -45,6 +45,15 @@ def _version() -> str:
         return "unknown"
 
 
+def _listen_address(text: str) -> tuple[str, int]:
+    from mailapp.scheduler.listener import parse_address
+
+    try:
+        return parse_address(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     from mailapp.cli import commands as c
 
@@ -71,6 +80,12 @@ def build_parser() -> argparse.ArgumentParser:
     # The window's own worker: when the window's end of standard input
     # closes, finish what is left to send, then exit.
     worker.add_argument("--for-window", action="store_true", help=argparse.SUPPRESS)
+    worker.add_argument(
+        "--listen",
+        metavar="HOST:PORT",
+        type=_listen_address,
+        help="also serve the one-click unsubscribe endpoint (POST/GET /u/TOKEN) there",
+    )
     worker.set_defaults(handler=c.cmd_worker)
 
     # settings ------------------------------------------------------------
@@ -191,10 +206,12 @@ def build_parser() -> argparse.ArgumentParser:
 def _refusal_types() -> tuple[type[BaseException], ...]:
     """Everything that means "refused": the message is for the user, not a bug."""
     from mailapp.delivery.credentials import CredentialsError
+    from mailapp.scheduler.listener import ListenError
     from mailapp.services.provider import ProviderError
 
     return (
         Refused,
+        ListenError,
         DatabaseError,
         ProviderError,
         CredentialsError,

@@ -81,7 +81,7 @@ def cmd_gui(args: argparse.Namespace, db_url: str) -> int:
 def cmd_worker(args: argparse.Namespace, db_url: str) -> int:
     from mailapp.cli.worker import run_worker
 
-    return run_worker(db_url, for_window=args.for_window)
+    return run_worker(db_url, for_window=args.for_window, listen=args.listen)
 
 
 # --- settings -------------------------------------------------------------

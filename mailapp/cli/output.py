@@ -44,6 +44,7 @@ RESPONSE_NAMES: dict[str, str] = {
     Response.CANCELLED_TEMPLATE_ERROR: "Cancelled (template error)",
     Response.STOPPED_MANUALLY: "Stopped (manually)",
     Response.STOPPED_EXPIRED: "Stopped (time to send expired)",
+    Response.UNSUBSCRIBED: "Unsubscribed (after this mailing)",
 }
 
 

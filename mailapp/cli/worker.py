@@ -18,6 +18,7 @@ from types import FrameType
 from mailapp import logs
 from mailapp.paths import outbox_dir
 from mailapp.scheduler.engine import MailEngine
+from mailapp.scheduler.listener import ListenError, UnsubscribeListener
 from mailapp.services import settings as settings_service
 from mailapp.services import workers as workers_service
 from mailapp.services.context import AppContext
@@ -61,11 +62,24 @@ def _watch_window(window_gone: threading.Event) -> None:
     window_gone.set()
 
 
-def run_worker(db_url: str, *, for_window: bool = False) -> int:
+def run_worker(
+    db_url: str, *, for_window: bool = False, listen: tuple[str, int] | None = None
+) -> int:
     """Send until SIGINT/SIGTERM; ``for_window``: also until the window that
-    started this worker is gone and nothing is left to send."""
+    started this worker is gone and nothing is left to send. ``listen``:
+    also serve the unsubscribe endpoint there; an address that cannot be
+    listened on is refused before anything starts."""
     _setup_logging()
     ctx = AppContext.open(db_url)
+    listener = None
+    if listen is not None:
+        listener = UnsubscribeListener(ctx, *listen)
+        try:
+            host, port = listener.start()
+        except ListenError:
+            ctx.db.dispose()
+            raise
+        where_http = f"http://{f'[{host}]' if ':' in host else host}:{port}"
     stop_requested = threading.Event()
     window_gone = threading.Event()
     if for_window:
@@ -86,6 +100,8 @@ def run_worker(db_url: str, *, for_window: bool = False) -> int:
         where = _describe_provider(ctx, engine)
         engine.start()
         sys.stdout.write(f"mailapp worker ready ({where})\n")
+        if listener is not None:
+            sys.stdout.write(f"unsubscribe endpoint on {where_http}/u/TOKEN\n")
         sys.stdout.flush()
         log.info("worker %s ready on %s", engine.process_id, ctx.db.dialect)
         while not stop_requested.wait(0.5):
@@ -93,6 +109,8 @@ def run_worker(db_url: str, *, for_window: bool = False) -> int:
                 log.info("the window is closed and nothing is left to send")
                 break
     finally:
+        if listener is not None:
+            listener.stop()
         engine.stop()
         ctx.db.dispose()
         for sig, handler in previous.items():

@@ -251,18 +251,21 @@ def check_unsubscribe_url(url: str) -> str:
     return url
 
 
-def unsubscribe_link(template: str, email: str) -> str:
-    """The UnsubscribeUrl ``template`` with ``{email}`` replaced, percent-encoded.
+def unsubscribe_link(template: str, email: str, token: str = "") -> str:
+    """The UnsubscribeUrl ``template`` with ``{email}`` and ``{token}`` filled in.
 
-    Encoded, because an address may hold characters that mean something in
-    a URL (``+`` reads as a space in a query, ``&``, ``=``, ``/``, ``?``,
-    ``#``), and non-ASCII ones that ``List-Unsubscribe`` cannot carry. The
-    ``@`` stays readable, which RFC 3986 allows in a path and a query.
-    Other placeholders (``{token}``) are left as they are.
+    The address is percent-encoded, because it may hold characters that mean
+    something in a URL (``+`` reads as a space in a query, ``&``, ``=``,
+    ``/``, ``?``, ``#``), and non-ASCII ones that ``List-Unsubscribe``
+    cannot carry. The ``@`` stays readable, which RFC 3986 allows in a path
+    and a query. A token (:mod:`mailapp.delivery.tokens`) is lower-case
+    base32 and goes in as it is; without one ``{token}`` stays.
     """
-    if "{email}" not in template:
-        return template
-    return template.replace("{email}", quote(email.strip(), safe="@"))
+    if "{email}" in template:
+        template = template.replace("{email}", quote(email.strip(), safe="@"))
+    if token:
+        template = template.replace("{token}", token)
+    return template
 
 
 def _fallback_link(sender_email: str) -> str:

@@ -44,6 +44,9 @@ class Response(StrEnum):
     CANCELLED_TEMPLATE_ERROR = "cancelled_template_error"
     STOPPED_MANUALLY = "stopped_manually"
     STOPPED_EXPIRED = "stopped_expired"
+    #: The recipient unsubscribed through the link of this mailing's message
+    #: (a ``sent`` row that the dispatcher never touches again).
+    UNSUBSCRIBED = "unsubscribed"
 
     @property
     def is_final(self) -> bool:
@@ -59,8 +62,13 @@ class Response(StrEnum):
 
     @property
     def handed_over(self) -> bool:
-        """True when the provider has (or may have) taken the message."""
-        return self in (Response.SENT, Response.UNCONFIRMED)
+        """True when the provider has (or may have) taken the message.
+
+        An unsubscribe after the message arrived does not undo its handover:
+        the mailing still cannot change its template, and a resend still
+        counts the contact as served.
+        """
+        return self in (Response.SENT, Response.UNCONFIRMED, Response.UNSUBSCRIBED)
 
 
 class EventType(StrEnum):
@@ -88,6 +96,8 @@ class Event(StrEnum):
     SENDING_INCIDENT = "sending_incident"
     #: The window's worker process ended unexpectedly and was started again.
     WORKER_RESTARTED = "worker_restarted"
+    #: A recipient used the unsubscribe link of a message.
+    CONTACT_UNSUBSCRIBED = "contact_unsubscribed"
 
     @property
     def type(self) -> EventType:
@@ -118,6 +128,7 @@ EVENT_MESSAGES: dict[Event, str] = {
     Event.WORKER_RESTARTED: "The sending worker stopped ({reason}) and was started again",
     Event.MAILING_ERROR: "Sending error: {error}",
     Event.PARTICIPANTS_ADDED: "Participants added: {count}{suffix}",
+    Event.CONTACT_UNSUBSCRIBED: "{email} unsubscribed through the link in the email",
 }
 
 

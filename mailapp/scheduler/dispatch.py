@@ -65,11 +65,12 @@ from mailapp.delivery.smtp import (
     SmtpConfig,
     SmtpConnection,
 )
+from mailapp.delivery.tokens import Tokens
 from mailapp.models import Event, Mailing, Response
 from mailapp.models.base import UTCDateTime
 from mailapp.models.states import SENDING_STATES
 from mailapp.scheduler import leases
-from mailapp.services import dkim_setup, journal, lifecycle
+from mailapp.services import dkim_setup, journal, lifecycle, unsubscribe
 from mailapp.services.context import AppContext
 from mailapp.services.settings import SystemSettings
 
@@ -210,6 +211,8 @@ class MailingRun:
     settings: SystemSettings
     #: Signs every message when DKIM is set up (``DkimDomain``).
     signer: DkimSigner | None = None
+    #: Makes the recipients' tokens when the unsubscribe link has ``{token}``.
+    tokens: Tokens | None = None
     halted: bool = False
     errors: int = 0
     reported: set[str] = field(default_factory=set)
@@ -400,7 +403,9 @@ class Dispatcher:
             return None
         try:
             sender = envelope_address(sender_email)
-            probe_url = unsubscribe_link(url, _PROBE_ADDRESS) if url else ""
+            tokens = unsubscribe.tokens(self.ctx) if "{token}" in url else None
+            probe_token = tokens.make(0, self.ctx.db.now()) if tokens is not None else ""
+            probe_url = unsubscribe_link(url, _PROBE_ADDRESS, probe_token) if url else ""
             probe = build_message(
                 sender_name=sender_name,
                 sender_email=sender_email,
@@ -435,6 +440,7 @@ class Dispatcher:
             unsubscribe_url=url,
             settings=settings,
             signer=signer,
+            tokens=tokens,
         )
 
     # -- liveness --------------------------------------------------------------
@@ -686,7 +692,8 @@ class _Lane(threading.Thread):
         except AddressError as exc:
             self._settle(run, row.id, Response.CANCELLED_INVALID_EMAIL, str(exc))
             return True
-        url = unsubscribe_link(run.unsubscribe_url, row.email) if run.unsubscribe_url else ""
+        token = run.tokens.make(row.id, self.ctx.db.now()) if run.tokens is not None else ""
+        url = unsubscribe_link(run.unsubscribe_url, row.email, token) if run.unsubscribe_url else ""
         try:
             rendered = run.template.render(row.contact, run.name, url)
         except TemplateProblem as exc:

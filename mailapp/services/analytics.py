@@ -60,6 +60,7 @@ GROUPS: dict[str, tuple[Response, ...]] = {
     "stopped": STOPPED,
     "cancelled": CANCELLED,
     "bounced": BOUNCED,
+    "unsubscribed": (Response.UNSUBSCRIBED,),
 }
 
 #: Bucket sizes of the handed-over series, in seconds: round steps of a clock.
@@ -147,6 +148,11 @@ class Progress:
     @property
     def bounced(self) -> int:
         return self.count(*BOUNCED)
+
+    @property
+    def unsubscribed(self) -> int:
+        """Recipients who unsubscribed through this mailing's link after it arrived."""
+        return self.count(Response.UNSUBSCRIBED)
 
     def percent(self, count: int) -> float:
         """``count`` as a share of all recipients, 0–100 (0 with no recipients)."""

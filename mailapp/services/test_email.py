@@ -20,12 +20,17 @@ from typing import Any
 from sqlalchemy import select
 
 from mailapp.delivery.dkim import DkimError
-from mailapp.delivery.message import MessageError, build_message, make_message_id
+from mailapp.delivery.message import (
+    MessageError,
+    build_message,
+    make_message_id,
+    unsubscribe_link,
+)
 from mailapp.delivery.render import TemplateProblem, compile_template
 from mailapp.delivery.smtp import Outcome, SmtpConnection
 from mailapp.models import Contact, FolderMember, MailingFolder, Refused
 from mailapp.models.validation import require_email
-from mailapp.services import dkim_setup
+from mailapp.services import dkim_setup, unsubscribe
 from mailapp.services import settings as settings_service
 from mailapp.services.context import AppContext
 from mailapp.services.mailings import MailingInput, load, validate
@@ -83,11 +88,10 @@ def send_test(ctx: AppContext, mailing_id: int, to: str, provider: ProviderSessi
     sender_name, sender_email = clean.sender_name, clean.sender_email
     contact = sample_contact(ctx, mailing_id) or {**PLACEHOLDER_CONTACT, "email": address}
     settings = settings_service.load(ctx)
-    unsubscribe_url = (
-        settings.unsubscribe_url.replace("{email}", str(contact["email"]))
-        if settings.unsubscribe_url
-        else ""
-    )
+    # A test is no recipient: its token names none, and its link says so.
+    template = settings.unsubscribe_url
+    token = unsubscribe.tokens(ctx).make(0, ctx.db.now()) if "{token}" in template else ""
+    unsubscribe_url = unsubscribe_link(template, str(contact["email"]), token)
     try:
         rendered = compile_template(subject, html).render(contact, name, unsubscribe_url)
     except TemplateProblem as exc:

@@ -42,7 +42,7 @@
     <context>
         <name>AnalyticsWindow</name>
         <message>
-            <location filename="../../mailapp/ui/mailings/analytics.py" line="+300" />
+            <location filename="../../mailapp/ui/mailings/analytics.py" line="+302" />
             <source>Sending progress analytics</source>
             <extracomment>() the tile was clicked.</extracomment>
             <translation>Аналитика хода отправки</translation>
@@ -3311,12 +3311,12 @@ Log file: {log}</source>
         </message>
         <message>
             <location line="+1" />
-            <location line="+92" />
+            <location line="+96" />
             <source>Sending error</source>
             <translation>Ошибка отправки</translation>
         </message>
         <message>
-            <location line="-84" />
+            <location line="-88" />
             <source>Running</source>
             <translation>Запущена</translation>
         </message>
@@ -3396,7 +3396,12 @@ Log file: {log}</source>
             <translation>Остановлен (истёк срок)</translation>
         </message>
         <message>
-            <location line="+14" />
+            <location line="+3" />
+            <source>Unsubscribed</source>
+            <translation>Отписался</translation>
+        </message>
+        <message>
+            <location line="+12" />
             <source>Planned</source>
             <comment>a count of recipients</comment>
             <translation>Запланировано</translation>
@@ -3438,7 +3443,13 @@ Log file: {log}</source>
             <translation>Отказы</translation>
         </message>
         <message>
-            <location line="+8" />
+            <location line="+1" />
+            <source>Unsubscribed</source>
+            <comment>a count of recipients</comment>
+            <translation>Отписались</translation>
+        </message>
+        <message>
+            <location line="+10" />
             <source>Mailing started</source>
             <translation>Рассылка запущена</translation>
         </message>
@@ -3449,12 +3460,12 @@ Log file: {log}</source>
         </message>
         <message>
             <location line="+1" />
-            <location line="+82" />
+            <location line="+83" />
             <source>Mailing paused</source>
             <translation>Рассылка приостановлена</translation>
         </message>
         <message>
-            <location line="-81" />
+            <location line="-82" />
             <source>Mailing started again</source>
             <translation>Рассылка запущена повторно</translation>
         </message>
@@ -3465,12 +3476,12 @@ Log file: {log}</source>
         </message>
         <message>
             <location line="+1" />
-            <location line="+100" />
+            <location line="+101" />
             <source>Sending started</source>
             <translation>Отправка началась</translation>
         </message>
         <message>
-            <location line="-99" />
+            <location line="-100" />
             <source>Emails handed to the provider</source>
             <translation>Письма переданы провайдеру</translation>
         </message>
@@ -3515,6 +3526,11 @@ Log file: {log}</source>
             <translation>Процесс отправки перезапущен</translation>
         </message>
         <message>
+            <location line="+1" />
+            <source>Contact unsubscribed</source>
+            <translation>Контакт отписался</translation>
+        </message>
+        <message>
             <location line="+63" />
             <source>Mailing scheduled for {at}</source>
             <translation>Рассылка запланирована на {at}</translation>
@@ -3538,6 +3554,11 @@ Log file: {log}</source>
             <location line="+8" />
             <source>The sending worker stopped ({reason}) and was started again</source>
             <translation>Процесс отправки остановился ({reason}) и был запущен снова</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>{email} unsubscribed through the link in the email</source>
+            <translation>Контакт {email} отписался по ссылке из письма</translation>
         </message>
         <message>
             <location line="+4" />
@@ -4332,7 +4353,7 @@ Log file: {log}</source>
     <context>
         <name>supervisor</name>
         <message>
-            <location filename="../../mailapp/ui/common/labels.py" line="-103" />
+            <location filename="../../mailapp/ui/common/labels.py" line="-107" />
             <source>killed by signal {n}</source>
             <translation>завершен сигналом {n}</translation>
         </message>

@@ -97,15 +97,17 @@ class WorkerProcess:
         name: str = "worker",
         *,
         prefix: tuple[str, ...] = (),
+        args: tuple[str, ...] = (),
     ) -> None:
         """``prefix`` runs the worker through another command (another host
-        name with ``unshare``, another clock with ``faketime``)."""
+        name with ``unshare``, another clock with ``faketime``); ``args``
+        are the worker's own options (``--listen``)."""
         self.out_path = folder / f"{name}.out"
         self.err_path = folder / f"{name}.err"
         self._out = self.out_path.open("w")
         self._err = self.err_path.open("w")
         self.proc = subprocess.Popen(
-            [*prefix, sys.executable, "-m", "mailapp", "worker"],
+            [*prefix, sys.executable, "-m", "mailapp", "worker", *args],
             env=env,
             cwd=env["MAILAPP_HOME"],
             stdout=self._out,

@@ -70,5 +70,9 @@ def test_a_mailing_that_has_sent_cannot_change() -> None:
 
 def test_responses_final_and_handed_over() -> None:
     assert {r for r in Response if not r.is_final} == {Response.PLANNED, Response.SENDING}
-    assert {r for r in Response if r.handed_over} == {Response.SENT, Response.UNCONFIRMED}
+    assert {r for r in Response if r.handed_over} == {
+        Response.SENT,
+        Response.UNCONFIRMED,
+        Response.UNSUBSCRIBED,
+    }
     assert sum(r.is_cancelled for r in Response) == 5

@@ -90,6 +90,7 @@ def response_name(response: Response) -> str:
         Response.STOPPED_EXPIRED: QCoreApplication.translate(
             "labels", "Stopped (time to send expired)"
         ),
+        Response.UNSUBSCRIBED: QCoreApplication.translate("labels", "Unsubscribed"),
     }
     return names[response]
 
@@ -112,6 +113,9 @@ def response_group_name(key: str) -> str:
         "stopped": QCoreApplication.translate("labels", "Stopped", "a count of recipients"),
         "cancelled": QCoreApplication.translate("labels", "Cancelled", "a count of recipients"),
         "bounced": QCoreApplication.translate("labels", "Bounced", "a count of recipients"),
+        "unsubscribed": QCoreApplication.translate(
+            "labels", "Unsubscribed", "a count of recipients"
+        ),
     }
     return names[key]
 
@@ -137,6 +141,7 @@ def event_name(event: Event) -> str:
         Event.PARTICIPANTS_ADDED: QCoreApplication.translate("labels", "Participants added"),
         Event.SENDING_INCIDENT: QCoreApplication.translate("labels", "Sending incident"),
         Event.WORKER_RESTARTED: QCoreApplication.translate("labels", "Worker restarted"),
+        Event.CONTACT_UNSUBSCRIBED: QCoreApplication.translate("labels", "Contact unsubscribed"),
     }
     return names[event]
 
@@ -267,6 +272,10 @@ def event_message(event: Event, params: dict[str, object]) -> str:
         return QCoreApplication.translate(
             "labels", "The sending worker stopped ({reason}) and was started again"
         ).format(reason=worker_end(_int(params, "code")))
+    if event is Event.CONTACT_UNSUBSCRIBED:
+        return QCoreApplication.translate(
+            "labels", "{email} unsubscribed through the link in the email"
+        ).format(email=_text(params, "email"))
     if event is Event.SENDING_INCIDENT:
         return QCoreApplication.translate(
             "labels", "Sending incident for {email}: {detail}"

@@ -63,6 +63,7 @@ RESPONSE_COLORS: dict[Response, str] = {
     Response.CANCELLED_TEMPLATE_ERROR: "#a93226",
     Response.STOPPED_MANUALLY: "#2c3e50",
     Response.STOPPED_EXPIRED: "#566573",
+    Response.UNSUBSCRIBED: "#d35400",
 }
 
 
@@ -74,6 +75,7 @@ TILE_COLORS: dict[str, str] = {
     "stopped": RESPONSE_COLORS[Response.STOPPED_MANUALLY],
     "cancelled": RESPONSE_COLORS[Response.CANCELLED_NO_EMAIL],
     "bounced": RESPONSE_COLORS[Response.HARD_BOUNCE],
+    "unsubscribed": RESPONSE_COLORS[Response.UNSUBSCRIBED],
 }
 
 
