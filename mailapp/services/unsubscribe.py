@@ -30,10 +30,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import update
+from sqlalchemy import Update, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from mailapp.delivery.tokens import BadToken, Tokens
 from mailapp.models import Contact, Event, Mailing, Recipient, Response, Setting
@@ -121,15 +123,29 @@ def inspect(ctx: AppContext, token: str) -> LinkInfo:
         recipient = session.get(Recipient, recipient_id)
         if recipient is None:
             return LinkInfo(Verdict.GONE)
-        mailing = session.get(Mailing, recipient.mailing_id)
         contact = session.get(Contact, recipient.contact_id) if recipient.contact_id else None
-        return LinkInfo(
-            Verdict.VALID,
-            email=recipient.email or "",
-            mailing_name=mailing.name if mailing is not None else "",
-            language=_language(contact.fields) if contact is not None else "",
-            already_unsubscribed=bool(contact is not None and contact.unsubscribed),
+        return _link_info(
+            session, recipient, contact, bool(contact is not None and contact.unsubscribed)
         )
+
+
+def _link_info(
+    session: Session, recipient: Recipient, contact: Contact | None, already: bool
+) -> LinkInfo:
+    mailing = session.get(Mailing, recipient.mailing_id)
+    return LinkInfo(
+        Verdict.VALID,
+        email=recipient.email or "",
+        mailing_name=mailing.name if mailing is not None else "",
+        language=_language(contact.fields) if contact is not None else "",
+        already_unsubscribed=already,
+    )
+
+
+def _changed(session: Session, statement: Update) -> bool:
+    """Run a conditional UPDATE; whether it changed a row."""
+    result = cast(CursorResult[Any], session.execute(statement))
+    return bool(result.rowcount)
 
 
 def unsubscribe(ctx: AppContext, token: str) -> LinkInfo:
@@ -148,20 +164,17 @@ def unsubscribe(ctx: AppContext, token: str) -> LinkInfo:
             return LinkInfo(Verdict.GONE)
         now = utcnow()
         contact = session.get(Contact, recipient.contact_id) if recipient.contact_id else None
-        changed_contact = bool(
-            contact is not None
-            and session.execute(
-                update(Contact)
-                .where(Contact.id == contact.id, Contact.unsubscribed.is_(False))
-                .values(unsubscribed=True, updated_at=now)
-            ).rowcount
+        changed_contact = contact is not None and _changed(
+            session,
+            update(Contact)
+            .where(Contact.id == contact.id, Contact.unsubscribed.is_(False))
+            .values(unsubscribed=True, updated_at=now),
         )
-        changed_response = bool(
-            session.execute(
-                update(Recipient)
-                .where(Recipient.id == recipient_id, Recipient.response == Response.SENT.value)
-                .values(response=Response.UNSUBSCRIBED.value, updated_at=now)
-            ).rowcount
+        changed_response = _changed(
+            session,
+            update(Recipient)
+            .where(Recipient.id == recipient_id, Recipient.response == Response.SENT.value)
+            .values(response=Response.UNSUBSCRIBED.value, updated_at=now),
         )
         if changed_contact or changed_response:
             journal.record(
@@ -170,14 +183,7 @@ def unsubscribe(ctx: AppContext, token: str) -> LinkInfo:
                 Event.CONTACT_UNSUBSCRIBED,
                 email=recipient.email or "",
             )
-        mailing = session.get(Mailing, recipient.mailing_id)
-        info = LinkInfo(
-            Verdict.VALID,
-            email=recipient.email or "",
-            mailing_name=mailing.name if mailing is not None else "",
-            language=_language(contact.fields) if contact is not None else "",
-            already_unsubscribed=not (changed_contact or changed_response),
-        )
+        info = _link_info(session, recipient, contact, not (changed_contact or changed_response))
         mailing_id = recipient.mailing_id
     ctx.hub.mailings_changed(mailing_id)
     return info
