@@ -224,7 +224,7 @@ class AnalyticsWindow(QWidget):
             self.tiles[key] = tile
         tiles = QGridLayout()
         for n, tile in enumerate(self.tiles.values()):
-            tiles.addWidget(tile, n // 4, n % 4)
+            tiles.addWidget(tile, n // 5, n % 5)
 
         # -- charts
         self.responses_chart = HorizontalBarChart()
