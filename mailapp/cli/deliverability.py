@@ -7,6 +7,7 @@ nothing changed), 2 usage.
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from mailapp.cli.output import print_json
@@ -31,6 +32,11 @@ def add_parser(subparsers: Any) -> None:
     )
     generate.add_argument("--json", action="store_true", help='print {"name": …, "record": …}')
     generate.set_defaults(handler=cmd_dkim_generate)
+    check = sub.add_parser(
+        "check", help="look the record up in DNS and say whether it matches the key in use"
+    )
+    check.add_argument("--json", action="store_true", help='print {"name", "status", "detail"}')
+    check.set_defaults(handler=cmd_dkim_check)
 
 
 def cmd_dkim_generate(args: argparse.Namespace, db_url: str) -> int:
@@ -49,4 +55,34 @@ def cmd_dkim_generate(args: argparse.Namespace, db_url: str) -> int:
     print(f"  value: {record.record}")
     print()
     print("Until it is published, receivers cannot check the signature.")
+    return OK
+
+
+_CHECK_WORDS = {
+    "match": "is published and matches the key in use",
+    "mismatch": "is published with another key: publish the record above instead",
+    "missing": "is not published yet (DNS changes can take up to a day)",
+    "offline": "could not be looked up: no DNS server answered (is this computer offline?)",
+}
+
+
+def cmd_dkim_check(args: argparse.Namespace, db_url: str) -> int:
+    """Exit 0 when the published record matches, 1 otherwise (the reason on stderr)."""
+    from mailapp.cli import commands
+    from mailapp.models import Refused
+    from mailapp.services import dkim_setup
+
+    record = dkim_setup.current(commands._open(db_url))
+    if record is None:
+        raise Refused("dkim_off", "DKIM is not set up: run 'mailapp dkim generate' first")
+    check = dkim_setup.check_published(record)
+    if args.json:
+        print_json({"name": record.name, "status": check.status.value, "detail": check.detail})
+    else:
+        print(f"{record.name}: {record.record}")
+    if check.status is not dkim_setup.DnsStatus.MATCH:
+        sys.stderr.write(f"mailapp: the DKIM record {record.name} {_CHECK_WORDS[check.status]}\n")
+        return 1
+    if not args.json:
+        print(f"The record {_CHECK_WORDS[check.status]}.")
     return OK

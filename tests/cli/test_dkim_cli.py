@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import dkim
+import pytest
 
 from tests.cli.clihelp import Cli
 
@@ -66,3 +67,27 @@ def test_bad_requests_are_refused_and_change_nothing(
     assert (isolated_home / "dkim" / "m._domainkey.shop.example.com.pem").read_bytes() == key
     usage = cli("dkim", "generate", "--domain", "shop.example.com")
     assert usage.code == 2
+
+
+def test_check_without_dkim_or_dns_says_why(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    off = cli("dkim", "check")
+    assert off.code == 1 and "DKIM is not set up" in off.err
+    assert cli("dkim", "generate", "--domain", "shop.example.com", "--selector", "m").code == 0
+    # A machine whose resolver answers nothing: pointed at a closed loopback port.
+    import dns.resolver
+
+    from tests.support.dns_server import LocalDnsServer
+
+    with LocalDnsServer({}) as server:
+        resolver = server.resolver()
+    resolver.lifetime = 1.0
+    monkeypatch.setattr(dns.resolver, "Resolver", lambda: resolver)
+    offline = cli("dkim", "check", "--json")
+    assert offline.code == 1 and "no DNS server answered" in offline.err
+    assert offline.json()["status"] == "offline"
+    monkeypatch.undo()
+    with LocalDnsServer({"shop.example.com": ["v=spf1 -all"]}) as server:
+        resolver = server.resolver()
+        monkeypatch.setattr(dns.resolver, "Resolver", lambda: resolver)
+        missing = cli("dkim", "check")
+    assert missing.code == 1 and "is not published yet" in missing.err
