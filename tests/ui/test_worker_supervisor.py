@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox
 
 from mailapp.models import Event, MailingState, Response
@@ -187,3 +188,26 @@ def test_closing_the_window_while_sending_asks_to_keep_sending(
     assert info.responses[Response.SENT.value] == 100
     assert exited(pid)
     assert mailings.get(ctx, mailing_id).state is MailingState.COMPLETED
+
+
+def test_the_worker_status_follows_a_language_switch(qtbot, services, supervisor) -> None:
+    from mailapp.ui.common.i18n import Translations
+    from mailapp.ui.window.main_window import MainWindow
+
+    window = MainWindow(services)
+    qtbot.addWidget(window)
+    window.attach_supervisor(supervisor)
+    started(qtbot, supervisor)
+    assert window.statusBar().currentMessage() == "Sending is done by this window's worker"
+    translations = Translations()
+    translations.apply("ru")
+    try:
+        qtbot.waitUntil(
+            lambda: window.statusBar().currentMessage() != "Sending is done by this window's worker"
+        )
+        assert window.statusBar().currentMessage() == supervisor.status_text()
+        assert any("а" <= ch <= "я" for ch in window.statusBar().currentMessage().lower())
+    finally:
+        translations.apply("en")
+        for translator in translations._installed:
+            QCoreApplication.instance().removeTranslator(translator)

@@ -30,7 +30,7 @@ from mailapp.ui.mailings.table import (
 )
 
 #: The name column is never narrower than this (pixels).
-NAME_MIN_WIDTH = 200
+NAME_MIN_WIDTH = 180
 
 
 class MailingsPage(QWidget):
@@ -70,10 +70,10 @@ class MailingsPage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for column in (Column.KIND, Column.RECIPIENTS, Column.SENT, Column.STOPPED):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.resizeSection(Column.STATE, 210)
+        header.resizeSection(Column.STATE, 250)
         header.resizeSection(Column.PROGRESS, 90)
-        header.resizeSection(Column.STARTED, 115)
-        header.resizeSection(Column.FINISHED, 115)
+        header.resizeSection(Column.STARTED, 110)
+        header.resizeSection(Column.FINISHED, 110)
         header.setMinimumSectionSize(50)
         # The name takes the room the other columns leave, but never less
         # than NAME_MIN_WIDTH: a narrow window scrolls rather than cutting

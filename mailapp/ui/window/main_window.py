@@ -270,6 +270,8 @@ class MainWindow(QMainWindow):
         self.page.retranslate_ui()
         self.model.retranslate()
         self._update_count()
+        if self.supervisor is not None:
+            self._worker_status(self.supervisor.status_text())
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

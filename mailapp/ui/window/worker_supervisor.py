@@ -18,6 +18,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
@@ -65,6 +66,7 @@ class WorkerSupervisor(QObject):
         self._not_before = 0.0
         self._busy = False
         self._closed = False
+        self._status: Callable[[], str] = str
         self._timer = QTimer(self)
         self._timer.setInterval(2000)
         self._timer.timeout.connect(self.check)
@@ -104,10 +106,11 @@ class WorkerSupervisor(QObject):
         log.warning(
             "the sending worker ended (%s); starting it again in %.0f s", reason, self._backoff
         )
-        self.status_changed.emit(
-            QCoreApplication.translate(
+        wait = round(self._backoff)
+        self._say(
+            lambda: QCoreApplication.translate(
                 "supervisor", "The sending worker stopped ({reason}); starting it again in {s} s…"
-            ).format(reason=reason, s=round(self._backoff))
+            ).format(reason=labels.worker_end(code), s=wait)
         )
         self._not_before = time.monotonic() + self._backoff
         self._backoff = min(self._backoff * 2, MAX_BACKOFF)
@@ -123,8 +126,8 @@ class WorkerSupervisor(QObject):
         if running:
             self._busy = False
             first = running[0]
-            self.status_changed.emit(
-                QCoreApplication.translate(
+            self._say(
+                lambda: QCoreApplication.translate(
                     "supervisor", "Sending is done by the worker {pid} on {host}"
                 ).format(pid=first.pid, host=first.hostname)
             )
@@ -150,19 +153,31 @@ class WorkerSupervisor(QObject):
             return
         self._child = child
         self._child_since = time.monotonic()
-        self.status_changed.emit(
-            QCoreApplication.translate("supervisor", "Sending is done by this window's worker")
+        self._say(
+            lambda: QCoreApplication.translate(
+                "supervisor", "Sending is done by this window's worker"
+            )
         )
         self.started.emit(child.pid)
 
     def _failed(self, exc: BaseException) -> None:
         self._busy = False
         log.warning("cannot check or start the sending worker: %s", exc)
-        self.status_changed.emit(
-            QCoreApplication.translate(
+        self._say(
+            lambda: QCoreApplication.translate(
                 "supervisor", "Cannot start the sending worker: {error}"
             ).format(error=exc)
         )
+
+    def _say(self, text: Callable[[], str]) -> None:
+        """Tell the status; kept as a function, to be told again in another
+        language after a switch (:meth:`status_text`)."""
+        self._status = text
+        self.status_changed.emit(text())
+
+    def status_text(self) -> str:
+        """The last status, in the UI language as it is now."""
+        return self._status()
 
     @staticmethod
     def _failed_quietly(exc: BaseException) -> None:
