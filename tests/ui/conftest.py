@@ -55,6 +55,14 @@ def russian(qapp: object) -> Iterator[None]:
         QCoreApplication.instance().removeTranslator(translator)
 
 
+@pytest.fixture(params=["en", "ru"])
+def language(request: pytest.FixtureRequest) -> str:
+    """Each test using this runs in English and in Russian."""
+    if request.param == "ru":
+        request.getfixturevalue("russian")
+    return str(request.param)
+
+
 @pytest.fixture(autouse=True)
 def _private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Each test gets its own data folder (the root conftest may make it)."""

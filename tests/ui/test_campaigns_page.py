@@ -14,8 +14,9 @@ from mailapp.services import settings as settings_service
 from mailapp.services.campaigns import CampaignInput, StepInput, TransitionInput
 from mailapp.services.context import AppContext
 from mailapp.ui.campaigns.commands import StartCampaignDialog, StopCampaignDialog
-from mailapp.ui.campaigns.diagram import EXIT_KEY, SOURCE_KEY, CampaignDiagram
+from mailapp.ui.campaigns.diagram import CampaignDiagram
 from mailapp.ui.campaigns.editor import CampaignEditor
+from mailapp.ui.campaigns.flow_model import EXIT_KEY, SOURCE_KEY
 from mailapp.ui.campaigns.flow_rows import StepRow
 from mailapp.ui.campaigns.page import CampaignsPage
 from mailapp.ui.campaigns.table import CampaignColumn
@@ -400,7 +401,12 @@ def test_the_diagram_shows_steps_conditions_and_participants_live(
 
 
 def test_a_loop_through_a_wait_is_drawn_back_under_the_boxes(qtbot, flow_data) -> None:  # type: ignore[no-untyped-def]
-    from mailapp.ui.campaigns.diagram import StepSketch, TransitionSketch, flow_from_steps, layers
+    from mailapp.ui.campaigns.flow_model import (
+        StepSketch,
+        TransitionSketch,
+        flow_from_steps,
+        layers,
+    )
 
     flow = flow_from_steps(
         FOLDER,

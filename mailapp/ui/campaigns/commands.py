@@ -14,7 +14,7 @@ from mailapp.models.campaigns import CampaignState, StepKind
 from mailapp.services import campaigns, contacts
 from mailapp.services.campaigns import CampaignInfo
 from mailapp.services.context import AppContext
-from mailapp.ui.campaigns.diagram import duration_text
+from mailapp.ui.campaigns.flow_model import duration_text
 from mailapp.ui.campaigns.flow_problems import flow_message
 from mailapp.ui.common.confirm_dialog import ConfirmDialog
 from mailapp.ui.common.tasks import show_error

@@ -30,8 +30,9 @@ from PySide6.QtWidgets import (
 from mailapp.models.campaigns import ACTIVE_CAMPAIGN_STATES, CampaignState
 from mailapp.services.campaigns import CampaignInfo
 from mailapp.ui.campaigns.commands import CampaignCommands
-from mailapp.ui.campaigns.diagram import CampaignDiagram, flow_from_info
+from mailapp.ui.campaigns.diagram import CampaignDiagram
 from mailapp.ui.campaigns.editor import CampaignEditor
+from mailapp.ui.campaigns.flow_model import flow_from_info
 from mailapp.ui.campaigns.table import (
     CampaignColumn,
     CampaignLoader,

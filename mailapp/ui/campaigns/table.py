@@ -22,7 +22,7 @@ from mailapp.models.campaigns import CampaignState
 from mailapp.services import campaigns
 from mailapp.services.campaigns import CampaignInfo
 from mailapp.services.context import AppContext
-from mailapp.ui.campaigns.diagram import duration_text
+from mailapp.ui.campaigns.flow_model import duration_text
 from mailapp.ui.common import labels
 from mailapp.ui.common.badges import STATE_COLOURS, BadgeColourRole
 from mailapp.ui.common.tasks import TaskRunner
