@@ -23,7 +23,7 @@
     <context>
         <name>CampaignEditor</name>
         <message numerus="yes">
-            <location filename="../../mailapp/ui/campaigns/editor.py" line="+266" />
+            <location filename="../../mailapp/ui/campaigns/editor.py" line="+280" />
             <source>{name} (%n contact(s))</source>
             <translation>
                 <numerusform>{name} (%n contact)</numerusform>
@@ -34,7 +34,7 @@
     <context>
         <name>CampaignsPage</name>
         <message numerus="yes">
-            <location filename="../../mailapp/ui/campaigns/page.py" line="+232" />
+            <location filename="../../mailapp/ui/campaigns/page.py" line="+233" />
             <source>%n participant(s) entered</source>
             <translation>
                 <numerusform>%n participant entered</numerusform>

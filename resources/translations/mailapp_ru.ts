@@ -155,9 +155,9 @@
     <context>
         <name>CampaignEditor</name>
         <message>
-            <location filename="../../mailapp/ui/campaigns/editor.py" line="+191" />
+            <location filename="../../mailapp/ui/campaigns/editor.py" line="+206" />
             <source>New campaign</source>
-            <extracomment>(int) the campaign was saved; its id.</extracomment>
+            <extracomment>(int) the campaign was saved; its id. The caption of each field, by the field's object name.</extracomment>
             <translation>Новая кампания</translation>
         </message>
         <message>
@@ -186,7 +186,12 @@
             <translation>Запуск каждые:</translation>
         </message>
         <message>
-            <location line="+7" />
+            <location line="+4" />
+            <source>A contact that left the flow can enter again</source>
+            <translation>Вышедший из кампании контакт может войти снова</translation>
+        </message>
+        <message>
+            <location line="+2" />
             <source>A contact that has left the flow enters again when added to the folder again</source>
             <translation>Контакт, вышедший из кампании, входит снова, если его снова добавят в папку</translation>
         </message>
@@ -328,7 +333,7 @@
     <context>
         <name>CampaignsPage</name>
         <message>
-            <location filename="../../mailapp/ui/campaigns/page.py" line="+156" />
+            <location filename="../../mailapp/ui/campaigns/page.py" line="+157" />
             <source>New campaign…</source>
             <extracomment>(int | None) the selected campaign changed. While a campaign runs, read again this often even without a change announced in this process (another process may be running it).</extracomment>
             <translation>Новая кампания…</translation>
@@ -404,7 +409,7 @@
             <location line="+5" />
             <source>%n participant(s) entered</source>
             <translation>
-                <numerusform>вошел %n участник</numerusform>
+                <numerusform>вошёл %n участник</numerusform>
                 <numerusform>вошли %n участника</numerusform>
                 <numerusform>вошли %n участников</numerusform>
             </translation>
@@ -1663,12 +1668,12 @@
         </message>
         <message>
             <location line="+1" />
-            <location line="+297" />
+            <location line="+299" />
             <source>About mailapp</source>
             <translation>О программе mailapp</translation>
         </message>
         <message>
-            <location line="-291" />
+            <location line="-293" />
             <source>Mailings</source>
             <translation>Рассылки</translation>
         </message>
@@ -1678,7 +1683,7 @@
             <translation>Кампании</translation>
         </message>
         <message>
-            <location line="+64" />
+            <location line="+66" />
             <source>Pause the mailing: sending has not begun yet</source>
             <translation>Приостановить рассылку: отправка ещё не началась</translation>
         </message>
@@ -2628,9 +2633,8 @@ Log file: {log}</source>
     <context>
         <name>campaign_diagram</name>
         <message>
-            <location filename="../../mailapp/ui/campaigns/diagram.py" line="+58" />
+            <location filename="../../mailapp/ui/campaigns/flow_model.py" line="+34" />
             <source>{n} d</source>
-            <extracomment>Vertical distance between the lanes of arrows routed under the boxes.</extracomment>
             <translation>{n} д</translation>
         </message>
         <message>
@@ -2664,7 +2668,7 @@ Log file: {log}</source>
             <location line="+3" />
             <source>%n participant(s) entered</source>
             <translation>
-                <numerusform>вошел %n участник</numerusform>
+                <numerusform>вошёл %n участник</numerusform>
                 <numerusform>вошли %n участника</numerusform>
                 <numerusform>вошли %n участников</numerusform>
             </translation>
@@ -2807,13 +2811,13 @@ Log file: {log}</source>
             <translation>Кампании больше нет.</translation>
         </message>
         <message>
-            <location filename="../../mailapp/ui/campaigns/flow_rows.py" line="+91" />
+            <location filename="../../mailapp/ui/campaigns/flow_rows.py" line="+96" />
             <source>Choose responses…</source>
-            <extracomment>Item data of a target combo: the key of a step row, or EXIT. Wait units offered, seconds. () the chosen responses changed.</extracomment>
+            <extracomment>Item data of a target combo: the key of a step row, or EXIT. Wait units offered, seconds. The response picker's natural width; it grows with the row. () the chosen responses changed.</extracomment>
             <translation>Выберите отклики…</translation>
         </message>
         <message>
-            <location line="+69" />
+            <location line="+88" />
             <source>seconds</source>
             <extracomment>() anything in the row changed. (StepRow, int) move by -1 (up) or +1 (down). (StepRow) remove me.</extracomment>
             <translation>секунд</translation>
@@ -2864,19 +2868,19 @@ Log file: {log}</source>
             <translation>{n}. Ожидание:</translation>
         </message>
         <message>
-            <location line="+57" />
-            <source>From</source>
-            <translation>Из</translation>
+            <location line="+70" />
+            <source>From step:</source>
+            <translation>Из шага:</translation>
         </message>
         <message>
-            <location line="+1" />
-            <source>when</source>
-            <translation>при</translation>
+            <location line="+2" />
+            <source>When the response is:</source>
+            <translation>Если отклик:</translation>
         </message>
         <message>
-            <location line="+1" />
-            <source>go to</source>
-            <translation>перейти к</translation>
+            <location line="+2" />
+            <source>Go to:</source>
+            <translation>Перейти к:</translation>
         </message>
         <message>
             <location line="+2" />
@@ -4363,7 +4367,7 @@ Log file: {log}</source>
             <translation>код завершения {n}</translation>
         </message>
         <message>
-            <location filename="../../mailapp/ui/window/worker_supervisor.py" line="+108" />
+            <location filename="../../mailapp/ui/window/worker_supervisor.py" line="+111" />
             <source>The sending worker stopped ({reason}); starting it again in {s} s…</source>
             <extracomment>Workers this process started and let go (they finish on their own). Longest wait before a worker that keeps dying is started again. A worker that lived this long starts the back-off afresh when it dies. (str) what the status bar should say about sending. (int pid) this window started a worker.</extracomment>
             <translation>Процесс отправки остановился ({reason}); повторный запуск через {s} с…</translation>
@@ -4379,7 +4383,7 @@ Log file: {log}</source>
             <translation>Отправку выполняет процесс, запущенный этим окном</translation>
         </message>
         <message>
-            <location line="+8" />
+            <location line="+10" />
             <source>Cannot start the sending worker: {error}</source>
             <translation>Не удалось запустить процесс отправки: {error}</translation>
         </message>

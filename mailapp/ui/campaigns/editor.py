@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -49,8 +49,8 @@ from mailapp.services import campaigns, contacts, mailings
 from mailapp.services.campaigns import CampaignInfo, CampaignInput, StepInput, TransitionInput
 from mailapp.services.contacts import FolderInfo
 from mailapp.services.mailings import MailingInfo
-from mailapp.ui.campaigns.diagram import (
-    CampaignDiagram,
+from mailapp.ui.campaigns.diagram import CampaignDiagram
+from mailapp.ui.campaigns.flow_model import (
     StepSketch,
     TransitionSketch,
     duration_text,
@@ -99,11 +99,21 @@ class CampaignEditor(QDialog):
         self.interval.setObjectName("campaignInterval")
         self.interval.setRange(MIN_INTERVAL_SECONDS, MAX_INTERVAL_SECONDS)
         self.interval.setValue(DEFAULT_INTERVAL_SECONDS)
+        self.folder.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.folder.setMinimumContentsLength(16)
+        self.reentry.setObjectName("campaignReentry")
         self.form = QFormLayout()
-        self.form.addRow("", self.name)
-        self.form.addRow("", self.folder)
-        self.form.addRow("", self.reentry)
-        self.form.addRow("", self.interval)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        #: The caption of each field, by the field's object name.
+        self.captions: dict[str, QLabel] = {}
+        for field in (self.name, self.folder, self.reentry, self.interval):
+            caption = QLabel()
+            caption.setBuddy(field)
+            self.captions[field.objectName()] = caption
+            self.form.addRow(caption, field)
 
         self.steps_box = QGroupBox()
         self.steps_layout = QVBoxLayout()
@@ -142,9 +152,13 @@ class CampaignEditor(QDialog):
         form_column.addWidget(self.steps_box)
         form_column.addWidget(self.transitions_box)
         form_column.addStretch(1)
+        # The form scrolls down, never sideways: its rows fit the pane's width.
         scroll = QScrollArea()
+        scroll.setObjectName("campaignForm")
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(form_page)
+        self.scroll = scroll
 
         self.diagram = CampaignDiagram()
         splitter = QSplitter()
@@ -152,6 +166,7 @@ class CampaignEditor(QDialog):
         splitter.addWidget(self.diagram)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
         splitter.setSizes([720, 520])
 
         self.error = QLabel()
@@ -191,17 +206,16 @@ class CampaignEditor(QDialog):
             self.setWindowTitle(self.tr("New campaign"))
         else:
             self.setWindowTitle(self.tr("Campaign: {name}").format(name=self.name.text()))
-        rows = (
-            self.tr("Name:"),
-            self.tr("Participants from folder:"),
-            self.tr("Re-entry:"),
-            self.tr("Run every:"),
-        )
-        for n, text in enumerate(rows):
-            label = self.form.itemAt(n, QFormLayout.ItemRole.LabelRole)
-            if label is not None and isinstance(label.widget(), QLabel):
-                label.widget().setText(text)  # type: ignore[union-attr]
-        self.reentry.setText(
+        captions = {
+            "campaignName": self.tr("Name:"),
+            "campaignFolder": self.tr("Participants from folder:"),
+            "campaignReentry": self.tr("Re-entry:"),
+            "campaignInterval": self.tr("Run every:"),
+        }
+        for name, text in captions.items():
+            self.captions[name].setText(text)
+        self.reentry.setText(self.tr("A contact that left the flow can enter again"))
+        self.reentry.setToolTip(
             self.tr("A contact that has left the flow enters again when added to the folder again")
         )
         self.interval.setSuffix(self.tr(" s"))

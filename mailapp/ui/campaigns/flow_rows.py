@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import itertools
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal, Slot
+from PySide6.QtGui import QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QMenu,
+    QSizePolicy,
     QSpinBox,
     QToolButton,
     QWidget,
@@ -25,13 +27,15 @@ from PySide6.QtWidgets import (
 
 from mailapp.models import Response
 from mailapp.models.campaigns import FINAL_RESPONSES, StepKind
-from mailapp.ui.campaigns.diagram import response_names
+from mailapp.ui.campaigns.flow_model import response_names
 from mailapp.ui.common import labels
 
 #: Item data of a target combo: the key of a step row, or EXIT.
 EXIT = -1
 #: Wait units offered, seconds.
 UNITS = (1, 60, 3600, 86_400)
+#: The response picker's natural width; it grows with the row.
+PICKER_WIDTH = 200
 
 
 class StickyMenu(QMenu):
@@ -54,6 +58,7 @@ class ResponsePicker(QToolButton):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         menu = StickyMenu(self)
         self.actions_by_response = {}
@@ -90,9 +95,20 @@ class ResponsePicker(QToolButton):
             if names
             else QCoreApplication.translate("campaign_editor", "Choose responses…")
         )
-        metrics = self.fontMetrics()
-        self.setText(metrics.elidedText(text, Qt.TextElideMode.ElideRight, 260))
+        room = max(60, self.width() - 30)  # the menu arrow's room
+        self.setText(self.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, room))
         self.setToolTip("\n".join(names) if names else text)
+
+    def sizeHint(self) -> QSize:
+        """A fixed width: the text is elided to what the layout gives."""
+        return QSize(PICKER_WIDTH, super().sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(PICKER_WIDTH // 2, super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._update_text()
 
 
 class StepRow(QFrame):
@@ -114,14 +130,14 @@ class StepRow(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.number = QLabel()
         self.number.setMinimumWidth(90)
-        layout = QHBoxLayout(self)
+        # A wait takes two lines (how long; then where) so that the row keeps
+        # to the form's width.
+        layout = QGridLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
-        layout.addWidget(self.number)
-        self.mailing = QComboBox()
+        layout.setVerticalSpacing(3)
+        layout.addWidget(self.number, 0, 0)
+        self.mailing = _narrow_combo()
         self.mailing.setObjectName("stepMailing")
-        self.mailing.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
         self.mailing.setMinimumContentsLength(18)
         self.wait_amount = QSpinBox()
         self.wait_amount.setRange(1, 9999)
@@ -129,27 +145,35 @@ class StepRow(QFrame):
         for size in UNITS:
             self.wait_unit.addItem("", size)
         self.wait_unit.setCurrentIndex(2)
-        self.next_step = QComboBox()
+        self.next_step = _narrow_combo()
         self.then_label = QLabel()
         if kind is StepKind.EMAIL:
-            layout.addWidget(self.mailing, 1)
+            layout.addWidget(self.mailing, 0, 1)
             self.mailing.currentIndexChanged.connect(self.changed)
         else:
-            layout.addWidget(self.wait_amount)
-            layout.addWidget(self.wait_unit)
-            layout.addWidget(self.then_label)
-            layout.addWidget(self.next_step, 1)
+            how_long = QHBoxLayout()
+            how_long.addWidget(self.wait_amount)
+            how_long.addWidget(self.wait_unit)
+            how_long.addStretch(1)
+            layout.addLayout(how_long, 0, 1)
+            layout.addWidget(self.then_label, 1, 0, Qt.AlignmentFlag.AlignRight)
+            layout.addWidget(self.next_step, 1, 1)
+            self.then_label.setBuddy(self.next_step)
             self.wait_amount.valueChanged.connect(self.changed)
             self.wait_unit.currentIndexChanged.connect(self.changed)
             self.next_step.currentIndexChanged.connect(self.changed)
+        layout.setColumnStretch(1, 1)
         self.up = QToolButton()
         self.up.setText("↑")
         self.down = QToolButton()
         self.down.setText("↓")
         self.remove = QToolButton()
         self.remove.setText("✕")
+        buttons = QHBoxLayout()
+        buttons.setSpacing(2)
         for button in (self.up, self.down, self.remove):
-            layout.addWidget(button)
+            buttons.addWidget(button)
+        layout.addLayout(buttons, 0, 2)
         self.up.clicked.connect(lambda: self.move_requested.emit(self, -1))
         self.down.clicked.connect(lambda: self.move_requested.emit(self, 1))
         self.remove.clicked.connect(lambda: self.remove_requested.emit(self))
@@ -198,7 +222,12 @@ class StepRow(QFrame):
 
 class TransitionRow(QFrame):
     """From an email step, when the response is one of those chosen, to a
-    step or the exit."""
+    step or the exit.
+
+    One line for each of the three, captions in a column: the row keeps to
+    the width of the form however long the step names are (they are elided,
+    whole in the tooltips).
+    """
 
     changed = Signal()
     remove_requested = Signal(object)
@@ -206,26 +235,34 @@ class TransitionRow(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.from_step = QComboBox()
+        self.from_step = _narrow_combo()
         self.from_step.setObjectName("transitionFrom")
         self.responses = ResponsePicker()
         self.responses.setObjectName("transitionResponses")
-        self.to_step = QComboBox()
+        self.to_step = _narrow_combo()
         self.to_step.setObjectName("transitionTo")
         self.from_label = QLabel()
         self.when_label = QLabel()
         self.to_label = QLabel()
+        for label, field in (
+            (self.from_label, self.from_step),
+            (self.when_label, self.responses),
+            (self.to_label, self.to_step),
+        ):
+            label.setBuddy(field)
         self.remove = QToolButton()
         self.remove.setText("✕")
-        layout = QHBoxLayout(self)
+        layout = QGridLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
-        layout.addWidget(self.from_label)
-        layout.addWidget(self.from_step, 1)
-        layout.addWidget(self.when_label)
-        layout.addWidget(self.responses, 2)
-        layout.addWidget(self.to_label)
-        layout.addWidget(self.to_step, 1)
-        layout.addWidget(self.remove)
+        layout.setVerticalSpacing(3)
+        layout.addWidget(self.from_label, 0, 0)
+        layout.addWidget(self.from_step, 0, 1)
+        layout.addWidget(self.remove, 0, 2)
+        layout.addWidget(self.when_label, 1, 0)
+        layout.addWidget(self.responses, 1, 1)
+        layout.addWidget(self.to_label, 2, 0)
+        layout.addWidget(self.to_step, 2, 1)
+        layout.setColumnStretch(1, 1)
         self.from_step.currentIndexChanged.connect(self.changed)
         self.to_step.currentIndexChanged.connect(self.changed)
         self.responses.changed.connect(self.changed)
@@ -233,12 +270,22 @@ class TransitionRow(QFrame):
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
-        self.from_label.setText(QCoreApplication.translate("campaign_editor", "From"))
-        self.when_label.setText(QCoreApplication.translate("campaign_editor", "when"))
-        self.to_label.setText(QCoreApplication.translate("campaign_editor", "go to"))
+        self.from_label.setText(QCoreApplication.translate("campaign_editor", "From step:"))
+        self.when_label.setText(
+            QCoreApplication.translate("campaign_editor", "When the response is:")
+        )
+        self.to_label.setText(QCoreApplication.translate("campaign_editor", "Go to:"))
         self.remove.setToolTip(
             QCoreApplication.translate("campaign_editor", "Remove the transition")
         )
+
+
+def _narrow_combo() -> QComboBox:
+    """A combo whose width follows the form, not its longest item."""
+    combo = QComboBox()
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(12)
+    return combo
 
 
 def fill_targets(combo: QComboBox, items: list[tuple[str, int]], keep: object) -> None:
