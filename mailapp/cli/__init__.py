@@ -36,15 +36,6 @@ def _default_db() -> str:
     return os.environ.get("MAILAPP_DB") or default_db_url()
 
 
-def _version() -> str:
-    try:
-        from importlib.metadata import version
-
-        return version("mailapp")
-    except Exception:  # running from a source tree that is not installed
-        return "unknown"
-
-
 def _listen_address(text: str) -> tuple[str, int]:
     from mailapp.scheduler.listener import parse_address
 
@@ -55,6 +46,7 @@ def _listen_address(text: str) -> tuple[str, int]:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from mailapp import __version__
     from mailapp.cli import commands as c
 
     parser = argparse.ArgumentParser(
@@ -69,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="SQLAlchemy database URL (default: $MAILAPP_DB, else an SQLite file "
         "in the user data folder)",
     )
-    parser.add_argument("--version", action="version", version=f"mailapp {_version()}")
+    parser.add_argument("--version", action="version", version=f"mailapp {__version__}")
     parser.set_defaults(handler=c.cmd_gui)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -200,6 +192,11 @@ def build_parser() -> argparse.ArgumentParser:
     from mailapp.cli import deliverability
 
     deliverability.add_parser(sub)
+
+    # desktop-entry -----------------------------------------------------------
+    from mailapp.cli import desktop
+
+    desktop.add_parser(sub)
     return parser
 
 
