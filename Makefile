@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup run test lint format bench chaos screenshots translations clean
+.PHONY: setup run test lint format bench chaos screenshots translations bundle test-packaging clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,5 +43,18 @@ screenshots: setup
 translations: setup
 	$(PY) scripts/translations.py
 
+$(VENV)/.bundle-installed: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[test,bundle]'
+	touch $@
+
+# dist/mailapp/: the one-folder application (the window, the CLI, the worker).
+bundle: $(VENV)/.bundle-installed
+	$(VENV)/bin/pyinstaller --noconfirm --log-level WARN \
+	    --distpath dist --workpath build/pyinstaller packaging/mailapp.spec
+
+# The wheel in a fresh venv and the bundle, run from another folder.
+test-packaging: bundle
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -m packaging tests/packaging $(PYTEST_ARGS)
+
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

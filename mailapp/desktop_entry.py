@@ -6,7 +6,8 @@ The entry's ``Exec`` names the program that installs it: the bundle's own
 executable, or the ``mailapp`` command of the environment it runs in (a
 pipx or virtual environment that is not on the menu's ``PATH``). Files are
 written beside their targets first and renamed into place only when all of
-them could be written, so a failed install leaves nothing behind.
+them could be written, so a failed install leaves nothing behind (not even
+the folders it made).
 """
 
 from __future__ import annotations
@@ -92,9 +93,12 @@ def install(home: Path | None = None) -> Entry:
     command = launch_command()
     targets = _targets(home)
     staged: list[tuple[Path, Path]] = []
+    made: list[Path] = []
     try:
         for target, source in targets.items():
+            missing = [d for d in (target.parent, *target.parent.parents) if not d.exists()]
             target.parent.mkdir(parents=True, exist_ok=True)
+            made.extend(missing)
             temporary = target.with_name(f".{target.name}.new")
             staged.append((temporary, target))
             if source is None:
@@ -104,6 +108,8 @@ def install(home: Path | None = None) -> Entry:
     except BaseException:
         for temporary, _target in staged:
             temporary.unlink(missing_ok=True)
+        for folder in sorted(made, key=lambda d: len(d.parts), reverse=True):
+            folder.rmdir()
         raise
     for temporary, target in staged:
         temporary.replace(target)

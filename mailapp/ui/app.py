@@ -21,9 +21,11 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QEventLoop, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
 
+from mailapp import assets
 from mailapp.services import samples
 from mailapp.services import settings as settings_service
 from mailapp.services.context import AppContext
+from mailapp.ui.common.app_icon import app_icon
 from mailapp.ui.common.i18n import Translations
 from mailapp.ui.services import AppServices, LanguageFollower, make_services
 
@@ -94,6 +96,9 @@ def make_application() -> QApplication:
     app.setApplicationName("mailapp")
     app.setOrganizationName("mailapp")
     app.setApplicationDisplayName("mailapp")
+    app.setWindowIcon(app_icon())
+    # Wayland matches the window to its desktop entry (and icon) by this.
+    app.setDesktopFileName(assets.APP_ID)
     return app
 
 
@@ -158,6 +163,7 @@ def run_gui(db_url: str) -> int:
         return 1
     window, services = opened
     window.show()
+    log.info("window shown")
     status = app.exec()
     window.hide()
     finish(services)

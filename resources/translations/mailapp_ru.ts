@@ -1495,7 +1495,7 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../mailapp/ui/window/main_window.py" line="+231" />
+            <location filename="../../mailapp/ui/window/main_window.py" line="+232" />
             <source>Mailings — mailapp</source>
             <extracomment>States in which closing the window asks whether to keep sending. (int | None) the selected mailing changed.</extracomment>
             <translation>Рассылки — mailapp</translation>
@@ -2614,18 +2614,18 @@ Log file: {log}</source>
     <context>
         <name>app</name>
         <message>
-            <location filename="../../mailapp/ui/app.py" line="+67" />
-            <location line="+46" />
+            <location filename="../../mailapp/ui/app.py" line="+69" />
+            <location line="+49" />
             <source>mailapp</source>
             <translation>mailapp</translation>
         </message>
         <message>
-            <location line="-44" />
+            <location line="-47" />
             <source>Finishing… Changes being saved are completed.</source>
             <translation>Завершение… Изменения, которые сохраняются сейчас, будут сохранены.</translation>
         </message>
         <message>
-            <location line="+45" />
+            <location line="+48" />
             <source>The database cannot be opened.</source>
             <translation>Не удается открыть базу данных.</translation>
         </message>
@@ -4400,7 +4400,7 @@ Log file: {log}</source>
     <context>
         <name>toasts</name>
         <message>
-            <location filename="../../mailapp/ui/common/toasts.py" line="+82" />
+            <location filename="../../mailapp/ui/common/toasts.py" line="+83" />
             <location line="+1" />
             <source>Dismiss</source>
             <translation>Закрыть</translation>
@@ -4412,7 +4412,7 @@ Log file: {log}</source>
             <translation>Рассылка №{id}</translation>
         </message>
         <message>
-            <location line="+22" />
+            <location line="+18" />
             <source>mailapp</source>
             <translation>mailapp</translation>
         </message>

@@ -1,37 +1,25 @@
 """Which language the window speaks.
 
-English is the source language; ``resources/translations/mailapp_<lang>.qm``
-holds the others. The ``Language`` setting picks ``system`` (follow the
-system locale), ``en`` or ``ru``. Installing a translator makes Qt send a
-``LanguageChange`` event to every widget, and each widget retranslates
-itself in ``changeEvent``; so switching in the settings applies at once.
+English is the source language; ``mailapp_<lang>.qm`` in
+:func:`mailapp.assets.translations_dir` holds the others. The ``Language``
+setting picks ``system`` (follow the system locale), ``en`` or ``ru``.
+Installing a translator makes Qt send a ``LanguageChange`` event to every
+widget, and each widget retranslates itself in ``changeEvent``; so
+switching in the settings applies at once.
 """
 
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QObject, QTranslator
 
-import mailapp
+from mailapp.assets import translations_dir
 
 log = logging.getLogger(__name__)
 
 #: Languages with a translation, besides English.
 TRANSLATED = ("ru",)
-
-
-def translations_dir() -> Path:
-    """``resources/translations`` next to the package (source checkout)."""
-    package = Path(mailapp.__file__).resolve().parent
-    for candidate in (
-        package.parent / "resources" / "translations",
-        package / "resources" / "translations",
-    ):
-        if candidate.is_dir():
-            return candidate
-    return package.parent / "resources" / "translations"
 
 
 def resolve(language: str, system: QLocale | None = None) -> str:

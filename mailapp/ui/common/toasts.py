@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 from mailapp.models import Event, EventType
 from mailapp.services.journal import JournalEntry
 from mailapp.ui.common import labels
+from mailapp.ui.common.app_icon import app_icon
 
 
 class Toast(QFrame):
@@ -65,13 +66,13 @@ class Toast(QFrame):
             "QLabel { color: white; background: transparent; }"
             "QToolButton { color: white; border: none; background: transparent; }"
         )
-        icon = self.style().standardIcon(
-            QStyle.StandardPixmap.SP_MessageBoxCritical
+        icon = (
+            self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical)
             if error
-            else QStyle.StandardPixmap.SP_MessageBoxInformation
+            else app_icon()
         )
-        icon_label = QLabel(self)
-        icon_label.setPixmap(icon.pixmap(24, 24))
+        self.icon_label = QLabel(self)
+        self.icon_label.setPixmap(icon.pixmap(24, 24))
         self.title_label = QLabel(title, self)
         self.title_label.setStyleSheet("font-weight: bold;")
         self.title_label.setWordWrap(True)
@@ -89,7 +90,7 @@ class Toast(QFrame):
         texts.addWidget(self.text_label)
         row = QHBoxLayout(self)
         row.setContentsMargins(10, 8, 6, 8)
-        row.addWidget(icon_label, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.icon_label, 0, Qt.AlignmentFlag.AlignTop)
         row.addLayout(texts, 1)
         row.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
 
@@ -255,14 +256,10 @@ class StateNotifier(QObject):
             text = labels.event_message(entry.event, entry.params)
             self._area.show_toast(name, text, error=error)
             if self._tray is not None and not self._window.isActiveWindow():
-                self._tray.showMessage(
-                    name,
-                    text,
-                    QSystemTrayIcon.MessageIcon.Critical
-                    if error
-                    else QSystemTrayIcon.MessageIcon.Information,
-                    10000 if error else 5000,
-                )
+                if error:
+                    self._tray.showMessage(name, text, QSystemTrayIcon.MessageIcon.Critical, 10000)
+                else:
+                    self._tray.showMessage(name, text, app_icon(), 5000)
 
 
 def make_tray(window: QWidget, icon: QIcon) -> QSystemTrayIcon | None:

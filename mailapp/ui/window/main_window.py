@@ -13,7 +13,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QPoint, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
@@ -33,6 +33,7 @@ from mailapp.models.states import StopAction, can_delete, can_edit, can_schedule
 from mailapp.models.states import stop_action as state_stop_action
 from mailapp.services import mailings
 from mailapp.services.mailings import MailingInfo
+from mailapp.ui.common.app_icon import app_icon
 from mailapp.ui.common.tasks import show_error
 from mailapp.ui.common.toasts import StateNotifier, ToastArea, make_tray
 from mailapp.ui.mailings.confirm import SendingCommands
@@ -117,7 +118,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.journal)
 
         self.toasts = ToastArea(self)
-        self.tray = make_tray(self, self.windowIcon() or QIcon())
+        self.tray = make_tray(self, app_icon())
         self.notifier = StateNotifier(self.toasts, self, self._mailing_name, self.tray)
 
         self._make_actions()
