@@ -15,7 +15,7 @@ import pytest
 
 import mailapp
 from mailapp.models import Response
-from tests.packaging.conftest import run, wait_gone
+from tests.packaging.packhelp import run, wait_gone
 
 pytestmark = pytest.mark.packaging
 

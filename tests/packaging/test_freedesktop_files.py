@@ -8,7 +8,7 @@ import configparser
 import xml.etree.ElementTree as ET
 
 from mailapp import assets
-from tests.packaging.conftest import ROOT
+from tests.packaging.packhelp import ROOT
 from tests.support.freedesktop import appstream_validate, desktop_file_validate
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

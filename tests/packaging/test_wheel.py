@@ -13,7 +13,7 @@ import pytest
 
 import mailapp
 from mailapp import assets
-from tests.packaging.conftest import ROOT, run, wait_gone
+from tests.packaging.packhelp import ROOT, run, wait_gone
 
 pytestmark = pytest.mark.packaging
 
