@@ -176,6 +176,9 @@ def build_parser() -> argparse.ArgumentParser:
     m_rcpt.add_argument("--response", metavar="CODE", help="only this response code")
     m_rcpt.add_argument("--json", action="store_true")
     m_rcpt.set_defaults(handler=c.cmd_mailing_recipients)
+    from mailapp.cli import resend
+
+    resend.add_parser(m_sub)
 
     # journal -------------------------------------------------------------
     journal = sub.add_parser("journal", help="the sending log, oldest first")

@@ -37,7 +37,8 @@ OK = 0
 _opened: list[AppContext] = []
 
 
-def _open(db_url: str) -> AppContext:
+def open_context(db_url: str) -> AppContext:
+    """The services over ``db_url``, disposed of when the command ends."""
     ctx = AppContext.open(db_url)
     _opened.append(ctx)
     return ctx
@@ -102,7 +103,7 @@ def cmd_settings_list(args: argparse.Namespace, db_url: str) -> int:
     from mailapp.models.settings import SETTINGS
     from mailapp.services import settings as settings_service
 
-    ctx = _open(db_url)
+    ctx = open_context(db_url)
     values = settings_service.values(ctx)
     if args.json:
         print_json(values)
@@ -121,7 +122,7 @@ def cmd_settings_get(args: argparse.Namespace, db_url: str) -> int:
     from mailapp.services import settings as settings_service
 
     definition = _setting(args.code)
-    ctx = _open(db_url)
+    ctx = open_context(db_url)
     print(definition.format(settings_service.get(ctx, args.code)))
     return OK
 
@@ -131,7 +132,7 @@ def cmd_settings_set(args: argparse.Namespace, db_url: str) -> int:
 
     definition = _setting(args.code)
     definition.parse(args.value)  # refuse a bad value before opening anything
-    ctx = _open(db_url)
+    ctx = open_context(db_url)
     settings_service.set_value(ctx, args.code, args.value)
     print(f"{args.code} = {definition.format(settings_service.get(ctx, args.code))}")
     return OK
@@ -148,7 +149,7 @@ def cmd_settings_set_password(args: argparse.Namespace, db_url: str) -> int:
     from mailapp.delivery.credentials import set_password
     from mailapp.services import settings as settings_service
 
-    ctx = _open(db_url)
+    ctx = open_context(db_url)
     current = settings_service.load(ctx)
     missing = [
         code
@@ -179,7 +180,7 @@ def cmd_contacts_import(args: argparse.Namespace, db_url: str) -> int:
     path = Path(args.file)
     if not path.is_file():
         raise Refused("import_no_file", f"No such file: {args.file}")
-    ctx = _open(db_url)
+    ctx = open_context(db_url)
     report = import_csv(ctx, path, folder=args.folder, update_existing=not args.skip_existing)
     if args.json:
         print_json(report.as_json())
@@ -198,7 +199,7 @@ def cmd_contacts_import(args: argparse.Namespace, db_url: str) -> int:
 def cmd_contacts_add(args: argparse.Namespace, db_url: str) -> int:
     from mailapp.services.contacts import add_contact
 
-    ctx = _open(db_url)
+    ctx = open_context(db_url)
     contact_id = add_contact(
         ctx, args.email, first_name=args.first_name, last_name=args.last_name, folder=args.folder
     )
@@ -210,7 +211,7 @@ def cmd_contacts_add(args: argparse.Namespace, db_url: str) -> int:
 def cmd_contacts_list(args: argparse.Namespace, db_url: str) -> int:
     from mailapp.services.contacts import list_contacts
 
-    ctx = _open(db_url)
+    ctx = open_context(db_url)
     contacts = list_contacts(ctx, folder=args.folder)
     if args.json:
         print_json([c.as_json() for c in contacts])
@@ -256,7 +257,7 @@ def cmd_mailing_create(args: argparse.Namespace, db_url: str) -> int:
         expires_at=expires_at,
     )
     mailings.validate(data)  # refuse bad input before the database is opened
-    ctx = _open(db_url)
+    ctx = open_context(db_url)
     mailing_id = mailings.create(ctx, data)
     if args.json:
         print_json({"id": mailing_id})
@@ -288,7 +289,7 @@ def _mailing_rows(items: list[MailingInfo]) -> list[tuple[object, ...]]:
 def cmd_mailing_list(args: argparse.Namespace, db_url: str) -> int:
     from mailapp.services import mailings
 
-    ctx = _open(db_url)
+    ctx = open_context(db_url)
     items = mailings.list_all(ctx)
     if args.json:
         print_json([m.as_json() for m in items])
@@ -304,7 +305,7 @@ def cmd_mailing_list(args: argparse.Namespace, db_url: str) -> int:
 def cmd_mailing_show(args: argparse.Namespace, db_url: str) -> int:
     from mailapp.services import mailings
 
-    ctx = _open(db_url)
+    ctx = open_context(db_url)
     info = mailings.get(ctx, args.id)
     if args.json:
         print_json(info.as_json())
@@ -325,6 +326,14 @@ def cmd_mailing_show(args: argparse.Namespace, db_url: str) -> int:
         ("Expires", local_time(info.expires_at)),
         ("Recipients", str(info.recipients)),
     ]
+    if info.follows is not None:
+        fields.append(("Follows", f"mailing {info.follows}"))
+    if info.follow_ups:
+        from mailapp.services import resend
+
+        chain = resend.summary(ctx, info.id)
+        fields.append(("Follow-ups", ", ".join(str(f.id) for f in chain.follow_ups)))
+        fields.append(("Reached in all", str(chain.reached)))
     if info.last_error:
         fields.append(("Last error", info.last_error))
     width = max(len(k) for k, _ in fields)
@@ -351,7 +360,7 @@ def cmd_mailing_show(args: argparse.Namespace, db_url: str) -> int:
 def cmd_mailing_start(args: argparse.Namespace, db_url: str) -> int:
     from mailapp.services import lifecycle
 
-    ctx = _open(db_url)
+    ctx = open_context(db_url)
     outcome = lifecycle.start(ctx, args.id)
     line = f"Mailing {args.id} is {state_name(outcome.state.value)}"
     if outcome.send_after is not None:
@@ -373,7 +382,7 @@ def cmd_mailing_start(args: argparse.Namespace, db_url: str) -> int:
 def cmd_mailing_stop(args: argparse.Namespace, db_url: str) -> int:
     from mailapp.services import lifecycle, mailings
 
-    ctx = _open(db_url)
+    ctx = open_context(db_url)
     preview = lifecycle.stop(ctx, args.id)
     if preview.action is StopAction.PAUSE:
         print(
@@ -403,7 +412,7 @@ def cmd_mailing_schedule(args: argparse.Namespace, db_url: str) -> int:
     from mailapp.services import lifecycle
 
     at = parse_time(args.at, "Start time")
-    ctx = _open(db_url)
+    ctx = open_context(db_url)
     lifecycle.schedule(ctx, args.id, at)
     print(f"Mailing {args.id} scheduled for {local_time(at)} ({at.isoformat()})")
     return OK
@@ -415,7 +424,7 @@ def cmd_mailing_send_test(args: argparse.Namespace, db_url: str) -> int:
     from mailapp.services.provider import ProviderSession
     from mailapp.services.test_email import send_test
 
-    ctx = _open(db_url)
+    ctx = open_context(db_url)
     provider = ProviderSession(ctx)
     try:
         message_id = send_test(ctx, args.id, args.to, provider)
@@ -441,7 +450,7 @@ def cmd_mailing_recipients(args: argparse.Namespace, db_url: str) -> int:
                 f"Unknown response {args.response!r}; valid codes: "
                 + ", ".join(r.value for r in Response),
             ) from None
-    ctx = _open(db_url)
+    ctx = open_context(db_url)
     rows = mailings.recipients(ctx, args.id, response)
     if args.json:
         print_json([r.as_json() for r in rows])
@@ -460,7 +469,7 @@ def cmd_mailing_recipients(args: argparse.Namespace, db_url: str) -> int:
 def cmd_journal(args: argparse.Namespace, db_url: str) -> int:
     from mailapp.services import journal, mailings
 
-    ctx = _open(db_url)
+    ctx = open_context(db_url)
     if args.mailing is not None:
         mailings.get(ctx, args.mailing)  # an unknown mailing is refused, not empty
     entries = journal.entries(ctx, args.mailing)
@@ -468,8 +477,8 @@ def cmd_journal(args: argparse.Namespace, db_url: str) -> int:
         print_json([e.as_json() for e in entries])
         return OK
     print_table(
-        ("TIME", "MAILING", "TYPE", "EVENT", "MESSAGE"),
-        [(e.time, e.mailing_id, e.type.value, e.event.value, e.message) for e in entries],
+        ("TIME", "MAILING", "TYPE", "EVENT", "ACTOR", "MESSAGE"),
+        [(e.time, e.mailing_id, e.type.value, e.event.value, e.actor, e.message) for e in entries],
         right=(1,),
     )
     return OK

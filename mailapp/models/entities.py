@@ -91,6 +91,11 @@ class Mailing(Base):
     hold_token: Mapped[str | None] = mapped_column(String(64))
     held_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     hold_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The mailing this one resends to those it did not reach (a follow-up:
+    #: its recipients are fixed when it is made, it has no folders).
+    follows_id: Mapped[int | None] = mapped_column(
+        ForeignKey("mailings.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -145,6 +150,9 @@ class JournalEvent(Base):
     params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     #: The English text, kept so scripts read the log without the UI.
     message: Mapped[str] = mapped_column(Text)
+    #: Who caused the event (the ``UserName`` setting, else user@host);
+    #: None for the engine's own events.
+    actor: Mapped[str | None] = mapped_column(String(200))
 
 
 class Setting(Base):

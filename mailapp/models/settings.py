@@ -157,6 +157,23 @@ def _dkim_key_file(definition: SettingDef, raw: str) -> str:
     return path
 
 
+#: The width of the sending log's actor column.
+MAX_USER_NAME = 200
+
+
+def _user_name(definition: SettingDef, raw: str) -> str:
+    """A name that fits the sending log's actor column."""
+    text = raw.strip()
+    if len(text) > MAX_USER_NAME:
+        raise Refused(
+            "setting_too_long",
+            f"{definition.code} is longer than {MAX_USER_NAME} characters",
+            setting=definition.code,
+            limit=MAX_USER_NAME,
+        )
+    return text
+
+
 SETTINGS: dict[str, SettingDef] = {
     d.code: d
     for d in (
@@ -248,6 +265,13 @@ SETTINGS: dict[str, SettingDef] = {
             "",
             "DKIM: the file of the RSA private key (PEM)",
             check=_dkim_key_file,
+        ),
+        SettingDef(
+            "UserName",
+            "str",
+            "",
+            "Your name in the sending log (empty: the computer's user@host)",
+            check=_user_name,
         ),
         SettingDef(
             "Language", "choice", "system", "Interface language", choices=("system", "en", "ru")

@@ -7,6 +7,7 @@ every move without touching anything else.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 
@@ -98,6 +99,15 @@ class Event(StrEnum):
     WORKER_RESTARTED = "worker_restarted"
     #: A recipient used the unsubscribe link of a message.
     CONTACT_UNSUBSCRIBED = "contact_unsubscribed"
+    #: A follow-up was made for the recipients this mailing did not reach.
+    MAILING_RESENT = "mailing_resent"
+    #: A person saw in the provider's log that unconfirmed messages arrived.
+    UNCONFIRMED_MARKED_SENT = "unconfirmed_marked_sent"
+    SETTINGS_CHANGED = "settings_changed"
+    CONTACTS_IMPORTED = "contacts_imported"
+    CONTACTS_DELETED = "contacts_deleted"
+    CAMPAIGN_STARTED = "campaign_started"
+    CAMPAIGN_STOPPED = "campaign_stopped"
 
     @property
     def type(self) -> EventType:
@@ -129,6 +139,15 @@ EVENT_MESSAGES: dict[Event, str] = {
     Event.MAILING_ERROR: "Sending error: {error}",
     Event.PARTICIPANTS_ADDED: "Participants added: {count}{suffix}",
     Event.CONTACT_UNSUBSCRIBED: "{email} unsubscribed through the link in the email",
+    Event.MAILING_RESENT: (
+        "Follow-up mailing {follow_up} made for {recipients} recipients not reached ({responses})"
+    ),
+    Event.UNCONFIRMED_MARKED_SENT: "Unconfirmed recipients marked as delivered: {count}",
+    Event.SETTINGS_CHANGED: "Settings changed: {codes}",
+    Event.CONTACTS_IMPORTED: "Contacts imported: {imported} new, {updated} updated",
+    Event.CONTACTS_DELETED: "Contacts deleted: {count}",
+    Event.CAMPAIGN_STARTED: "Campaign started: {name}",
+    Event.CAMPAIGN_STOPPED: "Campaign stopped: {name}",
 }
 
 
@@ -263,3 +282,60 @@ def check_edit(state: MailingState, handed_over: int) -> None:
             f"A mailing in the state {state.value} cannot be changed; pause it first",
             state=state.value,
         )
+
+
+#: The responses a follow-up may be sent to: those who surely did not get
+#: the message, and, when named, a soft bounce or an unconfirmed handover
+#: (which may mean a second copy).
+RESENDABLE_RESPONSES = (
+    Response.STOPPED_MANUALLY,
+    Response.STOPPED_EXPIRED,
+    Response.SOFT_BOUNCE,
+    Response.UNCONFIRMED,
+)
+DEFAULT_RESEND_RESPONSES = frozenset({Response.STOPPED_MANUALLY, Response.STOPPED_EXPIRED})
+
+
+def can_resend(state: MailingState) -> bool:
+    """Only a mailing that can never send again is followed up: one still
+    able to send would race its follow-up for the same people."""
+    return state in FINAL_STATES
+
+
+def check_resend(state: MailingState) -> None:
+    if not can_resend(state):
+        raise Refused(
+            "resend_state",
+            f"A mailing in the state {state.value} cannot be sent to those it did not reach; "
+            "only a stopped, expired or completed one can",
+            state=state.value,
+        )
+
+
+def parse_resend_responses(codes: Iterable[str]) -> frozenset[Response]:
+    """The responses named for a follow-up; :class:`Refused` for a code that
+    is unknown or that cannot be resent, and for none at all."""
+    allowed = ", ".join(r.value for r in RESENDABLE_RESPONSES)
+    result: set[Response] = set()
+    for raw in codes:
+        code = raw.strip()
+        if not code:
+            continue
+        try:
+            response = Response(code)
+        except ValueError:
+            raise Refused(
+                "resend_response_unknown",
+                f"{code!r} is not a response code; a resend takes {allowed}",
+                response=code,
+            ) from None
+        if response not in RESENDABLE_RESPONSES:
+            raise Refused(
+                "resend_response",
+                f"Recipients with the response {code} are not resent; a resend takes {allowed}",
+                response=code,
+            )
+        result.add(response)
+    if not result:
+        raise Refused("resend_empty", f"Name at least one response to resend: {allowed}")
+    return frozenset(result)

@@ -414,6 +414,9 @@ def start_campaign(ctx: AppContext, campaign_id: int) -> None:
         campaign.state_changed_at = now
         campaign.started_at = now
         campaign.last_run_at = None
+        journal.record_by_person(
+            session, None, Event.CAMPAIGN_STARTED, campaign=campaign.id, name=campaign.name
+        )
     _publish(ctx)
 
 
@@ -434,6 +437,14 @@ def stop_campaign(ctx: AppContext, campaign_id: int, *, at_once: bool = False) -
             campaign.finished_at = now
         campaign.state = target.value
         campaign.state_changed_at = now
+        journal.record_by_person(
+            session,
+            None,
+            Event.CAMPAIGN_STOPPED,
+            campaign=campaign.id,
+            name=campaign.name,
+            at_once=at_once,
+        )
     _publish(ctx)
     return target
 

@@ -54,10 +54,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
-from mailapp.models import Contact, Folder, FolderMember, Mailing, MailingFolder, Refused
+from mailapp.models import Contact, Event, Folder, FolderMember, Mailing, MailingFolder, Refused
 from mailapp.models.base import UTCDateTime, utcnow
 from mailapp.models.states import FINAL_STATES
 from mailapp.models.validation import require_email, require_header_text
+from mailapp.services import journal
 from mailapp.services.context import AppContext
 from mailapp.services.csv_import import (
     KNOWN_COLUMNS,
@@ -524,6 +525,7 @@ def delete_contacts(ctx: AppContext, contact_ids: Iterable[int]) -> int:
                 .where(Contact.id.in_(part))
                 .execution_options(synchronize_session=False)
             )
+        journal.record_by_person(session, None, Event.CONTACTS_DELETED, count=len(ids))
     _published(ctx)
     return len(ids)
 
@@ -1019,6 +1021,15 @@ def import_csv(
                 writer.write(chunk)
             writer.finish()
             _check_cancel(cancel)
+            journal.record_by_person(
+                session,
+                None,
+                Event.CONTACTS_IMPORTED,
+                imported=writer.imported,
+                updated=writer.updated,
+                folder=folder_name,
+                file=Path(path).name,
+            )
     except IntegrityError:
         raise Refused(
             "import_conflict",

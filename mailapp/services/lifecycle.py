@@ -45,7 +45,7 @@ from mailapp.models.states import (
     check_stop,
     stop_action,
 )
-from mailapp.services import audience, journal
+from mailapp.services import actor, audience, journal, resend
 from mailapp.services import settings as settings_service
 from mailapp.services.context import AppContext
 from mailapp.services.mailings import MailingInput, load, validate
@@ -158,7 +158,16 @@ def _begin_delay(
     if mailing.expires_at is not None and mailing.expires_at <= now:
         raise Refused("expired_time", "The mailing's expiration time has already passed")
     counts: audience.AudienceCounts | None = None
-    if mailing.kind == MailingKind.BULK.value and not _ever_handed(session, mailing.id):
+    if mailing.follows_id is not None and not _ever_handed(session, mailing.id):
+        counts = resend.prepare_start(session, mailing)
+        if counts.will_send == 0:
+            raise Refused(
+                "no_recipients_left",
+                f"Nobody can be sent this follow-up any more: its {counts.total} recipients "
+                "were unsubscribed, reached by another mailing of the chain or deleted since",
+                total=counts.total,
+            )
+    elif mailing.kind == MailingKind.BULK.value and not _ever_handed(session, mailing.id):
         if not mailing.folders:
             raise Refused("no_folders", "Choose at least one folder of recipients")
         counts = audience.build_from_folders(session, mailing, settings.prevent_duplicates)
@@ -186,9 +195,11 @@ def _begin_delay(
         if previous in (MailingState.DRAFT, MailingState.SCHEDULED) or scheduled
         else Event.MAILING_RESTARTED
     )
-    journal.record(session, mailing.id, event, delay=settings.delay_seconds)
+    # A schedule coming due is the engine's move; a click is a person's.
+    by = None if scheduled else actor.current(session)
+    journal.record(session, mailing.id, event, actor=by, delay=settings.delay_seconds)
     if counts is not None:
-        journal.record(session, mailing.id, Event.AUDIENCE_PREPARED, **counts.as_params())
+        journal.record(session, mailing.id, Event.AUDIENCE_PREPARED, actor=by, **counts.as_params())
     return StartOutcome(MailingState.WAITING, mailing.send_after, counts)
 
 
@@ -341,10 +352,12 @@ def stop(ctx: AppContext, mailing_id: int, *, expect: StopAction | None = None) 
             _set_state(mailing, MailingState.PAUSED, now)
             mailing.send_after = None
             mailing.scheduled_at = None
-            journal.record(session, mailing_id, Event.MAILING_PAUSED)
+            journal.record_by_person(session, mailing_id, Event.MAILING_PAUSED)
         else:
             _set_state(mailing, MailingState.STOPPING, now)
-            journal.record(session, mailing_id, Event.MAILING_STOPPING, pending=result.pending)
+            journal.record_by_person(
+                session, mailing_id, Event.MAILING_STOPPING, pending=result.pending
+            )
     ctx.hub.mailings_changed(mailing_id)
     return result
 
@@ -362,7 +375,7 @@ def schedule(ctx: AppContext, mailing_id: int, at: datetime) -> None:
             raise Refused("schedule_after_expiry", "The start time is after the expiration time")
         mailing.scheduled_at = at
         _set_state(mailing, MailingState.SCHEDULED, now)
-        journal.record(session, mailing_id, Event.MAILING_SCHEDULED, at=at.isoformat())
+        journal.record_by_person(session, mailing_id, Event.MAILING_SCHEDULED, at=at.isoformat())
     ctx.hub.mailings_changed(mailing_id)
 
 
@@ -505,7 +518,9 @@ def _close_if_drained(
         _set_state(mailing, to, now)
         mailing.finished_at = now
         key = "sent" if counted is Response.SENT else "stopped"
-        journal.record(session, mailing_id, event, **{key: n})
+        # The end of a stop names who stopped it, as its beginning does.
+        by = journal.stopped_by(session, mailing_id) if to is MailingState.STOPPED else None
+        journal.record(session, mailing_id, event, actor=by, **{key: n})
     return True
 
 

@@ -58,6 +58,10 @@ class MailingInfo:
     last_error: str | None
     #: When *Stop sending* was clicked, while its dialog is still open.
     held_at: datetime | None = None
+    #: The mailing this one resends to those it did not reach.
+    follows: int | None = None
+    #: The follow-ups made of this one.
+    follow_ups: tuple[int, ...] = ()
     recipients: int = field(init=False)
 
     def __post_init__(self) -> None:
@@ -102,6 +106,8 @@ class MailingInfo:
             "send_after": iso(self.send_after),
             "last_error": self.last_error,
             "held": self.held_at is not None,
+            "follows": self.follows,
+            "follow_ups": list(self.follow_ups),
         }
 
 
@@ -397,8 +403,27 @@ def update(ctx: AppContext, mailing_id: int, data: MailingInput) -> None:
         check_edit(MailingState(mailing.state), handed_over_count(session, mailing_id))
         if clean.kind.value != mailing.kind and mailing.state != MailingState.DRAFT.value:
             raise Refused("kind_change", "Only a draft can change between bulk and trigger")
+        if mailing.follows_id is not None and (clean.folders or clean.kind.value != mailing.kind):
+            raise Refused(
+                "follow_up_audience",
+                "A follow-up is sent to the recipients fixed when it was made; it takes "
+                "no folders and stays a bulk mailing",
+            )
         _apply(session, mailing, clean)
     ctx.hub.mailings_changed(mailing_id)
+
+
+def free_name(session: Session, base: str, suffix: str, numbered_suffix: str) -> str:
+    """``base + suffix``, or the first of ``numbered_suffix`` (n = 2, 3…)
+    that no mailing has yet, so copies can be told apart in the list."""
+    taken = set(
+        session.scalars(select(Mailing.name).where(Mailing.name.startswith(base, autoescape=True)))
+    )
+    name, n = base + suffix, 1
+    while name[:NAME_LIMIT] in taken:
+        n += 1
+        name = base + numbered_suffix.format(n=n)
+    return name[:NAME_LIMIT]
 
 
 def duplicate(
@@ -411,17 +436,8 @@ def duplicate(
     copies can be told apart in the list."""
     with ctx.db.write() as session:
         src = load(session, mailing_id)
-        taken = set(
-            session.scalars(
-                select(Mailing.name).where(Mailing.name.startswith(src.name, autoescape=True))
-            )
-        )
-        name, n = src.name + name_suffix, 1
-        while name[:300] in taken:
-            n += 1
-            name = src.name + numbered_suffix.format(n=n)
         copy = Mailing(
-            name=name[:300],
+            name=free_name(session, src.name, name_suffix, numbered_suffix),
             kind=src.kind,
             state=MailingState.DRAFT.value,
             sender_name=src.sender_name,
@@ -446,7 +462,9 @@ def delete(ctx: AppContext, mailing_id: int) -> None:
     ctx.hub.mailings_changed(mailing_id)
 
 
-def _info(mailing: Mailing, responses: dict[str, int]) -> MailingInfo:
+def _info(
+    mailing: Mailing, responses: dict[str, int], follow_ups: tuple[int, ...] = ()
+) -> MailingInfo:
     return MailingInfo(
         id=mailing.id,
         name=mailing.name,
@@ -466,13 +484,28 @@ def _info(mailing: Mailing, responses: dict[str, int]) -> MailingInfo:
         send_after=mailing.send_after,
         last_error=mailing.last_error,
         held_at=mailing.held_at if mailing.hold_token is not None else None,
+        follows=mailing.follows_id,
+        follow_ups=follow_ups,
     )
+
+
+def _follow_ups(session: Session, ids: list[int]) -> dict[int, tuple[int, ...]]:
+    found: dict[int, list[int]] = {}
+    for follow_up, original in session.execute(
+        select(Mailing.id, Mailing.follows_id)
+        .where(Mailing.follows_id.in_(ids))
+        .order_by(Mailing.id)
+    ):
+        if original is not None:
+            found.setdefault(original, []).append(follow_up)
+    return {k: tuple(v) for k, v in found.items()}
 
 
 def get(ctx: AppContext, mailing_id: int) -> MailingInfo:
     with ctx.db.read() as session:
         mailing = load(session, mailing_id)
-        return _info(mailing, audience.counts(session, mailing_id))
+        later = _follow_ups(session, [mailing_id]).get(mailing_id, ())
+        return _info(mailing, audience.counts(session, mailing_id), later)
 
 
 def list_all(
@@ -496,7 +529,8 @@ def list_all(
         for mailing_id, response, n in session.execute(count_query) if counts else ():
             if mailing_id in by_mailing:
                 by_mailing[mailing_id][response] = n
-        return [_info(m, by_mailing[m.id]) for m in mailings]
+        later = _follow_ups(session, [m.id for m in mailings])
+        return [_info(m, by_mailing[m.id], later.get(m.id, ())) for m in mailings]
 
 
 def recipients(

@@ -7,8 +7,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from mailapp.models import Setting
+from mailapp.models import Event, Setting
 from mailapp.models.settings import SETTINGS, setting_def
+from mailapp.services import journal
 from mailapp.services.context import AppContext
 from mailapp.services.hub import Changed
 
@@ -81,13 +82,22 @@ def set_many(ctx: AppContext, changes: dict[str, str]) -> None:
     """Validate every value first, then store them all in one transaction."""
     parsed = {code: setting_def(code).parse(raw) for code, raw in changes.items()}
     with ctx.db.write() as session:
+        changed: dict[str, str] = {}
         for code, value in parsed.items():
             text = SETTINGS[code].format(value)
             row = session.get(Setting, code)
             if row is None:
                 session.add(Setting(code=code, value=text))
-            else:
+            elif row.value != text:
                 row.value = text
+            else:
+                continue
+            changed[code] = text
+        if changed:
+            session.flush()  # a new UserName names the actor of this very change
+            journal.record_by_person(
+                session, None, Event.SETTINGS_CHANGED, codes=", ".join(changed), values=changed
+            )
     ctx.hub.publish(Changed(settings=True))
 
 

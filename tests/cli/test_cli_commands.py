@@ -23,6 +23,7 @@ from mailapp.models.base import utcnow
 from mailapp.paths import outbox_dir
 from mailapp.services import lifecycle, mailings
 from mailapp.services import settings as settings_service
+from mailapp.services.actor import machine_user
 from mailapp.services.context import AppContext
 from tests.cli.clihelp import SAMPLE_CSV, Cli
 
@@ -604,15 +605,20 @@ def test_journal_json_oldest_first(cli: Cli, ready: int) -> None:
     cli("mailing", "start", str(ready + 1))
     entries = cli("journal", "--json").json()
     for entry in entries:
-        assert set(entry) == {"time", "mailing_id", "event", "type", "message"}
+        assert set(entry) == {"time", "mailing_id", "event", "type", "message", "actor"}
     events = [(e["mailing_id"], e["event"]) for e in entries]
     assert events == [
+        (None, "contacts_imported"),
+        (None, "settings_changed"),
+        (None, "settings_changed"),
         (ready, "mailing_started"),
         (ready, "audience_prepared"),
         (ready, "mailing_paused"),
         (ready + 1, "mailing_started"),
         (ready + 1, "audience_prepared"),
     ]
+    # every one of them was caused by the person at this terminal
+    assert {e["actor"] for e in entries} == {machine_user()}
     times = [datetime.fromisoformat(e["time"]) for e in entries]
     assert times == sorted(times) and all(t.tzinfo is not None for t in times)
     only = cli("journal", "--mailing", str(ready + 1), "--json").json()

@@ -20,6 +20,7 @@ from tests.cli.clihelp import SAMPLE_CSV, WorkerProcess, child_env, wait_until
 from tests.support.processes import (
     FINAL,
     delivered_to,
+    ok,
     ok_process,
     prepare_smtp_mailing,
     recipients,
@@ -231,3 +232,39 @@ def test_two_workers_on_postgres_one_killed_the_other_finishes(
     unconfirmed = {r["email"] for r in rows if r["response"] == "unconfirmed"}
     assert sent <= set(counts) <= sent | unconfirmed
     assert len(sent) + len(unconfirmed) == len(emails)
+
+
+@pytest.mark.postgres
+def test_stop_then_resend_with_two_workers_on_postgres(
+    tmp_path: Path,
+    fresh_postgres_url: str,
+    smtp_server: TestSmtpServer,
+    workers: list[WorkerProcess],
+) -> None:
+    env = child_env(tmp_path, fresh_postgres_url)
+    smtp_server.delay_data = 0.1
+    mailing_id, emails = prepare_smtp_mailing(env, tmp_path, smtp_server, 240, connections=2)
+    first = WorkerProcess(env, tmp_path, "first")
+    second = WorkerProcess(env, tmp_path, "second")
+    workers.extend([first, second])
+    first.wait_ready()
+    second.wait_ready()
+    assert smtp_server.wait_for(15, timeout=20), first.log() + second.log()
+    ok(env, "mailing", "stop", str(mailing_id))
+    wait_until(lambda: show(env, mailing_id)["state"] == "stopped", 30, "the stop")
+    stopped = {r["email"] for r in recipients(env, mailing_id) if r["response"] != "sent"}
+    assert stopped and len(stopped) < len(emails)
+
+    smtp_server.delay_data = 0.0
+    made = json.loads(ok_process(env, "mailing", "resend", str(mailing_id), "--json"))
+    assert made["recipients"] == len(stopped)
+    assert show(env, made["id"])["follows"] == mailing_id
+    ok_process(env, "mailing", "start", str(made["id"]))
+    wait_until(lambda: show(env, made["id"])["state"] == "completed", 45, "the resend")
+    assert first.terminate() == 0, first.log()
+    assert second.terminate() == 0, second.log()
+
+    assert {r["email"] for r in recipients(env, made["id"])} == stopped
+    assert delivered_to(smtp_server) == Counter(emails)
+    message_ids = [m.message_id for m in smtp_server.received]
+    assert len(message_ids) == len(set(message_ids)) == len(emails)
