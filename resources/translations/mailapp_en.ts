@@ -296,6 +296,27 @@
                 <numerusform>%n participants added</numerusform>
             </translation>
         </message>
+        <message numerus="yes">
+            <source>Follow-up mailing {follow_up} made for %n recipient(s) not reached</source>
+            <translation>
+                <numerusform>Follow-up mailing {follow_up} made for %n recipient not reached</numerusform>
+                <numerusform>Follow-up mailing {follow_up} made for %n recipients not reached</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n unconfirmed recipient(s) marked as delivered</source>
+            <translation>
+                <numerusform>%n unconfirmed recipient marked as delivered</numerusform>
+                <numerusform>%n unconfirmed recipients marked as delivered</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n contact(s) deleted</source>
+            <translation>
+                <numerusform>%n contact deleted</numerusform>
+                <numerusform>%n contacts deleted</numerusform>
+            </translation>
+        </message>
     </context>
     <context>
         <name>mailing_table</name>

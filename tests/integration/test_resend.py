@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 
 from mailapp.models import Contact, Event, MailingState, Recipient, Refused, Response
 from mailapp.scheduler.engine import MailEngine
-from mailapp.services import contacts, journal, lifecycle, mailings, resend
+from mailapp.services import contacts, journal, lifecycle, mailings, resend, unconfirmed
 from mailapp.services import settings as settings_service
 from mailapp.services.context import AppContext
 from mailapp.services.mailings import MailingInput
@@ -275,3 +275,27 @@ def test_a_follow_up_keeps_its_fixed_audience_when_edited(ctx: AppContext) -> No
         mailings.update(ctx, follow_up, replace(edited, folders=("Customers",)))
     assert folders.value.code == "follow_up_audience"
     assert lifecycle.start(ctx, follow_up).audience is not None
+
+
+def test_unconfirmed_marked_delivered_are_sent_and_journaled(ctx: AppContext) -> None:
+    emails = ["a@example.com", "b@example.com", "c@example.com"]
+    original = _stopped_by_hand(
+        ctx, emails, set(), **{"b@example.com": "unconfirmed", "c@example.com": "unconfirmed"}
+    )
+    settings_service.set_value(ctx, "UserName", "Boris")
+    rows = {r.email: r.id for r in mailings.recipients(ctx, original)}
+    # a recipient that is not unconfirmed is left alone
+    assert unconfirmed.mark_delivered(ctx, original, [rows["a@example.com"]]) == 0
+    assert unconfirmed.mark_delivered(ctx, original, [rows["b@example.com"]]) == 1
+    assert _responses(ctx, original) == {
+        "a@example.com": "sent",
+        "b@example.com": "sent",
+        "c@example.com": "unconfirmed",
+    }
+    marked = [e for e in journal.entries(ctx, original) if e.event is Event.UNCONFIRMED_MARKED_SENT]
+    assert [(e.params["count"], e.actor) for e in marked] == [(1, "Boris")]
+    # the one marked delivered is never in a follow-up, the other only when named
+    with pytest.raises(Refused):
+        resend.resend(ctx, original, [Response.UNCONFIRMED], only=[rows["b@example.com"]])
+    outcome = resend.resend(ctx, original, [Response.UNCONFIRMED])
+    assert set(_responses(ctx, outcome.id)) == {"c@example.com"}

@@ -142,6 +142,15 @@ def event_name(event: Event) -> str:
         Event.SENDING_INCIDENT: QCoreApplication.translate("labels", "Sending incident"),
         Event.WORKER_RESTARTED: QCoreApplication.translate("labels", "Worker restarted"),
         Event.CONTACT_UNSUBSCRIBED: QCoreApplication.translate("labels", "Contact unsubscribed"),
+        Event.MAILING_RESENT: QCoreApplication.translate("labels", "Sent to those not reached"),
+        Event.UNCONFIRMED_MARKED_SENT: QCoreApplication.translate(
+            "labels", "Unconfirmed marked as delivered"
+        ),
+        Event.SETTINGS_CHANGED: QCoreApplication.translate("labels", "Settings changed"),
+        Event.CONTACTS_IMPORTED: QCoreApplication.translate("labels", "Contacts imported"),
+        Event.CONTACTS_DELETED: QCoreApplication.translate("labels", "Contacts deleted"),
+        Event.CAMPAIGN_STARTED: QCoreApplication.translate("labels", "Campaign started"),
+        Event.CAMPAIGN_STOPPED: QCoreApplication.translate("labels", "Campaign stopped"),
     }
     return names[event]
 
@@ -276,6 +285,40 @@ def event_message(event: Event, params: dict[str, object]) -> str:
         return QCoreApplication.translate(
             "labels", "{email} unsubscribed through the link in the email"
         ).format(email=_text(params, "email"))
+    if event is Event.MAILING_RESENT:
+        return QCoreApplication.translate(
+            "labels",
+            "Follow-up mailing {follow_up} made for %n recipient(s) not reached",
+            None,
+            _int(params, "recipients"),
+        ).format(follow_up=_int(params, "follow_up"))
+    if event is Event.UNCONFIRMED_MARKED_SENT:
+        return QCoreApplication.translate(
+            "labels",
+            "%n unconfirmed recipient(s) marked as delivered",
+            None,
+            _int(params, "count"),
+        )
+    if event is Event.SETTINGS_CHANGED:
+        return QCoreApplication.translate("labels", "Settings changed: {codes}").format(
+            codes=_text(params, "codes")
+        )
+    if event is Event.CONTACTS_IMPORTED:
+        return QCoreApplication.translate(
+            "labels", "Contacts imported: {imported} new, {updated} updated"
+        ).format(imported=_int(params, "imported"), updated=_int(params, "updated"))
+    if event is Event.CONTACTS_DELETED:
+        return QCoreApplication.translate(
+            "labels", "%n contact(s) deleted", None, _int(params, "count")
+        )
+    if event is Event.CAMPAIGN_STARTED:
+        return QCoreApplication.translate("labels", "Campaign started: {name}").format(
+            name=_text(params, "name")
+        )
+    if event is Event.CAMPAIGN_STOPPED:
+        return QCoreApplication.translate("labels", "Campaign stopped: {name}").format(
+            name=_text(params, "name")
+        )
     if event is Event.SENDING_INCIDENT:
         return QCoreApplication.translate(
             "labels", "Sending incident for {email}: {detail}"

@@ -1,4 +1,5 @@
-"""The settings tab *Interface*: the language of the window."""
+"""The settings tab *Interface*: the language of the window, and the name
+the sending log gives to what you do (empty: the computer's user@host)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QComboBox, QWidget
 
+from mailapp.services.actor import machine_user
 from mailapp.ui.settings.fields import SettingsTab, choose
 
 if TYPE_CHECKING:
@@ -22,12 +24,15 @@ class InterfaceTab(SettingsTab):
         self.language.addItem("English", "en")
         self.language.addItem("Русский", "ru")
         self.form.addRow(self.tr("Language:"), self.language)
+        user = self.add_text("UserName", self.tr("Your name in the log:"))
+        user.setPlaceholderText(machine_user())
 
     def title(self) -> str:
         return self.tr("Interface")
 
     def load(self, values: dict[str, Any]) -> None:
+        super().load(values)
         choose(self.language, values["Language"])
 
     def changes(self) -> dict[str, str]:
-        return {"Language": str(self.language.currentData())}
+        return {**super().changes(), "Language": str(self.language.currentData())}
