@@ -337,5 +337,9 @@ def parse_resend_responses(codes: Iterable[str]) -> frozenset[Response]:
             )
         result.add(response)
     if not result:
-        raise Refused("resend_empty", f"Name at least one response to resend: {allowed}")
+        raise Refused(
+            "resend_empty",
+            f"Name at least one response to resend: {allowed}",
+            known=tuple(r.value for r in RESENDABLE_RESPONSES),
+        )
     return frozenset(result)

@@ -281,7 +281,7 @@ def resend(
                 f"Nobody is left to reach: of the {wanted} recipients with "
                 f"{', '.join(sorted(r.value for r in chosen))}, all are unsubscribed, "
                 "without a valid address, deleted, or reached by this mailing's chain since",
-                wanted=wanted,
+                total=wanted,
             )
         copy = Mailing(
             name=name or free_name(session, src.name, name_suffix, numbered_suffix),
@@ -370,7 +370,8 @@ def prepare_start(session: Session, mailing: Mailing) -> audience.AudienceCounts
             "resend_chain_busy",
             f"Mailing {busy.id} of the same chain can still send (it is {busy.state}); "
             "start this one when it has ended",
-            other=busy.id,
+            id=busy.id,
+            state=busy.state,
         )
     own = Recipient.mailing_id == mailing.id
     session.execute(

@@ -76,6 +76,7 @@ def setting_name(code: object) -> str:
         "RetryDelaySeconds": QCoreApplication.translate("refusals", "First wait before a retry"),
         "UnsubscribeUrl": QCoreApplication.translate("refusals", "Unsubscribe link"),
         "Language": QCoreApplication.translate("refusals", "Interface language"),
+        "UserName": QCoreApplication.translate("refusals", "Your name in the log"),
     }
     return names.get(str(code), str(code))
 
@@ -200,6 +201,50 @@ def _mailings(p: _Params) -> dict[str, Callable[[], str]]:
             "refusals",
             "Someone else is stopping this mailing right now; try again in a moment.",
         ),
+        **_follow_ups(p),
+    }
+
+
+def _follow_ups(p: _Params) -> dict[str, Callable[[], str]]:
+    return {
+        "resend_state": lambda: QCoreApplication.translate(
+            "refusals",
+            "A mailing in the state “{state}” cannot be sent to those it did not reach; "
+            "only a stopped, expired or completed one can.",
+        ),
+        "resend_response": lambda: QCoreApplication.translate(
+            "refusals", "Recipients with the response “{response}” are not sent again."
+        ),
+        "resend_response_unknown": lambda: QCoreApplication.translate(
+            "refusals", "Recipients with the response “{response}” are not sent again."
+        ),
+        "resend_empty": lambda: QCoreApplication.translate(
+            "refusals", "Choose at least one response whose recipients to send to."
+        ),
+        "resend_nobody": lambda: QCoreApplication.translate(
+            "refusals",
+            "Nobody is left to reach: of the %n recipient(s) chosen, all are unsubscribed, "
+            "without a valid address, deleted, or reached by a follow-up since.",
+            None,
+            _int(p.get("total")),
+        ),
+        "resend_chain_busy": lambda: QCoreApplication.translate(
+            "refusals",
+            "Mailing {id} of the same chain is “{state}” and can still send; start this one "
+            "when it has ended.",
+        ),
+        "no_recipients_left": lambda: QCoreApplication.translate(
+            "refusals",
+            "Nobody can be sent this follow-up any more: its %n recipient(s) were unsubscribed, "
+            "reached by another mailing of the chain or deleted since.",
+            None,
+            _int(p.get("total")),
+        ),
+        "follow_up_audience": lambda: QCoreApplication.translate(
+            "refusals",
+            "A follow-up is sent to the recipients fixed when it was made; it takes no folders "
+            "and stays a bulk mailing.",
+        ),
     }
 
 
@@ -252,6 +297,9 @@ def _fields(p: _Params) -> dict[str, Callable[[], str]]:
         ),
         "setting_choice": lambda: QCoreApplication.translate(
             "refusals", "{setting} takes one of {choices}, not “{value}”."
+        ),
+        "setting_too_long": lambda: QCoreApplication.translate(
+            "refusals", "{setting}: at most {limit} characters."
         ),
         "setting_control": lambda: QCoreApplication.translate(
             "refusals", "{setting} cannot contain line breaks."

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from mailapp.models import Response
-from mailapp.services import analytics
+from mailapp.services import analytics, resend
 from mailapp.services.analytics import GROUPS, Progress, RecipientRow
 from mailapp.services.context import AppContext
 from mailapp.ui.common import labels
@@ -40,6 +40,7 @@ from mailapp.ui.common.charts import Bar, ColumnChart, HorizontalBarChart
 from mailapp.ui.common.lazy_model import LazyRowsModel, alive, submit
 from mailapp.ui.common.tasks import TaskRunner, error_text
 from mailapp.ui.mailings import analytics_series
+from mailapp.ui.mailings.follow_ups import FollowUps
 
 if TYPE_CHECKING:
     from mailapp.ui.services import AppServices
@@ -186,6 +187,9 @@ class Tile(QFrame):
 class AnalyticsWindow(QWidget):
     """Sending progress analytics of one mailing (a non-modal window)."""
 
+    #: (int) a follow-up draft was made from here; the main window opens it.
+    follow_up_created = Signal(int)
+
     def __init__(
         self, services: AppServices, mailing_id: int, parent: QWidget | None = None
     ) -> None:
@@ -261,11 +265,17 @@ class AnalyticsWindow(QWidget):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.follow_ups = FollowUps(services, mailing_id, self.table, self.model, self)
+        self.follow_ups.created.connect(self.follow_up_created)
+        self.follow_ups.marked.connect(self._marked)
         self.show_label = QLabel()
         list_tools = QHBoxLayout()
         list_tools.addWidget(self.show_label)
         list_tools.addWidget(self.response_filter, 1)
         list_tools.addWidget(self.list_status)
+        list_tools.addWidget(self.follow_ups.delivered_button)
+        list_tools.addWidget(self.follow_ups.include_button)
         list_tools.addWidget(self.export_button)
         self.recipients_box = QGroupBox()
         recipients_layout = QVBoxLayout(self.recipients_box)
@@ -277,7 +287,11 @@ class AnalyticsWindow(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
-        layout.addWidget(self.times)
+        times_row = QHBoxLayout()
+        times_row.addWidget(self.times, 1)
+        times_row.addWidget(self.follow_ups.resend_button)
+        layout.addLayout(times_row)
+        layout.addWidget(self.follow_ups.summary)
         layout.addWidget(self.error)
         layout.addLayout(tiles)
         layout.addLayout(charts, 1)
@@ -300,6 +314,7 @@ class AnalyticsWindow(QWidget):
     def _retranslate(self) -> None:
         """Every text in the UI language (at start and on a live switch)."""
         self.setWindowTitle(self.tr("Sending progress analytics"))
+        self.follow_ups.retranslate()
         self.heading.setText(self.tr("Loading…"))
         self.tiles["recipients"].title.setText(self.tr("All recipients"))
         for key in GROUPS:
@@ -355,17 +370,19 @@ class AnalyticsWindow(QWidget):
         ctx, mailing_id, offset = self._services.ctx, self.mailing_id, analytics_series.utc_offset()
         self._loading = submit(
             self._services.tasks,
-            lambda: analytics.progress(ctx, mailing_id, offset),
+            lambda: (analytics.progress(ctx, mailing_id, offset), resend.summary(ctx, mailing_id)),
             self._loaded,
             self._failed,
         )
 
-    def _loaded(self, progress: Progress) -> None:
+    def _loaded(self, loaded: tuple[Progress, resend.ChainSummary]) -> None:
         if not alive(self):
             return
         self._loading = False
         self.error.hide()
+        progress, chain = loaded
         self.show_progress(progress)
+        self.follow_ups.show_chain(chain)
         if self.model.responses is not None or progress.recipients != self.model.rowCount():
             self.model.reload()
         if self._again:
@@ -386,6 +403,7 @@ class AnalyticsWindow(QWidget):
     def show_progress(self, p: Progress) -> None:
         """Fill the tiles and charts from a snapshot (also usable without a query)."""
         self.progress = p
+        self.follow_ups.set_state(p.state)
         locale = QLocale()
         self.setWindowTitle(self.tr("Analytics: {name}").format(name=p.name))
         self.heading.setText(
@@ -476,6 +494,12 @@ class AnalyticsWindow(QWidget):
         for column, width in wanted.items():
             title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
             header.resizeSection(column, max(width, fm.horizontalAdvance(title) + 24))
+
+    @Slot()
+    def _marked(self) -> None:
+        """Unconfirmed recipients were marked delivered: read everything again."""
+        self.model.reload()
+        self.refresh()
 
     @Slot(int)
     def _rows_loaded(self, count: int) -> None:

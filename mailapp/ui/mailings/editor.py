@@ -581,6 +581,11 @@ class MailingEditor(QDialog):
         )
         self.trigger_note.setWordWrap(True)
         self.trigger_note.hide()
+        # A follow-up's recipients were fixed when it was made.
+        self.follow_up_note = QLabel()
+        self.follow_up_note.setObjectName("followUpNote")
+        self.follow_up_note.setWordWrap(True)
+        self.follow_up_note.hide()
         # Trigger mailings: the campaigns that feed it (read off-thread).
         self.fed_by = QLabel()
         self.fed_by.setObjectName("fedBy")
@@ -591,6 +596,7 @@ class MailingEditor(QDialog):
         audience_layout = QVBoxLayout(audience)
         audience_layout.addWidget(self._with_error("folders", self.folder_list))
         audience_layout.addWidget(self.trigger_note)
+        audience_layout.addWidget(self.follow_up_note)
         audience_layout.addWidget(self.fed_by)
 
         top = QHBoxLayout()
@@ -717,6 +723,19 @@ class MailingEditor(QDialog):
             )
         self._checked_folders = set(info.folders)
         self._show_folders()
+        if info.follows is not None:
+            self.follow_up_note.setText(
+                self.tr(
+                    "Sent to those mailing {id} did not reach: %n recipient(s), fixed when "
+                    "this follow-up was made. Whoever unsubscribes or is reached meanwhile "
+                    "is left out at the start.",
+                    "",
+                    info.recipients,
+                ).format(id=info.follows)
+            )
+            self.follow_up_note.show()
+            self.kind.setEnabled(False)
+            self._kind_changed()
         if info.handed_over:
             self._make_read_only(
                 self.tr(
@@ -841,7 +860,8 @@ class MailingEditor(QDialog):
     @Slot()
     def _kind_changed(self) -> None:
         trigger = self.kind.currentData() == MailingKind.TRIGGER.value
-        self.folder_list.setVisible(not trigger)
+        follow_up = self.info is not None and self.info.follows is not None
+        self.folder_list.setVisible(not trigger and not follow_up)
         self.trigger_note.setVisible(trigger)
         self.fed_by.setVisible(trigger and bool(self.fed_by.text()))
         self.validate()
@@ -1115,7 +1135,9 @@ class MailingEditor(QDialog):
             found.append(
                 EditorProblem(problem.field, self._field_message(problem.refusal, level), level)
             )
-        if self.kind.currentData() == MailingKind.BULK.value and not self.chosen_folders():
+        follow_up = self.info is not None and self.info.follows is not None
+        bulk = self.kind.currentData() == MailingKind.BULK.value
+        if bulk and not follow_up and not self.chosen_folders():
             found.append(
                 EditorProblem(
                     "folders",

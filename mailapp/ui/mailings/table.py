@@ -182,7 +182,7 @@ class MailingTableModel(QAbstractTableModel):
             return STATE_COLOURS[info.state]
         if role == Qt.ItemDataRole.ToolTipRole:
             if column is Column.NAME:
-                return info.name
+                return self._name_tip(info)
             if column is Column.STATE and info.last_error:
                 return info.last_error
             if column is Column.PROGRESS:
@@ -200,7 +200,8 @@ class MailingTableModel(QAbstractTableModel):
 
     def _display(self, info: MailingInfo, column: Column) -> Any:
         if column is Column.NAME:
-            return info.name
+            # A follow-up sits under its original, indented by its generation.
+            return "↳ " * len(self._originals(info)) + info.name
         if column is Column.KIND:
             return labels.kind_name(info.kind)
         if column is Column.STATE:
@@ -221,10 +222,32 @@ class MailingTableModel(QAbstractTableModel):
             return labels.format_time(info.finished_at)
         return None
 
-    @staticmethod
-    def _sort_key(info: MailingInfo, column: Column) -> Any:
+    def _originals(self, info: MailingInfo) -> list[MailingInfo]:
+        """The mailings ``info`` follows, nearest first (those in the list)."""
+        found: list[MailingInfo] = []
+        current = info
+        while current.follows is not None:
+            original = self.find(current.follows)
+            if original is None or original in found or original is info:
+                break
+            found.append(original)
+            current = original
+        return found
+
+    def _name_tip(self, info: MailingInfo) -> str:
+        originals = self._originals(info)
+        if not originals:
+            return info.name
+        return QCoreApplication.translate(
+            "mailing_table", "{name}\nSent to those “{original}” did not reach"
+        ).format(name=info.name, original=originals[0].name)
+
+    def _sort_key(self, info: MailingInfo, column: Column) -> Any:
         if column is Column.NAME:
-            return info.name.casefold()
+            # By the first mailing's name, then each follow-up after the one
+            # it follows: sorted by name, a follow-up is listed under it.
+            chain = [*reversed(self._originals(info)), info]
+            return "\x00".join([chain[0].name.casefold(), *(f"{m.id:012d}" for m in chain)])
         if column is Column.KIND:
             return info.kind.value
         if column is Column.STATE:

@@ -6,7 +6,9 @@ A mailing's consecutive "handed to the provider" events fold into one live
 line that counts up and stays on top while it sends (another mailing's
 lines in between do not break the fold; any other event of the same
 mailing does). The mailing column shows only when all mailings do.
-The filter matches the translated text and the mailing's name. CSV export
+Each line names who caused it (the engine's own lines name nobody), and the
+log can be narrowed to one person's lines. The filter matches the
+translated text, the mailing's name and the person. CSV export
 writes the visible rows off the GUI thread, with cells that a spreadsheet
 would take for a formula prefixed by an apostrophe.
 """
@@ -35,6 +37,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QDockWidget,
     QFileDialog,
     QHBoxLayout,
@@ -56,7 +59,8 @@ from mailapp.ui.common.tasks import TaskRunner, show_error
 Index = QModelIndex | QPersistentModelIndex
 
 EntryRole = Qt.ItemDataRole.UserRole + 1
-_COLUMNS = 3  # time, mailing, message
+_COLUMNS = 4  # time, mailing, message, actor
+ACTOR_COLUMN = 3
 
 #: Rows kept in the dock; older ones drop off (the CLI has the full log).
 LIMIT = 20000
@@ -98,6 +102,8 @@ class JournalModel(QAbstractTableModel):
         self._newest = 0
         #: The mailing column's text as last shown, by mailing id.
         self._labels: dict[int, str] = {}
+        #: Everyone who caused a line now in the model.
+        self.actors: set[str] = set()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._entries)
@@ -117,6 +123,7 @@ class JournalModel(QAbstractTableModel):
             0: QCoreApplication.translate("journal_dock", "Time"),
             1: QCoreApplication.translate("journal_dock", "Mailing"),
             2: QCoreApplication.translate("journal_dock", "Event"),
+            ACTOR_COLUMN: QCoreApplication.translate("journal_dock", "By"),
         }.get(section)
 
     def mailing_label(self, entry: JournalEntry) -> str:
@@ -140,6 +147,8 @@ class JournalModel(QAbstractTableModel):
                 return labels.format_log_time(entry.time)
             if column == 1:
                 return self.mailing_label(entry)
+            if column == ACTOR_COLUMN:
+                return entry.actor or ""
             return labels.event_message(entry.event, entry.params)
         if role == Qt.ItemDataRole.ForegroundRole and entry.type is EventType.ERROR:
             return QBrush(QColor(STATE_COLOURS[MailingState.ERROR]))
@@ -197,6 +206,7 @@ class JournalModel(QAbstractTableModel):
         self._newest = 0
         rows, _ = self._fold(sorted(entries, key=lambda e: e.id))
         self._entries = rows[:LIMIT]
+        self.actors = {e.actor for e in self._entries if e.actor}
         self.endResetModel()
 
     def add_entries(self, entries: list[JournalEntry]) -> None:
@@ -204,6 +214,7 @@ class JournalModel(QAbstractTableModel):
         if not fresh:
             return
         rows, replaced = self._fold(fresh)
+        self.actors.update(e.actor for e in rows if e.actor)
         # The rows a fold continues go (they are near the top while their
         # mailing sends, so the search is short), then the new rows come.
         found: list[int] = []
@@ -260,6 +271,7 @@ class JournalFilter(QSortFilterProxyModel):
         super().__init__(parent)
         self._text = ""
         self._mailing_id: int | None = None
+        self._actor: str | None = None
 
     @property
     def mailing_id(self) -> int | None:
@@ -275,15 +287,29 @@ class JournalFilter(QSortFilterProxyModel):
         self._mailing_id = mailing_id
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
+    def set_actor(self, actor: str | None) -> None:
+        """Only the lines this person caused (None: everyone's, the engine's too)."""
+        self.beginFilterChange()
+        self._actor = actor
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         model = self.sourceModel()
         assert isinstance(model, JournalModel)
         entry = model.entry(source_row)
         if self._mailing_id is not None and entry.mailing_id != self._mailing_id:
             return False
+        if self._actor is not None and entry.actor != self._actor:
+            return False
         if not self._text:
             return True
-        line = labels.event_message(entry.event, entry.params) + " " + model.mailing_label(entry)
+        line = " ".join(
+            (
+                labels.event_message(entry.event, entry.params),
+                model.mailing_label(entry),
+                entry.actor or "",
+            )
+        )
         return self._text in line.casefold()
 
 
@@ -310,6 +336,11 @@ class JournalDock(QDockWidget):
         self.filter_edit.textChanged.connect(self.proxy.set_text)
         self.selected_only = QCheckBox(body)
         self.selected_only.toggled.connect(self._apply_scope)
+        self.actor_filter = QComboBox(body)
+        self.actor_filter.setObjectName("journalActor")
+        self.actor_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.actor_filter.addItem("", None)
+        self.actor_filter.currentIndexChanged.connect(self._actor_changed)
         self.export_button = QPushButton(body)
         self.export_button.clicked.connect(self.export_csv)
 
@@ -325,10 +356,13 @@ class JournalDock(QDockWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(1, 200)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(ACTOR_COLUMN, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(ACTOR_COLUMN, 160)
 
         bar = QHBoxLayout()
         bar.addWidget(self.filter_edit, 1)
+        bar.addWidget(self.actor_filter)
         bar.addWidget(self.selected_only)
         bar.addWidget(self.export_button)
         layout = QVBoxLayout(body)
@@ -342,6 +376,8 @@ class JournalDock(QDockWidget):
         self.setWindowTitle(self.tr("Sending log"))
         self.filter_edit.setPlaceholderText(self.tr("Filter the log…"))
         self.selected_only.setText(self.tr("Selected mailing only"))
+        self.actor_filter.setItemText(0, self.tr("By anyone"))
+        self.actor_filter.setToolTip(self.tr("Only the lines one person caused"))
         self.export_button.setText(self.tr("Export CSV…"))
         self.model.retranslate()
 
@@ -355,10 +391,30 @@ class JournalDock(QDockWidget):
     @Slot(object)
     def on_journal_loaded(self, entries: list[JournalEntry]) -> None:
         self.model.set_entries(entries)
+        self._update_actors()
 
     @Slot(object)
     def on_journal_added(self, entries: list[JournalEntry]) -> None:
         self.model.add_entries(entries)
+        self._update_actors()
+
+    def _update_actors(self) -> None:
+        """Offer everyone who caused a line, keeping the one chosen."""
+        shown = {self.actor_filter.itemData(i) for i in range(1, self.actor_filter.count())}
+        if shown == self.model.actors:
+            return
+        chosen = self.actor_filter.currentData()
+        self.actor_filter.blockSignals(True)
+        while self.actor_filter.count() > 1:
+            self.actor_filter.removeItem(1)
+        for actor in sorted(self.model.actors | ({chosen} if chosen else set())):
+            self.actor_filter.addItem(actor, actor)
+        self.actor_filter.setCurrentIndex(max(self.actor_filter.findData(chosen), 0))
+        self.actor_filter.blockSignals(False)
+
+    @Slot(int)
+    def _actor_changed(self, _index: int) -> None:
+        self.proxy.set_actor(self.actor_filter.currentData())
 
     # -- scope ---------------------------------------------------------------
 
@@ -387,6 +443,7 @@ class JournalDock(QDockWidget):
                     entry.event.value,
                     entry.type.value,
                     labels.event_message(entry.event, entry.params),
+                    entry.actor or "",
                 ]
             )
         return rows
@@ -398,6 +455,7 @@ class JournalDock(QDockWidget):
             self.tr("Event code"),
             self.tr("Type"),
             self.tr("Message"),
+            self.tr("By"),
         ]
 
     @Slot()

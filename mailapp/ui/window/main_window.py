@@ -29,7 +29,14 @@ from PySide6.QtWidgets import (
 )
 
 from mailapp.models import MailingState
-from mailapp.models.states import StopAction, can_delete, can_edit, can_schedule, can_start
+from mailapp.models.states import (
+    StopAction,
+    can_delete,
+    can_edit,
+    can_resend,
+    can_schedule,
+    can_start,
+)
 from mailapp.models.states import stop_action as state_stop_action
 from mailapp.services import mailings
 from mailapp.services.mailings import MailingInfo
@@ -167,6 +174,7 @@ class MainWindow(QMainWindow):
         self.start_action = self._action(sp.SP_MediaPlay, self.start_sending, "Ctrl+Return")
         self.stop_action = self._action(sp.SP_MediaStop, self.stop_sending, "Ctrl+.")
         self.schedule_action = self._action(sp.SP_BrowserReload, self.schedule_mailing)
+        self.resend_action = self._action(sp.SP_ArrowForward, self.send_to_not_reached)
         self.test_action = self._action(sp.SP_DialogApplyButton, self.send_test)
         self.analytics_action = self._action(sp.SP_FileDialogInfoView, self.open_analytics)
         self.contacts_action = self._action(
@@ -186,6 +194,7 @@ class MainWindow(QMainWindow):
             self.start_action,
             self.stop_action,
             self.schedule_action,
+            self.resend_action,
             self.test_action,
             self.analytics_action,
         ]
@@ -202,7 +211,12 @@ class MainWindow(QMainWindow):
         ):
             self.toolbar.addAction(action)
         self.toolbar.addSeparator()
-        for action in (self.start_action, self.stop_action, self.schedule_action):
+        for action in (
+            self.start_action,
+            self.stop_action,
+            self.schedule_action,
+            self.resend_action,
+        ):
             self.toolbar.addAction(action)
         self.toolbar.addSeparator()
         self.toolbar.addAction(self.test_action)
@@ -249,6 +263,10 @@ class MainWindow(QMainWindow):
                 self.tr("Pause the mailing before sending begins, or stop it after"),
             ),
             self.schedule_action: (self.tr("Schedule…"), self.tr("Start sending at a set time")),
+            self.resend_action: (
+                self.tr("Send to those not reached…"),
+                self.tr("A draft copy for the recipients this mailing did not reach"),
+            ),
             self.test_action: (
                 self.tr("Send test email…"),
                 self.tr("Send the mailing to one address"),
@@ -329,6 +347,7 @@ class MainWindow(QMainWindow):
         self.start_action.setEnabled(can_start(state) and not busy)
         self.stop_action.setEnabled(state_stop_action(state) is not None and not busy)
         self.schedule_action.setEnabled(can_schedule(state))
+        self.resend_action.setEnabled(can_resend(state))
         self.test_action.setEnabled(True)
         self.analytics_action.setEnabled(True)
         action = state_stop_action(state)
@@ -464,6 +483,25 @@ class MainWindow(QMainWindow):
         self._show_window(ScheduleDialog(self.services, info.id, self))
 
     @Slot()
+    def send_to_not_reached(self) -> None:
+        info = self.selected()
+        if info is None or not can_resend(info.state):
+            return
+        from mailapp.ui.mailings.resend_dialog import ResendDialog
+
+        dialog = ResendDialog(self.services, info.id, self)
+        dialog.created.connect(self.open_follow_up)
+        self._show_window(dialog)
+
+    @Slot(int)
+    def open_follow_up(self, mailing_id: int) -> None:
+        """A follow-up was made: select it in the list and open it in the editor."""
+        self._created(mailing_id)
+        from mailapp.ui.mailings.editor import MailingEditor
+
+        self._show_window(MailingEditor(self.services, mailing_id, self))
+
+    @Slot()
     def send_test(self) -> None:
         info = self.selected()
         if info is None:
@@ -479,7 +517,9 @@ class MainWindow(QMainWindow):
             return
         from mailapp.ui.mailings.analytics import AnalyticsWindow
 
-        self._show_window(AnalyticsWindow(self.services, info.id))
+        window = AnalyticsWindow(self.services, info.id)
+        window.follow_up_created.connect(self.open_follow_up)
+        self._show_window(window)
 
     @Slot()
     def open_settings(self) -> None:
@@ -533,6 +573,7 @@ class MainWindow(QMainWindow):
             self.start_action,
             self.stop_action,
             self.schedule_action,
+            self.resend_action,
             None,
             self.test_action,
             self.analytics_action,
