@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import logging
 
-from mailapp.services import campaigns
+from mailapp.services import campaign_runs
 from mailapp.services.context import AppContext
 
 log = logging.getLogger(__name__)
 
 
-def tick(ctx: AppContext) -> list[campaigns.RunResult]:
+def tick(ctx: AppContext) -> list[campaign_runs.RunResult]:
     """Run every due campaign.
 
     Nothing escapes: the engine runs its hooks before it starts dispatches,
@@ -28,7 +28,7 @@ def tick(ctx: AppContext) -> list[campaigns.RunResult]:
     mailings from sending in this tick. The next tick tries again.
     """
     try:
-        return campaigns.run_due(ctx)
+        return campaign_runs.run_due(ctx)
     except Exception:
         log.exception("campaign runs failed; the next tick tries again")
         return []

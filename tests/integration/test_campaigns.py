@@ -34,7 +34,7 @@ from mailapp.models.campaigns import (
     StepKind,
 )
 from mailapp.scheduler.engine import MailEngine
-from mailapp.services import audience, campaigns, journal, lifecycle, mailings
+from mailapp.services import audience, campaign_runs, campaigns, journal, lifecycle, mailings
 from mailapp.services import settings as settings_service
 from mailapp.services.campaigns import CampaignInput, StepInput, TransitionInput
 from mailapp.services.context import AppContext
@@ -328,7 +328,7 @@ def test_stop_at_once_lets_every_participant_leave(ctx: AppContext) -> None:
         campaign_input(steps=(StepInput(StepKind.WAIT, wait_seconds=60, next_step=1), email(a))),
     )
     campaigns.start_campaign(ctx, campaign_id)
-    assert campaigns.run_campaign(ctx, campaign_id).entered == 2
+    assert campaign_runs.run_campaign(ctx, campaign_id).entered == 2
     assert campaigns.stop_campaign(ctx, campaign_id) is CampaignState.STOPPING
     assert campaigns.stop_campaign(ctx, campaign_id, at_once=True) is CampaignState.STOPPED
     assert {p.state for p in participants(ctx, campaign_id)} == {ParticipantState.LEFT.value}
@@ -364,7 +364,7 @@ def test_a_run_interrupted_by_a_crash_is_finished_by_the_next_with_nobody_handle
         ),
     )
     campaigns.start_campaign(ctx, campaign_id)
-    monkeypatch.setattr(campaigns, "BATCH", 2)
+    monkeypatch.setattr(campaign_runs, "BATCH", 2)
 
     real_add = audience.add_participants
     calls = {"n": 0}
@@ -382,7 +382,7 @@ def test_a_run_interrupted_by_a_crash_is_finished_by_the_next_with_nobody_handle
     # to A; call 1 was the first batch's).
     monkeypatch.setattr(audience, "add_participants", crash_on(2))
     with pytest.raises(RuntimeError):
-        campaigns.run_campaign(ctx, campaign_id, force=True)
+        campaign_runs.run_campaign(ctx, campaign_id, force=True)
     entered = participants(ctx, campaign_id)
     assert len(entered) == 2  # the first batch committed, the second rolled back
 
@@ -390,7 +390,7 @@ def test_a_run_interrupted_by_a_crash_is_finished_by_the_next_with_nobody_handle
     calls["n"] = 0
     monkeypatch.setattr(audience, "add_participants", crash_on(5))
     with pytest.raises(RuntimeError):
-        campaigns.run_campaign(ctx, campaign_id, force=True)
+        campaign_runs.run_campaign(ctx, campaign_id, force=True)
     assert len(participants(ctx, campaign_id)) == 7
 
     # The next run, in the engine, finishes the work.
@@ -510,11 +510,11 @@ def test_participants_leave_when_their_draft_trigger_mailing_is_deleted(ctx: App
     a = trigger(ctx, "A")
     campaign_id = campaigns.create_campaign(ctx, campaign_input(steps=(email(a),)))
     campaigns.start_campaign(ctx, campaign_id)
-    assert campaigns.run_campaign(ctx, campaign_id).entered == 1
+    assert campaign_runs.run_campaign(ctx, campaign_id).entered == 1
     mailings.delete(ctx, a)  # a draft may be deleted; its recipients go with it
     add_contacts(ctx, ["bob@example.com"], folder=FOLDER)
 
-    result = campaigns.run_campaign(ctx, campaign_id, force=True)
+    result = campaign_runs.run_campaign(ctx, campaign_id, force=True)
 
     assert (result.entered, result.left) == (1, 1)
     rows = participants(ctx, campaign_id)

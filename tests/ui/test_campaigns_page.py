@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QLabel
 
 from mailapp.models import MailingKind, MailingState, Response
 from mailapp.models.campaigns import CampaignState, StepKind
-from mailapp.services import campaigns, contacts, lifecycle, mailings
+from mailapp.services import campaign_runs, campaigns, contacts, lifecycle, mailings
 from mailapp.services import settings as settings_service
 from mailapp.services.campaigns import CampaignInput, StepInput, TransitionInput
 from mailapp.services.context import AppContext
@@ -293,7 +293,7 @@ def test_start_and_stop_ask_first_and_cancel_changes_nothing(
     assert page.stop_button.isEnabled() and not page.start_button.isEnabled()
     assert not page.edit_button.isEnabled() and not page.delete_button.isEnabled()
 
-    campaigns.run_campaign(ctx, campaign_id, force=True)
+    campaign_runs.run_campaign(ctx, campaign_id, force=True)
     dialog = open_dialog(qtbot, page, page.stop_button)
     assert isinstance(dialog, StopCampaignDialog)
     assert dialog.action_button.text() == "Stop campaign"
@@ -379,7 +379,7 @@ def test_the_diagram_shows_steps_conditions_and_participants_live(
 
     # A run: the stopped mailing A answers "Stopped (manually)" at once, and
     # the transition takes every participant on to B. The page follows.
-    result = campaigns.run_campaign(ctx, campaign_id, force=True)
+    result = campaign_runs.run_campaign(ctx, campaign_id, force=True)
     assert result.entered == 3
     qtbot.waitUntil(
         lambda: (
@@ -439,7 +439,7 @@ def test_the_list_model_passes_the_item_model_tester(qtbot, page, services, flow
     ]
     qtbot.waitUntil(lambda: page.model.rowCount() == 3)
     campaigns.start_campaign(ctx, ids[1])
-    campaigns.run_campaign(ctx, ids[1], force=True)
+    campaign_runs.run_campaign(ctx, ids[1], force=True)
     campaigns.delete_campaign(ctx, ids[0])
     qtbot.waitUntil(
         lambda: page.model.rowCount() == 2 and state_in_list(page, ids[1]) is CampaignState.RUNNING
