@@ -78,12 +78,58 @@ def test_readme_walkthrough(tmp_path: Path, workers: list[WorkerProcess]) -> Non
     assert len(outbox) == 20
     raw = sorted(m.path.read_text(encoding="utf-8", errors="replace") for m in outbox)
     assert any("Spring news for Anna" in text for text in raw)
-    events = [e["event"] for e in json.loads(ok_process(env, "journal", "--json"))]
+    log = json.loads(ok_process(env, "journal", "--mailing", str(mailing_id), "--json"))
+    events = [e["event"] for e in log]
     assert events[:2] == ["mailing_started", "audience_prepared"]
     assert "sending_started" in events and "batch_sent" in events
     assert events[-1] == "mailing_completed"
     listed = ok_process(env, "mailing", "list")
     assert "Completed" in listed
+
+    # 6. a stop once sending has begun, then a follow-up for those not reached
+    ok_process(env, "settings", "set", "SandboxRatePerSecond", "2")
+    sale = json.loads(
+        ok_process(
+            env,
+            "mailing",
+            "create",
+            "--name",
+            "Spring sale",
+            "--subject",
+            "Spring sale for {{ contact.first_name }}",
+            "--sender-email",
+            "news@example.com",
+            "--html",
+            "<p>Everything at half price, {{ contact.first_name }}!</p>",
+            "--folder",
+            "Newsletter",
+            "--json",
+        )
+    )["id"]
+    ok_process(env, "mailing", "start", str(sale))
+    wait_until(lambda: show(env, sale)["responses"]["sent"] >= 2, 30, "sending to begin")
+    stopped = ok_process(env, "mailing", "stop", str(sale))
+    assert "stopped for good" in stopped
+    wait_until(lambda: show(env, sale)["state"] == "stopped", 30, "the stop")
+    not_reached = show(env, sale)["responses"]["stopped_manually"]
+    assert 0 < not_reached < 20
+    ok_process(env, "settings", "set", "SandboxRatePerSecond", "20")
+    resent = ok_process(env, "mailing", "resend", str(sale))
+    follow_up = sale + 1
+    assert f"Created mailing {follow_up} as a draft for {not_reached} recipients" in resent
+    assert show(env, follow_up)["follows"] == sale
+    ok_process(env, "mailing", "start", str(follow_up))
+    wait_until(lambda: show(env, follow_up)["state"] == "completed", 30, "the follow-up")
+    assert "Reached in all: 20" in ok_process(env, "mailing", "show", str(sale))
+    sale_mail = [
+        m for m in read_outbox(Path(env["MAILAPP_HOME"]) / "outbox") if "Spring sale" in m.subject
+    ]
+    assert Counter(r for m in sale_mail for r in m.recipients) == Counter(
+        r for m in outbox for r in m.recipients
+    )
+    who = {e["event"]: e["actor"] for e in json.loads(ok_process(env, "journal", "--json"))}
+    assert who["mailing_stopping"] and who["mailing_resent"] == who["mailing_stopping"]
+    assert who["batch_sent"] is None
 
     assert worker.terminate() == 0
     assert "mailapp worker stopped" in worker.out_path.read_text()
