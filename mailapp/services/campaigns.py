@@ -363,6 +363,7 @@ __all__ = [
     "StepInput",
     "TransitionInfo",
     "TransitionInput",
+    "add_campaign",
     "campaigns_feeding",
     "create_campaign",
     "delete_campaign",
