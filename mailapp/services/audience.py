@@ -3,15 +3,19 @@ participants added one by one by campaigns (trigger mailings)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import case, func, insert, literal, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, case, func, insert, literal, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from mailapp.models import Contact, FolderMember, Mailing, MailingFolder, Recipient, Response
 from mailapp.models.base import utcnow
 from mailapp.models.states import MailingState
+
+#: A column in a statement: a Core one, or one of the ORM's.
+Column = ColumnElement[Any] | InstrumentedAttribute[Any]
 
 
 @dataclass(frozen=True)
@@ -75,7 +79,6 @@ def build_from_folders(
     # Contacts without an address share a NULL key, but they are cancelled
     # for that before the rank is looked at.
     rank = func.row_number().over(partition_by=Contact.email_key, order_by=FolderMember.id)
-    now = utcnow()
     ranked = (
         select(
             Contact.id.label("contact_id"),
@@ -100,30 +103,46 @@ def build_from_folders(
         ),
         else_=literal(Response.PLANNED.value),
     )
-    source = select(
-        literal(mailing.id),
+    insert_recipients(
+        session,
+        mailing.id,
         ranked.c.contact_id,
         ranked.c.email,
         response,
-        literal(0),
-        literal(now, Recipient.created_at.type),
-        literal(now, Recipient.updated_at.type),
-    ).order_by(ranked.c.member_id)
-    session.execute(
-        insert(Recipient).from_select(
-            [
-                "mailing_id",
-                "contact_id",
-                "email",
-                "response",
-                "attempts",
-                "created_at",
-                "updated_at",
-            ],
-            source,
-        )
+        order_by=ranked.c.member_id,
     )
     return audience_counts(counts(session, mailing.id))
+
+
+def insert_recipients(
+    session: Session,
+    mailing_id: int,
+    contact_id: Column,
+    email: Column,
+    response: Column,
+    *,
+    where: Sequence[ColumnElement[bool]] = (),
+    order_by: Column,
+) -> None:
+    """One INSERT … SELECT of recipient rows: a million contacts never pass
+    through Python. The columns name what each row gets; ``order_by`` is
+    the order of the rows' ids (and so of sending)."""
+    now = utcnow()
+    source = (
+        select(
+            literal(mailing_id),
+            contact_id,
+            email,
+            response,
+            literal(0),
+            literal(now, Recipient.created_at.type),
+            literal(now, Recipient.updated_at.type),
+        )
+        .where(*where)
+        .order_by(order_by)
+    )
+    columns = ["mailing_id", "contact_id", "email", "response", "attempts"]
+    session.execute(insert(Recipient).from_select([*columns, "created_at", "updated_at"], source))
 
 
 def add_participants(

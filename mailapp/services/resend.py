@@ -34,13 +34,12 @@ from sqlalchemy import (
     distinct,
     exists,
     func,
-    insert,
     literal,
     or_,
     select,
     update,
 )
-from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
+from sqlalchemy.orm import Session, aliased
 
 from mailapp.models import Contact, Event, Mailing, MailingKind, MailingState, Recipient, Response
 from mailapp.models.base import utcnow
@@ -53,6 +52,7 @@ from mailapp.models.states import (
 )
 from mailapp.models.validation import require_header_text
 from mailapp.services import audience, journal
+from mailapp.services.audience import Column
 from mailapp.services.context import AppContext
 from mailapp.services.mailings import NAME_LIMIT, free_name, load
 
@@ -101,20 +101,6 @@ class ChainSummary:
     reached: int
 
 
-#: A column, or a column of the ORM's, in a correlated subquery.
-_Column = ColumnElement[Any] | InstrumentedAttribute[Any]
-
-_RECIPIENT_COLUMNS = [
-    "mailing_id",
-    "contact_id",
-    "email",
-    "response",
-    "attempts",
-    "created_at",
-    "updated_at",
-]
-
-
 def chain_of(session: Session, mailing_id: int) -> tuple[int, list[int]]:
     """The first mailing of ``mailing_id``'s chain and every mailing in it."""
     root, seen = mailing_id, {mailing_id}
@@ -145,7 +131,7 @@ def _descendants(session: Session, mailing_id: int) -> list[int]:
 
 
 def _reached_elsewhere(
-    contact_id: _Column, chain: list[int], unconfirmed_ok: Collection[int]
+    contact_id: Column, chain: list[int], unconfirmed_ok: Collection[int]
 ) -> ColumnElement[bool]:
     """The contact was handed the content by a mailing of ``chain``: sent,
     or unconfirmed in a mailing not in ``unconfirmed_ok``."""
@@ -161,7 +147,7 @@ def _reached_elsewhere(
 
 
 def _pending_elsewhere(
-    session: Session, contact_id: _Column, chain: list[int]
+    session: Session, contact_id: Column, chain: list[int]
 ) -> ColumnElement[bool]:
     """The contact waits to be sent by a mailing of ``chain`` that has been
     started (a draft's recipients wait for its start, which checks again)."""
@@ -295,22 +281,14 @@ def resend(
         )
         session.add(copy)
         session.flush()
-        now = utcnow()
-        session.execute(
-            insert(Recipient).from_select(
-                _RECIPIENT_COLUMNS,
-                select(
-                    literal(copy.id),
-                    Contact.id,
-                    Contact.email,
-                    literal(Response.PLANNED.value),
-                    literal(0),
-                    literal(now, Recipient.created_at.type),
-                    literal(now, Recipient.updated_at.type),
-                )
-                .where(reachable)
-                .order_by(Contact.id),
-            )
+        audience.insert_recipients(
+            session,
+            copy.id,
+            Contact.id,
+            Contact.email,
+            literal(Response.PLANNED.value),
+            where=[reachable],
+            order_by=Contact.id,
         )
         unconfirmed = 0
         if unconfirmed_ok:
@@ -382,7 +360,7 @@ def prepare_start(session: Session, mailing: Mailing) -> audience.AudienceCounts
     others = [m for m in chain if m != mailing.id]
     keep_unconfirmed = [mailing.follows_id] if mailing.follows_id is not None else []
 
-    def contact(column: _Column) -> ColumnElement[Any]:
+    def contact(column: Column) -> ColumnElement[Any]:
         return select(column).where(Contact.id == Recipient.contact_id).scalar_subquery()
 
     status, unsubscribed = contact(Contact.email_status), contact(Contact.unsubscribed)
