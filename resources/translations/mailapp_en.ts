@@ -4,7 +4,7 @@
     <context>
         <name>AnalyticsWindow</name>
         <message numerus="yes">
-            <location filename="../../mailapp/ui/mailings/analytics.py" line="+482" />
+            <location filename="../../mailapp/ui/mailings/analytics.py" line="+506" />
             <source>%Ln recipient(s)</source>
             <translation>
                 <numerusform>%Ln recipient</numerusform>
@@ -73,9 +73,20 @@
         </message>
     </context>
     <context>
+        <name>FollowUps</name>
+        <message numerus="yes">
+            <location filename="../../mailapp/ui/mailings/follow_ups.py" line="+160" />
+            <source>Mark %n unconfirmed recipient(s) as delivered?</source>
+            <translation>
+                <numerusform>Mark %n unconfirmed recipient as delivered?</numerusform>
+                <numerusform>Mark %n unconfirmed recipients as delivered?</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
         <name>MailingEditor</name>
         <message numerus="yes">
-            <location filename="../../mailapp/ui/mailings/editor.py" line="+796" />
+            <location filename="../../mailapp/ui/mailings/editor.py" line="+815" />
             <source>%Ln contact(s) in this folder</source>
             <translation>
                 <numerusform>%Ln contact in this folder</numerusform>
@@ -83,11 +94,19 @@
             </translation>
         </message>
         <message numerus="yes">
-            <location line="+201" />
+            <location line="+202" />
             <source>Too long: at most %n character(s).</source>
             <translation>
                 <numerusform>Too long: at most %n character.</numerusform>
                 <numerusform>Too long: at most %n characters.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <location line="-288" />
+            <source>Sent to those mailing {id} did not reach: %n recipient(s), fixed when this follow-up was made. Whoever unsubscribes or is reached meanwhile is left out at the start.</source>
+            <translation>
+                <numerusform>Sent to those mailing {id} did not reach: %n recipient, fixed when this follow-up was made. Whoever unsubscribes or is reached meanwhile is left out at the start.</numerusform>
+                <numerusform>Sent to those mailing {id} did not reach: %n recipients, fixed when this follow-up was made. Whoever unsubscribes or is reached meanwhile is left out at the start.</numerusform>
             </translation>
         </message>
     </context>
@@ -374,6 +393,20 @@
                 <numerusform>The wait at step {step} must last between {minimum_seconds} s and %n days.</numerusform>
             </translation>
         </message>
+        <message numerus="yes">
+            <source>Nobody is left to reach: of the %n recipient(s) chosen, all are unsubscribed, without a valid address, deleted, or reached by a follow-up since.</source>
+            <translation>
+                <numerusform>Nobody is left to reach: of the %n recipient chosen, all are unsubscribed, without a valid address, deleted, or reached by a follow-up since.</numerusform>
+                <numerusform>Nobody is left to reach: of the %n recipients chosen, all are unsubscribed, without a valid address, deleted, or reached by a follow-up since.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>Nobody can be sent this follow-up any more: its %n recipient(s) were unsubscribed, reached by another mailing of the chain or deleted since.</source>
+            <translation>
+                <numerusform>Nobody can be sent this follow-up any more: its %n recipient was unsubscribed, reached by another mailing of the chain or deleted since.</numerusform>
+                <numerusform>Nobody can be sent this follow-up any more: its %n recipients were unsubscribed, reached by another mailing of the chain or deleted since.</numerusform>
+            </translation>
+        </message>
     </context>
     <context>
         <name>SettingsDialog</name>
@@ -420,6 +453,23 @@
             <translation>
                 <numerusform>%Ln message handed over</numerusform>
                 <numerusform>%Ln messages handed over</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>ResendDialog</name>
+        <message numerus="yes">
+            <source>The draft will have up to %n recipient(s).</source>
+            <translation>
+                <numerusform>The draft will have up to %n recipient.</numerusform>
+                <numerusform>The draft will have up to %n recipients.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>The draft is for the %n recipient(s) you chose.</source>
+            <translation>
+                <numerusform>The draft is for the %n recipient you chose.</numerusform>
+                <numerusform>The draft is for the %n recipients you chose.</numerusform>
             </translation>
         </message>
     </context>

@@ -42,13 +42,13 @@
     <context>
         <name>AnalyticsWindow</name>
         <message>
-            <location filename="../../mailapp/ui/mailings/analytics.py" line="+302" />
+            <location filename="../../mailapp/ui/mailings/analytics.py" line="+316" />
             <source>Sending progress analytics</source>
-            <extracomment>() the tile was clicked.</extracomment>
+            <extracomment>() the tile was clicked. (int) a follow-up draft was made from here; the main window opens it.</extracomment>
             <translation>Аналитика хода отправки</translation>
         </message>
         <message>
-            <location line="+1" />
+            <location line="+2" />
             <source>Loading…</source>
             <translation>Загрузка…</translation>
         </message>
@@ -89,12 +89,12 @@
             <translation>Показать:</translation>
         </message>
         <message>
-            <location line="+68" />
+            <location line="+70" />
             <source>Cannot load the analytics: {error}</source>
             <translation>Не удалось загрузить аналитику: {error}</translation>
         </message>
         <message>
-            <location line="+10" />
+            <location line="+11" />
             <source>Analytics: {name}</source>
             <translation>Аналитика: {name}</translation>
         </message>
@@ -109,12 +109,12 @@
             <translation>Запущена: {started}    Завершена: {finished}    Длительность: {duration}</translation>
         </message>
         <message>
-            <location line="-64" />
+            <location line="-67" />
             <source>All recipients ({n})</source>
             <translation>Все получатели ({n})</translation>
         </message>
         <message numerus="yes">
-            <location line="+150" />
+            <location line="+159" />
             <source>%Ln recipient(s)</source>
             <translation>
                 <numerusform>%Ln получатель</numerusform>
@@ -883,6 +883,70 @@
         </message>
     </context>
     <context>
+        <name>FollowUps</name>
+        <message>
+            <location filename="../../mailapp/ui/mailings/follow_ups.py" line="+72" />
+            <source>Send to those not reached…</source>
+            <extracomment>(int) a follow-up draft was made; the main window opens it. () recipients were marked delivered; the analytics read again.</extracomment>
+            <translation>Отправить не получившим…</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Mark as delivered…</source>
+            <translation>Подтвердить отправку…</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>The provider's log shows these unconfirmed emails were accepted</source>
+            <translation>Журнал провайдера показывает, что эти неподтверждённые письма приняты</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Include in a resend…</source>
+            <translation>Включить в повторную рассылку…</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Send these unconfirmed recipients a follow-up; they may get a second copy</source>
+            <translation>Отправить этим неподтверждённым получателям повторную рассылку; они могут получить письмо дважды</translation>
+        </message>
+        <message>
+            <location line="+19" />
+            <source>“{name}” ({state}, {sent} of {recipients} sent)</source>
+            <translation>«{name}» ({state}, отправлено {sent} из {recipients})</translation>
+        </message>
+        <message>
+            <location line="+9" />
+            <source>Follow-ups: {made}. Reached with them: {reached}.</source>
+            <translation>Повторные рассылки: {made}. Вместе с ними письмо получили: {reached}.</translation>
+        </message>
+        <message>
+            <location line="+52" />
+            <location line="+8" />
+            <source>Mark as delivered</source>
+            <translation>Подтвердить отправку</translation>
+        </message>
+        <message>
+            <location line="-4" />
+            <source>Do this when the provider's log shows it accepted these emails. They count as sent and are never sent this mailing again.</source>
+            <translation>Сделайте это, если журнал провайдера показывает, что он принял эти письма. Они будут считаться отправленными, и эта рассылка больше их не отправит.</translation>
+        </message>
+        <message>
+            <location line="+29" />
+            <source>Cannot mark as delivered</source>
+            <translation>Не удалось подтвердить отправку</translation>
+        </message>
+        <message numerus="yes">
+            <location line="-32" />
+            <source>Mark %n unconfirmed recipient(s) as delivered?</source>
+            <translation>
+                <numerusform>Подтвердить отправку для %n неподтверждённого получателя?</numerusform>
+                <numerusform>Подтвердить отправку для %n неподтверждённых получателей?</numerusform>
+                <numerusform>Подтвердить отправку для %n неподтверждённых получателей?</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
         <name>ImportPage</name>
         <message>
             <location filename="../../mailapp/ui/contacts/import_wizard.py" line="+385" />
@@ -922,7 +986,7 @@
     <context>
         <name>InterfaceTab</name>
         <message>
-            <location filename="../../mailapp/ui/settings/interface_tab.py" line="+21" />
+            <location filename="../../mailapp/ui/settings/interface_tab.py" line="+23" />
             <source>System language</source>
             <translation>Язык системы</translation>
         </message>
@@ -932,7 +996,12 @@
             <translation>Язык:</translation>
         </message>
         <message>
-            <location line="+3" />
+            <location line="+1" />
+            <source>Your name in the log:</source>
+            <translation>Ваше имя в журнале:</translation>
+        </message>
+        <message>
+            <location line="+4" />
             <source>Interface</source>
             <translation>Интерфейс</translation>
         </message>
@@ -940,7 +1009,7 @@
     <context>
         <name>JournalDock</name>
         <message>
-            <location filename="../../mailapp/ui/window/journal_dock.py" line="+342" />
+            <location filename="../../mailapp/ui/window/journal_dock.py" line="+376" />
             <source>Sending log</source>
             <translation>Журнал отправки</translation>
         </message>
@@ -956,11 +1025,21 @@
         </message>
         <message>
             <location line="+1" />
+            <source>By anyone</source>
+            <translation>Все пользователи</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Only the lines one person caused</source>
+            <translation>Только строки, вызванные действиями одного человека</translation>
+        </message>
+        <message>
+            <location line="+1" />
             <source>Export CSV…</source>
             <translation>Экспорт в CSV…</translation>
         </message>
         <message>
-            <location line="+51" />
+            <location line="+72" />
             <source>Time</source>
             <translation>Время</translation>
         </message>
@@ -983,6 +1062,11 @@
             <location line="+1" />
             <source>Message</source>
             <translation>Сообщение</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>By</source>
+            <translation>Кто</translation>
         </message>
         <message>
             <location line="+6" />
@@ -1114,13 +1198,13 @@
             <translation>У триггерной рассылки нет папок: получателей по одному добавляют кампании, которые ведут к ней.</translation>
         </message>
         <message>
-            <location line="+12" />
-            <location line="+549" />
+            <location line="+17" />
+            <location line="+566" />
             <source>Audience</source>
             <translation>Аудитория</translation>
         </message>
         <message>
-            <location line="-523" />
+            <location line="-539" />
             <source>Send test email…</source>
             <translation>Отправить тестовое письмо…</translation>
         </message>
@@ -1135,7 +1219,7 @@
             <translation>Рассылка: {name}</translation>
         </message>
         <message>
-            <location line="+17" />
+            <location line="+30" />
             <source>This mailing has already handed emails to the provider, so its template can no longer be changed.</source>
             <translation>Рассылка уже передала письма провайдеру, поэтому её шаблон больше нельзя изменить.</translation>
         </message>
@@ -1184,7 +1268,7 @@
             <translation>Закрыть</translation>
         </message>
         <message>
-            <location line="+60" />
+            <location line="+61" />
             <source>Sample contact (no contacts yet)</source>
             <translation>Пример контакта (контактов пока нет)</translation>
         </message>
@@ -1408,7 +1492,7 @@
             <translation>не удается собрать письмо для контакта в просмотре ({detail}); при отправке такие получатели пропускаются.</translation>
         </message>
         <message>
-            <location line="+28" />
+            <location line="+30" />
             <source>Choose at least one folder of recipients before sending.</source>
             <translation>Перед отправкой выберите хотя бы одну папку получателей.</translation>
         </message>
@@ -1458,9 +1542,18 @@
             <translation>Предупреждения (отправке не мешают): {fields}.</translation>
         </message>
         <message>
-            <location line="-163" />
+            <location line="-165" />
             <source>The email body is empty.</source>
             <translation>Текст письма пуст.</translation>
+        </message>
+        <message numerus="yes">
+            <location line="-289" />
+            <source>Sent to those mailing {id} did not reach: %n recipient(s), fixed when this follow-up was made. Whoever unsubscribes or is reached meanwhile is left out at the start.</source>
+            <translation>
+                <numerusform>Отправляется тем, до кого не дошла рассылка {id}: %n получатель, определённый при создании этой повторной рассылки. Кто отпишется или получит письмо за это время, будет исключён при запуске.</numerusform>
+                <numerusform>Отправляется тем, до кого не дошла рассылка {id}: %n получателя, определённых при создании этой повторной рассылки. Кто отпишется или получит письмо за это время, будет исключён при запуске.</numerusform>
+                <numerusform>Отправляется тем, до кого не дошла рассылка {id}: %n получателей, определённых при создании этой повторной рассылки. Кто отпишется или получит письмо за это время, будет исключён при запуске.</numerusform>
+            </translation>
         </message>
     </context>
     <context>
@@ -1495,7 +1588,7 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../mailapp/ui/window/main_window.py" line="+232" />
+            <location filename="../../mailapp/ui/window/main_window.py" line="+246" />
             <source>Mailings — mailapp</source>
             <extracomment>States in which closing the window asks whether to keep sending. (int | None) the selected mailing changed.</extracomment>
             <translation>Рассылки — mailapp</translation>
@@ -1597,6 +1690,16 @@
         </message>
         <message>
             <location line="+2" />
+            <source>Send to those not reached…</source>
+            <translation>Отправить не получившим…</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>A draft copy for the recipients this mailing did not reach</source>
+            <translation>Черновик-копия для получателей, до которых эта рассылка не дошла</translation>
+        </message>
+        <message>
+            <location line="+3" />
             <source>Send test email…</source>
             <translation>Отправить тестовое письмо…</translation>
         </message>
@@ -1668,12 +1771,12 @@
         </message>
         <message>
             <location line="+1" />
-            <location line="+299" />
+            <location line="+322" />
             <source>About mailapp</source>
             <translation>О программе mailapp</translation>
         </message>
         <message>
-            <location line="-293" />
+            <location line="-316" />
             <source>Mailings</source>
             <translation>Рассылки</translation>
         </message>
@@ -1683,7 +1786,7 @@
             <translation>Кампании</translation>
         </message>
         <message>
-            <location line="+66" />
+            <location line="+67" />
             <source>Pause the mailing: sending has not begun yet</source>
             <translation>Приостановить рассылку: отправка ещё не началась</translation>
         </message>
@@ -1733,7 +1836,7 @@
             <translation>Не удалось удалить</translation>
         </message>
         <message>
-            <location line="+141" />
+            <location line="+163" />
             <source>mailapp {version} sends email mailings and pauses or stops them safely.</source>
             <translation>mailapp {version} отправляет email-рассылки и безопасно приостанавливает или останавливает их.</translation>
         </message>
@@ -2163,7 +2266,7 @@ Log file: {log}</source>
     <context>
         <name>RecipientsModel</name>
         <message>
-            <location filename="../../mailapp/ui/mailings/analytics.py" line="-397" />
+            <location filename="../../mailapp/ui/mailings/analytics.py" line="-420" />
             <source>Email</source>
             <extracomment>Live refreshes at most this often. The window's smallest size.</extracomment>
             <translation>Email</translation>
@@ -2187,6 +2290,71 @@ Log file: {log}</source>
             <location line="+1" />
             <source>Error</source>
             <translation>Ошибка</translation>
+        </message>
+    </context>
+    <context>
+        <name>ResendDialog</name>
+        <message>
+            <location filename="../../mailapp/ui/mailings/resend_dialog.py" line="+64" />
+            <source>Send to those not reached</source>
+            <extracomment>(int) the follow-up draft was made.</extracomment>
+            <translation>Отправить не получившим</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Reading the recipients…</source>
+            <translation>Загрузка получателей…</translation>
+        </message>
+        <message>
+            <location line="+13" />
+            <source>Unconfirmed recipients may have got the email already: the connection was lost after it was handed over. They may get a second copy.</source>
+            <translation>Неподтверждённые получатели могли уже получить письмо: связь прервалась после его передачи. Они могут получить его второй раз.</translation>
+        </message>
+        <message>
+            <location line="+15" />
+            <source>Make the draft</source>
+            <translation>Создать черновик</translation>
+        </message>
+        <message>
+            <location line="+28" />
+            <source>A draft copy of “{name}” for the recipients it did not reach. You can change its text before you start it; nobody who got the email gets it again. Send it to the recipients with these responses:</source>
+            <translation>Черновик-копия рассылки «{name}» для получателей, до которых она не дошла. Перед запуском текст можно изменить; тем, кто уже получил письмо, оно не придёт снова. Отправить получателям с такими ответами:</translation>
+        </message>
+        <message>
+            <location line="+11" />
+            <source>{response}: {count} (can be sent to: {reachable})</source>
+            <translation>{response}: {count} (можно отправить: {reachable})</translation>
+        </message>
+        <message>
+            <location line="+8" />
+            <source>{response}: {count}</source>
+            <translation>{response}: {count}</translation>
+        </message>
+        <message>
+            <location line="+46" />
+            <source> (resend)</source>
+            <translation> (повтор)</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source> (resend {n})</source>
+            <translation> (повтор {n})</translation>
+        </message>
+        <message numerus="yes">
+            <source>The draft will have up to %n recipient(s).</source>
+            <translation>
+                <numerusform>В черновике будет до %n получателя.</numerusform>
+                <numerusform>В черновике будет до %n получателей.</numerusform>
+                <numerusform>В черновике будет до %n получателей.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>The draft is for the %n recipient(s) you chose.</source>
+            <translation>
+                <numerusform>Черновик — для %n выбранного получателя.</numerusform>
+                <numerusform>Черновик — для %n выбранных получателей.</numerusform>
+                <numerusform>Черновик — для %n выбранных получателей.</numerusform>
+            </translation>
         </message>
     </context>
     <context>
@@ -3231,9 +3399,9 @@ Log file: {log}</source>
     <context>
         <name>journal_dock</name>
         <message>
-            <location filename="../../mailapp/ui/window/journal_dock.py" line="-298" />
+            <location filename="../../mailapp/ui/window/journal_dock.py" line="-350" />
             <source>Time</source>
-            <extracomment>Rows kept in the dock; older ones drop off (the CLI has the full log). The rows, newest first; a folded row is one entry whose ``count`` is the sum of its batches (its id and time the newest batch's). Mailing id → (first batch's time, id of its folded row, its count) while the mailing's newest event is a batch: the next one joins it. The mailing column's text as last shown, by mailing id.</extracomment>
+            <extracomment>Rows kept in the dock; older ones drop off (the CLI has the full log). The rows, newest first; a folded row is one entry whose ``count`` is the sum of its batches (its id and time the newest batch's). Mailing id → (first batch's time, id of its folded row, its count) while the mailing's newest event is a batch: the next one joins it. The mailing column's text as last shown, by mailing id. Everyone who caused a line now in the model.</extracomment>
             <translation>Время</translation>
         </message>
         <message>
@@ -3247,7 +3415,12 @@ Log file: {log}</source>
             <translation>Событие</translation>
         </message>
         <message>
-            <location line="+41" />
+            <location line="+1" />
+            <source>By</source>
+            <translation>Кто</translation>
+        </message>
+        <message>
+            <location line="+43" />
             <source>{first} – {last}</source>
             <translation>{first} – {last}</translation>
         </message>
@@ -3464,12 +3637,12 @@ Log file: {log}</source>
         </message>
         <message>
             <location line="+1" />
-            <location line="+83" />
+            <location line="+92" />
             <source>Mailing paused</source>
             <translation>Рассылка приостановлена</translation>
         </message>
         <message>
-            <location line="-82" />
+            <location line="-91" />
             <source>Mailing started again</source>
             <translation>Рассылка запущена повторно</translation>
         </message>
@@ -3480,12 +3653,12 @@ Log file: {log}</source>
         </message>
         <message>
             <location line="+1" />
-            <location line="+101" />
+            <location line="+110" />
             <source>Sending started</source>
             <translation>Отправка началась</translation>
         </message>
         <message>
-            <location line="-100" />
+            <location line="-109" />
             <source>Emails handed to the provider</source>
             <translation>Письма переданы провайдеру</translation>
         </message>
@@ -3535,6 +3708,41 @@ Log file: {log}</source>
             <translation>Контакт отписался</translation>
         </message>
         <message>
+            <location line="+1" />
+            <source>Sent to those not reached</source>
+            <translation>Создана повторная рассылка</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Unconfirmed marked as delivered</source>
+            <translation>Отправка подтверждена вручную</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Settings changed</source>
+            <translation>Настройки изменены</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Contacts imported</source>
+            <translation>Контакты импортированы</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Contacts deleted</source>
+            <translation>Контакты удалены</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Campaign started</source>
+            <translation>Кампания запущена</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Campaign stopped</source>
+            <translation>Кампания остановлена</translation>
+        </message>
+        <message>
             <location line="+63" />
             <source>Mailing scheduled for {at}</source>
             <translation>Рассылка запланирована на {at}</translation>
@@ -3563,6 +3771,26 @@ Log file: {log}</source>
             <location line="+4" />
             <source>{email} unsubscribed through the link in the email</source>
             <translation>Контакт {email} отписался по ссылке из письма</translation>
+        </message>
+        <message>
+            <location line="+18" />
+            <source>Settings changed: {codes}</source>
+            <translation>Изменены настройки: {codes}</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>Contacts imported: {imported} new, {updated} updated</source>
+            <translation>Импортированы контакты: новых — {imported}, обновлено — {updated}</translation>
+        </message>
+        <message>
+            <location line="+8" />
+            <source>Campaign started: {name}</source>
+            <translation>Кампания запущена: {name}</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>Campaign stopped: {name}</source>
+            <translation>Кампания остановлена: {name}</translation>
         </message>
         <message>
             <location line="+4" />
@@ -3641,6 +3869,30 @@ Log file: {log}</source>
                 <numerusform>Добавлено %n участников</numerusform>
             </translation>
         </message>
+        <message numerus="yes">
+            <source>Follow-up mailing {follow_up} made for %n recipient(s) not reached</source>
+            <translation>
+                <numerusform>Создана повторная рассылка {follow_up} для не получивших письмо: %n получатель</numerusform>
+                <numerusform>Создана повторная рассылка {follow_up} для не получивших письмо: %n получателя</numerusform>
+                <numerusform>Создана повторная рассылка {follow_up} для не получивших письмо: %n получателей</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n unconfirmed recipient(s) marked as delivered</source>
+            <translation>
+                <numerusform>Отправка подтверждена вручную: %n получатель</numerusform>
+                <numerusform>Отправка подтверждена вручную: %n получателя</numerusform>
+                <numerusform>Отправка подтверждена вручную: %n получателей</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n contact(s) deleted</source>
+            <translation>
+                <numerusform>Удалён %n контакт</numerusform>
+                <numerusform>Удалено %n контакта</numerusform>
+                <numerusform>Удалено %n контактов</numerusform>
+            </translation>
+        </message>
     </context>
     <context>
         <name>mailing_table</name>
@@ -3715,6 +3967,13 @@ Log file: {log}</source>
             <location line="+24" />
             <source>{done} of {total} handed to the provider</source>
             <translation>{done} из {total} передано провайдеру</translation>
+        </message>
+        <message>
+            <location line="+52" />
+            <source>{name}
+Sent to those “{original}” did not reach</source>
+            <translation>{name}
+Для тех, до кого не дошла «{original}»</translation>
         </message>
     </context>
     <context>
@@ -3833,6 +4092,11 @@ Log file: {log}</source>
             <location line="+1" />
             <source>Interface language</source>
             <translation>Язык интерфейса</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Your name in the log</source>
+            <translation>Ваше имя в журнале</translation>
         </message>
         <message>
             <location line="+18" />
@@ -3978,7 +4242,33 @@ Log file: {log}</source>
             <translation>Эту рассылку сейчас останавливает кто-то другой; попробуйте чуть позже.</translation>
         </message>
         <message>
-            <location line="+13" />
+            <location line="+10" />
+            <source>A mailing in the state “{state}” cannot be sent to those it did not reach; only a stopped, expired or completed one can.</source>
+            <translation>Рассылку в состоянии «{state}» нельзя отправить тем, кто её не получил: это можно сделать только для остановленной или завершённой рассылки либо для рассылки с истёкшим сроком отправки.</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <location line="+3" />
+            <source>Recipients with the response “{response}” are not sent again.</source>
+            <translation>Получателям с ответом «{response}» рассылка повторно не отправляется.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Choose at least one response whose recipients to send to.</source>
+            <translation>Выберите хотя бы один ответ, получателям с которым нужно отправить письмо.</translation>
+        </message>
+        <message>
+            <location line="+10" />
+            <source>Mailing {id} of the same chain is “{state}” and can still send; start this one when it has ended.</source>
+            <translation>Рассылка {id} из той же цепочки находится в состоянии «{state}» и ещё может отправлять письма; запустите эту, когда та закончится.</translation>
+        </message>
+        <message>
+            <location line="+12" />
+            <source>A follow-up is sent to the recipients fixed when it was made; it takes no folders and stays a bulk mailing.</source>
+            <translation>Повторная рассылка отправляется получателям, определённым при её создании: папок у неё нет, и она остаётся массовой.</translation>
+        </message>
+        <message>
+            <location line="+14" />
             <source>{setting} must start with https://, http:// or mailto:, not “{value}”; leave it empty for no link.</source>
             <translation>Параметр «{setting}» должен начинаться с https://, http:// или mailto:, а не «{value}»; оставьте его пустым, если ссылка не нужна.</translation>
         </message>
@@ -4027,6 +4317,11 @@ Log file: {log}</source>
             <location line="+3" />
             <source>{setting} takes one of {choices}, not “{value}”.</source>
             <translation>«{setting}»: допустимые значения — {choices}, а не «{value}».</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>{setting}: at most {limit} characters.</source>
+            <translation>{setting}: не больше {limit} символов.</translation>
         </message>
         <message>
             <location line="+3" />
@@ -4353,11 +4648,27 @@ Log file: {log}</source>
                 <numerusform>Ожидание на шаге {step} должно длиться от {minimum_seconds} с до %n дней.</numerusform>
             </translation>
         </message>
+        <message numerus="yes">
+            <source>Nobody is left to reach: of the %n recipient(s) chosen, all are unsubscribed, without a valid address, deleted, or reached by a follow-up since.</source>
+            <translation>
+                <numerusform>Отправлять некому: все выбранные получатели (%n) отписались, не имеют верного адреса, удалены или уже получили письмо через повторную рассылку.</numerusform>
+                <numerusform>Отправлять некому: все выбранные получатели (%n) отписались, не имеют верного адреса, удалены или уже получили письмо через повторную рассылку.</numerusform>
+                <numerusform>Отправлять некому: все выбранные получатели (%n) отписались, не имеют верного адреса, удалены или уже получили письмо через повторную рассылку.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>Nobody can be sent this follow-up any more: its %n recipient(s) were unsubscribed, reached by another mailing of the chain or deleted since.</source>
+            <translation>
+                <numerusform>Эту повторную рассылку больше некому отправить: все её получатели (%n) с тех пор отписались, получили письмо из другой рассылки цепочки или были удалены.</numerusform>
+                <numerusform>Эту повторную рассылку больше некому отправить: все её получатели (%n) с тех пор отписались, получили письмо из другой рассылки цепочки или были удалены.</numerusform>
+                <numerusform>Эту повторную рассылку больше некому отправить: все её получатели (%n) с тех пор отписались, получили письмо из другой рассылки цепочки или были удалены.</numerusform>
+            </translation>
+        </message>
     </context>
     <context>
         <name>supervisor</name>
         <message>
-            <location filename="../../mailapp/ui/common/labels.py" line="-107" />
+            <location filename="../../mailapp/ui/common/labels.py" line="-141" />
             <source>killed by signal {n}</source>
             <translation>завершен сигналом {n}</translation>
         </message>
