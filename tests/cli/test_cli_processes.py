@@ -215,6 +215,18 @@ def test_kill_9_mid_send_then_restart_no_duplicate_nothing_lost(
     assert len(counts) > at_kill or by_response["sent"] > at_kill
 
 
+def _two_workers(
+    env: dict[str, str], tmp_path: Path, workers: list[WorkerProcess]
+) -> tuple[WorkerProcess, WorkerProcess]:
+    """Two workers on the test's database, both ready."""
+    first = WorkerProcess(env, tmp_path, "first")
+    second = WorkerProcess(env, tmp_path, "second")
+    workers.extend([first, second])
+    first.wait_ready()
+    second.wait_ready()
+    return first, second
+
+
 @pytest.mark.postgres
 def test_two_workers_on_one_postgres_database(
     tmp_path: Path,
@@ -226,11 +238,7 @@ def test_two_workers_on_one_postgres_database(
     smtp_server.delay_data = 0.02
     mailing_id, emails = prepare_smtp_mailing(env, tmp_path, smtp_server, 120, connections=3)
 
-    first = WorkerProcess(env, tmp_path, "first")
-    second = WorkerProcess(env, tmp_path, "second")
-    workers.extend([first, second])
-    first.wait_ready()
-    second.wait_ready()
+    first, second = _two_workers(env, tmp_path, workers)
     wait_until(lambda: show(env, mailing_id)["state"] == "completed", 45, "completion")
     assert first.terminate() == 0, first.log()
     assert second.terminate() == 0, second.log()
@@ -290,11 +298,7 @@ def test_stop_then_resend_with_two_workers_on_postgres(
     env = child_env(tmp_path, fresh_postgres_url)
     smtp_server.delay_data = 0.1
     mailing_id, emails = prepare_smtp_mailing(env, tmp_path, smtp_server, 240, connections=2)
-    first = WorkerProcess(env, tmp_path, "first")
-    second = WorkerProcess(env, tmp_path, "second")
-    workers.extend([first, second])
-    first.wait_ready()
-    second.wait_ready()
+    first, second = _two_workers(env, tmp_path, workers)
     assert smtp_server.wait_for(15, timeout=20), first.log() + second.log()
     ok(env, "mailing", "stop", str(mailing_id))
     wait_until(lambda: show(env, mailing_id)["state"] == "stopped", 30, "the stop")

@@ -23,6 +23,16 @@ from tests.support.smtp_server import TestSmtpServer
 EMAILS = [f"reader{n:03d}@example.com" for n in range(80)]
 
 
+def _original_stopped_mid_send(ctx: AppContext, server: TestSmtpServer) -> int:
+    """A mailing to :data:`EMAILS` over two slow connections, stopped mid-send."""
+    use_server(ctx, server, SmtpConnections="2")
+    server.delay_data = 0.03
+    add_contacts(ctx, EMAILS)
+    original = make_mailing(ctx)
+    _stopped_mid_send(ctx, server, original)
+    return original
+
+
 def _stopped_mid_send(ctx: AppContext, server: TestSmtpServer, mailing_id: int) -> None:
     """Start the mailing, stop it once a few messages are through, wait for
     the stop to finish."""
@@ -43,11 +53,7 @@ def _responses(ctx: AppContext, mailing_id: int) -> dict[str, str | None]:
 def test_stopped_mid_send_then_resent_everyone_gets_exactly_one(
     ctx: AppContext, server: TestSmtpServer, engine: MailEngine
 ) -> None:
-    use_server(ctx, server, SmtpConnections="2")
-    server.delay_data = 0.03
-    add_contacts(ctx, EMAILS)
-    original = make_mailing(ctx)
-    _stopped_mid_send(ctx, server, original)
+    original = _original_stopped_mid_send(ctx, server)
     stopped = {e for e, r in _responses(ctx, original).items() if r == "stopped_manually"}
     assert stopped and len(stopped) < len(EMAILS)
 
@@ -75,11 +81,7 @@ def test_stopped_mid_send_then_resent_everyone_gets_exactly_one(
 def test_a_resend_of_a_resend_reaches_the_rest_once(
     ctx: AppContext, server: TestSmtpServer, engine: MailEngine
 ) -> None:
-    use_server(ctx, server, SmtpConnections="2")
-    server.delay_data = 0.03
-    add_contacts(ctx, EMAILS)
-    original = make_mailing(ctx)
-    _stopped_mid_send(ctx, server, original)
+    original = _original_stopped_mid_send(ctx, server)
     first = resend.resend(ctx, original).id
     server.reset()
     server.delay_data = 0.03
