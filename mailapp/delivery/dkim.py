@@ -51,7 +51,18 @@ _LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
 
 
 class DkimError(ValueError):
-    """DKIM cannot be used as set up; the message says what to change."""
+    """DKIM cannot be used as set up; the message says what to change.
+
+    ``problem`` names the rule (``name``, ``missing``, ``unreadable``,
+    ``not_pem``, ``password``, ``not_rsa``, ``too_small``, ``exists``,
+    ``no_selector``, ``no_key_file``) and ``params`` its values, so the
+    window can say it in the UI language.
+    """
+
+    def __init__(self, message: str, problem: str, **params: object) -> None:
+        super().__init__(message)
+        self.problem = problem
+        self.params = params
 
 
 def check_domain(text: str, what: str = "DKIM domain") -> str:
@@ -60,12 +71,14 @@ def check_domain(text: str, what: str = "DKIM domain") -> str:
     try:
         name = name.encode("idna").decode("ascii")
     except UnicodeError:
-        raise DkimError(f"{what} {text!r} is not a valid DNS name") from None
+        raise DkimError(f"{what} {text!r} is not a valid DNS name", "name", value=text) from None
     labels = name.split(".")
     if not name or len(name) > 253 or not all(_LABEL.fullmatch(label) for label in labels):
         raise DkimError(
             f"{what} {text!r} is not a valid DNS name "
-            "(letters, digits and hyphens, in parts separated by dots)"
+            "(letters, digits and hyphens, in parts separated by dots)",
+            "name",
+            value=text,
         )
     return name
 
@@ -86,27 +99,42 @@ def load_key(path: str | os.PathLike[str]) -> rsa.RSAPrivateKey:
     try:
         data = file.read_bytes()
     except FileNotFoundError:
-        raise DkimError(f"The DKIM key file {file} does not exist") from None
+        raise DkimError(
+            f"The DKIM key file {file} does not exist", "missing", path=str(file)
+        ) from None
     except OSError as exc:
-        raise DkimError(f"The DKIM key file {file} cannot be read: {exc.strerror}") from None
+        raise DkimError(
+            f"The DKIM key file {file} cannot be read: {exc.strerror}",
+            "unreadable",
+            path=str(file),
+            reason=exc.strerror or "",
+        ) from None
     try:
         key = serialization.load_pem_private_key(data, password=None)
     except TypeError:
         raise DkimError(
             f"The DKIM key file {file} is protected by a password; "
-            "the key must be stored without one (keep the file readable only by you)"
+            "the key must be stored without one (keep the file readable only by you)",
+            "password",
+            path=str(file),
         ) from None
     except (ValueError, UnsupportedAlgorithm):
         raise DkimError(
             f"The DKIM key file {file} does not hold a PEM private key "
-            "('-----BEGIN PRIVATE KEY-----' or '-----BEGIN RSA PRIVATE KEY-----')"
+            "('-----BEGIN PRIVATE KEY-----' or '-----BEGIN RSA PRIVATE KEY-----')",
+            "not_pem",
+            path=str(file),
         ) from None
     if not isinstance(key, rsa.RSAPrivateKey):
-        raise DkimError(f"The DKIM key in {file} is not an RSA key")
+        raise DkimError(f"The DKIM key in {file} is not an RSA key", "not_rsa", path=str(file))
     if key.key_size < MIN_KEY_BITS:
         raise DkimError(
             f"The DKIM key in {file} has {key.key_size} bits; "
-            f"at least {MIN_KEY_BITS} are needed ({KEY_BITS} recommended)"
+            f"at least {MIN_KEY_BITS} are needed ({KEY_BITS} recommended)",
+            "too_small",
+            path=str(file),
+            bits=key.key_size,
+            minimum=MIN_KEY_BITS,
         )
     return key
 
@@ -138,7 +166,9 @@ def generate_key(path: Path) -> rsa.RSAPrivateKey:
     except FileExistsError:
         raise DkimError(
             f"The DKIM key file {path} already exists; choose another selector "
-            "or point DkimKeyFile at it"
+            "or point DkimKeyFile at it",
+            "exists",
+            path=str(path),
         ) from None
     with os.fdopen(fd, "wb") as out:
         out.write(pem)
@@ -157,9 +187,9 @@ class DkimSigner:
     def load(cls, domain: str, selector: str, key_file: str) -> DkimSigner:
         """The signer of the DKIM settings, or :class:`DkimError` naming what is wrong."""
         if not selector.strip():
-            raise DkimError("DKIM is set up for a domain but DkimSelector is empty")
+            raise DkimError("DKIM is set up for a domain but DkimSelector is empty", "no_selector")
         if not key_file.strip():
-            raise DkimError("DKIM is set up for a domain but DkimKeyFile is empty")
+            raise DkimError("DKIM is set up for a domain but DkimKeyFile is empty", "no_key_file")
         return cls(check_domain(domain), check_selector(selector), load_key(key_file))
 
     @property

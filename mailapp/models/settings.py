@@ -128,7 +128,17 @@ def _unsubscribe_url(definition: SettingDef, raw: str) -> str:
 
 
 def _dkim_refusal(definition: SettingDef, raw: str, exc: DkimError) -> Refused:
-    return Refused("setting_dkim", f"{definition.code}: {exc}", setting=definition.code, value=raw)
+    return Refused(
+        "setting_dkim",
+        f"{definition.code}: {exc}",
+        setting=definition.code,
+        value=raw,
+        problem=exc.problem,
+        path=exc.params.get("path", ""),
+        reason=exc.params.get("reason", ""),
+        bits=exc.params.get("bits", 0),
+        minimum=exc.params.get("minimum", 0),
+    )
 
 
 def _dkim_name(definition: SettingDef, raw: str) -> str:

@@ -47,8 +47,19 @@ class DkimRecord:
         return {"name": self.name, "record": self.record}
 
 
-def _refused(exc: DkimError) -> Refused:
-    return Refused("dkim", str(exc), error=str(exc))
+def refusal(exc: DkimError) -> Refused:
+    """A DKIM problem as a refusal the window can say in its language."""
+    return Refused(
+        "dkim",
+        str(exc),
+        error=str(exc),
+        problem=exc.problem,
+        value=exc.params.get("value", ""),
+        path=exc.params.get("path", ""),
+        reason=exc.params.get("reason", ""),
+        bits=exc.params.get("bits", 0),
+        minimum=exc.params.get("minimum", 0),
+    )
 
 
 def key_path(domain: str, selector: str) -> Path:
@@ -69,7 +80,7 @@ def generate(ctx: AppContext, domain: str, selector: str) -> DkimRecord:
         path = key_path(domain, selector)
         key = generate_key(path)
     except DkimError as exc:
-        raise _refused(exc) from None
+        raise refusal(exc) from None
     try:
         settings_service.set_many(
             ctx, {"DkimDomain": domain, "DkimSelector": selector, "DkimKeyFile": str(path)}
@@ -101,7 +112,7 @@ def current(ctx: AppContext) -> DkimRecord | None:
     try:
         loaded = signer(settings)
     except DkimError as exc:
-        raise _refused(exc) from None
+        raise refusal(exc) from None
     if loaded is None:
         return None
     return DkimRecord(loaded.record_name, loaded.record, settings.dkim_key_file)

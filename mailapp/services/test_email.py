@@ -121,7 +121,7 @@ def send_test(ctx: AppContext, mailing_id: int, to: str, provider: ProviderSessi
             "message_error", f"The email cannot be built: {exc}", error=str(exc)
         ) from None
     except DkimError as exc:
-        raise Refused("dkim", f"DKIM: {exc}", error=str(exc)) from None
+        raise dkim_setup.refusal(exc) from None
     if signer is not None:
         data = signer.sign(data)
     config = provider.config(settings)

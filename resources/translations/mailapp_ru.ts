@@ -634,6 +634,169 @@
         </message>
     </context>
     <context>
+        <name>DeliverabilityTab</name>
+        <message>
+            <location filename="../../mailapp/ui/settings/deliverability_tab.py" line="+48" />
+            <source>DKIM signature</source>
+            <translation>Подпись DKIM</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Signing domain:</source>
+            <translation>Домен подписи:</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>The domain of your sender address; empty: messages are not signed.</source>
+            <translation>Домен адреса отправителя; если пусто, письма не подписываются.</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>Selector:</source>
+            <translation>Селектор:</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>The name of the key in DNS: &lt;selector&gt;._domainkey.&lt;domain&gt;</source>
+            <translation>Имя ключа в DNS: &lt;селектор&gt;._domainkey.&lt;домен&gt;</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>Key file:</source>
+            <translation>Файл ключа:</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>A PEM file with the RSA private key, without a password.</source>
+            <translation>Файл PEM с закрытым ключом RSA, без пароля.</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Create key</source>
+            <translation>Создать ключ</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>A new 2048-bit key for the domain and selector, saved at once</source>
+            <translation>Новый 2048-битный ключ для домена и селектора; сохраняется сразу</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Copy record</source>
+            <translation>Копировать запись</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Check DNS</source>
+            <translation>Проверить DNS</translation>
+        </message>
+        <message>
+            <location line="+10" />
+            <source>DNS name (TXT):</source>
+            <translation>Имя в DNS (TXT):</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Value:</source>
+            <translation>Значение:</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>Unsubscribe link</source>
+            <translation>Ссылка для отписки</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Link:</source>
+            <translation>Ссылка:</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>The link of the List-Unsubscribe header and of {{ unsubscribe_url }} in templates. {token} becomes the recipient's signed token, {email} the address.</source>
+            <translation>Ссылка заголовка List-Unsubscribe и {{ unsubscribe_url }} в шаблонах. {token} заменяется подписанным токеном получателя, {email} — его адресом.</translation>
+        </message>
+        <message>
+            <location line="+11" />
+            <source>Deliverability</source>
+            <translation>Доставляемость</translation>
+        </message>
+        <message>
+            <location line="+54" />
+            <source>Messages are not signed. Enter your domain and a selector, then Create key.</source>
+            <translation>Письма не подписываются. Введите домен и селектор и нажмите «Создать ключ».</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>Every message is signed. Publish this TXT record in your domain's DNS.</source>
+            <translation>Каждое письмо подписывается. Опубликуйте эту TXT-запись в DNS вашего домена.</translation>
+        </message>
+        <message>
+            <location line="+11" />
+            <source>Without a link, messages ask for a reply with the subject “unsubscribe”.</source>
+            <translation>Без ссылки письма предлагают ответить с темой «unsubscribe».</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>Only an https link gives the one-click unsubscribe that Gmail and Yahoo ask for.</source>
+            <translation>Отписку в один клик, которую требуют Gmail и Yahoo, даёт только ссылка https.</translation>
+        </message>
+        <message>
+            <location line="+7" />
+            <source>Without {token} the worker cannot answer the link: your own page must unsubscribe the address.</source>
+            <translation>Без {token} обработчик не сможет ответить на ссылку: отписывать адрес должна ваша собственная страница.</translation>
+        </message>
+        <message>
+            <location line="+7" />
+            <source>Run “mailapp worker --listen 127.0.0.1:8025” and let your web server pass /u/ to it.</source>
+            <translation>Запустите «mailapp worker --listen 127.0.0.1:8025» и настройте веб-сервер так, чтобы он передавал ему адреса /u/.</translation>
+        </message>
+        <message>
+            <location line="+12" />
+            <source>Enter the signing domain and a selector first.</source>
+            <translation>Сначала введите домен подписи и селектор.</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>Creating the key…</source>
+            <translation>Создаётся ключ…</translation>
+        </message>
+        <message>
+            <location line="+17" />
+            <source>The key is created and in use. Publish this TXT record in your domain's DNS.</source>
+            <translation>Ключ создан и используется. Опубликуйте эту TXT-запись в DNS вашего домена.</translation>
+        </message>
+        <message>
+            <location line="+13" />
+            <source>The record's value is copied.</source>
+            <translation>Значение записи скопировано.</translation>
+        </message>
+        <message>
+            <location line="+8" />
+            <source>Looking up {name}…</source>
+            <translation>Ищется {name}…</translation>
+        </message>
+        <message>
+            <location line="+12" />
+            <source>Published: the record in DNS matches this key.</source>
+            <translation>Опубликовано: запись в DNS совпадает с этим ключом.</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>DNS has another key under this name: receivers will reject the signatures. Publish the value above instead.</source>
+            <translation>В DNS под этим именем другой ключ: получатели отвергнут подписи. Опубликуйте вместо него значение выше.</translation>
+        </message>
+        <message>
+            <location line="+6" />
+            <source>Not published yet. DNS changes can take up to a day to arrive.</source>
+            <translation>Ещё не опубликовано. Изменения в DNS расходятся до суток.</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>No DNS server answered: this computer seems to be offline. Check again when it is connected.</source>
+            <translation>Ни один DNS-сервер не ответил: похоже, компьютер не подключён к сети. Проверьте ещё раз, когда подключение появится.</translation>
+        </message>
+    </context>
+    <context>
         <name>EditContactDialog</name>
         <message>
             <location filename="../../mailapp/ui/contacts/contact_dialogs.py" line="+72" />
@@ -2417,7 +2580,7 @@ Log file: {log}</source>
     <context>
         <name>SendingTab</name>
         <message>
-            <location filename="../../mailapp/ui/settings/sending_tab.py" line="+29" />
+            <location filename="../../mailapp/ui/settings/sending_tab.py" line="+32" />
             <source>Delay before sending starts, seconds:</source>
             <translation>Задержка перед началом отправки, секунд:</translation>
         </message>
@@ -2427,17 +2590,7 @@ Log file: {log}</source>
             <translation>Отправлять одно письмо на адрес (дубли отменяются)</translation>
         </message>
         <message>
-            <location line="+5" />
-            <source>Unsubscribe link:</source>
-            <translation>Ссылка для отписки:</translation>
-        </message>
-        <message>
-            <location line="+2" />
-            <source>The link of the List-Unsubscribe header and of {{ unsubscribe_url }} in templates. {token} becomes the recipient's signed token, {email} the address.</source>
-            <translation>Ссылка заголовка List-Unsubscribe и {{ unsubscribe_url }} в шаблонах. {token} заменяется подписанным ключом получателя, {email} — его адресом.</translation>
-        </message>
-        <message>
-            <location line="+4" />
+            <location line="+3" />
             <source>At most emails a second (0 = no limit):</source>
             <translation>Не больше писем в секунду (0 — без ограничения):</translation>
         </message>
@@ -2460,7 +2613,7 @@ Log file: {log}</source>
     <context>
         <name>SettingsDialog</name>
         <message>
-            <location filename="../../mailapp/ui/settings/dialog.py" line="+55" />
+            <location filename="../../mailapp/ui/settings/dialog.py" line="+62" />
             <source>Settings</source>
             <extracomment>The tabs, in the order shown.</extracomment>
             <translation>Настройки</translation>
@@ -3979,7 +4132,7 @@ Sent to those “{original}” did not reach</source>
     <context>
         <name>refusals</name>
         <message>
-            <location filename="../../mailapp/ui/common/refusals.py" line="+43" />
+            <location filename="../../mailapp/ui/common/refusals.py" line="+44" />
             <source>Email</source>
             <translation>Email</translation>
         </message>
@@ -4599,6 +4752,56 @@ Sent to those “{original}” did not reach</source>
             <comment>no columns found</comment>
             <extracomment>Codes whose ``state`` is a campaign state (the others name a mailing state).</extracomment>
             <translation>нет</translation>
+        </message>
+        <message>
+            <location filename="../../mailapp/ui/common/dkim_refusals.py" line="+14" />
+            <source>“{value}” is not a valid DNS name (letters, digits and hyphens, in parts separated by dots).</source>
+            <translation>«{value}» — недопустимое имя DNS (латинские буквы, цифры и дефисы, части разделяются точками).</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>The DKIM key file {path} does not exist.</source>
+            <translation>Файла ключа DKIM {path} не существует.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>The DKIM key file {path} cannot be read: {reason}.</source>
+            <translation>Файл ключа DKIM {path} не читается: {reason}.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>The file {path} does not hold a private key in PEM format.</source>
+            <translation>В файле {path} нет закрытого ключа в формате PEM.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>The DKIM key in {path} is protected by a password; store it without one.</source>
+            <translation>Ключ DKIM в {path} защищён паролем; сохраните его без пароля.</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>The DKIM key in {path} is not an RSA key.</source>
+            <translation>Ключ DKIM в {path} — не ключ RSA.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>The DKIM key in {path} has {bits} bits; at least {minimum} are needed.</source>
+            <translation>Длина ключа DKIM в {path} — {bits} бит; нужно не меньше {minimum}.</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>A DKIM key for this selector exists already ({path}); choose another selector.</source>
+            <translation>Ключ DKIM для этого селектора уже есть ({path}); выберите другой селектор.</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>DKIM has a domain but no selector.</source>
+            <translation>Для DKIM указан домен, но не указан селектор.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>DKIM has a domain but no key file.</source>
+            <translation>Для DKIM указан домен, но не указан файл ключа.</translation>
         </message>
         <message numerus="yes">
             <source> and %n more</source>

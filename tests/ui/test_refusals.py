@@ -68,6 +68,8 @@ SAMPLES: dict[str, object] = {
     "part": "body",
     "time": "start",
     "action": "start",
+    "path": "/home/anna/mail.pem",
+    "bits": 768,
 }
 
 

@@ -31,6 +31,7 @@ from mailapp.services import settings as settings_service
 from mailapp.services.smtp_account import save_settings
 from mailapp.ui.common.lazy_model import alive
 from mailapp.ui.common.tasks import error_text
+from mailapp.ui.settings.deliverability_tab import DeliverabilityTab
 from mailapp.ui.settings.errors_tab import ErrorsTab
 from mailapp.ui.settings.fields import FieldMessage, SettingsTab, setting_problem
 from mailapp.ui.settings.interface_tab import InterfaceTab
@@ -43,7 +44,13 @@ if TYPE_CHECKING:
 _Tab = TypeVar("_Tab", bound=SettingsTab)
 
 #: The tabs, in the order shown.
-TABS: tuple[type[SettingsTab], ...] = (SendingTab, ErrorsTab, ProviderTab, InterfaceTab)
+TABS: tuple[type[SettingsTab], ...] = (
+    SendingTab,
+    ErrorsTab,
+    ProviderTab,
+    DeliverabilityTab,
+    InterfaceTab,
+)
 
 
 class SettingsDialog(QDialog):

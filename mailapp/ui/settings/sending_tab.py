@@ -1,4 +1,7 @@
-"""The settings tab *Sending*: the delay, duplicates, the unsubscribe link, the pace."""
+"""The settings tab *Sending*: the delay, duplicates, the pace.
+
+The unsubscribe link is on the *Deliverability* tab, beside DKIM.
+"""
 
 from __future__ import annotations
 
@@ -31,14 +34,6 @@ class SendingTab(SettingsTab):
             self.tr("Send one email per address (later duplicates are cancelled)")
         )
         self.form.addRow("", self.prevent_duplicates)
-        self.add_text(
-            "UnsubscribeUrl",
-            self.tr("Unsubscribe link:"),
-            self.tr(
-                "The link of the List-Unsubscribe header and of {{ unsubscribe_url }} in "
-                "templates. {token} becomes the recipient's signed token, {email} the address."
-            ),
-        )
         self.add_text("SendRatePerSecond", self.tr("At most emails a second (0 = no limit):"))
         self.add_text("SmtpConnections", self.tr("Parallel connections:"))
 
