@@ -43,7 +43,7 @@ def cmd_dkim_generate(args: argparse.Namespace, db_url: str) -> int:
     from mailapp.cli import commands
     from mailapp.services import dkim_setup
 
-    ctx: AppContext = commands._open(db_url)
+    ctx: AppContext = commands.open_context(db_url)
     record = dkim_setup.generate(ctx, args.domain, args.selector)
     if args.json:
         print_json(record.as_json())
@@ -72,7 +72,7 @@ def cmd_dkim_check(args: argparse.Namespace, db_url: str) -> int:
     from mailapp.models import Refused
     from mailapp.services import dkim_setup
 
-    record = dkim_setup.current(commands._open(db_url))
+    record = dkim_setup.current(commands.open_context(db_url))
     if record is None:
         raise Refused("dkim_off", "DKIM is not set up: run 'mailapp dkim generate' first")
     check = dkim_setup.check_published(record)
