@@ -1751,7 +1751,7 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../mailapp/ui/window/main_window.py" line="+246" />
+            <location filename="../../mailapp/ui/window/main_window.py" line="+247" />
             <source>Mailings — mailapp</source>
             <extracomment>States in which closing the window asks whether to keep sending. (int | None) the selected mailing changed.</extracomment>
             <translation>Рассылки — mailapp</translation>
@@ -1934,12 +1934,12 @@
         </message>
         <message>
             <location line="+1" />
-            <location line="+322" />
+            <location line="+234" />
             <source>About mailapp</source>
             <translation>О программе mailapp</translation>
         </message>
         <message>
-            <location line="-316" />
+            <location line="-228" />
             <source>Mailings</source>
             <translation>Рассылки</translation>
         </message>
@@ -1999,7 +1999,7 @@
             <translation>Не удалось удалить</translation>
         </message>
         <message>
-            <location line="+163" />
+            <location line="+75" />
             <source>mailapp {version} sends email mailings and pauses or stops them safely.</source>
             <translation>mailapp {version} отправляет email-рассылки и безопасно приостанавливает или останавливает их.</translation>
         </message>

@@ -47,6 +47,7 @@ from mailapp.ui.mailings.confirm import SendingCommands
 from mailapp.ui.mailings.page import MailingsPage
 from mailapp.ui.mailings.table import MailingLoader, MailingRole, MailingTableModel
 from mailapp.ui.window.journal_dock import JournalDock
+from mailapp.ui.window.openers import WindowOpeners
 from mailapp.ui.window.worker_supervisor import WorkerSupervisor
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ _BUSY = frozenset(
 )
 
 
-class MainWindow(QMainWindow):
+class MainWindow(WindowOpeners, QMainWindow):
     """Mailings, contacts and the sending log."""
 
     #: (int | None) the selected mailing changed.
@@ -444,94 +445,6 @@ class MainWindow(QMainWindow):
         box.finished.connect(finished)
         box.open()
         self.delete_box = box
-
-    # -- other windows (imported when first used: a quicker start) ---------------
-
-    def _show_window(self, widget: QWidget) -> None:
-        widget.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self._windows.append(widget)
-        widget.destroyed.connect(
-            lambda: self._windows.remove(widget) if widget in self._windows else None
-        )
-        if hasattr(widget, "open") and callable(widget.open) and widget.isWindow():
-            widget.open()
-        else:
-            widget.show()
-
-    @Slot()
-    def new_mailing(self) -> None:
-        from mailapp.ui.mailings.editor import MailingEditor
-
-        self._show_window(MailingEditor(self.services, None, self))
-
-    @Slot()
-    def edit_mailing(self) -> None:
-        info = self.selected()
-        if info is None or not can_edit(info.state):
-            return
-        from mailapp.ui.mailings.editor import MailingEditor
-
-        self._show_window(MailingEditor(self.services, info.id, self))
-
-    @Slot()
-    def schedule_mailing(self) -> None:
-        info = self.selected()
-        if info is None or not can_schedule(info.state):
-            return
-        from mailapp.ui.mailings.schedule_dialog import ScheduleDialog
-
-        self._show_window(ScheduleDialog(self.services, info.id, self))
-
-    @Slot()
-    def send_to_not_reached(self) -> None:
-        info = self.selected()
-        if info is None or not can_resend(info.state):
-            return
-        from mailapp.ui.mailings.resend_dialog import ResendDialog
-
-        dialog = ResendDialog(self.services, info.id, self)
-        dialog.created.connect(self.open_follow_up)
-        self._show_window(dialog)
-
-    @Slot(int)
-    def open_follow_up(self, mailing_id: int) -> None:
-        """A follow-up was made: select it in the list and open it in the editor."""
-        self._created(mailing_id)
-        from mailapp.ui.mailings.editor import MailingEditor
-
-        self._show_window(MailingEditor(self.services, mailing_id, self))
-
-    @Slot()
-    def send_test(self) -> None:
-        info = self.selected()
-        if info is None:
-            return
-        from mailapp.ui.mailings.test_email_dialog import TestEmailDialog
-
-        self._show_window(TestEmailDialog(self.services, info.id, self))
-
-    @Slot()
-    def open_analytics(self) -> None:
-        info = self.selected()
-        if info is None:
-            return
-        from mailapp.ui.mailings.analytics import AnalyticsWindow
-
-        window = AnalyticsWindow(self.services, info.id)
-        window.follow_up_created.connect(self.open_follow_up)
-        self._show_window(window)
-
-    @Slot()
-    def open_settings(self) -> None:
-        from mailapp.ui.settings.dialog import SettingsDialog
-
-        self._show_window(SettingsDialog(self.services, self))
-
-    @Slot()
-    def open_outbox(self) -> None:
-        from mailapp.ui.settings.outbox import OutboxWindow
-
-        self._show_window(OutboxWindow(self.services))
 
     @Slot(int)
     def _show_page(self, row: int) -> None:
