@@ -101,6 +101,10 @@ class ChainSummary:
     reached: int
 
 
+#: Responses after which the recipient surely has the message.
+_SURELY_HANDED_OVER = [r.value for r in Response if r.handed_over and r is not Response.UNCONFIRMED]
+
+
 def chain_of(session: Session, mailing_id: int) -> tuple[int, list[int]]:
     """The first mailing of ``mailing_id``'s chain and every mailing in it."""
     root, seen = mailing_id, {mailing_id}
@@ -133,8 +137,9 @@ def _descendants(session: Session, mailing_id: int) -> list[int]:
 def _reached_elsewhere(
     contact_id: Column, chain: list[int], unconfirmed_ok: Collection[int]
 ) -> ColumnElement[bool]:
-    """The contact was handed the content by a mailing of ``chain``: sent,
-    or unconfirmed in a mailing not in ``unconfirmed_ok``."""
+    """The contact was handed the content by a mailing of ``chain``: surely
+    (sent, or unsubscribed after it arrived), or maybe (unconfirmed) in a
+    mailing not in ``unconfirmed_ok``."""
     other = aliased(Recipient)
     unconfirmed = other.response == Response.UNCONFIRMED.value
     if unconfirmed_ok:
@@ -142,7 +147,7 @@ def _reached_elsewhere(
     return exists().where(
         other.contact_id == contact_id,
         other.mailing_id.in_(chain),
-        or_(other.response == Response.SENT.value, unconfirmed),
+        or_(other.response.in_(_SURELY_HANDED_OVER), unconfirmed),
     )
 
 

@@ -10,7 +10,7 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import select, update
 
-from mailapp.models import Contact, Event, MailingState, Recipient, Refused, Response
+from mailapp.models import Contact, Event, Mailing, MailingState, Recipient, Refused, Response
 from mailapp.scheduler.engine import MailEngine
 from mailapp.services import contacts, journal, lifecycle, mailings, resend, unconfirmed
 from mailapp.services import settings as settings_service
@@ -301,3 +301,30 @@ def test_unconfirmed_marked_delivered_are_sent_and_journaled(ctx: AppContext) ->
         resend.resend(ctx, original, [Response.UNCONFIRMED], only=[rows["b@example.com"]])
     outcome = resend.resend(ctx, original, [Response.UNCONFIRMED])
     assert set(_responses(ctx, outcome.id)) == {"c@example.com"}
+
+
+def test_who_unsubscribed_after_the_email_arrived_is_never_sent_it_again(
+    ctx: AppContext,
+) -> None:
+    emails = ["a@example.com", "b@example.com"]
+    original = _stopped_by_hand(ctx, emails, set(emails))
+    first = resend.resend(ctx, original).id
+    # the first follow-up reached b, who unsubscribed through its link, and
+    # was stopped before it reached a
+    with ctx.db.write() as session:
+        session.execute(
+            update(Mailing).where(Mailing.id == first).values(state=MailingState.STOPPED.value)
+        )
+        for email, response in (
+            ("a@example.com", "stopped_manually"),
+            ("b@example.com", "unsubscribed"),
+        ):
+            session.execute(
+                update(Recipient)
+                .where(Recipient.mailing_id == first, Recipient.email == email)
+                .values(response=response)
+            )
+    # subscribed again by hand since: still, the content reached b once
+    contacts.set_unsubscribed(ctx, [_contact_id(ctx, "b@example.com")], False)
+    outcome = resend.resend(ctx, original)
+    assert set(_responses(ctx, outcome.id)) == {"a@example.com"}
