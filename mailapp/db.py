@@ -39,6 +39,13 @@ class DatabaseError(Exception):
     """The database cannot be opened or used; the message says why."""
 
 
+def _pragma(conn: Connection, statement: str) -> None:
+    """Run a PRAGMA on the DBAPI connection itself, outside any transaction."""
+    dbapi = conn.connection.dbapi_connection
+    assert dbapi is not None
+    dbapi.execute(statement)
+
+
 def _sqlite_events(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -173,9 +180,26 @@ class Database:
         cfg = Config()
         cfg.set_main_option("script_location", str(script_dir))
         try:
-            with self.engine.begin() as conn:
-                cfg.attributes["connection"] = conn
-                command.upgrade(cfg, "head")
+            with self.engine.connect() as conn:
+                sqlite = self.dialect == "sqlite"
+                if sqlite:
+                    # SQLite alters a table's constraints by copying it and
+                    # dropping the old one; with foreign keys on, that drop
+                    # would delete its rows and, by ON DELETE CASCADE, every
+                    # recipient and log line of every mailing. The pragma is
+                    # ignored inside a transaction: set it before one begins.
+                    _pragma(conn, "PRAGMA foreign_keys=OFF")
+                try:
+                    with conn.begin():
+                        cfg.attributes["connection"] = conn
+                        command.upgrade(cfg, "head")
+                        if sqlite:
+                            broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                            if broken:
+                                raise DatabaseError(f"the migration broke references: {broken}")
+                finally:
+                    if sqlite:
+                        _pragma(conn, "PRAGMA foreign_keys=ON")
         except Exception as exc:
             raise DatabaseError(f"Cannot open the database {self.url!r}: {exc}") from exc
 
