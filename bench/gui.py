@@ -33,7 +33,7 @@ from bench.common import ROOT, Row, fill_contacts, mailing_with_recipients, send
 
 TICK_MS = 5
 STALL_TARGET_MS = 50.0
-SHOW_TARGET_S = 1.5
+SHOW_TARGET_S = 0.7
 
 
 class StallMeter:
@@ -341,6 +341,9 @@ def window_shown(quick: bool) -> None:
         maker.start()
         maker.join()
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen", MAILAPP_HOME=tmp)
+        # An installed application has its bytecode compiled (pip does it):
+        # a start that compiles every module measures the compiler.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         times = []
         for _ in range(3):
             started = time.time()

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mailapp.delivery.dkim import DkimError, check_domain, check_selector, load_key
 from mailapp.delivery.message import (
     MAX_UNSUBSCRIBE_URL,
     UnsubscribeLinkError,
     check_unsubscribe_url,
 )
 from mailapp.models.states import Refused
+
+if TYPE_CHECKING:
+    from mailapp.delivery.dkim import DkimError
 
 _TRUE = {"true", "1", "yes", "on"}
 _FALSE = {"false", "0", "no", "off"}
@@ -145,6 +147,10 @@ def _dkim_name(definition: SettingDef, raw: str) -> str:
     """DkimDomain and DkimSelector: DNS names (lower case, IDNA), or empty for none."""
     if not raw.strip():
         return ""
+    # Imported when a DKIM setting is set: every command and every start of
+    # the window reads the settings, and the signer's imports are heavy.
+    from mailapp.delivery.dkim import DkimError, check_domain, check_selector
+
     check = check_domain if definition.code == "DkimDomain" else check_selector
     try:
         return check(raw)
@@ -158,6 +164,8 @@ def _dkim_key_file(definition: SettingDef, raw: str) -> str:
     Checked when it is set, so that a wrong path or a public key is refused
     at once rather than putting the next mailing in error.
     """
+    from mailapp.delivery.dkim import DkimError, load_key
+
     path = raw.strip()
     if path:
         try:
