@@ -3,6 +3,7 @@ real database and the real services."""
 
 from __future__ import annotations
 
+import gc
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -24,6 +25,25 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.qt_log_level_fail("WARNING"))
             # The offscreen platform says this of every dialog; it is harmless.
             item.add_marker(pytest.mark.qt_log_ignore("does not support propagateSizeHints"))
+
+
+@pytest.fixture(autouse=True)
+def _collect_garbage_in_the_gui_thread() -> Iterator[None]:
+    """Python's cycle collector runs in whichever thread happens to allocate,
+    and a Qt object freed there dies in the wrong thread: a QTimer then
+    cannot be stopped and Qt crashes. pytest-qt's waits leave a QEventLoop
+    and a QTimer in such a cycle every time, and the task runner's threads
+    allocate plenty. So the window tests never collect automatically; the
+    young garbage is collected here, in the GUI thread, after each test
+    (all of it now and then)."""
+    global _TESTS_RUN
+    gc.disable()
+    yield
+    _TESTS_RUN += 1
+    gc.collect(2 if _TESTS_RUN % 25 == 0 else 1)
+
+
+_TESTS_RUN = 0
 
 
 @pytest.fixture(autouse=True)
