@@ -84,33 +84,6 @@
         </message>
     </context>
     <context>
-        <name>MailingEditor</name>
-        <message numerus="yes">
-            <location filename="../../mailapp/ui/mailings/editor.py" line="+815" />
-            <source>%Ln contact(s) in this folder</source>
-            <translation>
-                <numerusform>%Ln contact in this folder</numerusform>
-                <numerusform>%Ln contacts in this folder</numerusform>
-            </translation>
-        </message>
-        <message numerus="yes">
-            <location line="+202" />
-            <source>Too long: at most %n character(s).</source>
-            <translation>
-                <numerusform>Too long: at most %n character.</numerusform>
-                <numerusform>Too long: at most %n characters.</numerusform>
-            </translation>
-        </message>
-        <message numerus="yes">
-            <location line="-288" />
-            <source>Sent to those mailing {id} did not reach: %n recipient(s), fixed when this follow-up was made. Whoever unsubscribes or is reached meanwhile is left out at the start.</source>
-            <translation>
-                <numerusform>Sent to those mailing {id} did not reach: %n recipient, fixed when this follow-up was made. Whoever unsubscribes or is reached meanwhile is left out at the start.</numerusform>
-                <numerusform>Sent to those mailing {id} did not reach: %n recipients, fixed when this follow-up was made. Whoever unsubscribes or is reached meanwhile is left out at the start.</numerusform>
-            </translation>
-        </message>
-    </context>
-    <context>
         <name>MoveContactsDialog</name>
         <message numerus="yes">
             <location filename="../../mailapp/ui/contacts/selection_dialogs.py" line="+81" />
@@ -148,6 +121,33 @@
             <translation>
                 <numerusform>Subscribe %n contact again?</numerusform>
                 <numerusform>Subscribe %n contacts again?</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>MailingEditor</name>
+        <message numerus="yes">
+            <location filename="../../mailapp/ui/mailings/editor.py" line="+815" />
+            <source>%Ln contact(s) in this folder</source>
+            <translation>
+                <numerusform>%Ln contact in this folder</numerusform>
+                <numerusform>%Ln contacts in this folder</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <location line="+202" />
+            <source>Too long: at most %n character(s).</source>
+            <translation>
+                <numerusform>Too long: at most %n character.</numerusform>
+                <numerusform>Too long: at most %n characters.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <location line="-288" />
+            <source>Sent to those mailing {id} did not reach: %n recipient(s), fixed when this follow-up was made. Whoever unsubscribes or is reached meanwhile is left out at the start.</source>
+            <translation>
+                <numerusform>Sent to those mailing {id} did not reach: %n recipient, fixed when this follow-up was made. Whoever unsubscribes or is reached meanwhile is left out at the start.</numerusform>
+                <numerusform>Sent to those mailing {id} did not reach: %n recipients, fixed when this follow-up was made. Whoever unsubscribes or is reached meanwhile is left out at the start.</numerusform>
             </translation>
         </message>
     </context>

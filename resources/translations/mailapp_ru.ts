@@ -1264,9 +1264,8 @@
     <context>
         <name>MailingEditor</name>
         <message>
-            <location filename="../../mailapp/ui/mailings/editor.py" line="+444" />
+            <location filename="../../mailapp/ui/mailings/discard_box.py" line="+22" />
             <source>Unsaved changes</source>
-            <extracomment>Contacts offered for the preview. How long typing must pause before the template is read again. The fields in the order of the form, for the summary under it. Tags that enclose a body and need their ``end…`` tag (``set`` only in its block form, ``{% set x %}…{% endset %}``). Every tag the template language knows besides those. What Jinja calls the ends of things, in the template's own characters.</extracomment>
             <translation>Несохраненные изменения</translation>
         </message>
         <message>
@@ -1290,9 +1289,9 @@
             <translation>Продолжить редактирование</translation>
         </message>
         <message>
-            <location line="+40" />
+            <location filename="../../mailapp/ui/mailings/editor.py" line="+106" />
             <source>New mailing</source>
-            <extracomment>(int) the mailing was saved; its id. The preview's problem for its contact (a warning unless the check below already calls the template wrong). The latest reading of the template, and whether a newer one is due. Custom field names some contact has; None until read (off-thread).</extracomment>
+            <extracomment>How long typing must pause before the template is read again. (int) the mailing was saved; its id. The preview's problem for its contact (a warning unless the check below already calls the template wrong). The latest reading of the template, and whether a newer one is due. Custom field names some contact has; None until read (off-thread).</extracomment>
             <translation>Новая рассылка</translation>
         </message>
         <message>
@@ -1306,12 +1305,13 @@
             <translation>news@example.com</translation>
         </message>
         <message>
-            <location line="+9" />
+            <location filename="../../mailapp/ui/mailings/field_menu.py" line="+22" />
             <source>Insert field</source>
+            <extracomment>(str) the template code to insert, e.g. ``{{ contact.city }}``.</extracomment>
             <translation>Вставить поле</translation>
         </message>
         <message>
-            <location line="+4" />
+            <location filename="../../mailapp/ui/mailings/editor.py" line="+11" />
             <source>Stop sending at</source>
             <translation>Остановить отправку в</translation>
         </message>
@@ -1326,17 +1326,17 @@
             <translation>Тип:</translation>
         </message>
         <message>
-            <location line="+1" />
+            <location line="+2" />
             <source>Sender name:</source>
             <translation>Имя отправителя:</translation>
         </message>
         <message>
-            <location line="+1" />
+            <location line="+4" />
             <source>Sender email:</source>
             <translation>Email отправителя:</translation>
         </message>
         <message>
-            <location line="+1" />
+            <location line="+3" />
             <source>Subject:</source>
             <translation>Тема:</translation>
         </message>
@@ -1351,23 +1351,25 @@
             <translation>Текст письма (HTML):</translation>
         </message>
         <message>
-            <location line="+16" />
+            <location filename="../../mailapp/ui/mailings/preview_contacts.py" line="+104" />
             <source>Preview for:</source>
             <translation>Просмотр для:</translation>
         </message>
         <message>
-            <location line="+15" />
+            <location filename="../../mailapp/ui/mailings/audience_box.py" line="+40" />
             <source>A trigger mailing has no folders: the campaigns that lead to it add its recipients one by one.</source>
+            <extracomment>The folders there are (empty until read) and the names ticked.</extracomment>
             <translation>У триггерной рассылки нет папок: получателей по одному добавляют кампании, которые ведут к ней.</translation>
         </message>
         <message>
-            <location line="+17" />
-            <location line="+566" />
+            <location line="-9" />
+            <location filename="../../mailapp/ui/mailings/problems.py" line="+247" />
             <source>Audience</source>
+            <extracomment>() a folder was ticked or unticked.</extracomment>
             <translation>Аудитория</translation>
         </message>
         <message>
-            <location line="-539" />
+            <location filename="../../mailapp/ui/mailings/editor.py" line="+46" />
             <source>Send test email…</source>
             <translation>Отправить тестовое письмо…</translation>
         </message>
@@ -1377,66 +1379,58 @@
             <translation>Сначала сохраните рассылку</translation>
         </message>
         <message>
-            <location line="+85" />
+            <location line="+63" />
             <source>Mailing: {name}</source>
             <translation>Рассылка: {name}</translation>
         </message>
         <message>
-            <location line="+30" />
+            <location filename="../../mailapp/ui/mailings/problems.py" line="+79" />
             <source>This mailing has already handed emails to the provider, so its template can no longer be changed.</source>
             <translation>Рассылка уже передала письма провайдеру, поэтому её шаблон больше нельзя изменить.</translation>
         </message>
         <message>
-            <location line="+7" />
+            <location line="+6" />
             <source>A mailing in the state “{state}” cannot be changed. Pause it (Stop sending) to change it.</source>
             <translation>Рассылку в состоянии «{state}» нельзя изменить. Приостановите её (Остановить отправку), чтобы изменить.</translation>
         </message>
         <message>
-            <location line="+26" />
+            <location filename="../../mailapp/ui/mailings/audience_box.py" line="+77" />
             <source>“{name}” ({state})</source>
             <translation>«{name}» ({state})</translation>
         </message>
         <message>
-            <location line="+5" />
+            <location line="+6" />
             <source>Fed by campaigns: {names}</source>
             <translation>Участников добавляют кампании: {names}</translation>
         </message>
         <message>
-            <location line="+2" />
+            <location line="+6" />
             <source>Fed by campaigns: none yet</source>
             <translation>Участников добавляют кампании: пока ни одна</translation>
         </message>
         <message>
-            <location line="+13" />
+            <location filename="../../mailapp/ui/mailings/editor.py" line="+50" />
             <source>Cannot load the mailing: {error}</source>
             <translation>Не удалось загрузить рассылку: {error}</translation>
         </message>
         <message>
-            <location line="+11" />
+            <location filename="../../mailapp/ui/mailings/audience_box.py" line="+10" />
             <source>{name} — {valid} valid · {invalid} invalid · {unsubscribed} unsubscribed</source>
             <translation>{name} — верных {valid} · неверных {invalid} · отписавшихся {unsubscribed}</translation>
         </message>
-        <message numerus="yes">
-            <location line="+9" />
-            <source>%Ln contact(s) in this folder</source>
-            <translation>
-                <numerusform>%Ln контакт в папке</numerusform>
-                <numerusform>%Ln контакта в папке</numerusform>
-                <numerusform>%Ln контактов в папке</numerusform>
-            </translation>
-        </message>
         <message>
-            <location line="+21" />
+            <location filename="../../mailapp/ui/mailings/editor.py" line="+15" />
             <source>Close</source>
             <translation>Закрыть</translation>
         </message>
         <message>
-            <location line="+61" />
+            <location filename="../../mailapp/ui/mailings/preview_contacts.py" line="-43" />
             <source>Sample contact (no contacts yet)</source>
+            <extracomment>Contacts offered for the preview. () other contacts are offered (after :meth:`load`).</extracomment>
             <translation>Пример контакта (контактов пока нет)</translation>
         </message>
         <message>
-            <location line="+24" />
+            <location line="+25" />
             <source>Alex</source>
             <translation>Алекс</translation>
         </message>
@@ -1446,7 +1440,7 @@
             <translation>Образцов</translation>
         </message>
         <message>
-            <location line="+8" />
+            <location filename="../../mailapp/ui/mailings/field_menu.py" line="+10" />
             <source>First name</source>
             <translation>Имя</translation>
         </message>
@@ -1466,18 +1460,19 @@
             <translation>Название рассылки</translation>
         </message>
         <message>
-            <location line="+1" />
+            <location line="+2" />
             <source>Unsubscribe link</source>
             <translation>Ссылка для отписки</translation>
         </message>
         <message>
-            <location line="+4" />
+            <location line="+7" />
             <source>Fields of the contacts</source>
             <translation>Поля контактов</translation>
         </message>
         <message>
-            <location line="+72" />
+            <location filename="../../mailapp/ui/mailings/problems.py" line="-259" />
             <source>This field is required.</source>
+            <extracomment>The fields in the order of the form, for the summary under it.</extracomment>
             <translation>Это поле обязательно.</translation>
         </message>
         <message>
@@ -1486,7 +1481,7 @@
             <translation>Нужно заполнить, чтобы отправить рассылку.</translation>
         </message>
         <message>
-            <location line="+2" />
+            <location line="+4" />
             <source>Enter an email address.</source>
             <translation>Введите адрес email.</translation>
         </message>
@@ -1496,7 +1491,7 @@
             <translation>Это неверный адрес email.</translation>
         </message>
         <message>
-            <location line="+1" />
+            <location line="+3" />
             <source>Line breaks are not allowed here.</source>
             <translation>Переводы строк здесь недопустимы.</translation>
         </message>
@@ -1510,112 +1505,112 @@
             </translation>
         </message>
         <message>
-            <location line="+9" />
+            <location line="+11" />
             <source>the tag {% {tag} %} is not closed; add {% end{tag} %} where it ends.</source>
             <translation>тег {% {tag} %} не закрыт; добавьте {% end{tag} %} там, где он заканчивается.</translation>
         </message>
         <message>
-            <location line="+2" />
+            <location line="+3" />
             <source>{% {tag} %} has no {% {opener} %} before it.</source>
             <translation>перед {% {tag} %} нет {% {opener} %}.</translation>
         </message>
         <message>
-            <location line="+1" />
+            <location line="+3" />
             <source>{% else %} can only be used inside {% if %} or {% for %}.</source>
             <translation>{% else %} можно использовать только внутри {% if %} или {% for %}.</translation>
         </message>
         <message>
-            <location line="+1" />
+            <location line="+3" />
             <source>{% elif %} can only be used inside {% if %}.</source>
             <translation>{% elif %} можно использовать только внутри {% if %}.</translation>
         </message>
         <message>
-            <location line="+1" />
+            <location line="+3" />
             <source>this {% {tag} %} already has an {% else %}.</source>
             <translation>у этого {% {tag} %} уже есть {% else %}.</translation>
         </message>
         <message>
-            <location line="+1" />
+            <location line="+3" />
             <source>{% elif %} must come before {% else %}.</source>
             <translation>{% elif %} должен стоять перед {% else %}.</translation>
         </message>
         <message>
-            <location line="+1" />
+            <location line="+3" />
             <source>there is no tag {% {tag} %}.</source>
             <translation>тега {% {tag} %} не существует.</translation>
         </message>
         <message>
-            <location line="+2" />
+            <location line="+1" />
             <source>the tag {% {tag} %} needs a condition, for example {% {tag} contact.city %}.</source>
             <translation>тегу {% {tag} %} нужно условие, например {% {tag} contact.city %}.</translation>
         </message>
         <message>
-            <location line="+3" />
+            <location line="+4" />
             <source>the tag {% for %} is incomplete; write it as {% for item in list %}.</source>
             <translation>тег {% for %} не дописан; запишите его в виде {% for item in list %}.</translation>
         </message>
         <message>
-            <location line="+2" />
+            <location line="+3" />
             <source>{% %} is empty; a tag such as if or for goes inside.</source>
             <translation>внутри {% %} ничего нет; туда пишется тег, например if или for.</translation>
         </message>
         <message>
-            <location line="+2" />
+            <location line="+3" />
             <source>{{ }} is empty; put a field in it, for example {{ contact.first_name }}.</source>
             <translation>внутри {{ }} ничего нет; вставьте туда поле, например {{ contact.first_name }}.</translation>
         </message>
         <message>
-            <location line="+2" />
+            <location line="+4" />
             <source>{{ is not closed; end it with }}.</source>
             <translation>скобка {{ не закрыта; закройте её с помощью }}.</translation>
         </message>
         <message>
-            <location line="+1" />
+            <location line="+3" />
             <source>{% is not closed; end it with %}.</source>
             <translation>скобка {% не закрыта; закройте её с помощью %}.</translation>
         </message>
         <message>
-            <location line="+1" />
+            <location line="+3" />
             <source>the comment {# is not closed; end it with #}.</source>
             <translation>комментарий {# не закрыт; закройте его с помощью #}.</translation>
         </message>
         <message>
-            <location line="+1" />
+            <location line="+3" />
             <source>{% raw %} is not closed; add {% endraw %}.</source>
             <translation>блок {% raw %} не закрыт; добавьте {% endraw %}.</translation>
         </message>
         <message>
-            <location line="+1" />
+            <location line="+3" />
             <source>a text in quotes is not closed; add the closing quote.</source>
             <translation>текст в кавычках не закрыт; добавьте закрывающую кавычку.</translation>
         </message>
         <message>
-            <location line="+2" />
+            <location line="+3" />
             <source>“{token}” is out of place here; check the brackets and quotes.</source>
             <translation>«{token}» здесь не на месте; проверьте скобки и кавычки.</translation>
         </message>
         <message>
-            <location line="+2" />
+            <location line="+3" />
             <source>something is missing here: a field or a value.</source>
             <translation>здесь чего-то не хватает: поля или значения.</translation>
         </message>
         <message>
-            <location line="+2" />
+            <location line="+3" />
             <source>the template ends in the middle of a tag; check that every {{ and {% is closed.</source>
             <translation>шаблон обрывается посреди тега; проверьте, что все {{ и {% закрыты.</translation>
         </message>
         <message>
-            <location line="+2" />
+            <location line="+4" />
             <source>a field name is missing, for example after a dot.</source>
             <translation>не хватает имени поля, например после точки.</translation>
         </message>
         <message>
-            <location line="+1" />
+            <location line="+3" />
             <source>there is no filter “{name}”.</source>
             <translation>фильтра «{name}» не существует.</translation>
         </message>
         <message>
-            <location line="+1" />
+            <location line="+3" />
             <source>there is no test “{name}”.</source>
             <translation>теста «{name}» не существует.</translation>
         </message>
@@ -1625,42 +1620,42 @@
             <translation>неизвестное имя «{name}»; может быть, вы имели в виду «{like}»?</translation>
         </message>
         <message>
-            <location line="+2" />
+            <location line="+3" />
             <source>unknown name “{name}”; use contact.&lt;field&gt;, mailing.name or unsubscribe_url.</source>
             <translation>неизвестное имя «{name}»; используйте contact.&lt;поле&gt;, mailing.name или unsubscribe_url.</translation>
         </message>
         <message>
-            <location line="+3" />
+            <location line="+4" />
             <source>“{name}” cannot be used: names that start with “_” are not allowed.</source>
             <translation>«{name}» использовать нельзя: имена, начинающиеся с «_», не допускаются.</translation>
         </message>
         <message>
-            <location line="+5" />
+            <location line="+6" />
             <source>the template is not written correctly here; check the {{ }} and {% %}.</source>
             <translation>здесь в шаблоне ошибка; проверьте {{ }} и {% %}.</translation>
         </message>
         <message>
-            <location line="+7" />
+            <location line="+12" />
             <source>Line {line}: {problem}</source>
             <translation>Строка {line}: {problem}</translation>
         </message>
         <message>
-            <location line="+16" />
+            <location line="+22" />
             <source>no contact has the field “{name}”, so it will be empty in every email.</source>
             <translation>ни у одного контакта нет поля «{name}», поэтому во всех письмах оно будет пустым.</translation>
         </message>
         <message>
-            <location line="+22" />
+            <location line="+19" />
             <source>the email cannot be made for the preview contact ({detail}); such recipients are skipped when sending.</source>
             <translation>не удается собрать письмо для контакта в просмотре ({detail}); при отправке такие получатели пропускаются.</translation>
         </message>
         <message>
-            <location line="+30" />
+            <location filename="../../mailapp/ui/mailings/editor.py" line="+117" />
             <source>Choose at least one folder of recipients before sending.</source>
             <translation>Перед отправкой выберите хотя бы одну папку получателей.</translation>
         </message>
         <message>
-            <location line="+12" />
+            <location filename="../../mailapp/ui/mailings/problems.py" line="+14" />
             <source>Name</source>
             <translation>Название</translation>
         </message>
@@ -1690,22 +1685,22 @@
             <translation>Срок отправки</translation>
         </message>
         <message>
-            <location line="+12" />
+            <location line="+14" />
             <source>To save the mailing, fix: {fields}.</source>
             <translation>Чтобы сохранить рассылку, исправьте: {fields}.</translation>
         </message>
         <message>
-            <location line="+4" />
+            <location line="+6" />
             <source>You can save the mailing now, but it cannot be sent until you fix: {fields}.</source>
             <translation>Рассылку уже можно сохранить, но отправить её не получится, пока вы не исправите: {fields}.</translation>
         </message>
         <message>
-            <location line="+5" />
+            <location line="+7" />
             <source>Warnings (they do not stop sending): {fields}.</source>
             <translation>Предупреждения (отправке не мешают): {fields}.</translation>
         </message>
         <message>
-            <location line="-165" />
+            <location line="-186" />
             <source>The email body is empty.</source>
             <translation>Текст письма пуст.</translation>
         </message>
@@ -1716,6 +1711,15 @@
                 <numerusform>Отправляется тем, до кого не дошла рассылка {id}: %n получатель, определённый при создании этой повторной рассылки. Кто отпишется или получит письмо за это время, будет исключён при запуске.</numerusform>
                 <numerusform>Отправляется тем, до кого не дошла рассылка {id}: %n получателя, определённых при создании этой повторной рассылки. Кто отпишется или получит письмо за это время, будет исключён при запуске.</numerusform>
                 <numerusform>Отправляется тем, до кого не дошла рассылка {id}: %n получателей, определённых при создании этой повторной рассылки. Кто отпишется или получит письмо за это время, будет исключён при запуске.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <location line="+9" />
+            <source>%Ln contact(s) in this folder</source>
+            <translation>
+                <numerusform>%Ln контакт в папке</numerusform>
+                <numerusform>%Ln контакта в папке</numerusform>
+                <numerusform>%Ln контактов в папке</numerusform>
             </translation>
         </message>
     </context>
