@@ -324,21 +324,23 @@ def storable(data: MailingInput) -> MailingInput:
 
 
 def contact_field_names(ctx: AppContext) -> frozenset[str]:
-    """Every custom field name that at least one contact has.
+    """Every custom field name that at least one contact has a value for.
 
     The editor warns about a ``{{ contact.<field> }}`` that no contact has
-    (it would be blank for everyone). This reads the ``fields`` JSON of every
-    contact, so call it off the GUI thread.
+    (it would be blank for everyone). A field stored empty or null counts as
+    absent: an imported column left blank is stored as "" in every contact.
+    This reads the ``fields`` JSON of every contact, so call it off the GUI
+    thread.
     """
     if ctx.db.dialect == "postgresql":
         query = text(
-            "SELECT DISTINCT json_object_keys(fields) FROM contacts "
-            "WHERE json_typeof(fields) = 'object'"
+            "SELECT DISTINCT j.key FROM contacts, json_each_text(contacts.fields) AS j "
+            "WHERE json_typeof(contacts.fields) = 'object' AND trim(j.value) <> ''"
         )
     else:
         query = text(
             "SELECT DISTINCT j.key FROM contacts, json_each(contacts.fields) AS j "
-            "WHERE json_type(contacts.fields) = 'object'"
+            "WHERE json_type(contacts.fields) = 'object' AND trim(j.value) <> ''"
         )
     with ctx.db.read() as session:
         return frozenset(str(key) for key in session.scalars(query))

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox
 from sqlalchemy import func, select, update
 
-from mailapp.models import Mailing, MailingKind, MailingState, Recipient
+from mailapp.models import Contact, Mailing, MailingKind, MailingState, Recipient
 from mailapp.models.base import utcnow
 from mailapp.paths import outbox_dir
 from mailapp.services import mailings
@@ -456,6 +456,21 @@ def test_a_field_no_contact_has_is_a_warning(qtbot, services: AppServices) -> No
     assert problems and not any(p.blocks_sending for p in problems)
     assert "Warnings" in editor.summary.text()
     assert "cannot be sent" not in editor.summary.text()
+
+
+def test_a_field_every_contact_has_empty_is_a_warning(qtbot, services: AppServices) -> None:
+    """An imported column left blank is stored empty in every contact: the
+    field renders empty for everyone, just like one no contact has."""
+    ids = add_contacts(services.ctx, ["anna@example.com", "boris@example.com"])
+    with services.ctx.db.write() as session:
+        session.execute(update(Contact).where(Contact.id.in_(ids)).values(fields={"country": ""}))
+    editor = _editor(qtbot, services)
+    qtbot.waitUntil(lambda: editor.field_names is not None, timeout=5000)
+    _fill(editor)
+    editor.html.setPlainText("<p>{{ contact.country }}</p>")
+    _wait_checked(qtbot, editor)
+    assert "no contact has the field “country”" in editor.warnings["html"].text()
+    assert editor.save_button.isEnabled()
 
 
 # --- test email ---------------------------------------------------------------------------------
