@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from mailapp.models import Contact, Mailing, MailingState, Recipient, Response
 from mailapp.models.campaigns import CampaignState, StepKind
-from mailapp.services import campaigns, contacts, lifecycle, mailings, samples
+from mailapp.services import campaign_runs, campaigns, contacts, lifecycle, mailings, samples
 from mailapp.services.context import AppContext
 
 
@@ -79,7 +79,7 @@ def test_starting_the_sample_campaign_sends_nothing_by_itself(ctx: AppContext) -
     report = samples.ensure_samples(ctx)
     assert report.campaign_id is not None
     campaigns.start_campaign(ctx, report.campaign_id)
-    result = campaigns.run_campaign(ctx, report.campaign_id, force=True)
+    result = campaign_runs.run_campaign(ctx, report.campaign_id, force=True)
     assert result.entered == samples.CONTACTS
     welcome = next(m for m in mailings.list_all(ctx) if m.name == "Sample welcome (trigger)")
     assert welcome.state is MailingState.DRAFT
