@@ -44,6 +44,7 @@ from mailapp.services.context import AppContext
 from mailapp.services.mailings import MailingInfo
 from mailapp.ui.common import labels
 from mailapp.ui.common.badges import STATE_COLOURS, BadgeColourRole
+from mailapp.ui.common.lazy_model import submit
 from mailapp.ui.common.tasks import TaskRunner
 
 Index = QModelIndex | QPersistentModelIndex
@@ -378,19 +379,21 @@ class MailingLoader(QObject):
         if self._want_all:
             self._want_all = False
             self._wanted.clear()
-            self._busy = True
-            self._tasks.run(
+            # A refresh that fires while the application quits finds the
+            # runner shut down: nothing is read, nothing waits.
+            self._busy = submit(
+                self._tasks,
                 lambda: mailings.list_all(ctx, counts=False),
-                on_success=self._all_loaded,
-                on_failure=self._failed,
+                self._all_loaded,
+                self._failed,
             )
         elif self._wanted:
             ids, self._wanted = sorted(self._wanted), set()
-            self._busy = True
-            self._tasks.run(
+            self._busy = submit(
+                self._tasks,
                 lambda: (ids, mailings.list_all(ctx, ids=ids)),
-                on_success=self._some_loaded,
-                on_failure=self._failed,
+                self._some_loaded,
+                self._failed,
             )
 
     def _all_loaded(self, infos: list[MailingInfo]) -> None:
