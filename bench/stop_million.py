@@ -3,7 +3,8 @@
 The engine's finish (``lifecycle.finish_stopping``: every unsent recipient
 ``stopped_manually`` in id-range batches, then the mailing ``stopped`` with
 its journal line) against a bare SQL UPDATE of the same rows in a copy of
-the same database.
+the same database, with the counting triggers deferred as the engine
+defers them. The note gives the same UPDATE counted by the triggers.
 """
 
 from __future__ import annotations
@@ -32,6 +33,28 @@ def _make_database(path: Path, count: int) -> int:
     )
 
 
+def _bare_update(path: Path, mailing_id: int, *, counted: bool) -> float:
+    """One UPDATE of every planned row, one commit. Uncounted: the counting
+    triggers deferred, as the engine defers them (it counts by row counts);
+    counted: a trigger per row, as any other writer is counted."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    start = time.perf_counter()
+    conn.execute("BEGIN IMMEDIATE")
+    if not counted:
+        conn.execute("INSERT INTO recipient_counts_deferred (id) VALUES (1)")
+    conn.execute(
+        "UPDATE recipients SET response = ? WHERE mailing_id = ? AND response = ?",
+        (Response.STOPPED_MANUALLY.value, mailing_id, Response.PLANNED.value),
+    )
+    conn.execute("DELETE FROM recipient_counts_deferred")
+    conn.execute("COMMIT")
+    elapsed = time.perf_counter() - start
+    conn.close()
+    return elapsed
+
+
 def run(quick: bool = False) -> None:
     count = 100_000 if quick else 1_000_000
     with tempfile.TemporaryDirectory() as tmp:
@@ -42,17 +65,9 @@ def run(quick: bool = False) -> None:
         shutil.copy(original, bare_copy)
         shutil.copy(original, ours_copy)
 
-        conn = sqlite3.connect(bare_copy)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        start = time.perf_counter()
-        conn.execute(
-            "UPDATE recipients SET response = ? WHERE mailing_id = ? AND response = ?",
-            (Response.STOPPED_MANUALLY.value, mailing_id, Response.PLANNED.value),
-        )
-        conn.commit()
-        bare = time.perf_counter() - start
-        conn.close()
+        bare = _bare_update(bare_copy, mailing_id, counted=False)
+        shutil.copy(original, bare_copy)
+        counted = _bare_update(bare_copy, mailing_id, counted=True)
 
         ctx = AppContext.open(f"sqlite:///{ours_copy}")
         start = time.perf_counter()
@@ -69,8 +84,9 @@ def run(quick: bool = False) -> None:
             unit="s",
             baseline=bare,
             ratio=ratio,
-            target="≤ 2× and ≤ 3 s",
-            ok=ratio <= 2 and ours <= 3,
+            target="≤ 1.2× and ≤ 2 s",
+            ok=ratio <= 1.2 and ours <= 2,
+            note=f"the same UPDATE counted by a trigger per row: {counted:.2f} s",
         ).emit()
 
 

@@ -12,6 +12,7 @@ import pytest
 from keyring.backend import KeyringBackend
 
 from mailapp.services.context import AppContext
+from tests.support.counts import assert_counts_kept
 from tests.support.smtp_server import TestSmtpServer
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -74,7 +75,10 @@ def ctx(db_url: str) -> Iterator[AppContext]:
     """The application's services over the test's database."""
     context = AppContext.open(db_url)
     yield context
-    context.db.dispose()
+    try:
+        assert_counts_kept(context)
+    finally:
+        context.db.dispose()
 
 
 @pytest.fixture

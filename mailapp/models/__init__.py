@@ -9,6 +9,7 @@ from mailapp.models.entities import (
     Mailing,
     MailingFolder,
     Recipient,
+    RecipientCount,
     Setting,
     Worker,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "MailingKind",
     "MailingState",
     "Recipient",
+    "RecipientCount",
     "Refused",
     "Response",
     "Setting",

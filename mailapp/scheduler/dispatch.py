@@ -150,14 +150,28 @@ class _HotSql:
             "SELECT r.response, r.claimed_by, r.message_id, r.attempts, r.email, m.state"
             f" FROM recipients r JOIN mailings m ON m.id = r.mailing_id WHERE r.id = {p}"
         )
-        skip_locked = " FOR UPDATE SKIP LOCKED" if dialect.name == "postgresql" else ""
+        postgres = dialect.name == "postgresql"
+        skip_locked = " FOR UPDATE SKIP LOCKED" if postgres else ""
+        # The batch is picked once, in a materialised CTE: as a subquery of
+        # the UPDATE, PostgreSQL may rescan it once per row it updates (a
+        # nested loop), and every rescan that skips locked rows picks more.
+        # There the rows are then found by an array of their ids, which only
+        # the primary key can serve (a condition on the response would let a
+        # planner without statistics scan every planned row instead); they
+        # are locked by this transaction, so they are still planned.
+        # SQLite, with one writer, checks the response again.
+        picked = (
+            "recipients.id = ANY(ARRAY(SELECT id FROM picked))"
+            if postgres
+            else f"id IN (SELECT id FROM picked) AND response = '{Response.PLANNED.value}'"
+        )
         self.claim = (
-            f"UPDATE recipients SET response = '{Response.SENDING.value}', claimed_by = {p}"
-            f" WHERE id IN (SELECT id FROM recipients WHERE mailing_id = {p}"
+            f"WITH picked AS MATERIALIZED (SELECT id FROM recipients WHERE mailing_id = {p}"
             f" AND response = '{Response.PLANNED.value}'"
             f" AND (next_attempt_at IS NULL OR next_attempt_at <= {p})"
             f" ORDER BY id LIMIT {p}{skip_locked})"
-            f" AND response = '{Response.PLANNED.value}'"
+            f" UPDATE recipients SET response = '{Response.SENDING.value}', claimed_by = {p}"
+            f" WHERE {picked}"
             f" AND EXISTS (SELECT 1 FROM mailings WHERE id = {p} AND state IN ({sending})"
             f" AND {free})"
             " RETURNING id"
@@ -859,7 +873,7 @@ class _Lane(threading.Thread):
 
         def claim(cursor: Any) -> list[Claimed]:
             cursor.execute(
-                sql.claim, (lease, run.mailing_id, now, CLAIM_BATCH, run.mailing_id, now)
+                sql.claim, (run.mailing_id, now, CLAIM_BATCH, lease, run.mailing_id, now)
             )
             ids = [row[0] for row in cursor.fetchall()]
             if not ids:

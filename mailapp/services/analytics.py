@@ -300,14 +300,15 @@ def _row(values: Sequence[Any]) -> RecipientRow:
 
 
 def recipient_count(ctx: AppContext, mailing_id: int, responses: Responses = None) -> int:
-    query = _filtered(select(func.count()).select_from(Recipient), mailing_id, responses)
     with ctx.db.read() as session:
         load(session, mailing_id)
-        return int(session.scalar(query) or 0)
+        by_response = audience.counts(session, mailing_id)
+    values = _response_values(responses)
+    return sum(n for r, n in by_response.items() if values is None or r in values)
 
 
 def recipient_ids(ctx: AppContext, mailing_id: int, responses: Responses = None) -> list[int]:
-    """Recipient ids in list order (served by the mailing/response index); the
+    """Recipient ids in list order (served by the mailing's index); the
     window's model holds these and asks :func:`recipients_by_ids` for rows.
     Plain rows in chunks: a reader thread never holds the interpreter long."""
     query = _filtered(select(Recipient.id), mailing_id, responses).order_by(Recipient.id)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from mailapp.models import Contact, FolderMember, Mailing, MailingFolder, Recipient, Response
 from mailapp.models.base import utcnow
 from mailapp.models.states import MailingState
+from mailapp.services import counts as recipient_counts
 
 #: A column in a statement: a Core one, or one of the ORM's.
 Column = ColumnElement[Any] | InstrumentedAttribute[Any]
@@ -42,15 +43,7 @@ class AudienceCounts:
 
 def counts(session: Session, mailing_id: int) -> dict[str, int]:
     """Recipients by response, every response code present (zero included)."""
-    rows = session.execute(
-        select(Recipient.response, func.count())
-        .where(Recipient.mailing_id == mailing_id)
-        .group_by(Recipient.response)
-    ).all()
-    result = {r.value: 0 for r in Response}
-    for response, n in rows:
-        result[response] = n
-    return result
+    return recipient_counts.of_mailing(session, mailing_id)
 
 
 def audience_counts(by_response: dict[str, int]) -> AudienceCounts:
@@ -70,8 +63,16 @@ def build_from_folders(
 
     Runs as one INSERT … SELECT so a million contacts never pass through
     Python. The first membership of an address is the one that sends; later
-    ones are duplicates.
+    ones are duplicates. The counts are taken once at the end rather than
+    by a trigger per row.
     """
+    with recipient_counts.deferred(session):
+        _replace_rows(session, mailing, prevent_duplicates)
+        recipient_counts.recount(session, mailing.id)
+    return audience_counts(counts(session, mailing.id))
+
+
+def _replace_rows(session: Session, mailing: Mailing, prevent_duplicates: bool) -> None:
     session.query(Recipient).filter(Recipient.mailing_id == mailing.id).delete(
         synchronize_session=False
     )
@@ -111,7 +112,6 @@ def build_from_folders(
         response,
         order_by=ranked.c.member_id,
     )
-    return audience_counts(counts(session, mailing.id))
 
 
 def insert_recipients(

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Result, and_, func, or_, select, update
+from sqlalchemy import CursorResult, Result, and_, or_, select, update
 
 from mailapp.models import (
     Event,
@@ -52,7 +52,7 @@ from mailapp.models.campaigns import (
     ParticipantState,
     StepKind,
 )
-from mailapp.services import journal
+from mailapp.services import audience, journal
 from mailapp.services import settings as settings_service
 from mailapp.services.campaign_infos import load_campaign
 from mailapp.services.campaign_moves import Arrival, Mover, read_flow
@@ -425,24 +425,10 @@ def complete_trigger_mailings(ctx: AppContext) -> list[int]:
                 .where(CampaignStep.mailing_id == mailing_id, Campaign.state.not_in(final))
                 .limit(1)
             )
-            pending = session.scalar(
-                select(Recipient.id)
-                .where(Recipient.mailing_id == mailing_id, Recipient.response.in_(_PENDING))
-                .limit(1)
-            )
-            if still_fed is not None or pending is not None:
+            by_response = audience.counts(session, mailing_id)
+            if still_fed is not None or any(by_response[r] for r in _PENDING):
                 continue
-            sent = (
-                session.scalar(
-                    select(func.count())
-                    .select_from(Recipient)
-                    .where(
-                        Recipient.mailing_id == mailing_id,
-                        Recipient.response == Response.SENT.value,
-                    )
-                )
-                or 0
-            )
+            sent = by_response[Response.SENT.value]
             now = utcnow()
             mailing.state = MailingState.COMPLETED.value
             mailing.state_changed_at = now

@@ -23,8 +23,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy import ColumnElement, select, update
+from sqlalchemy.orm import Session
 
 from mailapp.models import (
     Event,
@@ -45,14 +45,10 @@ from mailapp.models.states import (
     check_stop,
     stop_action,
 )
-from mailapp.services import actor, audience, journal, resend
+from mailapp.services import actor, audience, counts, journal, resend, unsent
 from mailapp.services import settings as settings_service
 from mailapp.services.context import AppContext
 from mailapp.services.mailings import MailingInput, load, validate
-
-#: Rows changed per transaction when a stop or an expiry is finished, so a
-#: million recipients never hold the write lock for long.
-FINISH_BATCH = 100_000
 
 
 @dataclass(frozen=True)
@@ -102,26 +98,6 @@ HOLD_RENEW_SECONDS = 5
 def _set_state(mailing: Mailing, state: MailingState, now: datetime) -> None:
     mailing.state = state.value
     mailing.state_changed_at = now
-
-
-def _unsent(
-    mailing_id: int | ColumnElement[int] | InstrumentedAttribute[int],
-) -> ColumnElement[bool]:
-    """Recipients not handed over: planned, or claimed with no transaction begun.
-
-    ``mailing_id`` may be ``Mailing.id`` for a correlated subquery.
-    """
-    return and_(
-        Recipient.mailing_id == mailing_id,
-        or_(
-            Recipient.response == Response.PLANNED.value,
-            and_(Recipient.response == Response.SENDING.value, Recipient.tx_started_at.is_(None)),
-        ),
-    )
-
-
-def _count(session: Session, condition: ColumnElement[bool]) -> int:
-    return session.scalar(select(func.count()).select_from(Recipient).where(condition)) or 0
 
 
 def _ever_handed(session: Session, mailing_id: int) -> bool:
@@ -180,11 +156,7 @@ def _begin_delay(
             )
     elif mailing.kind == MailingKind.BULK.value:
         # Resuming after an error: the recipients stay as they are.
-        session.execute(
-            update(Recipient)
-            .where(_unsent(mailing.id))
-            .values(response=Response.PLANNED.value, claimed_by=None)
-        )
+        unsent.replan_claimed(session, mailing.id)
     mailing.send_after = now + timedelta(seconds=settings.delay_seconds)
     mailing.last_error = None
     if mailing.started_at is None:
@@ -214,22 +186,12 @@ def start(ctx: AppContext, mailing_id: int) -> StartOutcome:
 
 
 def _stop_preview(session: Session, mailing_id: int, action: StopAction) -> StopPreview:
-    of_mailing = Recipient.mailing_id == mailing_id
+    by_response = counts.of_mailing(session, mailing_id)
     return StopPreview(
         action=action,
-        pending=_count(session, _unsent(mailing_id)),
-        handed_over=_count(
-            session,
-            and_(of_mailing, Recipient.response.in_([r.value for r in Response if r.handed_over])),
-        ),
-        in_flight=_count(
-            session,
-            and_(
-                of_mailing,
-                Recipient.response == Response.SENDING.value,
-                Recipient.tx_started_at.is_not(None),
-            ),
-        ),
+        pending=unsent.pending(session, mailing_id, by_response),
+        handed_over=sum(by_response[r.value] for r in Response if r.handed_over),
+        in_flight=unsent.in_flight(session, mailing_id),
     )
 
 
@@ -457,37 +419,6 @@ def mark_sending(ctx: AppContext, mailing_id: int) -> bool:
     return bool(moved)
 
 
-def _finish_rows(ctx: AppContext, mailing_id: int, response: Response) -> int:
-    """Give every unsent recipient ``response`` in id-range batches.
-
-    One transaction per batch, so a million recipients never hold the write
-    lock for long. Safe to repeat: it starts from the recipients that are
-    unsent now, so after a crash or a failed batch the next call does what
-    is left.
-    """
-    with ctx.db.read() as session:
-        low, high = session.execute(
-            select(func.min(Recipient.id), func.max(Recipient.id)).where(_unsent(mailing_id))
-        ).one()
-    if low is None:
-        return 0
-    done = 0
-    now = ctx.db.now()
-    for start_id in range(low, high + 1, FINISH_BATCH):
-        with ctx.db.write() as session:
-            done += session.execute(  # type: ignore[attr-defined]
-                update(Recipient)
-                .where(
-                    _unsent(mailing_id),
-                    Recipient.id >= start_id,
-                    Recipient.id < start_id + FINISH_BATCH,
-                )
-                .values(response=response.value, claimed_by=None, updated_at=now)
-                .execution_options(synchronize_session=False)
-            ).rowcount
-    return done
-
-
 _UNFINISHED = (Response.PLANNED.value, Response.SENDING.value)
 
 
@@ -510,10 +441,10 @@ def _close_if_drained(
         mailing = load(session, mailing_id, lock=True)
         if MailingState(mailing.state) not in from_states:
             return False
-        of_mailing = Recipient.mailing_id == mailing_id
-        if _count(session, and_(of_mailing, Recipient.response.in_(_UNFINISHED))):
+        by_response = counts.of_mailing(session, mailing_id)
+        if any(by_response[r] for r in _UNFINISHED):
             return False  # transactions in flight finish first
-        n = _count(session, and_(of_mailing, Recipient.response == counted.value))
+        n = by_response[counted.value]
         now = ctx.db.now()
         _set_state(mailing, to, now)
         mailing.finished_at = now
@@ -534,7 +465,7 @@ def finish_stopping(ctx: AppContext) -> list[int]:
     finished: list[int] = []
     try:
         for mailing_id in _due_ids(ctx, Mailing.state == MailingState.STOPPING.value):
-            _finish_rows(ctx, mailing_id, Response.STOPPED_MANUALLY)
+            unsent.finish(ctx, mailing_id, Response.STOPPED_MANUALLY)
             if _close_if_drained(
                 ctx,
                 mailing_id,
@@ -554,16 +485,14 @@ def finish_stopping(ctx: AppContext) -> list[int]:
 _EXPIRABLE = tuple(sorted(s.value for s in EXPIRABLE_STATES))
 
 
-def _stopped_by_expiry(mailing_id: int) -> ColumnElement[bool]:
+def _stopped_by_expiry(session: Session, mailing_id: int) -> int:
     """The recipients an expiry stops: the unsent ones, and those it already
     gave ``stopped_expired`` (only an older version's half-finished expiry
     has any when its event is written)."""
-    return or_(
-        _unsent(mailing_id),
-        and_(
-            Recipient.mailing_id == mailing_id,
-            Recipient.response == Response.STOPPED_EXPIRED.value,
-        ),
+    by_response = counts.of_mailing(session, mailing_id)
+    return (
+        unsent.pending(session, mailing_id, by_response)
+        + by_response[Response.STOPPED_EXPIRED.value]
     )
 
 
@@ -582,7 +511,7 @@ def _expire(ctx: AppContext, mailing_id: int, now: datetime) -> bool:
             or mailing.expires_at > now
         ):
             return False  # moved on, or given a later expiration, since the query
-        stopped = _count(session, _stopped_by_expiry(mailing_id))
+        stopped = _stopped_by_expiry(session, mailing_id)
         _set_state(mailing, MailingState.EXPIRED, now)
         mailing.finished_at = now
         mailing.send_after = None
@@ -610,7 +539,7 @@ def _record_missing_expiry(ctx: AppContext, mailing_id: int) -> None:
             .limit(1)
         )
         if recorded is None:
-            stopped = _count(session, _stopped_by_expiry(mailing_id))
+            stopped = _stopped_by_expiry(session, mailing_id)
             journal.record(session, mailing_id, Event.MAILING_EXPIRED, stopped=stopped)
 
 
@@ -640,11 +569,11 @@ def expire_due(ctx: AppContext) -> list[int]:
         for mailing_id in _due_ids(
             ctx,
             Mailing.state == MailingState.EXPIRED.value,
-            select(Recipient.id).where(_unsent(Mailing.id)).exists(),
+            unsent.any_left(Mailing.id),
         ):
             if mailing_id not in changed:
                 _record_missing_expiry(ctx, mailing_id)
-            _finish_rows(ctx, mailing_id, Response.STOPPED_EXPIRED)
+            unsent.finish(ctx, mailing_id, Response.STOPPED_EXPIRED)
             if mailing_id not in changed:
                 changed.append(mailing_id)
     finally:
@@ -656,17 +585,8 @@ def expire_due(ctx: AppContext) -> list[int]:
 
 def _has_unfinished(ctx: AppContext, mailing_id: int) -> bool:
     with ctx.db.read() as session:
-        return (
-            session.scalar(
-                select(Recipient.id)
-                .where(
-                    Recipient.mailing_id == mailing_id,
-                    Recipient.response.in_(_UNFINISHED),
-                )
-                .limit(1)
-            )
-            is not None
-        )
+        by_response = counts.of_mailing(session, mailing_id)
+        return any(by_response[r] for r in _UNFINISHED)
 
 
 def complete_finished(ctx: AppContext) -> list[int]:
@@ -710,15 +630,7 @@ def mark_error(ctx: AppContext, mailing_id: int, error: str, *, provider: bool =
             MailingState.WAITING,
         ):
             return False
-        session.execute(
-            update(Recipient)
-            .where(
-                Recipient.mailing_id == mailing_id,
-                Recipient.response == Response.SENDING.value,
-                Recipient.tx_started_at.is_(None),
-            )
-            .values(response=Response.PLANNED.value, claimed_by=None)
-        )
+        unsent.replan_claimed(session, mailing_id)
         _set_state(mailing, MailingState.ERROR, ctx.db.now())
         mailing.last_error = error
         mailing.send_after = None

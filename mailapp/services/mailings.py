@@ -19,6 +19,7 @@ from mailapp.models import Folder, Mailing, MailingKind, MailingState, Recipient
 from mailapp.models.states import check_edit
 from mailapp.models.validation import require_email, require_header_text
 from mailapp.services import audience
+from mailapp.services import counts as recipient_counts
 from mailapp.services.context import AppContext
 
 
@@ -515,24 +516,16 @@ def list_all(
 ) -> list[MailingInfo]:
     """Every mailing (or those of ``ids``) with its response counts, newest
     last. ``counts=False`` leaves the counts at zero: a window can show its
-    list at once and ask for the counts (a scan of every recipient) next."""
+    list at once and ask for the counts next."""
     with ctx.db.read() as session:
         query = select(Mailing).order_by(Mailing.id)
-        count_query = select(Recipient.mailing_id, Recipient.response, func.count()).group_by(
-            Recipient.mailing_id, Recipient.response
-        )
         if ids is not None:
             query = query.where(Mailing.id.in_(ids))
-            count_query = count_query.where(Recipient.mailing_id.in_(ids))
         mailings = list(session.scalars(query))
-        by_mailing: dict[int, dict[str, int]] = {
-            m.id: {r.value: 0 for r in Response} for m in mailings
-        }
-        for mailing_id, response, n in session.execute(count_query) if counts else ():
-            if mailing_id in by_mailing:
-                by_mailing[mailing_id][response] = n
+        found = recipient_counts.by_mailing(session, ids) if counts else {}
+        zero = {r.value: 0 for r in Response}
         later = _follow_ups(session, [m.id for m in mailings])
-        return [_info(m, by_mailing[m.id], later.get(m.id, ())) for m in mailings]
+        return [_info(m, {**zero, **found.get(m.id, {})}, later.get(m.id, ())) for m in mailings]
 
 
 def recipients(

@@ -52,6 +52,7 @@ from mailapp.models.states import (
 )
 from mailapp.models.validation import require_header_text
 from mailapp.services import audience, journal
+from mailapp.services import counts as recipient_counts
 from mailapp.services.audience import Column
 from mailapp.services.context import AppContext
 from mailapp.services.mailings import NAME_LIMIT, free_name, load
@@ -397,21 +398,14 @@ def summary(ctx: AppContext, mailing_id: int) -> ChainSummary:
         load(session, mailing_id)
         later = _descendants(session, mailing_id)
         by_id = {m.id: m for m in session.scalars(select(Mailing).where(Mailing.id.in_(later)))}
-        counts = {
-            (mid, response): n
-            for mid, response, n in session.execute(
-                select(Recipient.mailing_id, Recipient.response, func.count())
-                .where(Recipient.mailing_id.in_(later))
-                .group_by(Recipient.mailing_id, Recipient.response)
-            )
-        }
+        counts = recipient_counts.by_mailing(session, later)
         follow_ups = tuple(
             FollowUp(
                 id=mid,
                 name=by_id[mid].name,
                 state=MailingState(by_id[mid].state),
-                recipients=sum(n for (m, _r), n in counts.items() if m == mid),
-                sent=counts.get((mid, Response.SENT.value), 0),
+                recipients=sum(counts.get(mid, {}).values()),
+                sent=counts.get(mid, {}).get(Response.SENT.value, 0),
             )
             for mid in later
         )

@@ -21,7 +21,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
 from mailapp.models import Event, Mailing, MailingState, Recipient, Response
-from mailapp.services import journal, lifecycle, mailings
+from mailapp.services import journal, lifecycle, mailings, unsent
 from mailapp.services import settings as settings_service
 from mailapp.services.context import AppContext
 from tests.support.data import add_contacts, make_mailing
@@ -252,7 +252,7 @@ def test_recipient_requeued_after_the_expiry_is_stopped(ctx: AppContext) -> None
 def test_expiry_failing_in_its_second_batch_is_finished_by_the_next_tick(
     ctx: AppContext, fault: WriteFault, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(lifecycle, "FINISH_BATCH", 2)
+    monkeypatch.setattr(unsent, "FINISH_BATCH", 2)
     mailing_id = _started(ctx, 6)
     _set_mailing(ctx, mailing_id, expires_at=ctx.db.now() - timedelta(seconds=1))
     fault.after_first_batch(mailing_id, Response.STOPPED_EXPIRED)
@@ -301,7 +301,7 @@ def test_stopping_left_half_finished_is_stopped(ctx: AppContext) -> None:
 def test_stop_failing_in_its_second_batch_is_finished_by_the_next_tick(
     ctx: AppContext, fault: WriteFault, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(lifecycle, "FINISH_BATCH", 2)
+    monkeypatch.setattr(unsent, "FINISH_BATCH", 2)
     mailing_id = _started(ctx, 6)
     lifecycle.stop(ctx, mailing_id)
     fault.after_first_batch(mailing_id, Response.STOPPED_MANUALLY)
