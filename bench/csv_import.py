@@ -6,7 +6,9 @@ Generates a CSV (email, first_name, last_name, city) in a temporary folder,
 imports it with ``contacts.import_csv`` into a fresh SQLite database and
 inserts the same rows with a bare ``sqlite3`` ``executemany`` into the same
 table of another fresh database. The ratio shows what parsing, validation,
-duplicate detection and the set-based merge cost on top of raw inserting.
+duplicate detection, the folder and the merge cost on top of raw inserting;
+the import reads the file in a second process (``services/csv_reader.py``),
+so on two free cores most of the reading hides behind the writing.
 """
 
 from __future__ import annotations
@@ -94,8 +96,8 @@ def run(quick: bool = False) -> None:
         unit="s",
         baseline=bare,
         ratio=ratio,
-        target="≤ 3× and ≤ 20 s",
-        ok=ratio <= 3 and elapsed <= 20,
+        target="≤ 2× and ≤ 8 s",
+        ok=ratio <= 2 and elapsed <= 8,
     ).emit()
 
 

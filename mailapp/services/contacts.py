@@ -65,11 +65,12 @@ from mailapp.services.csv_import import (
     NAME_MAX,
     CleanRow,
     CsvPreview,
-    CsvSource,
     RowProblem,
+    cancelled,
     field_key,
     preview_csv,
 )
+from mailapp.services.csv_reader import open_source
 from mailapp.services.hub import Changed
 
 __all__ = [
@@ -815,15 +816,25 @@ class _Writer:
         now = utcnow()
         self.now: Any = process(now) if process is not None else now
         self.max_before = int(session.scalar(select(func.max(Contact.id))) or 0)
+        #: The highest contact id whose folder membership is written.
+        self.member_floor = self.max_before
         self.imported = 0
         self.updated = 0
         self.skipped = 0
         m = "%s" if self.pg else "?"
         as_json = f"CAST({m} AS json)" if self.pg else m
+        # The same time for every row: SQLite gets it once, in the statement,
+        # as the text it stores, rather than a datetime to convert per row.
+        stamp = f"'{self.now:%Y-%m-%d %H:%M:%S.%f}'"
         self.insert_sql = (
             "INSERT INTO contacts (email, email_key, email_status, first_name, last_name,"
-            f" fields, unsubscribed, created_at, updated_at) VALUES ({m}, {m}, {m}, {m}, {m},"
-            f" {as_json}, {'false' if self.pg else '0'}, {m}, {m})"
+            f" fields, unsubscribed, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 0,"
+            f" {stamp}, {stamp})"
+        )
+        self.new_members_sql = (
+            "INSERT INTO folder_members (folder_id, contact_id, added_at)"
+            f" SELECT ?, id, {stamp} FROM contacts WHERE id > ? ORDER BY id"
+            " ON CONFLICT (folder_id, contact_id) DO NOTHING"
         )
         self.update_sql = (
             f"UPDATE contacts SET first_name = {m}, last_name = {m}, fields = {as_json},"
@@ -854,15 +865,15 @@ class _Writer:
         now = self.now
         fresh = [r for r in rows if r[1] not in existing] if existing else rows
         if fresh:
-            values = [(r[2], r[1], r[3], r[4], r[5], r[6], now, now) for r in fresh]
             if self.pg:
                 self._copy(
                     "COPY contacts (email, email_key, email_status, first_name, last_name,"
                     " fields, unsubscribed, created_at, updated_at) FROM STDIN",
-                    [(*v[:6], False, *v[6:]) for v in values],
+                    [(r[2], r[1], r[3], r[4], r[5], r[6], False, now, now) for r in fresh],
                 )
             else:
-                run(self.insert_sql, values)
+                run(self.insert_sql, [(r[2], r[1], r[3], r[4], r[5], r[6]) for r in fresh])
+                self._new_members()
             self.imported += len(fresh)
         members: list[int] = []
         if existing and not self.update_existing:
@@ -918,18 +929,17 @@ class _Writer:
         except UniqueViolation as exc:
             raise IntegrityError(statement, None, exc) from exc
 
-    def finish(self) -> None:
-        """On SQLite the import holds the only write lock, so every contact
-        above the old highest id is new from this file: one range insert
-        fills the folder in id (that is, file) order."""
-        if self.folder_id is None or self.pg:
+    def _new_members(self) -> None:
+        """The folder membership of the contacts this chunk added, while
+        their pages are fresh in the cache. On SQLite the import holds the
+        only write lock, so every contact above the highest id seen so far
+        is new from this chunk: one range insert, in id (file) order."""
+        if self.folder_id is None:
             return
-        self.connection.exec_driver_sql(
-            "INSERT INTO folder_members (folder_id, contact_id, added_at)"
-            " SELECT ?, id, ? FROM contacts WHERE id > ? ORDER BY id"
-            " ON CONFLICT (folder_id, contact_id) DO NOTHING",
-            (self.folder_id, self.now, self.max_before),
-        )
+        run = self.connection.exec_driver_sql
+        floor = self.member_floor
+        self.member_floor = int(run("SELECT max(id) FROM contacts").scalar() or 0)
+        run(self.new_members_sql, (self.folder_id, floor))
 
 
 def _keys_clause(pg: bool) -> str:
@@ -957,7 +967,7 @@ def check_import(
     never holds a transaction open. Raises the same whole-file refusals as
     the import, and ``import_cancelled`` when ``cancel`` is set.
     """
-    source = CsvSource(path, mapping=mapping, encoding=encoding)
+    source = open_source(path, mapping=mapping, encoding=encoding)
     existing = 0
     for chunk in source.chunks(None, cancel):
         _check_cancel(cancel)
@@ -1012,14 +1022,13 @@ def import_csv(
     to ignore a column; ``encoding`` overrides the detection.
     """
     folder_name = _folder_name(folder) if folder is not None else None
-    source = CsvSource(path, mapping=mapping, encoding=encoding)
+    source = open_source(path, mapping=mapping, encoding=encoding)
     try:
         with ctx.db.write() as session:
             folder_id = _ensure_folder(session, folder_name) if folder_name is not None else None
             writer = _Writer(session, folder_id, update_existing=update_existing)
             for chunk in source.chunks(progress, cancel):
                 writer.write(chunk)
-            writer.finish()
             _check_cancel(cancel)
             journal.record_by_person(
                 session,
@@ -1053,4 +1062,4 @@ def import_csv(
 
 def _check_cancel(cancel: threading.Event | None) -> None:
     if cancel is not None and cancel.is_set():
-        raise Refused("import_cancelled", "The import was cancelled; nothing was changed")
+        raise cancelled()

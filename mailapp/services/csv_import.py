@@ -311,7 +311,7 @@ class _Layout:
     lines: int
 
 
-def _check_size(path: Path) -> int:
+def check_size(path: Path) -> int:
     try:
         size = path.stat().st_size
     except FileNotFoundError:
@@ -470,7 +470,7 @@ def _header_targets(header: list[str], mapping: dict[str, str] | None) -> list[s
 def preview_csv(path: str | Path, rows: int = 20) -> CsvPreview:
     """The header and first rows, for the wizard to show before importing."""
     path = Path(path)
-    _check_size(path)
+    check_size(path)
     layout = _detect(path, None)
     delimiter = _sniff(path, layout.encoding)
     result: list[tuple[str, ...]] = []
@@ -526,7 +526,7 @@ class CsvSource:
         encoding: str | None = None,
     ) -> None:
         self.path = Path(path)
-        self.size = _check_size(self.path)
+        self.size = check_size(self.path)
         layout = _detect(self.path, encoding)
         self.encoding = layout.encoding
         self.lines = layout.lines
@@ -677,7 +677,7 @@ class CsvSource:
             if len(chunk) >= CHUNK_ROWS:
                 stats.rows = rows
                 if cancel is not None and cancel.is_set():
-                    raise _cancelled()
+                    raise cancelled()
                 if progress is not None:
                     progress(min(end - 1, total), total)
                 yield chunk
@@ -687,5 +687,5 @@ class CsvSource:
             yield chunk
 
 
-def _cancelled() -> Refused:
+def cancelled() -> Refused:
     return Refused("import_cancelled", "The import was cancelled; nothing was changed")
