@@ -19,6 +19,7 @@ from bench.common import ROOT
 
 MODULES = [
     "bench.dispatch",
+    "bench.postfix",
     "bench.dkim_signing",
     "bench.stop_million",
     "bench.csv_import",
