@@ -101,6 +101,26 @@ HTML = (
 SUBJECT = "Autumn news for {{ contact.first_name }}"
 
 
+def engine_message(template: Any, n: int) -> bytes:
+    """The message the engine builds for the n-th contact of
+    :func:`fill_contacts` from ``compile_template(SUBJECT, HTML)``."""
+    from mailapp.delivery.message import build_message, make_message_id
+
+    contact = {"email": f"user{n}@example.com", "first_name": f"Name{n}", "last_name": "Example"}
+    rendered = template.render(contact, "Benchmark", "")
+    return build_message(
+        sender_name="Shop",
+        sender_email="news@shop.example.com",
+        to=contact["email"],
+        subject=rendered.subject,
+        html=rendered.html,
+        text=rendered.text,
+        message_id=make_message_id("shop.example.com"),
+        unsubscribe_url="",
+        mailing_id=1,
+    )
+
+
 def sending_mailing(ctx: Any, host: str, port: int, name: str, **settings: str) -> int:
     """Point the provider at the benchmark's SMTP server (no delay) and make
     a draft mailing to the folder :func:`fill_contacts` filled."""

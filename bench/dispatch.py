@@ -18,8 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import HTML, SUBJECT, Row, fill_contacts, sending_mailing
-from mailapp.delivery.message import build_message, make_message_id
+from bench.common import HTML, SUBJECT, Row, engine_message, fill_contacts, sending_mailing
 from mailapp.delivery.render import compile_template
 from mailapp.models import Mailing, MailingState
 from mailapp.scheduler.engine import MailEngine
@@ -36,27 +35,7 @@ def _bare_loop(host: str, port: int, count: int) -> float:
 
     # The very messages the engine sends: same template, same contacts.
     template = compile_template(SUBJECT, HTML)
-    messages = []
-    for n in range(count):
-        contact = {
-            "email": f"user{n}@example.com",
-            "first_name": f"Name{n}",
-            "last_name": "Example",
-        }
-        rendered = template.render(contact, "Benchmark", "")
-        messages.append(
-            build_message(
-                sender_name="Shop",
-                sender_email="news@shop.example.com",
-                to=contact["email"],
-                subject=rendered.subject,
-                html=rendered.html,
-                text=rendered.text,
-                message_id=make_message_id("shop.example.com"),
-                unsubscribe_url="",
-                mailing_id=1,
-            )
-        )
+    messages = [engine_message(template, n) for n in range(count)]
 
     async def lane(items: list[bytes]) -> None:
         smtp = aiosmtplib.SMTP(hostname=host, port=port, start_tls=False, use_tls=False)

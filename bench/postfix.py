@@ -27,8 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import HTML, ROOT, SUBJECT, Row, fill_contacts, sending_mailing
-from mailapp.delivery.message import build_message, make_message_id
+from bench.common import HTML, ROOT, SUBJECT, Row, engine_message, fill_contacts, sending_mailing
 from mailapp.delivery.render import compile_template
 from mailapp.models import Mailing, MailingState
 from mailapp.scheduler.engine import MailEngine
@@ -135,20 +134,7 @@ class Sink:
 
 def _message_file(folder: Path) -> Path:
     """One message as the engine builds it, as smtp-source reads it (lines)."""
-    template = compile_template(SUBJECT, HTML)
-    contact = {"email": "user1@example.com", "first_name": "Name1", "last_name": "Example"}
-    rendered = template.render(contact, "Benchmark", "")
-    data = build_message(
-        sender_name="Shop",
-        sender_email="news@shop.example.com",
-        to=contact["email"],
-        subject=rendered.subject,
-        html=rendered.html,
-        text=rendered.text,
-        message_id=make_message_id("shop.example.com"),
-        unsubscribe_url="",
-        mailing_id=1,
-    )
+    data = engine_message(compile_template(SUBJECT, HTML), 1)
     path = folder / "message.eml"
     path.write_bytes(data.replace(b"\r\n", b"\n"))
     return path

@@ -21,6 +21,7 @@ from __future__ import annotations
 import multiprocessing
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -60,21 +61,15 @@ def _read(path: str, mapping: dict[str, str] | None, encoding: str | None, out: 
         out.send(("failed", f"{type(exc).__name__}: {exc}"))
 
 
+@dataclass
 class ParallelCsvSource:
-    """A :class:`CsvSource` read by another process; the same interface."""
+    """A :class:`CsvSource` read by another process; the same interface.
+    :func:`open_source` has checked that the file exists and its size."""
 
-    def __init__(
-        self,
-        path: str | Path,
-        *,
-        mapping: dict[str, str] | None = None,
-        encoding: str | None = None,
-    ) -> None:
-        self.path = Path(path)
-        self.size = check_size(self.path)
-        self.mapping = mapping
-        self.encoding = encoding
-        self.stats = ReadStats()
+    path: Path
+    mapping: dict[str, str] | None = None
+    encoding: str | None = None
+    stats: ReadStats = field(default_factory=ReadStats)
 
     def chunks(
         self,
@@ -140,7 +135,6 @@ def open_source(
     encoding: str | None = None,
 ) -> CsvSource | ParallelCsvSource:
     """The reader for ``path``: in another process when the file is big."""
-    size = check_size(Path(path))
-    if size >= PARALLEL_BYTES:
-        return ParallelCsvSource(path, mapping=mapping, encoding=encoding)
+    if check_size(Path(path)) >= PARALLEL_BYTES:
+        return ParallelCsvSource(Path(path), mapping, encoding)
     return CsvSource(path, mapping=mapping, encoding=encoding)

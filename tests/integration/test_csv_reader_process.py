@@ -8,7 +8,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
-import threading
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,18 @@ import pytest
 from mailapp.services import contacts, csv_reader
 from mailapp.services.context import AppContext
 from mailapp.services.csv_import import CsvSource
-from tests.integration.test_csv_import import counts, refuse, seed, write
+
+# The rules the file is read by, run again with the reader in its process.
+from tests.integration.test_csv_import import (  # noqa: F401
+    counts,
+    seed,
+    test_cancel_changes_nothing,
+    test_error_late_in_file_rolls_back,
+    test_invalid_missing_and_duplicate_rows,
+    test_progress_reaches_total,
+    test_whole_file_errors_change_nothing,
+    write,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -55,59 +65,9 @@ def test_the_report_is_the_one_read_here(
     assert report.problems == again.problems and report.errors == again.errors
 
 
-@pytest.mark.parametrize(
-    ("data", "code"),
-    [
-        ("email,first_name\n", "import_no_rows"),
-        ("name,phone\nAnna,123\n", "import_no_email_column"),
-        ('email,first_name\na@example.com,"Anna\nb@example.com,Bo\n', "import_broken_quoting"),
-        ("email,first_name\na@example.com,Anna,extra\n", "import_extra_values"),
-        (b"email\n\xff\xfe\x98bad\n", "import_encoding"),
-        (b"PK\x03\x04\x14\x00\x00\x00binary", "import_not_text"),
-    ],
-)
-def test_a_refusal_found_by_the_reader_changes_nothing(
-    ctx: AppContext, tmp_path: Path, data: str | bytes, code: str
-) -> None:
-    seed(ctx)
-    refuse(ctx, write(tmp_path, data), code)
-
-
-def test_an_error_late_in_the_file_rolls_back_what_was_written(
-    ctx: AppContext, tmp_path: Path
-) -> None:
-    seed(ctx)
-    rows = "".join(f"user{i}@example.com,Name{i}\n" for i in range(25_000))
-    path = write(tmp_path, "email,first_name\n" + rows + 'late@example.com,"never closed\n')
-    assert "25002" in refuse(ctx, path, "import_broken_quoting").message
-
-
-def test_cancel_stops_the_reader_and_changes_nothing(ctx: AppContext, tmp_path: Path) -> None:
-    seed(ctx)
-    rows = "".join(f"user{i}@example.com,N\n" for i in range(40_000))
-    path = write(tmp_path, "email,first_name\n" + rows)
-    cancel = threading.Event()
-    calls: list[tuple[int, int]] = []
-
-    def progress(done: int, total: int) -> None:
-        calls.append((done, total))
-        if len(calls) == 2:
-            cancel.set()
-
-    refuse(ctx, path, "import_cancelled", progress=progress, cancel=cancel)
-    assert calls[0][1] == 40_000
+def test_cancel_stops_the_reader(ctx: AppContext, tmp_path: Path) -> None:
+    test_cancel_changes_nothing(ctx, tmp_path)
     assert multiprocessing.active_children() == []
-
-
-def test_progress_reaches_the_total(ctx: AppContext, tmp_path: Path) -> None:
-    rows = "".join(f"user{i}@example.com\n" for i in range(25_000))
-    calls: list[tuple[int, int]] = []
-    contacts.import_csv(
-        ctx, write(tmp_path, "email\n" + rows), progress=lambda d, t: calls.append((d, t))
-    )
-    assert calls[-1] == (25_000, 25_000)
-    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
-    assert counts(ctx)[0] == 25_000
 
 
 def test_a_reader_killed_midway_fails_the_import_and_changes_nothing(
