@@ -307,14 +307,14 @@ def recipient_count(ctx: AppContext, mailing_id: int, responses: Responses = Non
     return sum(n for r, n in by_response.items() if values is None or r in values)
 
 
-def recipient_ids(ctx: AppContext, mailing_id: int, responses: Responses = None) -> list[int]:
+def recipient_ids(ctx: AppContext, mailing_id: int, responses: Responses = None) -> Sequence[int]:
     """Recipient ids in list order (served by the mailing's index); the
     window's model holds these and asks :func:`recipients_by_ids` for rows.
     Plain rows in chunks: a reader thread never holds the interpreter long."""
     query = _filtered(select(Recipient.id), mailing_id, responses).order_by(Recipient.id)
     with ctx.db.read() as session:
         load(session, mailing_id)
-        return reads.column(session, query)
+        return reads.ids(session, query)
 
 
 def recipients_by_ids(ctx: AppContext, mailing_id: int, ids: Sequence[int]) -> list[RecipientRow]:

@@ -58,7 +58,7 @@ from mailapp.models import Contact, Event, Folder, FolderMember, Mailing, Mailin
 from mailapp.models.base import UTCDateTime, utcnow
 from mailapp.models.states import FINAL_STATES
 from mailapp.models.validation import require_email, require_header_text
-from mailapp.services import journal
+from mailapp.services import journal, reads
 from mailapp.services.context import AppContext
 from mailapp.services.csv_import import (
     KNOWN_COLUMNS,
@@ -337,16 +337,45 @@ def _add_members(session: Session, folder_id: int, ids: Sequence[int]) -> int:
 
 def _folder_names(session: Session, ids: Sequence[int]) -> dict[int, list[str]]:
     names: dict[int, list[str]] = {}
-    for part in _chunks(ids):
-        query = (
+    rows = reads.by_ids(
+        session,
+        ids,
+        lambda part: (
             select(FolderMember.contact_id, Folder.name)
             .join(Folder, Folder.id == FolderMember.folder_id)
             .where(FolderMember.contact_id.in_(part))
             .order_by(FolderMember.contact_id, Folder.name)
-        )
-        for contact_id, name in session.execute(query):
-            names.setdefault(contact_id, []).append(name)
+        ),
+    )
+    for contact_id, name in rows:
+        names.setdefault(contact_id, []).append(name)
     return names
+
+
+#: The columns of a :class:`ContactInfo`, read as a plain row.
+_INFO_COLUMNS = (
+    Contact.id,
+    Contact.email,
+    Contact.first_name,
+    Contact.last_name,
+    Contact.unsubscribed,
+    Contact.email_status,
+    Contact.fields,
+)
+
+
+def _info_from_row(row: Sequence[Any], folders: Sequence[str]) -> ContactInfo:
+    contact_id, email, first_name, last_name, unsubscribed, email_status, fields = row
+    return ContactInfo(
+        id=contact_id,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        folders=tuple(folders),
+        unsubscribed=bool(unsubscribed),
+        email_status=email_status,
+        fields=dict(fields or {}),
+    )
 
 
 def _info(row: Contact, folders: Sequence[str]) -> ContactInfo:
@@ -595,9 +624,11 @@ def count_contacts(ctx: AppContext, folder: str | None = None, search: str | Non
         return int(session.scalar(query) or 0)
 
 
-def contact_ids(ctx: AppContext, folder: str | None = None, search: str | None = None) -> list[int]:
-    """Ids in display order: the window's model holds these and asks
-    :func:`contacts_by_ids` for the rows it shows."""
+def contact_ids(
+    ctx: AppContext, folder: str | None = None, search: str | None = None
+) -> Sequence[int]:
+    """Ids in display order (a compact array, see :mod:`reads`): the window's
+    model holds these and asks :func:`contacts_by_ids` for the rows it shows."""
     with ctx.db.read() as session:
         if folder is not None and not (search and search.strip()):
             # Served by the (folder_id, contact_id) index alone.
@@ -609,20 +640,24 @@ def contact_ids(ctx: AppContext, folder: str | None = None, search: str | None =
             )
         else:
             query = _filtered(session, select(Contact.id), folder, search).order_by(Contact.id)
-        return list(session.scalars(query))
+        return reads.ids(session, query)
 
 
 def contacts_by_ids(ctx: AppContext, ids: Sequence[int]) -> list[ContactInfo]:
     """The rows for these ids, in the order given; ids deleted meanwhile are
-    left out."""
+    left out. Plain rows, no ORM objects: the window's table reads a page of
+    these in a reader thread while the user scrolls (see :mod:`reads`)."""
     wanted = _unique_ids(ids)
     with ctx.db.read() as session:
-        by_id: dict[int, Contact] = {}
-        for part in _chunks(wanted):
-            for row in session.scalars(select(Contact).where(Contact.id.in_(part))):
-                by_id[row.id] = row
-        rows = [by_id[i] for i in wanted if i in by_id]
-        return _infos(session, rows)
+        found = {
+            row[0]: row
+            for row in reads.by_ids(
+                session, wanted, lambda part: select(*_INFO_COLUMNS).where(Contact.id.in_(part))
+            )
+        }
+        present = [i for i in wanted if i in found]
+        names = _folder_names(session, present)
+    return [_info_from_row(found[i], names.get(i, ())) for i in present]
 
 
 # ---------------------------------------------------------------------------

@@ -151,7 +151,7 @@ def test_pages_and_ids(ctx: AppContext) -> None:
     ids = analytics.recipient_ids(ctx, mailing_id)
     assert len(ids) == 10
     rows = analytics.recipients_by_ids(ctx, mailing_id, ids[3:6])
-    assert [r.id for r in rows] == ids[3:6]
+    assert [r.id for r in rows] == list(ids[3:6])
     assert rows[0].last_name == "Ivanova"
     page = analytics.recipient_page(ctx, mailing_id, offset=8, limit=5)
     assert len(page) == 2

@@ -97,7 +97,7 @@ def test_unsubscribe_and_delete(ctx: AppContext) -> None:
         contacts.delete_contacts(ctx, [a, 12345])
     assert contacts.count_contacts(ctx) == 2
     assert contacts.delete_contacts(ctx, [a]) == 1
-    assert contacts.contact_ids(ctx) == [b]
+    assert list(contacts.contact_ids(ctx)) == [b]
     assert contacts.list_folders(ctx)[0].contacts == 1
 
 
@@ -128,7 +128,7 @@ def test_folders(ctx: AppContext) -> None:
     assert folders["News"] == contacts.FolderInfo(news, "News", 2, 2, 0, 0, 1)
     assert folders["Gold"].contacts == 0
     assert contacts.remove_from_folder(ctx, "news", [a]) == 1
-    assert contacts.contact_ids(ctx, folder="News") == [b]
+    assert list(contacts.contact_ids(ctx, folder="News")) == [b]
     with _Code("folder_unknown"):
         contacts.list_contacts(ctx, folder="Unknown")
     contacts.delete_folder(ctx, "News")
@@ -142,12 +142,12 @@ def test_search_ids_and_rows(ctx: AppContext) -> None:
         contacts.add_contact(ctx, "anna@example.org", "Anna", "Smith"),
         contacts.add_contact(ctx, "olga_k@example.com", "Ольга", "", folder="RU"),
     ]
-    assert contacts.contact_ids(ctx) == ids
-    assert contacts.contact_ids(ctx, search="иван") == [ids[0]]
-    assert contacts.contact_ids(ctx, search="EXAMPLE.ORG") == [ids[1]]
-    assert contacts.contact_ids(ctx, search="_k") == [ids[2]]
-    assert contacts.contact_ids(ctx, search="%") == []
-    assert contacts.contact_ids(ctx, folder="ru") == [ids[0], ids[2]]
+    assert list(contacts.contact_ids(ctx)) == ids
+    assert list(contacts.contact_ids(ctx, search="иван")) == [ids[0]]
+    assert list(contacts.contact_ids(ctx, search="EXAMPLE.ORG")) == [ids[1]]
+    assert list(contacts.contact_ids(ctx, search="_k")) == [ids[2]]
+    assert list(contacts.contact_ids(ctx, search="%")) == []
+    assert list(contacts.contact_ids(ctx, folder="ru")) == [ids[0], ids[2]]
     assert contacts.count_contacts(ctx, folder="RU", search="ольга") == 1
     rows = contacts.contacts_by_ids(ctx, [ids[2], 999, ids[0]])
     assert [r.id for r in rows] == [ids[2], ids[0]]
@@ -164,15 +164,15 @@ def test_move_to_folder(ctx: AppContext) -> None:
     ctx.hub.subscribe(seen.append)
     # From a folder: they leave it and join the target (created when missing).
     assert contacts.move_to_folder(ctx, [a, b], "Gold", from_folder="news") == 2
-    assert contacts.contact_ids(ctx, folder="News") == []
-    assert contacts.contact_ids(ctx, folder="Gold") == [a, b]
+    assert list(contacts.contact_ids(ctx, folder="News")) == []
+    assert list(contacts.contact_ids(ctx, folder="Gold")) == [a, b]
     assert Changed(contacts=True) in seen
     # From "All contacts": they join the target and keep their other folders.
     assert contacts.move_to_folder(ctx, [c, a], "Gold") == 1
     assert contacts.get_contact(ctx, c).folders == ("Gold", "Other")
     # Into the folder they are in: nothing changes.
     assert contacts.move_to_folder(ctx, [a], "gold", from_folder="Gold") == 0
-    assert contacts.contact_ids(ctx, folder="Gold") == [a, b, c]
+    assert list(contacts.contact_ids(ctx, folder="Gold")) == [a, b, c]
     # A refusal changes nothing, not even the target folder.
     with _Code("contact_unknown"):
         contacts.move_to_folder(ctx, [a, 999], "Fresh", from_folder="Gold")
@@ -181,7 +181,7 @@ def test_move_to_folder(ctx: AppContext) -> None:
     with _Code("field_empty"):
         contacts.move_to_folder(ctx, [a], "  ")
     assert "Fresh" not in {f.name for f in contacts.list_folders(ctx)}
-    assert contacts.contact_ids(ctx, folder="Gold") == [a, b, c]
+    assert list(contacts.contact_ids(ctx, folder="Gold")) == [a, b, c]
 
 
 def test_delete_keeps_the_recipients_of_mailings(ctx: AppContext) -> None:

@@ -320,13 +320,13 @@ def test_delete_asks_with_the_count_and_what_happens_to_mailings(
     assert dialog.action_button.text() == "Delete contacts"
     dialog.cancel_button.click()
     qtbot.wait(200)
-    assert contacts.contact_ids(ctx) == ids
+    assert list(contacts.contact_ids(ctx)) == ids
 
     # The button asks the same; confirming deletes off the GUI thread.
     dialog = _confirmation(qtbot, page, page.delete_button.click)
     assert _en(dialog.text()) == "Delete 2 contacts?"
     dialog.action_button.click()
-    qtbot.waitUntil(lambda: contacts.contact_ids(ctx) == [ids[1]], timeout=5000)
+    qtbot.waitUntil(lambda: list(contacts.contact_ids(ctx)) == [ids[1]], timeout=5000)
     qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=5000)
     assert page.model.id_at(0) == ids[1]
 
@@ -392,7 +392,7 @@ def test_bulk_move_to_folder(qtbot, services: AppServices) -> None:
     assert dialog.action_button.text() == "Move"
     dialog.cancel_button.click()
     qtbot.wait(200)
-    assert contacts.contact_ids(ctx, folder="Gold") == []
+    assert list(contacts.contact_ids(ctx, folder="Gold")) == []
 
     dialog = _confirmation(qtbot, page, page.move_button.click)
     dialog.folder.setEditText("News")  # the folder they are in: nothing to do
@@ -400,8 +400,8 @@ def test_bulk_move_to_folder(qtbot, services: AppServices) -> None:
     dialog.folder.setEditText("Gold")
     assert dialog.action_button.isEnabled()
     dialog.action_button.click()
-    qtbot.waitUntil(lambda: contacts.contact_ids(ctx, folder="Gold") == ids[:2], timeout=5000)
-    assert contacts.contact_ids(ctx, folder="News") == ids[2:]
+    qtbot.waitUntil(lambda: list(contacts.contact_ids(ctx, folder="Gold")) == ids[:2], timeout=5000)
+    assert list(contacts.contact_ids(ctx, folder="News")) == ids[2:]
     qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=5000)
 
     # From "All contacts" they keep their folders; a new name makes a folder.
@@ -414,7 +414,7 @@ def test_bulk_move_to_folder(qtbot, services: AppServices) -> None:
     dialog.folder.setEditText("Fresh")
     dialog.action_button.click()
     qtbot.waitUntil(lambda: "Fresh" in {f.name for f in contacts.list_folders(ctx)}, timeout=5000)
-    assert contacts.contact_ids(ctx, folder="Fresh") == [ids[2]]
+    assert list(contacts.contact_ids(ctx, folder="Fresh")) == [ids[2]]
     assert contacts.get_contact(ctx, ids[2]).folders == ("Fresh", "News")
     qtbot.waitUntil(lambda: page.folder_panel.folder_list.count() == 4, timeout=5000)
     qtbot.waitUntil(lambda: services.tasks.pending == 0)

@@ -41,7 +41,7 @@ class ContactsModel(LazyRowsModel[ContactInfo]):
         self._search = search.strip()
         self.reload()
 
-    def fetch_ids(self) -> list[int]:
+    def fetch_ids(self) -> Sequence[int]:
         return contacts.contact_ids(self._ctx, self._folder, self._search or None)
 
     def fetch_rows(self, ids: Sequence[int]) -> list[tuple[int, ContactInfo]]:

@@ -111,7 +111,7 @@ class RecipientsModel(LazyRowsModel[RecipientRow]):
         self._responses = responses
         self.reload()
 
-    def fetch_ids(self) -> list[int]:
+    def fetch_ids(self) -> Sequence[int]:
         return analytics.recipient_ids(self._ctx, self._mailing_id, self._responses)
 
     def fetch_rows(self, ids: Sequence[int]) -> list[tuple[int, RecipientRow]]:
