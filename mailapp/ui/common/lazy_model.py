@@ -39,6 +39,8 @@ from PySide6.QtWidgets import QApplication
 from mailapp.ui.common.tasks import TaskRunner
 
 RowT = TypeVar("RowT")
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 #: Rows fetched in one round trip.
@@ -106,6 +108,11 @@ class LazyRowsModel(QAbstractTableModel, Generic[RowT]):
         self._serve.timeout.connect(self._serve_asked)
 
     # -- what subclasses provide (fetch_* run off the GUI thread) -------------
+
+    #: The roles :meth:`cell` answers; Qt asks for others on every paint.
+    ROLES: frozenset[int] = frozenset(
+        {Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole}
+    )
 
     fetch_ids: Callable[[], Sequence[int]]
     fetch_rows: Callable[[Sequence[int]], list[tuple[int, RowT]]]
@@ -261,24 +268,29 @@ class LazyRowsModel(QAbstractTableModel, Generic[RowT]):
         return str(section + 1)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+        # Called some 600 times for every paint of a screenful: roles no
+        # subclass answers leave first, and the index is asked once.
+        if role not in self.ROLES:
             return None
-        page_no = index.row() // PAGE_SIZE
+        row_no = index.row()  # -1 for an invalid index
+        if not 0 <= row_no < len(self._ids):
+            return None
+        page_no = row_no // PAGE_SIZE
         page = self._pages.get(page_no)
         if page is None:
-            if role == Qt.ItemDataRole.DisplayRole:
+            if role == _DISPLAY:
                 self._ask_page(page_no)
                 return self.tr("Loading…") if index.column() == 0 else ""
-            if role == Qt.ItemDataRole.ForegroundRole:
+            if role == _FOREGROUND:
                 if self._placeholder_colour is None:
                     self._placeholder_colour = QApplication.palette().color(
                         QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text
                     )
                 return self._placeholder_colour
             return None
-        row = page.get(self._ids[index.row()])
+        row = page.get(self._ids[row_no])
         if row is None:  # deleted meanwhile
-            if role == Qt.ItemDataRole.DisplayRole and index.column() == 0:
+            if role == _DISPLAY and index.column() == 0:
                 return self.tr("(deleted)")
             return None
         return self.cell(row, index.column(), role)
