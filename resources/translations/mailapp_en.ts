@@ -97,11 +97,19 @@
     <context>
         <name>OutboxWindow</name>
         <message numerus="yes">
-            <location filename="../../mailapp/ui/settings/outbox.py" line="+103" />
+            <location filename="../../mailapp/ui/settings/outbox.py" line="+277" />
             <source>%Ln message(s)</source>
             <translation>
                 <numerusform>%Ln message</numerusform>
                 <numerusform>%Ln messages</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <location line="+2" />
+            <source>{shown} of %Ln message(s)</source>
+            <translation>
+                <numerusform>{shown} of %Ln message</numerusform>
+                <numerusform>{shown} of %Ln messages</numerusform>
             </translation>
         </message>
     </context>

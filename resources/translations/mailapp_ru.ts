@@ -1250,9 +1250,9 @@
     <context>
         <name>LazyRowsModel</name>
         <message>
-            <location filename="../../mailapp/ui/common/lazy_model.py" line="+270" />
+            <location filename="../../mailapp/ui/common/lazy_model.py" line="+283" />
             <source>Loading…</source>
-            <extracomment>Rows fetched in one round trip. Pages kept in memory (LRU); 50 pages are 10,000 rows. Page reads in flight at once. Reads start once the view has asked for nothing new for this long. Pages asked for and waiting for a read; the oldest asks are forgotten (a screen shows one or two pages, and every repaint asks again). (int) the number of rows after a new list of ids arrived. (object) loading the ids or a page failed with this exception. Pages asked for by the view and not yet requested, oldest first. (row, column, role) → the value Qt asks for.</extracomment>
+            <extracomment>Rows fetched in one round trip. Pages kept in memory (LRU); 50 pages are 10,000 rows. Page reads in flight at once. Reads start once the view has asked for nothing new for this long. Pages asked for and waiting for a read; the oldest asks are forgotten (a screen shows one or two pages, and every repaint asks again). (int) the number of rows after a new list of ids arrived. (object) loading the ids or a page failed with this exception. Pages asked for by the view and not yet requested, oldest first. The roles :meth:`cell` answers; Qt asks for others on every paint. (row, column, role) → the value Qt asks for.</extracomment>
             <translation>Загрузка…</translation>
         </message>
         <message>
@@ -2151,25 +2151,44 @@ Log file: {log}</source>
         </message>
     </context>
     <context>
+        <name>OutboxModel</name>
+        <message>
+            <location filename="../../mailapp/ui/settings/outbox_model.py" line="+111" />
+            <source>Received</source>
+            <extracomment>The mailing filter's value for messages of no mailing (test emails).</extracomment>
+            <translation>Получено</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>To</source>
+            <translation>Кому</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>Subject</source>
+            <translation>Тема</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>From</source>
+            <translation>От кого</translation>
+        </message>
+    </context>
+    <context>
         <name>OutboxWindow</name>
         <message>
-            <location filename="../../mailapp/ui/settings/outbox.py" line="+43" />
+            <location filename="../../mailapp/ui/settings/outbox.py" line="+180" />
             <source>Outbox</source>
-            <extracomment>Messages listed; the outbox of a big test mailing holds far more.</extracomment>
+            <extracomment>Headers read in the first batch (shown at once) and in each batch after. Typing pauses this long before the search runs. True once every file of the last listing has its header read.</extracomment>
             <translation>Исходящие</translation>
         </message>
         <message>
-            <location line="+5" />
+            <location line="+2" />
             <source>Refresh</source>
             <translation>Обновить</translation>
         </message>
-        <message>
-            <location line="+32" />
-            <source>Loading…</source>
-            <translation>Загрузка…</translation>
-        </message>
         <message numerus="yes">
-            <location line="+23" />
+            <location line="+95" />
             <source>%Ln message(s)</source>
             <translation>
                 <numerusform>%Ln письмо</numerusform>
@@ -2178,27 +2197,76 @@ Log file: {log}</source>
             </translation>
         </message>
         <message>
-            <location line="+2" />
-            <source>The newest {n} messages</source>
-            <translation>Последние {n} писем</translation>
-        </message>
-        <message>
-            <location line="+4" />
+            <location line="-2" />
             <source>The outbox is empty</source>
             <translation>Исходящих писем нет</translation>
         </message>
         <message>
-            <location line="+1" />
+            <location line="-19" />
             <source>Messages sent with the Sandbox provider appear here.</source>
             <translation>Здесь появляются письма, отправленные через песочницу.</translation>
         </message>
         <message>
-            <location line="+8" />
+            <location line="-75" />
+            <source>Search by recipient or subject</source>
+            <translation>Поиск по получателю или теме</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Open in mail program</source>
+            <translation>Открыть в почтовой программе</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Open the message (.eml) with the desktop's mail program</source>
+            <translation>Открыть письмо (.eml) в почтовой программе компьютера</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Folder: {path}</source>
+            <translation>Папка: {path}</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Open folder</source>
+            <translation>Открыть папку</translation>
+        </message>
+        <message>
+            <location line="+76" />
             <source>Cannot read the outbox: {error}</source>
             <translation>Не удалось прочитать исходящие: {error}</translation>
         </message>
         <message>
-            <location line="+11" />
+            <location line="+7" />
+            <source>Reading the outbox: {done} of {total}</source>
+            <translation>Чтение исходящих: {done} из {total}</translation>
+        </message>
+        <message numerus="yes">
+            <location line="+8" />
+            <source>{shown} of %Ln message(s)</source>
+            <translation>
+                <numerusform>{shown} из %Ln письма</numerusform>
+                <numerusform>{shown} из %Ln писем</numerusform>
+                <numerusform>{shown} из %Ln писем</numerusform>
+            </translation>
+        </message>
+        <message>
+            <location line="+32" />
+            <source>Test emails</source>
+            <translation>Тестовые письма</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Mailing {id}</source>
+            <translation>Рассылка {id}</translation>
+        </message>
+        <message>
+            <location line="+15" />
+            <source>All mailings ({n})</source>
+            <translation>Все рассылки ({n})</translation>
+        </message>
+        <message>
+            <location line="+52" />
             <source>From: {value}</source>
             <translation>От: {value}</translation>
         </message>
@@ -2219,8 +2287,18 @@ Log file: {log}</source>
         </message>
         <message>
             <location line="+3" />
+            <source>Mailing: {value}</source>
+            <translation>Рассылка: {value}</translation>
+        </message>
+        <message>
+            <location line="+1" />
             <source>Message-ID: {value}</source>
             <translation>Message-ID: {value}</translation>
+        </message>
+        <message>
+            <location line="+19" />
+            <source>Cannot read the message: {error}</source>
+            <translation>Не удалось прочитать письмо: {error}</translation>
         </message>
     </context>
     <context>
@@ -2433,7 +2511,7 @@ Log file: {log}</source>
     <context>
         <name>RecipientsModel</name>
         <message>
-            <location filename="../../mailapp/ui/mailings/analytics.py" line="-420" />
+            <location filename="../../mailapp/ui/mailings/analytics.py" line="-419" />
             <source>Email</source>
             <extracomment>Live refreshes at most this often. The window's smallest size.</extracomment>
             <translation>Email</translation>

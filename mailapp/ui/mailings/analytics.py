@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QLocale, QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QColor, QKeySequence, QMouseEvent, QShortcut
+from PySide6.QtGui import QColor, QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -39,6 +39,7 @@ from mailapp.ui.common import labels
 from mailapp.ui.common.charts import Bar, ColumnChart, HorizontalBarChart
 from mailapp.ui.common.lazy_model import LazyRowsModel, alive, submit
 from mailapp.ui.common.tasks import TaskRunner, error_text
+from mailapp.ui.common.window_keys import close_on_escape_and_ctrl_w
 from mailapp.ui.mailings import analytics_series
 from mailapp.ui.mailings.follow_ups import FollowUps
 
@@ -282,8 +283,7 @@ class AnalyticsWindow(QWidget):
         recipients_layout.addLayout(list_tools)
         recipients_layout.addWidget(self.table)
 
-        for keys in (QKeySequence.StandardKey.Close, QKeySequence(Qt.Key.Key_Escape)):
-            QShortcut(keys, self, self.close, context=Qt.ShortcutContext.WindowShortcut)
+        close_on_escape_and_ctrl_w(self)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
