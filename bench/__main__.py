@@ -25,6 +25,7 @@ MODULES = [
     "bench.csv_import",
     "bench.memory",
     "bench.gui",
+    "bench.views",
 ]
 
 

@@ -4,6 +4,8 @@ another process, and databases filled fast."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -34,6 +36,27 @@ class Row:
     def emit(self) -> None:
         """Print as one JSON line; the runner collects them."""
         print("ROW " + json.dumps(asdict(self)), flush=True)
+
+
+def run_parts(module: str, parts: list[str], quick: bool) -> None:
+    """Run ``python -m module --part NAME`` for each part, each in a process
+    of its own (one's threads and caches never touch another's figures), and
+    pass their rows on; a part that fails gives a row saying so."""
+    for name in parts:
+        proc = subprocess.run(
+            [sys.executable, "-m", module, "--part", name] + (["--quick"] if quick else []),
+            cwd=ROOT,
+            env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
+            check=False,
+            capture_output=True,
+            text=True,
+        )
+        rows = [line for line in proc.stdout.splitlines() if line.startswith("ROW ")]
+        for line in rows:
+            print(line, flush=True)
+        if proc.returncode != 0 or not rows:
+            tail = " / ".join(proc.stderr.strip().splitlines()[-3:])
+            Row(f"{module} {name}", float("nan"), "", ok=False, note="failed: " + tail).emit()
 
 
 @contextmanager
