@@ -22,6 +22,7 @@ MODULES = [
     "bench.postfix",
     "bench.dkim_signing",
     "bench.stop_million",
+    "bench.start_check",
     "bench.csv_import",
     "bench.memory",
     "bench.gui",

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, or_, select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
 from mailapp.delivery.template_check import template_reads
@@ -48,6 +48,8 @@ class StartCheck:
     #: Recipients who will be sent the email (None for a trigger mailing:
     #: its campaigns add them later).
     recipients: int | None
+    #: Resuming after an error: the audience was built at the first start.
+    resumed: bool
     #: Addresses of the audience that will be cancelled.
     invalid: int
     unsubscribed: int
@@ -74,8 +76,8 @@ def _lacks(name: str) -> ColumnElement[bool]:
     column = _COLUMNS.get(name)
     if column is not None:
         return func.trim(column) == ""
-    value = Contact.fields[name].as_string()
-    return or_(value.is_(None), func.trim(value) == "")
+    # One JSON lookup per row: NULL (no such field) and blank alike.
+    return func.coalesce(func.trim(Contact.fields[name].as_string()), "") == ""
 
 
 def _count_if(condition: ColumnElement[bool]) -> Any:
@@ -134,11 +136,13 @@ def check_start(ctx: AppContext, mailing_id: int) -> StartCheck:
     reads = template_reads(info.subject, info.html)
     fields = [name for name in reads.fields if _readable(name)]
     recipients: int | None = None
+    resumed = False
     invalid = unsubscribed = 0
     lacking: list[int] = []
     if info.kind is MailingKind.BULK:
         with ctx.db.read() as session:
-            if mailings.handed_over_count(session, mailing_id):
+            resumed = mailings.handed_over_count(session, mailing_id) > 0
+            if resumed:
                 recipients = info.pending
                 lacking = _from_recipients(session, mailing_id, fields)
             else:
@@ -151,6 +155,7 @@ def check_start(ctx: AppContext, mailing_id: int) -> StartCheck:
     return StartCheck(
         mailing=info,
         recipients=recipients,
+        resumed=resumed,
         invalid=invalid,
         unsubscribed=unsubscribed,
         missing_fields=missing,

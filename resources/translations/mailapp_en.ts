@@ -250,10 +250,45 @@
             </translation>
         </message>
         <message numerus="yes">
-            <source>About %n recipient(s) {where}.</source>
+            <source>%n recipient(s) have no “{field}”; it will be empty in their email.</source>
             <translation>
-                <numerusform>About %n recipient {where}.</numerusform>
-                <numerusform>About %n recipients {where}.</numerusform>
+                <numerusform>%n recipient has no “{field}”; it will be empty in their email.</numerusform>
+                <numerusform>%n recipients have no “{field}”; it will be empty in their email.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n more field(s) of the template are missing for some recipients.</source>
+            <translation>
+                <numerusform>%n more field of the template is missing for some recipients.</numerusform>
+                <numerusform>%n more fields of the template are missing for some recipients.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n contact(s) with an invalid or missing address will not be sent the email.</source>
+            <translation>
+                <numerusform>%n contact with an invalid or missing address will not be sent the email.</numerusform>
+                <numerusform>%n contacts with an invalid or missing address will not be sent the email.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n contact(s) unsubscribed and will not be sent the email.</source>
+            <translation>
+                <numerusform>%n contact unsubscribed and will not be sent the email.</numerusform>
+                <numerusform>%n contacts unsubscribed and will not be sent the email.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>The email goes to the %n recipient(s) not reached yet.</source>
+            <translation>
+                <numerusform>The email goes to the %n recipient not reached yet.</numerusform>
+                <numerusform>The email goes to the %n recipients not reached yet.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>The email goes to %n recipient(s) {where}.</source>
+            <translation>
+                <numerusform>The email goes to %n recipient {where}.</numerusform>
+                <numerusform>The email goes to %n recipients {where}.</numerusform>
             </translation>
         </message>
     </context>

@@ -1441,11 +1441,13 @@
         </message>
         <message>
             <location filename="../../mailapp/ui/mailings/field_menu.py" line="+10" />
+            <location filename="../../mailapp/ui/mailings/start_dialog.py" line="+37" />
             <source>First name</source>
             <translation>Имя</translation>
         </message>
         <message>
             <location line="+1" />
+            <location filename="../../mailapp/ui/mailings/start_dialog.py" line="+2" />
             <source>Last name</source>
             <translation>Фамилия</translation>
         </message>
@@ -3439,23 +3441,29 @@ Log file: {log}</source>
     <context>
         <name>confirm</name>
         <message>
-            <location filename="../../mailapp/ui/mailings/confirm.py" line="+107" />
-            <location line="+33" />
+            <location filename="../../mailapp/ui/mailings/start_dialog.py" line="+99" />
+            <location line="+19" />
             <source>Start sending</source>
             <translation>Начать отправку</translation>
         </message>
         <message>
-            <location line="-30" />
+            <location line="-17" />
             <source>Start sending “{name}”?</source>
             <translation>Начать отправку «{name}»?</translation>
         </message>
         <message>
-            <location line="+3" />
+            <location line="-34" />
             <source>Recipients come from the campaigns that add participants to it.</source>
             <translation>Получателей добавляют кампании, в которых участвует рассылка.</translation>
         </message>
         <message>
-            <location line="-17" />
+            <location line="-79" />
+            <source>“{name}”</source>
+            <extracomment>Fields named one by one in the list; more are counted in one line.</extracomment>
+            <translation>«{name}»</translation>
+        </message>
+        <message>
+            <location line="+3" />
             <source>in the folder {name}</source>
             <translation>в папке {name}</translation>
         </message>
@@ -3465,22 +3473,50 @@ Log file: {log}</source>
             <translation>в папках {names}</translation>
         </message>
         <message>
-            <location line="+20" />
-            <source>Recipients: the contacts {where}.</source>
-            <translation>Получатели: контакты {where}.</translation>
+            <location line="+57" />
+            <source>The email has no unsubscribe link: add {{ unsubscribe_url }} to its body.</source>
+            <translation>В письме нет ссылки для отписки: добавьте в текст {{ unsubscribe_url }}.</translation>
         </message>
         <message>
-            <location line="+8" />
+            <location line="+7" />
+            <source>The unsubscribe link leads nowhere: set it in Settings → Unsubscribe link.</source>
+            <translation>Ссылка для отписки никуда не ведёт: задайте её в «Настройки → Ссылка для отписки».</translation>
+        </message>
+        <message numerus="yes">
+            <location line="+16" />
+            <source>The email goes to the %n recipient(s) not reached yet.</source>
+            <translation>
+                <numerusform>Письмо уйдёт %n получателю, до которого ещё не дошло.</numerusform>
+                <numerusform>Письмо уйдёт %n получателям, до которых ещё не дошло.</numerusform>
+                <numerusform>Письмо уйдёт %n получателям, до которых ещё не дошло.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <location line="+3" />
+            <source>The email goes to %n recipient(s) {where}.</source>
+            <translation>
+                <numerusform>Письмо уйдёт %n получателю {where}.</numerusform>
+                <numerusform>Письмо уйдёт %n получателям {where}.</numerusform>
+                <numerusform>Письмо уйдёт %n получателям {where}.</numerusform>
+            </translation>
+        </message>
+        <message>
+            <location line="+10" />
+            <source>Provider: SMTP server {host} — the email goes to real people.</source>
+            <translation>Провайдер: SMTP-сервер {host} — письма получат настоящие люди.</translation>
+        </message>
+        <message>
+            <location line="+29" />
+            <source>Check before you start:</source>
+            <translation>Проверьте перед запуском:</translation>
+        </message>
+        <message>
+            <location line="-32" />
             <source>Provider: the sandbox (messages stay in the local outbox).</source>
             <translation>Провайдер: песочница (письма остаются в локальной папке исходящих).</translation>
         </message>
         <message>
-            <location line="+4" />
-            <source>Provider: SMTP server {host}.</source>
-            <translation>Провайдер: SMTP-сервер {host}.</translation>
-        </message>
-        <message>
-            <location line="+24" />
+            <location filename="../../mailapp/ui/mailings/confirm.py" line="+59" />
             <location line="+10" />
             <location line="+68" />
             <source>Pause mailing</source>
@@ -3584,11 +3620,35 @@ Log file: {log}</source>
             </translation>
         </message>
         <message numerus="yes">
-            <source>About %n recipient(s) {where}.</source>
+            <source>%n recipient(s) have no “{field}”; it will be empty in their email.</source>
             <translation>
-                <numerusform>Около %n получателя {where}.</numerusform>
-                <numerusform>Около %n получателей {where}.</numerusform>
-                <numerusform>Около %n получателей {where}.</numerusform>
+                <numerusform>У %n получателя нет поля «{field}»; в письме оно останется пустым.</numerusform>
+                <numerusform>У %n получателей нет поля «{field}»; в письмах оно останется пустым.</numerusform>
+                <numerusform>У %n получателей нет поля «{field}»; в письмах оно останется пустым.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n more field(s) of the template are missing for some recipients.</source>
+            <translation>
+                <numerusform>Ещё %n поля шаблона нет у части получателей.</numerusform>
+                <numerusform>Ещё %n полей шаблона нет у части получателей.</numerusform>
+                <numerusform>Ещё %n полей шаблона нет у части получателей.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n contact(s) with an invalid or missing address will not be sent the email.</source>
+            <translation>
+                <numerusform>%n контакт с неверным или пустым адресом не получит письмо.</numerusform>
+                <numerusform>%n контакта с неверным или пустым адресом не получат письмо.</numerusform>
+                <numerusform>%n контактов с неверным или пустым адресом не получат письмо.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n contact(s) unsubscribed and will not be sent the email.</source>
+            <translation>
+                <numerusform>%n контакт отписался и не получит письмо.</numerusform>
+                <numerusform>%n контакта отписались и не получат письмо.</numerusform>
+                <numerusform>%n контактов отписались и не получат письмо.</numerusform>
             </translation>
         </message>
     </context>
@@ -4132,7 +4192,7 @@ Log file: {log}</source>
     <context>
         <name>mailing_table</name>
         <message>
-            <location filename="../../mailapp/ui/mailings/table.py" line="+96" />
+            <location filename="../../mailapp/ui/mailings/table.py" line="+97" />
             <source>{state} — held, waiting for your answer</source>
             <extracomment>The :class:`MailingInfo` of a row (any column). A value that sorts well (numbers, timestamps, lower-cased text). ``(handed over, recipients)`` for the progress column. States after which a mailing sends nothing more.</extracomment>
             <translation>{state} — удержана до вашего ответа</translation>

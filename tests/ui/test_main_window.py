@@ -16,7 +16,8 @@ from mailapp.models.states import StopAction
 from mailapp.scheduler.engine import MailEngine
 from mailapp.services import lifecycle, mailings, samples, settings
 from mailapp.ui.common.toasts import Toast
-from mailapp.ui.mailings.confirm import StartDialog, StopDialog
+from mailapp.ui.mailings.confirm import StopDialog
+from mailapp.ui.mailings.start_dialog import StartDialog
 from mailapp.ui.mailings.table import Column
 from tests.support.data import bulk_contacts, make_mailing
 from tests.support.engine import use_server

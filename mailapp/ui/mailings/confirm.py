@@ -19,17 +19,13 @@ the window dies it lapses by itself.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from mailapp.models import MailingKind
 from mailapp.models.states import StopAction
-from mailapp.services import lifecycle, mailings
-from mailapp.services import settings as settings_service
-from mailapp.services.context import AppContext
+from mailapp.services import lifecycle, start_check
 from mailapp.services.lifecycle import (
     HOLD_RENEW_SECONDS,
     Hold,
@@ -37,107 +33,17 @@ from mailapp.services.lifecycle import (
     StartOutcome,
     StopPreview,
 )
-from mailapp.services.mailings import MailingInfo
+from mailapp.services.start_check import StartCheck
 from mailapp.ui.common.confirm_dialog import ConfirmDialog
 from mailapp.ui.common.labels import state_name
 from mailapp.ui.common.lazy_model import alive
 from mailapp.ui.common.tasks import show_error
+from mailapp.ui.mailings.start_dialog import StartDialog
 
 if TYPE_CHECKING:
     from mailapp.ui.services import AppServices
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class StartPreview:
-    """What the *Start sending* dialog tells."""
-
-    mailing: MailingInfo
-    estimate: int | None  # recipients in the folders (before de-duplication)
-    provider: str
-    smtp_host: str
-    delay_seconds: int
-
-
-def preview_start(ctx: AppContext, mailing_id: int) -> StartPreview:
-    """Runs off the GUI thread."""
-    info = mailings.get(ctx, mailing_id)
-    settings = settings_service.load(ctx)
-    estimate: int | None = None
-    if info.kind is MailingKind.BULK:
-        if info.recipients:  # resuming: the audience is already built
-            estimate = info.pending
-        else:
-            try:
-                from mailapp.services import contacts
-
-                wanted = set(info.folders)
-                estimate = sum(
-                    max(0, f.valid - f.unsubscribed)
-                    for f in contacts.list_folders(ctx)
-                    if f.name in wanted
-                )
-            except (ImportError, AttributeError):
-                estimate = None
-    return StartPreview(
-        mailing=info,
-        estimate=estimate,
-        provider=settings.provider,
-        smtp_host=settings.smtp_host,
-        delay_seconds=settings.delay_seconds,
-    )
-
-
-def folders_phrase(folders: list[str]) -> str:
-    """ "in the folder “A”" or "in the folders “A”, “B”", in the UI language."""
-    names = ", ".join(f"“{name}”" for name in folders)
-    if len(folders) == 1:
-        return QCoreApplication.translate("confirm", "in the folder {name}").format(name=names)
-    return QCoreApplication.translate("confirm", "in the folders {names}").format(names=names)
-
-
-class StartDialog(ConfirmDialog):
-    """Confirm *Start sending*."""
-
-    def __init__(self, preview: StartPreview, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.preview = preview
-        self.setIcon(QMessageBox.Icon.Question)
-        self.setWindowTitle(QCoreApplication.translate("confirm", "Start sending"))
-        info = preview.mailing
-        self.setText(
-            QCoreApplication.translate("confirm", "Start sending “{name}”?").format(name=info.name)
-        )
-        if info.kind is MailingKind.TRIGGER:
-            who = QCoreApplication.translate(
-                "confirm", "Recipients come from the campaigns that add participants to it."
-            )
-        elif preview.estimate is None:
-            who = QCoreApplication.translate("confirm", "Recipients: the contacts {where}.").format(
-                where=folders_phrase(info.folders)
-            )
-        else:
-            who = QCoreApplication.translate(
-                "confirm", "About %n recipient(s) {where}.", None, preview.estimate
-            ).format(where=folders_phrase(info.folders))
-        if preview.provider == "sandbox":
-            provider = QCoreApplication.translate(
-                "confirm", "Provider: the sandbox (messages stay in the local outbox)."
-            )
-        else:
-            provider = QCoreApplication.translate(
-                "confirm", "Provider: SMTP server {host}."
-            ).format(host=preview.smtp_host)
-        delay = QCoreApplication.translate(
-            "confirm",
-            "Sending begins %n second(s) after you confirm; until then "
-            "Stop sending pauses the mailing.",
-            None,
-            preview.delay_seconds,
-        )
-        self.setInformativeText("\n\n".join([who, provider, delay]))
-        self.set_action(QCoreApplication.translate("confirm", "Start sending"))
 
 
 class StopDialog(ConfirmDialog):
@@ -282,16 +188,16 @@ class SendingCommands(QObject):
         self._busy.add(mailing_id)
         ctx = self._services.ctx
         self._services.tasks.run(
-            lambda: preview_start(ctx, mailing_id),
+            lambda: start_check.check_start(ctx, mailing_id),
             on_success=self._show_start,
             on_failure=lambda exc: self._fail(
                 mailing_id, exc, QCoreApplication.translate("confirm", "Cannot start sending")
             ),
         )
 
-    def _show_start(self, preview: StartPreview) -> None:
-        mailing_id = preview.mailing.id
-        dialog = StartDialog(preview, self._widget())
+    def _show_start(self, check: StartCheck) -> None:
+        mailing_id = check.mailing.id
+        dialog = StartDialog(check, self._widget())
         dialog.confirmed.connect(lambda: self._do_start(mailing_id))
         dialog.declined.connect(lambda: self._cancel(mailing_id))
         dialog.open()
