@@ -23,6 +23,7 @@ MODULES = [
     "bench.dkim_signing",
     "bench.stop_million",
     "bench.start_check",
+    "bench.resend_million",
     "bench.csv_import",
     "bench.memory",
     "bench.gui",

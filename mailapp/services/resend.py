@@ -264,17 +264,7 @@ def resend(
         _root, chain = chain_of(session, mailing_id)
         unconfirmed_ok = Response.UNCONFIRMED in chosen
         candidates = _candidates(mailing_id, chosen, only)
-        wanted = session.scalar(select(func.count()).select_from(Contact).where(candidates)) or 0
         reachable = and_(candidates, _reachable(session, mailing_id, chain, unconfirmed_ok))
-        count = session.scalar(select(func.count()).select_from(Contact).where(reachable)) or 0
-        if not count:
-            raise Refused(
-                "resend_nobody",
-                f"Nobody is left to reach: of the {wanted} recipients with "
-                f"{', '.join(sorted(r.value for r in chosen))}, all are unsubscribed, "
-                "without a valid address, deleted, or reached by this mailing's chain since",
-                total=wanted,
-            )
         copy = Mailing(
             name=name or free_name(session, src.name, name_suffix, numbered_suffix),
             kind=MailingKind.BULK.value,
@@ -287,6 +277,8 @@ def resend(
         )
         session.add(copy)
         session.flush()
+        # Written at once, then counted by the index; for nobody the
+        # refusal rolls the draft back.
         audience.insert_recipients(
             session,
             copy.id,
@@ -296,6 +288,21 @@ def resend(
             where=[reachable],
             order_by=Contact.id,
         )
+        count = (
+            session.scalar(
+                select(func.count()).select_from(Recipient).where(Recipient.mailing_id == copy.id)
+            )
+            or 0
+        )
+        wanted = session.scalar(select(func.count()).select_from(Contact).where(candidates)) or 0
+        if not count:
+            raise Refused(
+                "resend_nobody",
+                f"Nobody is left to reach: of the {wanted} recipients with "
+                f"{', '.join(sorted(r.value for r in chosen))}, all are unsubscribed, "
+                "without a valid address, deleted, or reached by this mailing's chain since",
+                total=wanted,
+            )
         unconfirmed = 0
         if unconfirmed_ok:
             was = aliased(Recipient)
