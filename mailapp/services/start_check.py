@@ -90,15 +90,19 @@ def _readable(name: str) -> bool:
 
 
 def _from_folders(
-    session: Session, mailing_id: int, fields: list[str]
+    session: Session, mailing_id: int, fields: list[str], *, follow_up: bool = False
 ) -> tuple[int, int, int, list[int]]:
     """(will be sent, invalid, unsubscribed, lacking each field) over the
-    contacts of the mailing's folders, each contact once."""
-    members = select(FolderMember.contact_id).where(
-        FolderMember.folder_id.in_(
-            select(MailingFolder.folder_id).where(MailingFolder.mailing_id == mailing_id)
+    contacts of the mailing's folders, each contact once; a follow-up's are
+    those fixed when it was made."""
+    if follow_up:
+        members = select(Recipient.contact_id).where(Recipient.mailing_id == mailing_id)
+    else:
+        members = select(FolderMember.contact_id).where(
+            FolderMember.folder_id.in_(
+                select(MailingFolder.folder_id).where(MailingFolder.mailing_id == mailing_id)
+            )
         )
-    )
     sendable = (Contact.email_status == "valid") & Contact.unsubscribed.is_(False)
     row = session.execute(
         select(
@@ -147,7 +151,7 @@ def check_start(ctx: AppContext, mailing_id: int) -> StartCheck:
                 lacking = _from_recipients(session, mailing_id, fields)
             else:
                 recipients, invalid, unsubscribed, lacking = _from_folders(
-                    session, mailing_id, fields
+                    session, mailing_id, fields, follow_up=info.follows is not None
                 )
     missing = tuple(
         MissingField(name, count) for name, count in zip(fields, lacking, strict=False) if count

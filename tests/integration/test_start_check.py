@@ -11,7 +11,7 @@ from sqlalchemy import update
 
 from mailapp.models import Contact, Mailing, MailingKind, MailingState, Recipient, Response
 from mailapp.models.base import utcnow
-from mailapp.services import lifecycle, mailings, settings, start_check
+from mailapp.services import contacts, lifecycle, mailings, resend, settings, start_check
 from mailapp.services.context import AppContext
 from tests.support.data import add_contacts, make_mailing
 
@@ -128,3 +128,20 @@ def test_a_resumed_mailing_counts_those_still_to_send(ctx: AppContext) -> None:
     check = start_check.check_start(ctx, mailing_id)
     assert check.recipients == mailings.get(ctx, mailing_id).pending == 2
     assert {m.name: m.recipients for m in check.missing_fields} == {"city": 1}
+
+
+def test_a_follow_up_counts_its_fixed_recipients(ctx: AppContext) -> None:
+    ids = add_contacts(ctx, ["anna@example.com", "boris@example.com", "cora@example.com"])
+    mailing_id = make_mailing(ctx, html="<p>{{ contact.city }}</p>")
+    settings.set_value(ctx, "MandrillMailingDelayInSeconds", "0")
+    lifecycle.start(ctx, mailing_id)
+    lifecycle.promote_waiting(ctx)
+    lifecycle.stop(ctx, mailing_id)
+    lifecycle.finish_stopping(ctx)
+    follow_up = resend.resend(ctx, mailing_id).id
+    # unsubscribed since the follow-up was made, and a contact its folder got later
+    contacts.set_unsubscribed(ctx, [ids[1]], True)
+    add_contacts(ctx, ["late@example.com"])
+    check = start_check.check_start(ctx, follow_up)
+    assert (check.recipients, check.unsubscribed) == (2, 1)
+    assert lifecycle.start(ctx, follow_up).audience.will_send == 2  # type: ignore[union-attr]
