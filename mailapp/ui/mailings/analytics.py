@@ -333,6 +333,8 @@ class AnalyticsWindow(QWidget):
         self._name_filter_entries()
         if self.progress is not None:
             self.show_progress(self.progress)
+        if not self.model.loading:
+            self._rows_loaded(self.model.rowCount())
 
     def _name_filter_entries(self, p: Progress | None = None) -> None:
         """The filter's entries by name, with their counts once known."""
