@@ -151,7 +151,6 @@
             </translation>
         </message>
         <message numerus="yes">
-            <location line="-288" />
             <source>Sent to those mailing {id} did not reach: %n recipient(s), fixed when this follow-up was made. Whoever unsubscribes or is reached meanwhile is left out at the start.</source>
             <translation>
                 <numerusform>Sent to those mailing {id} did not reach: %n recipient, fixed when this follow-up was made. Whoever unsubscribes or is reached meanwhile is left out at the start.</numerusform>
@@ -289,6 +288,13 @@
             <translation>
                 <numerusform>The email goes to %n recipient {where}.</numerusform>
                 <numerusform>The email goes to %n recipients {where}.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>The email goes to the %n recipient(s) mailing {id} did not reach.</source>
+            <translation>
+                <numerusform>The email goes to the %n recipient mailing {id} did not reach.</numerusform>
+                <numerusform>The email goes to the %n recipients mailing {id} did not reach.</numerusform>
             </translation>
         </message>
     </context>

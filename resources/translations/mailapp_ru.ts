@@ -1707,7 +1707,6 @@
             <translation>Текст письма пуст.</translation>
         </message>
         <message numerus="yes">
-            <location line="-289" />
             <source>Sent to those mailing {id} did not reach: %n recipient(s), fixed when this follow-up was made. Whoever unsubscribes or is reached meanwhile is left out at the start.</source>
             <translation>
                 <numerusform>Отправляется тем, до кого не дошла рассылка {id}: %n получатель, определённый при создании этой повторной рассылки. Кто отпишется или получит письмо за это время, будет исключён при запуске.</numerusform>
@@ -3441,7 +3440,7 @@ Log file: {log}</source>
     <context>
         <name>confirm</name>
         <message>
-            <location filename="../../mailapp/ui/mailings/start_dialog.py" line="+99" />
+            <location filename="../../mailapp/ui/mailings/start_dialog.py" line="+106" />
             <location line="+19" />
             <source>Start sending</source>
             <translation>Начать отправку</translation>
@@ -3452,7 +3451,7 @@ Log file: {log}</source>
             <translation>Начать отправку «{name}»?</translation>
         </message>
         <message>
-            <location line="-34" />
+            <location line="-41" />
             <source>Recipients come from the campaigns that add participants to it.</source>
             <translation>Получателей добавляют кампании, в которых участвует рассылка.</translation>
         </message>
@@ -3583,6 +3582,14 @@ Log file: {log}</source>
             <location line="+15" />
             <source>Cannot stop sending</source>
             <translation>Не удалось остановить отправку</translation>
+        </message>
+        <message numerus="yes">
+            <source>The email goes to the %n recipient(s) mailing {id} did not reach.</source>
+            <translation>
+                <numerusform>Письмо получит %n получатель, до которого не дошла рассылка {id}.</numerusform>
+                <numerusform>Письмо получат %n получателя, до которых не дошла рассылка {id}.</numerusform>
+                <numerusform>Письмо получат %n получателей, до которых не дошла рассылка {id}.</numerusform>
+            </translation>
         </message>
         <message numerus="yes">
             <location line="+3" />

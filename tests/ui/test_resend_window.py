@@ -192,3 +192,24 @@ def test_unconfirmed_resolved_in_the_analytics(qtbot, window, services) -> None:
     )
     # three sent, one marked delivered, two that may have got it
     assert "Reached with them: 6" in analytics.follow_ups.summary.text()
+
+
+def test_starting_a_follow_up_names_those_it_goes_to(qtbot, window, services) -> None:
+    from mailapp.services import resend
+    from mailapp.ui.mailings.start_dialog import StartDialog
+
+    ctx = services.ctx
+    mailing_id = stopped_mailing(ctx)
+    follow_up = resend.resend(ctx, mailing_id).id
+    qtbot.waitUntil(lambda: window.select_mailing(follow_up), timeout=5000)
+    with qtbot.waitSignal(window.commands.dialog_opened, timeout=5000) as blocker:
+        window.start_action.trigger()
+    dialog = blocker.args[0]
+    assert isinstance(dialog, StartDialog)
+    assert (
+        f"The email goes to the 5 recipients mailing {mailing_id} did not reach."
+        in dialog.informativeText()
+    )
+    with qtbot.waitSignal(window.commands.done, timeout=5000):
+        dialog.action_button.click()
+    assert mailings.get(ctx, follow_up).state is MailingState.WAITING

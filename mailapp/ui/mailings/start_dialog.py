@@ -111,6 +111,13 @@ def _audience_line(check: StartCheck) -> str:
         return QCoreApplication.translate(
             "confirm", "The email goes to the %n recipient(s) not reached yet.", None, count
         )
+    if info.follows is not None:
+        return QCoreApplication.translate(
+            "confirm",
+            "The email goes to the %n recipient(s) mailing {id} did not reach.",
+            None,
+            count,
+        ).format(id=info.follows)
     return QCoreApplication.translate(
         "confirm", "The email goes to %n recipient(s) {where}.", None, count
     ).format(where=folders_phrase(list(info.folders)))
