@@ -31,7 +31,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def cmd_desktop_entry(args: argparse.Namespace, db_url: str) -> int:
-    from mailapp import desktop_entry
+    from mailapp.cli import desktop_entry
 
     if args.install:
         done = desktop_entry.install()

@@ -1,6 +1,8 @@
-"""Put mailapp into the desktop's menu: the freedesktop desktop entry, the
-icon in every size and the AppStream metainfo, in the user's data folders
-(``$XDG_DATA_HOME``, usually ``~/.local/share``).
+"""Put mailapp into the desktop's menu, for ``mailapp desktop-entry``: the
+freedesktop desktop entry, the icon in every size and the AppStream
+metainfo, in the user's data folders (``$XDG_DATA_HOME``, usually
+``~/.local/share``). Only the command line does this, so its refusals
+speak English as the command line's do.
 
 The entry's ``Exec`` names the program that installs it: the bundle's own
 executable, or the ``mailapp`` command of the environment it runs in (a
