@@ -27,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from aiohttp import web
@@ -121,9 +122,8 @@ class UnsubscribeListener:
             self._error = exc
             await runner.cleanup()
             return
-        server = site._server
-        if server is not None and getattr(server, "sockets", None):
-            self.host, self.port = server.sockets[0].getsockname()[:2]
+        if runner.addresses:  # the port actually bound, when 0 asked for any
+            self.host, self.port = runner.addresses[0][:2]
         self._stopping = asyncio.Event()
         log.info("unsubscribe endpoint listening on %s:%s", self.host, self.port)
         self._ready.set()
@@ -133,9 +133,11 @@ class UnsubscribeListener:
 
     # -- requests ----------------------------------------------------------------
 
-    async def _in_database(self, call: object, token: str) -> LinkInfo:
+    async def _in_database(
+        self, call: Callable[[AppContext, str], LinkInfo], token: str
+    ) -> LinkInfo:
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._database, call, self.ctx, token)  # type: ignore[arg-type]
+        return await loop.run_in_executor(self._database, call, self.ctx, token)
 
     def _language(self, request: web.Request, info: LinkInfo | None = None) -> str:
         return page.choose_language(
