@@ -74,12 +74,12 @@
         </message>
         <message>
             <location line="-5" />
-            <location line="+26" />
+            <location line="+28" />
             <source>All recipients</source>
             <translation>Все получатели</translation>
         </message>
         <message>
-            <location line="-19" />
+            <location line="-21" />
             <source>Export to CSV…</source>
             <translation>Экспорт в CSV…</translation>
         </message>
@@ -89,7 +89,7 @@
             <translation>Показать:</translation>
         </message>
         <message>
-            <location line="+70" />
+            <location line="+72" />
             <source>Cannot load the analytics: {error}</source>
             <translation>Не удалось загрузить аналитику: {error}</translation>
         </message>
@@ -1725,6 +1725,85 @@
         </message>
     </context>
     <context>
+        <name>MailingViewer</name>
+        <message>
+            <location filename="../../mailapp/ui/mailings/viewer.py" line="+140" />
+            <source>Mailing (read-only)</source>
+            <extracomment>(int) the user asked for the mailing's analytics. The names of the rows, set in the UI language by retranslate_ui.</extracomment>
+            <translation>Рассылка (только просмотр)</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Content</source>
+            <translation>Содержание</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Audience</source>
+            <translation>Аудитория</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Results</source>
+            <translation>Результаты</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>Subject:</source>
+            <translation>Тема:</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>From:</source>
+            <translation>От кого:</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>To:</source>
+            <translation>Кому:</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Recipients:</source>
+            <translation>Получателей:</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>Analytics…</source>
+            <translation>Аналитика…</translation>
+        </message>
+        <message>
+            <location line="+43" />
+            <source>Cannot read the mailing: {error}</source>
+            <translation>Не удалось прочитать рассылку: {error}</translation>
+        </message>
+        <message>
+            <location line="+10" />
+            <source>Mailing: {name}</source>
+            <translation>Рассылка: {name}</translation>
+        </message>
+        <message>
+            <location line="+8" />
+            <source>those mailing {id} did not reach</source>
+            <translation>те, до кого не дошла рассылка {id}</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>the participants of the campaigns that lead to it</source>
+            <translation>участники кампаний, которые ведут к ней</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>the contacts {where}</source>
+            <translation>контакты {where}</translation>
+        </message>
+        <message>
+            <location line="+16" />
+            <source>No recipients yet.</source>
+            <translation>Получателей пока нет.</translation>
+        </message>
+    </context>
+    <context>
         <name>MailingsPage</name>
         <message>
             <location filename="../../mailapp/ui/mailings/page.py" line="+115" />
@@ -1756,7 +1835,7 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../mailapp/ui/window/main_window.py" line="+247" />
+            <location filename="../../mailapp/ui/window/main_window.py" line="+249" />
             <source>Mailings — mailapp</source>
             <extracomment>States in which closing the window asks whether to keep sending. (int | None) the selected mailing changed.</extracomment>
             <translation>Рассылки — mailapp</translation>
@@ -1808,6 +1887,16 @@
         </message>
         <message>
             <location line="+2" />
+            <source>View</source>
+            <translation>Просмотр</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>See the mailing's content, audience and results</source>
+            <translation>Посмотреть содержание, аудиторию и результаты рассылки</translation>
+        </message>
+        <message>
+            <location line="+3" />
             <source>Duplicate</source>
             <translation>Создать копию</translation>
         </message>
@@ -1939,12 +2028,12 @@
         </message>
         <message>
             <location line="+1" />
-            <location line="+234" />
+            <location line="+229" />
             <source>About mailapp</source>
             <translation>О программе mailapp</translation>
         </message>
         <message>
-            <location line="-228" />
+            <location line="-223" />
             <source>Mailings</source>
             <translation>Рассылки</translation>
         </message>
@@ -1954,7 +2043,7 @@
             <translation>Кампании</translation>
         </message>
         <message>
-            <location line="+67" />
+            <location line="+71" />
             <source>Pause the mailing: sending has not begun yet</source>
             <translation>Приостановить рассылку: отправка ещё не началась</translation>
         </message>
@@ -2004,7 +2093,7 @@
             <translation>Не удалось удалить</translation>
         </message>
         <message>
-            <location line="+75" />
+            <location line="+66" />
             <source>mailapp {version} sends email mailings and pauses or stops them safely.</source>
             <translation>mailapp {version} отправляет email-рассылки и безопасно приостанавливает или останавливает их.</translation>
         </message>
@@ -2512,7 +2601,7 @@ Log file: {log}</source>
     <context>
         <name>RecipientsModel</name>
         <message>
-            <location filename="../../mailapp/ui/mailings/analytics.py" line="-419" />
+            <location filename="../../mailapp/ui/mailings/analytics.py" line="-421" />
             <source>Email</source>
             <extracomment>Live refreshes at most this often. The window's smallest size.</extracomment>
             <translation>Email</translation>

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QPoint, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QPoint, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -32,7 +32,6 @@ from mailapp.models import MailingState
 from mailapp.models.states import (
     StopAction,
     can_delete,
-    can_edit,
     can_resend,
     can_schedule,
     can_start,
@@ -47,7 +46,7 @@ from mailapp.ui.mailings.confirm import SendingCommands
 from mailapp.ui.mailings.page import MailingsPage
 from mailapp.ui.mailings.table import MailingLoader, MailingRole, MailingTableModel
 from mailapp.ui.window.journal_dock import JournalDock
-from mailapp.ui.window.openers import WindowOpeners
+from mailapp.ui.window.openers import WindowOpeners, editable
 from mailapp.ui.window.worker_supervisor import WorkerSupervisor
 
 if TYPE_CHECKING:
@@ -93,7 +92,7 @@ class MainWindow(WindowOpeners, QMainWindow):
         self.page = MailingsPage(self.model, self)
         self.table = self.page.table
         # Enter and double-click both activate (edit a draft, else analytics).
-        self.table.activated.connect(self._activated)
+        self.table.activated.connect(self.open_selected)
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.model.rows_refreshed.connect(self._rows_refreshed)
@@ -166,6 +165,7 @@ class MainWindow(WindowOpeners, QMainWindow):
             sp.SP_FileIcon, self.new_mailing, QKeySequence.StandardKey.New
         )
         self.edit_action = self._action(sp.SP_FileDialogDetailedView, self.edit_mailing, "F2")
+        self.view_action = self._action(sp.SP_FileDialogContentsView, self.view_mailing, "F3")
         self.duplicate_action = self._action(
             sp.SP_FileDialogNewFolder, self.duplicate_mailing, "Ctrl+D"
         )
@@ -190,6 +190,7 @@ class MainWindow(WindowOpeners, QMainWindow):
         self.about_action = self._action(None, self.about)
         self.selection_actions = [
             self.edit_action,
+            self.view_action,
             self.duplicate_action,
             self.delete_action,
             self.start_action,
@@ -207,6 +208,7 @@ class MainWindow(WindowOpeners, QMainWindow):
         for action in (
             self.new_action,
             self.edit_action,
+            self.view_action,
             self.duplicate_action,
             self.delete_action,
         ):
@@ -253,6 +255,10 @@ class MainWindow(WindowOpeners, QMainWindow):
         texts = {
             self.new_action: (self.tr("New"), self.tr("Create a mailing")),
             self.edit_action: (self.tr("Edit"), self.tr("Change the selected mailing")),
+            self.view_action: (
+                self.tr("View"),
+                self.tr("See the mailing's content, audience and results"),
+            ),
             self.duplicate_action: (
                 self.tr("Duplicate"),
                 self.tr("Copy the mailing as a new draft"),
@@ -338,11 +344,15 @@ class MainWindow(WindowOpeners, QMainWindow):
         info = self.selected()
         for action in self.selection_actions:
             action.setEnabled(False)
+        # Edit for what can still change, View for the rest, in one place.
+        self.view_action.setVisible(info is not None and not editable(info))
+        self.edit_action.setVisible(not self.view_action.isVisible())
         if info is None:
             return
         busy = self.commands.is_busy(info.id)
         state = info.state
-        self.edit_action.setEnabled(can_edit(state) and not info.handed_over)
+        self.edit_action.setEnabled(editable(info))
+        self.view_action.setEnabled(True)
         self.duplicate_action.setEnabled(True)
         self.delete_action.setEnabled(can_delete(state))
         self.start_action.setEnabled(can_start(state) and not busy)
@@ -466,20 +476,11 @@ class MainWindow(WindowOpeners, QMainWindow):
         # The toolbar's commands are the mailings'.
         self.toolbar.setVisible(row == self.PAGE_MAILINGS)
 
-    @Slot(QModelIndex)
-    def _activated(self, _index: QModelIndex) -> None:
-        info = self.selected()
-        if info is None:
-            return
-        if can_edit(info.state) and not info.handed_over:
-            self.edit_mailing()
-        else:
-            self.open_analytics()
-
     def _add_mailing_actions(self, menu: QMenu) -> None:
         """The commands on one mailing, in the Mailing menu's order."""
         for action in (
             self.edit_action,
+            self.view_action,
             self.duplicate_action,
             self.delete_action,
             None,

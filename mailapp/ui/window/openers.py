@@ -14,9 +14,15 @@ from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QWidget
 
 from mailapp.models.states import can_edit, can_resend, can_schedule
+from mailapp.services.mailings import MailingInfo
 
 if TYPE_CHECKING:
     from mailapp.ui.services import AppServices
+
+
+def editable(info: MailingInfo) -> bool:
+    """Whether the editor may change ``info`` (else it is viewed read-only)."""
+    return can_edit(info.state) and not info.handed_over
 
 
 class WindowOpeners:
@@ -49,11 +55,33 @@ class WindowOpeners:
     @Slot()
     def edit_mailing(self) -> None:
         info = self.selected()
-        if info is None or not can_edit(info.state):
+        if info is None or not editable(info):
             return
         from mailapp.ui.mailings.editor import MailingEditor
 
         self._show_window(MailingEditor(self.services, info.id, self._parent()))
+
+    @Slot()
+    def view_mailing(self) -> None:
+        """A mailing that can no longer be edited, read-only."""
+        info = self.selected()
+        if info is None:
+            return
+        from mailapp.ui.mailings.viewer import MailingViewer
+
+        viewer = MailingViewer(self.services, info.id)
+        viewer.analytics_requested.connect(self._open_analytics)
+        self._show_window(viewer)
+
+    @Slot()
+    def open_selected(self) -> None:
+        """Enter or a double-click: a draft opens in the editor, any other
+        mailing read-only."""
+        info = self.selected()
+        if info is not None and editable(info):
+            self.edit_mailing()
+        elif info is not None:
+            self.view_mailing()
 
     @Slot()
     def schedule_mailing(self) -> None:
@@ -95,11 +123,14 @@ class WindowOpeners:
     @Slot()
     def open_analytics(self) -> None:
         info = self.selected()
-        if info is None:
-            return
+        if info is not None:
+            self._open_analytics(info.id)
+
+    @Slot(int)
+    def _open_analytics(self, mailing_id: int) -> None:
         from mailapp.ui.mailings.analytics import AnalyticsWindow
 
-        window = AnalyticsWindow(self.services, info.id)
+        window = AnalyticsWindow(self.services, mailing_id)
         window.follow_up_created.connect(self.open_follow_up)
         self._show_window(window)
 
