@@ -201,6 +201,15 @@ class Refused(Exception):
     def __str__(self) -> str:
         return self.message
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Picklable with its code and values: a refusal found by another
+        # process (the import's reader) is raised again as it was.
+        return (self._rebuilt, (self.code, self.message, self.params))
+
+    @classmethod
+    def _rebuilt(cls, code: str, message: str, params: dict[str, object]) -> Refused:
+        return cls(code, message, **params)
+
 
 class StopAction(StrEnum):
     """What *Stop sending* does in a given state."""

@@ -56,7 +56,7 @@ def _read(path: str, mapping: dict[str, str] | None, encoding: str | None, out: 
             out.send(("rows", chunk, *seen))
         out.send(("done", source.stats, *seen))
     except Refused as exc:
-        out.send(("refused", exc.code, exc.message, exc.params))
+        out.send(("refused", exc))
     except BaseException as exc:  # reported to the writer, which raises it
         out.send(("failed", f"{type(exc).__name__}: {exc}"))
 
@@ -103,7 +103,7 @@ class ParallelCsvSource:
                         progress(message[3], message[3])
                     return
                 elif kind == "refused":
-                    raise Refused(message[1], message[2], **message[3])
+                    raise message[1]
                 else:
                     raise RuntimeError(f"Reading {self.path.name!r} failed: {message[1]}")
         finally:
