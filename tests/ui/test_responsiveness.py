@@ -301,3 +301,35 @@ def test_the_contacts_model_emits_page_sized_changes(qtbot, ctx: AppContext, tas
     assert changes == [(PAGE_SIZE, 2 * PAGE_SIZE - 1)]
     assert model.rowCount(QModelIndex()) == 3 * PAGE_SIZE
     qtbot.waitUntil(lambda: tasks.pending == 0)
+
+
+# -- templates off the GUI thread -------------------------------------------------------------
+
+
+def test_the_editor_compiles_and_previews_templates_off_the_gui_thread(
+    qtbot, services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import jinja2
+
+    from mailapp.ui.mailings.editor import MailingEditor
+
+    compiled_on: list[str] = []
+    original = jinja2.Environment.compile
+
+    def compile_(self: jinja2.Environment, *args: Any, **kwargs: Any) -> Any:
+        compiled_on.append(threading.current_thread().name)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", compile_)
+    editor = MailingEditor(services, None)
+    qtbot.addWidget(editor)
+    qtbot.waitUntil(lambda: editor.loaded, timeout=5000)
+    editor.subject.setText("Hello {{ contact.first_name }}")
+    editor.html.setPlainText(
+        "<p>Hi {{ contact.first_name }}, {% if contact.city %}x{% endif %}</p>"
+    )
+    qtbot.waitUntil(lambda: not editor.preview.pending and not editor.checking, timeout=5000)
+    editor.html.setPlainText("<p>{% if %}</p>")
+    qtbot.waitUntil(lambda: not editor.preview.pending and not editor.checking, timeout=5000)
+    assert compiled_on, "the template was never compiled"
+    assert threading.main_thread().name not in compiled_on
