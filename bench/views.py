@@ -91,6 +91,7 @@ def analytics_refresh(quick: bool) -> None:
     app = _app()
     from PySide6.QtCore import QTimer
 
+    from mailapp.models import Response
     from mailapp.services.context import AppContext
     from mailapp.ui.app import settle_memory
     from mailapp.ui.mailings.analytics import AnalyticsWindow
@@ -111,7 +112,7 @@ def analytics_refresh(quick: bool) -> None:
         window.resize(1000, 760)
         window.show()
         _spin(30, lambda: window.progress is not None and window.model.rowCount() == count)
-        window.show_group("sent")
+        window.show_response(Response.SENT)
         _spin(30, lambda: window.model.rowCount() == count // 2 and not window.model.loading)
         settle_memory()
         _spin(0.5)

@@ -94,6 +94,41 @@ def test_contacts_model_holds_ids_and_reads_only_pages_on_screen(
     assert model.data(model.index(asked[-1], 0)) == f"user{asked[-1]}@example.com"
 
 
+def test_a_repaint_makes_no_text_again_and_a_language_switch_does(
+    qtbot, ctx: AppContext, tasks: TaskRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtCore import QCoreApplication, Qt
+
+    from mailapp.ui.common.i18n import Translations
+
+    generate(ctx, PAGE_SIZE)
+    model = ContactsModel(ctx, tasks)
+    with qtbot.waitSignal(model.rows_loaded, timeout=20000):
+        model.set_query(None, "")
+    model.data(model.index(0, 0))
+    qtbot.waitUntil(lambda: model.is_page_loaded(0), timeout=10000)
+    calls: list[int] = []
+    cell = model.cell
+    monkeypatch.setattr(model, "cell", lambda *args: calls.append(1) or cell(*args))
+    status = model.index(3, ContactsModel.STATUS)
+    for _ in range(10):  # ten repaints, display and tooltip
+        assert model.data(status) == "Subscribed"
+        assert model.data(status, Qt.ItemDataRole.ToolTipRole) == "Subscribed"
+    assert len(calls) == model.columnCount()  # one row's texts, made once
+
+    translations = Translations()
+    translations.apply("ru")
+    try:
+        with qtbot.waitSignal(model.dataChanged):
+            model.retranslate()
+        assert model.data(status) == "Подписан"
+        assert model.headerData(ContactsModel.FIRST, Qt.Orientation.Horizontal) == "Имя"
+    finally:
+        translations.apply("en")
+        for translator in translations._installed:
+            QCoreApplication.instance().removeTranslator(translator)
+
+
 def test_a_page_asked_again_while_it_loads_is_read_once(
     qtbot, ctx: AppContext, tasks: TaskRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:

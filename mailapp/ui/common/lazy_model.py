@@ -94,6 +94,7 @@ class LazyRowsModel(QAbstractTableModel, Generic[RowT]):
         self._tasks = tasks
         self._ids: Sequence[int] = []
         self._pages: OrderedDict[int, dict[int, RowT]] = OrderedDict()
+        self._texts: dict[int, tuple[Any, ...]] = {}
         self._pending: set[int] = set()
         #: Pages asked for by the view and not yet requested, oldest first.
         self._asked: OrderedDict[int, None] = OrderedDict()
@@ -112,6 +113,12 @@ class LazyRowsModel(QAbstractTableModel, Generic[RowT]):
     #: The roles :meth:`cell` answers; Qt asks for others on every paint.
     ROLES: frozenset[int] = frozenset(
         {Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole}
+    )
+    #: Roles answered with the cell's text (the tooltip shows the whole
+    #: text): made once per row from :meth:`cell`'s DisplayRole and kept
+    #: with the row's page, so a repaint formats no date or name again.
+    TEXT_ROLES: frozenset[int] = frozenset(
+        {Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole}
     )
 
     fetch_ids: Callable[[], Sequence[int]]
@@ -175,6 +182,7 @@ class LazyRowsModel(QAbstractTableModel, Generic[RowT]):
         if ids == self._ids:
             # Same rows: refresh what is shown without losing the selection.
             self._pages.clear()
+            self._texts.clear()
             self._pending.clear()
             self._asked.clear()
             if ids:
@@ -184,6 +192,7 @@ class LazyRowsModel(QAbstractTableModel, Generic[RowT]):
             self.beginResetModel()
             self._ids = ids
             self._pages.clear()
+            self._texts.clear()
             self._pending.clear()
             self._asked.clear()
             self.endResetModel()
@@ -231,10 +240,13 @@ class LazyRowsModel(QAbstractTableModel, Generic[RowT]):
             return
         self._pending.discard(page)
         self._serve_asked()
+        self._forget_texts(self._pages.get(page, {}))
         self._pages[page] = dict(rows)
+        self._forget_texts(self._pages[page])
         self._pages.move_to_end(page)
         while len(self._pages) > MAX_PAGES:
-            self._pages.popitem(last=False)
+            _, dropped = self._pages.popitem(last=False)
+            self._forget_texts(dropped)
         first = page * PAGE_SIZE
         last = min(first + PAGE_SIZE, len(self._ids)) - 1
         if last >= first:
@@ -288,12 +300,33 @@ class LazyRowsModel(QAbstractTableModel, Generic[RowT]):
                     )
                 return self._placeholder_colour
             return None
-        row = page.get(self._ids[row_no])
+        item_id = self._ids[row_no]
+        row = page.get(item_id)
         if row is None:  # deleted meanwhile
             if role == _DISPLAY and index.column() == 0:
                 return self.tr("(deleted)")
             return None
+        if role in self.TEXT_ROLES:
+            texts = self._texts.get(item_id)
+            if texts is None:
+                texts = tuple(self.cell(row, c, _DISPLAY) for c in range(self.columnCount()))
+                self._texts[item_id] = texts
+            return texts[index.column()]
         return self.cell(row, index.column(), role)
+
+    def _forget_texts(self, rows: dict[int, RowT]) -> None:
+        for item_id in rows:
+            self._texts.pop(item_id, None)
+
+    def retranslate(self) -> None:
+        """Make the texts anew in the UI language (the view's owner calls
+        this on a live language switch)."""
+        self._texts.clear()
+        self._column_count = None
+        count = self.columnCount()
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, count - 1)
+        if self._ids:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, count - 1))
 
     # ``flags`` is QAbstractTableModel's (enabled, selectable, not editable):
     # no Python call per painted cell.

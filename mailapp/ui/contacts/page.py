@@ -213,9 +213,7 @@ class ContactsPage(QWidget):
             button.setText(action.text())
         self.edit_button.setToolTip(self.tr("Edit the selected contact (or double-click it)"))
         self.delete_button.setToolTip(self.tr("Delete the selected contacts"))
-        self.model.headerDataChanged.emit(
-            Qt.Orientation.Horizontal, 0, self.model.columnCount() - 1
-        )
+        self.model.retranslate()
         if not self.model.loading:
             self._rows_loaded(self.model.rowCount())
 

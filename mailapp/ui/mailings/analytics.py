@@ -326,9 +326,7 @@ class AnalyticsWindow(QWidget):
         self.export_button.setText(self.tr("Export to CSV…"))
         self.show_label.setText(self.tr("Show:"))
         self.recipients_box.setTitle(self.tr("Recipients"))
-        self.model.headerDataChanged.emit(
-            Qt.Orientation.Horizontal, 0, self.model.columnCount() - 1
-        )
+        self.model.retranslate()
         self._size_columns()
         self._name_filter_entries()
         if self.progress is not None:
