@@ -80,6 +80,14 @@ class HorizontalBarChart(QWidget):
 
     def paintEvent(self, _event: QPaintEvent) -> None:
         painter = QPainter(self)
+        try:
+            self._paint(painter)
+        finally:
+            # Ended here, not when the wrapper is collected: anything that
+            # holds the frame (a traceback, a profiler) would keep it painting.
+            painter.end()
+
+    def _paint(self, painter: QPainter) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         fm = self.fontMetrics()
         text_color = _text_color(self)
@@ -233,6 +241,14 @@ class ColumnChart(QWidget):
 
     def paintEvent(self, _event: QPaintEvent) -> None:
         painter = QPainter(self)
+        try:
+            self._paint(painter)
+        finally:
+            # Ended here, not when the wrapper is collected: anything that
+            # holds the frame (a traceback, a profiler) would keep it painting.
+            painter.end()
+
+    def _paint(self, painter: QPainter) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         fm = self.fontMetrics()
         text_color = _text_color(self)
