@@ -4,7 +4,7 @@
     <context>
         <name>AnalyticsWindow</name>
         <message numerus="yes">
-            <location filename="../../mailapp/ui/mailings/analytics.py" line="+508" />
+            <location filename="../../mailapp/ui/mailings/analytics.py" line="+506" />
             <source>%Ln recipient(s)</source>
             <translation>
                 <numerusform>%Ln recipient</numerusform>
@@ -53,7 +53,7 @@
     <context>
         <name>ContactsPage</name>
         <message numerus="yes">
-            <location filename="../../mailapp/ui/contacts/page.py" line="+269" />
+            <location filename="../../mailapp/ui/contacts/page.py" line="+267" />
             <source>%Ln contact(s)</source>
             <translation>
                 <numerusform>%Ln contact</numerusform>

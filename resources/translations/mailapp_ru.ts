@@ -74,12 +74,12 @@
         </message>
         <message>
             <location line="-5" />
-            <location line="+28" />
+            <location line="+26" />
             <source>All recipients</source>
             <translation>Все получатели</translation>
         </message>
         <message>
-            <location line="-21" />
+            <location line="-19" />
             <source>Export to CSV…</source>
             <translation>Экспорт в CSV…</translation>
         </message>
@@ -89,7 +89,7 @@
             <translation>Показать:</translation>
         </message>
         <message>
-            <location line="+72" />
+            <location line="+70" />
             <source>Cannot load the analytics: {error}</source>
             <translation>Не удалось загрузить аналитику: {error}</translation>
         </message>
@@ -551,7 +551,7 @@
             <translation>Удалить выбранные контакты</translation>
         </message>
         <message>
-            <location line="+49" />
+            <location line="+47" />
             <source>Loading…</source>
             <translation>Загрузка…</translation>
         </message>
@@ -1250,13 +1250,13 @@
     <context>
         <name>LazyRowsModel</name>
         <message>
-            <location filename="../../mailapp/ui/common/lazy_model.py" line="+283" />
+            <location filename="../../mailapp/ui/common/lazy_model.py" line="+295" />
             <source>Loading…</source>
-            <extracomment>Rows fetched in one round trip. Pages kept in memory (LRU); 50 pages are 10,000 rows. Page reads in flight at once. Reads start once the view has asked for nothing new for this long. Pages asked for and waiting for a read; the oldest asks are forgotten (a screen shows one or two pages, and every repaint asks again). (int) the number of rows after a new list of ids arrived. (object) loading the ids or a page failed with this exception. Pages asked for by the view and not yet requested, oldest first. The roles :meth:`cell` answers; Qt asks for others on every paint. (row, column, role) → the value Qt asks for.</extracomment>
+            <extracomment>Rows fetched in one round trip. Pages kept in memory (LRU); 50 pages are 10,000 rows. Page reads in flight at once. Reads start once the view has asked for nothing new for this long. Pages asked for and waiting for a read; the oldest asks are forgotten (a screen shows one or two pages, and every repaint asks again). (int) the number of rows after a new list of ids arrived. (object) loading the ids or a page failed with this exception. Pages asked for by the view and not yet requested, oldest first. The roles :meth:`cell` answers; Qt asks for others on every paint. Roles answered with the cell's text (the tooltip shows the whole text): made once per row from :meth:`cell`'s DisplayRole and kept with the row's page, so a repaint formats no date or name again. (row, column, role) → the value Qt asks for.</extracomment>
             <translation>Загрузка…</translation>
         </message>
         <message>
-            <location line="+11" />
+            <location line="+12" />
             <source>(deleted)</source>
             <translation>(удален)</translation>
         </message>
@@ -2601,7 +2601,7 @@ Log file: {log}</source>
     <context>
         <name>RecipientsModel</name>
         <message>
-            <location filename="../../mailapp/ui/mailings/analytics.py" line="-421" />
+            <location filename="../../mailapp/ui/mailings/analytics.py" line="-419" />
             <source>Email</source>
             <extracomment>Live refreshes at most this often. The window's smallest size.</extracomment>
             <translation>Email</translation>
