@@ -6,12 +6,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from mailapp.delivery.mailbox_url import MailboxUrlError, parse_mailbox_url
 from mailapp.delivery.message import (
     MAX_UNSUBSCRIBE_URL,
     UnsubscribeLinkError,
     check_unsubscribe_url,
 )
 from mailapp.models.states import Refused
+from mailapp.models.validation import require_email
 
 if TYPE_CHECKING:
     from mailapp.delivery.dkim import DkimError
@@ -173,6 +175,55 @@ def _dkim_key_file(definition: SettingDef, raw: str) -> str:
         except DkimError as exc:
             raise _dkim_refusal(definition, raw, exc) from None
     return path
+def _bounce_mailbox(definition: SettingDef, raw: str) -> str:
+    """An IMAP link :func:`parse_mailbox_url` understands, or empty for none."""
+    if not raw.strip():
+        return ""
+    try:
+        return str(parse_mailbox_url(raw))
+    except MailboxUrlError as exc:
+        raise Refused(
+            "setting_bounce_mailbox",
+            f"{definition.code}: {exc}",
+            setting=definition.code,
+            value=raw,
+            problem=str(exc),
+        ) from None
+
+
+def _envelope_address(definition: SettingDef, raw: str) -> str:
+    """An ASCII address without ``+`` whose VERP form fits a local part, or empty.
+
+    ``+TOKEN`` must still fit the 64 characters of a local part (RFC 5321
+    §4.5.3.1.1). The token module is read only here: it loads the cipher.
+    """
+    if not raw.strip():
+        return ""
+    from mailapp.delivery.tokens import TOKEN_LENGTH
+
+    limit = 64 - 1 - TOKEN_LENGTH
+    address = require_email(raw, definition.code)
+    local = address.rpartition("@")[0]
+    if not address.isascii() or "+" in local or len(local) > limit:
+        raise Refused(
+            "setting_bounce_address",
+            f"{definition.code} must be a plain ASCII address without '+', at most "
+            f"{limit} characters before the @ (it becomes LOCAL+TOKEN@DOMAIN), not {raw!r}",
+            setting=definition.code,
+            value=raw,
+            limit=limit,
+        )
+    return address
+
+
+def _mailto(definition: SettingDef, raw: str) -> str:
+    """``UnsubscribeMailbox``: an address, with or without ``mailto:``; stored bare."""
+    text = raw.strip()
+    if text.lower().startswith("mailto:"):
+        text = text[len("mailto:") :]
+    if not text:
+        return ""
+    return require_email(text, definition.code)
 
 
 #: The width of the sending log's actor column.
@@ -290,6 +341,35 @@ SETTINGS: dict[str, SettingDef] = {
             "",
             "Your name in the sending log (empty: the computer's user@host)",
             check=_user_name,
+        ),
+        SettingDef(
+            "UnsubscribeMailbox",
+            "str",
+            "",
+            "Address for unsubscribe requests by mail, read from the bounce mailbox",
+            check=_mailto,
+        ),
+        SettingDef(
+            "BounceMailbox",
+            "str",
+            "",
+            "Mailbox of bounce reports: imap://USER@HOST:PORT/FOLDER or imaps://…",
+            check=_bounce_mailbox,
+        ),
+        SettingDef(
+            "BounceAddress",
+            "str",
+            "",
+            "Envelope sender for VERP (bounces@domain becomes bounces+TOKEN@domain)",
+            check=_envelope_address,
+        ),
+        SettingDef(
+            "BouncePollSeconds",
+            "int",
+            300,
+            "How often the worker reads the bounce mailbox, seconds",
+            minimum=30,
+            maximum=86400,
         ),
         SettingDef(
             "Language", "choice", "system", "Interface language", choices=("system", "en", "ru")

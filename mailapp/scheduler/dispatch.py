@@ -38,7 +38,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy.engine import Dialect
@@ -66,6 +66,7 @@ from mailapp.delivery.smtp import (
     SmtpConnection,
 )
 from mailapp.delivery.tokens import Tokens
+from mailapp.delivery.verp import verp_sender
 from mailapp.models import Event, Mailing, Response
 from mailapp.models.base import UTCDateTime
 from mailapp.models.states import SENDING_STATES
@@ -217,7 +218,7 @@ class MailingRun:
     subject: str
     sender_name: str
     sender_email: str
-    #: The envelope sender (the domain in punycode).
+    #: The address of ``From`` as the envelope needs it (the domain in punycode).
     sender: EnvelopeAddress
     domain: str
     template: CompiledTemplate
@@ -225,8 +226,12 @@ class MailingRun:
     settings: SystemSettings
     #: Signs every message when DKIM is set up (``DkimDomain``).
     signer: DkimSigner | None = None
-    #: Makes the recipients' tokens when the unsubscribe link has ``{token}``.
+    #: Makes the recipients' tokens when the unsubscribe link has ``{token}``
+    #: or ``BounceAddress`` is set.
     tokens: Tokens | None = None
+    #: ``BounceAddress``, when set: each message then has its own envelope
+    #: sender ``LOCAL+TOKEN@DOMAIN`` (VERP).
+    bounce_address: str = ""
     halted: bool = False
     errors: int = 0
     reported: set[str] = field(default_factory=set)
@@ -236,6 +241,12 @@ class MailingRun:
     marked_sending: bool = False
     database_error: str = ""
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def envelope_sender(self, recipient_id: int, issued: datetime) -> str:
+        """``MAIL FROM`` of one recipient's message: where its bounces return."""
+        if not self.bounce_address or self.tokens is None:
+            return self.sender.address
+        return verp_sender(self.bounce_address, self.tokens, recipient_id, issued)
 
 
 @dataclass
@@ -417,9 +428,13 @@ class Dispatcher:
             return None
         try:
             sender = envelope_address(sender_email)
-            tokens = unsubscribe.tokens(self.ctx) if "{token}" in url else None
+            wants_tokens = "{token}" in url or bool(settings.bounce_address)
+            tokens = unsubscribe.tokens(self.ctx) if wants_tokens else None
             probe_token = tokens.make(0, self.ctx.db.now()) if tokens is not None else ""
             probe_url = unsubscribe_link(url, _PROBE_ADDRESS, probe_token) if url else ""
+            if tokens is not None and settings.bounce_address:
+                # The setting's rule, checked again for a value stored before it.
+                envelope_address(verp_sender(settings.bounce_address, tokens, 1, date.today()))
             probe = build_message(
                 sender_name=sender_name,
                 sender_email=sender_email,
@@ -455,6 +470,7 @@ class Dispatcher:
             settings=settings,
             signer=signer,
             tokens=tokens,
+            bounce_address=settings.bounce_address,
         )
 
     # -- liveness --------------------------------------------------------------
@@ -706,7 +722,8 @@ class _Lane(threading.Thread):
         except AddressError as exc:
             self._settle(run, row.id, Response.CANCELLED_INVALID_EMAIL, str(exc))
             return True
-        token = run.tokens.make(row.id, self.ctx.db.now()) if run.tokens is not None else ""
+        issued = self.ctx.db.now()
+        token = run.tokens.make(row.id, issued) if run.tokens is not None else ""
         url = unsubscribe_link(run.unsubscribe_url, row.email, token) if run.unsubscribe_url else ""
         try:
             rendered = run.template.render(row.contact, run.name, url)
@@ -749,7 +766,7 @@ class _Lane(threading.Thread):
         if not self._begin(run, row.id, message_id):
             return False
         self._transmitting = True
-        result = connection.send(run.sender.address, address.address, data)
+        result = connection.send(run.envelope_sender(row.id, issued), address.address, data)
         if result.outcome is Outcome.ACCEPTED:
             self.accepted = _Accepted(run, row.id, message_id, self.ctx.db.now())
         else:

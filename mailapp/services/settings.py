@@ -32,6 +32,10 @@ class SystemSettings:
     soft_bounce_retries: int
     retry_delay_seconds: int
     unsubscribe_url: str
+    unsubscribe_mailbox: str
+    bounce_mailbox: str
+    bounce_address: str
+    bounce_poll_seconds: int
     language: str
     dkim_domain: str
     dkim_selector: str
@@ -66,6 +70,10 @@ def load(ctx: AppContext) -> SystemSettings:
         soft_bounce_retries=v["SoftBounceRetries"],
         retry_delay_seconds=v["RetryDelaySeconds"],
         unsubscribe_url=v["UnsubscribeUrl"],
+        unsubscribe_mailbox=v["UnsubscribeMailbox"],
+        bounce_mailbox=v["BounceMailbox"],
+        bounce_address=v["BounceAddress"],
+        bounce_poll_seconds=v["BouncePollSeconds"],
         language=v["Language"],
         dkim_domain=v["DkimDomain"],
         dkim_selector=v["DkimSelector"],
