@@ -370,7 +370,8 @@ def cmd_mailing_start(args: argparse.Namespace, db_url: str) -> int:
         a = outcome.audience
         print(
             f"Audience: {a.will_send} will be sent, {a.invalid} invalid, {a.duplicates} "
-            f"duplicates, {a.unsubscribed} unsubscribed, {a.no_email} without email"
+            f"duplicates, {a.unsubscribed} unsubscribed, {a.no_email} without email, "
+            f"{a.bounced} bounced before"
         )
     print(
         "A running 'mailapp worker' (or the window) sends it; "

@@ -45,6 +45,8 @@ RESPONSE_NAMES: dict[str, str] = {
     Response.STOPPED_MANUALLY: "Stopped (manually)",
     Response.STOPPED_EXPIRED: "Stopped (time to send expired)",
     Response.UNSUBSCRIBED: "Unsubscribed (after this mailing)",
+    Response.CANCELLED_BOUNCED: "Cancelled (address bounced before)",
+    Response.SPAM_COMPLAINT: "Spam complaint",
 }
 
 

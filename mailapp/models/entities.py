@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -41,6 +42,11 @@ class Contact(Base):
     last_name: Mapped[str] = mapped_column(String(200), default="")
     fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     unsubscribed: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: A bounce report said the address does not exist (or three soft
+    #: bounces in a row did): later audiences give it ``cancelled_bounced``.
+    bounced: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: The recipient reported a mailing as spam (and was unsubscribed for it).
+    complained: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -139,6 +145,7 @@ class Recipient(Base):
         Index("ix_recipients_mailing_id", "mailing_id"),
         *(_unfinished_index(response) for response in ("planned", "sending")),
         Index("ix_recipients_claimed_by", "claimed_by"),
+        Index("ix_recipients_message_id", "message_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -48,6 +48,8 @@ class Response(StrEnum):
     #: The recipient unsubscribed through the link of this mailing's message
     #: (a ``sent`` row that the dispatcher never touches again).
     UNSUBSCRIBED = "unsubscribed"
+    CANCELLED_BOUNCED = "cancelled_bounced"
+    SPAM_COMPLAINT = "spam_complaint"
 
     @property
     def is_final(self) -> bool:
@@ -65,11 +67,16 @@ class Response(StrEnum):
     def handed_over(self) -> bool:
         """True when the provider has (or may have) taken the message.
 
-        An unsubscribe after the message arrived does not undo its handover:
-        the mailing still cannot change its template, and a resend still
-        counts the contact as served.
+        An unsubscribe or a spam complaint after the message arrived does not
+        undo its handover: the mailing still cannot change its template, and
+        a resend still counts the contact as served.
         """
-        return self in (Response.SENT, Response.UNCONFIRMED, Response.UNSUBSCRIBED)
+        return self in (
+            Response.SENT,
+            Response.UNCONFIRMED,
+            Response.UNSUBSCRIBED,
+            Response.SPAM_COMPLAINT,
+        )
 
 
 class EventType(StrEnum):
@@ -85,6 +92,8 @@ class Event(StrEnum):
     AUDIENCE_PREPARED = "audience_prepared"
     SENDING_STARTED = "sending_started"
     BATCH_SENT = "batch_sent"
+    #: A bounce mailbox (or files) was read: counts of what it held.
+    BOUNCES_PROCESSED = "bounces_processed"
     MAILING_STOPPING = "mailing_stopping"
     MAILING_STOPPED_MANUALLY = "mailing_stopped_manually"
     MAILING_COMPLETED = "mailing_completed"
@@ -125,10 +134,16 @@ EVENT_MESSAGES: dict[Event, str] = {
     Event.MAILING_RESTARTED: "Mailing started again; sending begins in {delay} s",
     Event.AUDIENCE_PREPARED: (
         "Audience prepared: {will_send} will be sent, {invalid} invalid, "
-        "{duplicates} duplicates, {unsubscribed} unsubscribed, {no_email} without email"
+        "{duplicates} duplicates, {unsubscribed} unsubscribed, {no_email} without email, "
+        "{bounced} bounced before"
     ),
     Event.SENDING_STARTED: "Sending started",
     Event.BATCH_SENT: "Emails handed to the provider: {count}",
+    Event.BOUNCES_PROCESSED: (
+        "Bounce mailbox read: {messages} messages, {hard} hard bounces, {soft} soft bounces, "
+        "{complaints} spam complaints, {unsubscribes} unsubscribe requests, "
+        "{unmatched} unmatched, {ignored} ignored"
+    ),
     Event.MAILING_STOPPING: "Stopping the mailing; recipients not yet handed over: {pending}",
     Event.MAILING_STOPPED_MANUALLY: "Mailing stopped manually; recipients stopped: {stopped}",
     Event.MAILING_COMPLETED: "Mailing completed; emails sent: {sent}",

@@ -26,10 +26,18 @@ class AudienceCounts:
     duplicates: int
     unsubscribed: int
     no_email: int
+    bounced: int = 0
 
     @property
     def total(self) -> int:
-        return self.will_send + self.invalid + self.duplicates + self.unsubscribed + self.no_email
+        return (
+            self.will_send
+            + self.invalid
+            + self.duplicates
+            + self.unsubscribed
+            + self.no_email
+            + self.bounced
+        )
 
     def as_params(self) -> dict[str, int]:
         return {
@@ -38,6 +46,7 @@ class AudienceCounts:
             "duplicates": self.duplicates,
             "unsubscribed": self.unsubscribed,
             "no_email": self.no_email,
+            "bounced": self.bounced,
         }
 
 
@@ -53,6 +62,7 @@ def audience_counts(by_response: dict[str, int]) -> AudienceCounts:
         duplicates=by_response[Response.CANCELLED_DUPLICATE.value],
         unsubscribed=by_response[Response.CANCELLED_UNSUBSCRIBED.value],
         no_email=by_response[Response.CANCELLED_NO_EMAIL.value],
+        bounced=by_response[Response.CANCELLED_BOUNCED.value],
     )
 
 
@@ -86,6 +96,7 @@ def _replace_rows(session: Session, mailing: Mailing, prevent_duplicates: bool) 
             Contact.email.label("email"),
             Contact.email_status.label("email_status"),
             Contact.unsubscribed.label("unsubscribed"),
+            Contact.bounced.label("bounced"),
             rank.label("rank"),
             FolderMember.id.label("member_id"),
         )
@@ -97,6 +108,7 @@ def _replace_rows(session: Session, mailing: Mailing, prevent_duplicates: bool) 
         (ranked.c.email_status == "none", literal(Response.CANCELLED_NO_EMAIL.value)),
         (ranked.c.email_status == "invalid", literal(Response.CANCELLED_INVALID_EMAIL.value)),
         (ranked.c.unsubscribed.is_(True), literal(Response.CANCELLED_UNSUBSCRIBED.value)),
+        (ranked.c.bounced.is_(True), literal(Response.CANCELLED_BOUNCED.value)),
         *(
             [(ranked.c.rank > 1, literal(Response.CANCELLED_DUPLICATE.value))]
             if prevent_duplicates
@@ -197,6 +209,8 @@ def add_participants(
             response = Response.CANCELLED_INVALID_EMAIL
         elif contact.unsubscribed:
             response = Response.CANCELLED_UNSUBSCRIBED
+        elif contact.bounced:
+            response = Response.CANCELLED_BOUNCED
         elif prevent_duplicates and contact.email_key in seen:
             response = Response.CANCELLED_DUPLICATE
         else:

@@ -115,6 +115,10 @@ class ContactInfo:
     unsubscribed: bool
     email_status: str
     fields: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    #: A bounce report said the address cannot receive mail.
+    bounced: bool = False
+    #: The contact reported a mailing as spam.
+    complained: bool = False
 
     def as_json(self) -> dict[str, Any]:
         """The ``contacts list --json`` object (the command line contract)."""
@@ -125,6 +129,7 @@ class ContactInfo:
             "last_name": self.last_name,
             "folders": list(self.folders),
             "unsubscribed": self.unsubscribed,
+            "bounced": self.bounced,
         }
 
 
@@ -388,6 +393,8 @@ def _info(row: Contact, folders: Sequence[str]) -> ContactInfo:
         unsubscribed=bool(row.unsubscribed),
         email_status=row.email_status,
         fields=dict(row.fields or {}),
+        bounced=bool(row.bounced),
+        complained=bool(row.complained),
     )
 
 

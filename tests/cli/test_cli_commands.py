@@ -292,9 +292,11 @@ def test_contacts_add_and_list(cli: Cli) -> None:
             "last_name",
             "folders",
             "unsubscribed",
+            "bounced",
         }
     assert listed[0]["first_name"] == "Anna" and listed[0]["last_name"] == "Ivanova"
     assert listed[1]["folders"] == ["VIP"] and listed[1]["unsubscribed"] is False
+    assert listed[1]["bounced"] is False
     vip = cli("contacts", "list", "--folder", "VIP", "--json").json()
     assert [c["email"] for c in vip] == ["bob@example.com"]
     human = cli("contacts", "list")

@@ -41,6 +41,7 @@ def test_add_and_list(ctx: AppContext) -> None:
         "last_name": "Li",
         "folders": [],
         "unsubscribed": False,
+        "bounced": False,
     }
     assert Changed(contacts=True) in seen
 

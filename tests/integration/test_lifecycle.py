@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
-from mailapp.models import Event, Mailing, MailingKind, MailingState, Refused, Response
+from mailapp.models import Contact, Event, Mailing, MailingKind, MailingState, Refused, Response
 from mailapp.models.base import utcnow
 from mailapp.services import journal, lifecycle, mailings
 from mailapp.services import settings as settings_service
@@ -25,7 +25,11 @@ def test_start_builds_the_audience_and_opens_the_delay_window(ctx: AppContext) -
         ["a@example.com", "b@example.com", "bad@@example", None, "u@example.com"],
         unsubscribed={"u@example.com"},
     )
-    add_contacts(ctx, ["A@example.com", "c@example.com"], folder="VIP")
+    add_contacts(ctx, ["A@example.com", "c@example.com", "gone@example.com"], folder="VIP")
+    with ctx.db.write() as session:
+        session.execute(
+            update(Contact).where(Contact.email_key == "gone@example.com").values(bounced=True)
+        )
     mailing_id = make_mailing(ctx, folders=("Customers", "VIP"))
 
     outcome = lifecycle.start(ctx, mailing_id)
@@ -38,10 +42,12 @@ def test_start_builds_the_audience_and_opens_the_delay_window(ctx: AppContext) -
         "duplicates": 1,
         "unsubscribed": 1,
         "no_email": 1,
+        "bounced": 1,
     }
     info = mailings.get(ctx, mailing_id)
     assert info.state is MailingState.WAITING
-    assert info.recipients == 7
+    assert info.recipients == 8
+    assert info.responses[Response.CANCELLED_BOUNCED.value] == 1
     assert info.send_after is not None and info.send_after > utcnow() + timedelta(seconds=8)
     assert events(ctx, mailing_id) == [Event.MAILING_STARTED, Event.AUDIENCE_PREPARED]
 

@@ -74,5 +74,6 @@ def test_responses_final_and_handed_over() -> None:
         Response.SENT,
         Response.UNCONFIRMED,
         Response.UNSUBSCRIBED,
+        Response.SPAM_COMPLAINT,
     }
-    assert sum(r.is_cancelled for r in Response) == 5
+    assert sum(r.is_cancelled for r in Response) == 6
