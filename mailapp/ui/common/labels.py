@@ -91,6 +91,10 @@ def response_name(response: Response) -> str:
             "labels", "Stopped (time to send expired)"
         ),
         Response.UNSUBSCRIBED: QCoreApplication.translate("labels", "Unsubscribed"),
+        Response.CANCELLED_BOUNCED: QCoreApplication.translate(
+            "labels", "Cancelled (address bounced before)"
+        ),
+        Response.SPAM_COMPLAINT: QCoreApplication.translate("labels", "Spam complaint"),
     }
     return names[response]
 
@@ -151,8 +155,13 @@ def event_name(event: Event) -> str:
         Event.CONTACTS_DELETED: QCoreApplication.translate("labels", "Contacts deleted"),
         Event.CAMPAIGN_STARTED: QCoreApplication.translate("labels", "Campaign started"),
         Event.CAMPAIGN_STOPPED: QCoreApplication.translate("labels", "Campaign stopped"),
+        Event.BOUNCES_PROCESSED: QCoreApplication.translate("labels", "Bounce mailbox read"),
     }
     return names[event]
+
+
+#: The counts of a ``bounces_processed`` event.
+BOUNCE_COUNTS = ("messages", "hard", "soft", "complaints", "unsubscribes", "unmatched", "ignored")
 
 
 def _int(params: dict[str, object], key: str) -> int:
@@ -229,13 +238,15 @@ def event_message(event: Event, params: dict[str, object]) -> str:
         return QCoreApplication.translate(
             "labels",
             "Audience prepared: to send {will_send}, invalid {invalid}, "
-            "duplicates {duplicates}, unsubscribed {unsubscribed}, without email {no_email}",
+            "duplicates {duplicates}, unsubscribed {unsubscribed}, without email {no_email}, "
+            "bounced before {bounced}",
         ).format(
             will_send=_int(params, "will_send"),
             invalid=_int(params, "invalid"),
             duplicates=_int(params, "duplicates"),
             unsubscribed=_int(params, "unsubscribed"),
             no_email=_int(params, "no_email"),
+            bounced=_int(params, "bounced"),
         )
     if event is Event.SENDING_STARTED:
         return QCoreApplication.translate("labels", "Sending started")
@@ -319,6 +330,13 @@ def event_message(event: Event, params: dict[str, object]) -> str:
         return QCoreApplication.translate("labels", "Campaign stopped: {name}").format(
             name=_text(params, "name")
         )
+    if event is Event.BOUNCES_PROCESSED:
+        return QCoreApplication.translate(
+            "labels",
+            "Bounce mailbox read: {messages} messages, hard bounces {hard}, soft bounces {soft}, "
+            "spam complaints {complaints}, unsubscribe requests {unsubscribes}, "
+            "unmatched {unmatched}, ignored {ignored}",
+        ).format(**{k: _int(params, k) for k in BOUNCE_COUNTS})
     if event is Event.SENDING_INCIDENT:
         return QCoreApplication.translate(
             "labels", "Sending incident for {email}: {detail}"

@@ -66,6 +66,8 @@ RESPONSE_COLORS: dict[Response, str] = {
     Response.STOPPED_MANUALLY: "#2c3e50",
     Response.STOPPED_EXPIRED: "#566573",
     Response.UNSUBSCRIBED: "#d35400",
+    Response.CANCELLED_BOUNCED: "#6e2c00",
+    Response.SPAM_COMPLAINT: "#78281f",
 }
 
 
