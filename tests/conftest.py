@@ -13,6 +13,7 @@ from keyring.backend import KeyringBackend
 
 from mailapp.services.context import AppContext
 from tests.support.counts import assert_counts_kept
+from tests.support.imap_server import DovecotServer
 from tests.support.smtp_server import TestSmtpServer
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -86,3 +87,11 @@ def server() -> Iterator[TestSmtpServer]:
     """A real SMTP server on loopback whose faults the test switches on."""
     with TestSmtpServer() as smtp:
         yield smtp
+
+
+@pytest.fixture
+def dovecot() -> Iterator[DovecotServer]:
+    """A throwaway Dovecot IMAP server (STARTTLS and imaps) with one user."""
+    server = DovecotServer().start()
+    yield server
+    server.stop()

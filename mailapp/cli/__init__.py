@@ -93,9 +93,13 @@ def build_parser() -> argparse.ArgumentParser:
     s_set.add_argument("code")
     s_set.add_argument("value")
     s_set.set_defaults(handler=c.cmd_settings_set)
-    s_sub.add_parser(
+    set_password = s_sub.add_parser(
         "set-password", help="read the SMTP password from stdin into the system keyring"
-    ).set_defaults(handler=c.cmd_settings_set_password)
+    )
+    set_password.add_argument(
+        "--mailbox", action="store_true", help="the password of BounceMailbox instead"
+    )
+    set_password.set_defaults(handler=c.cmd_settings_set_password)
 
     # contacts ------------------------------------------------------------
     contacts = sub.add_parser("contacts", help="contacts and folders")
@@ -200,6 +204,11 @@ def build_parser() -> argparse.ArgumentParser:
     from mailapp.cli import desktop
 
     desktop.add_parser(sub)
+
+    # bounces ---------------------------------------------------------------
+    from mailapp.cli import bounces
+
+    bounces.add_parser(sub)
     return parser
 
 

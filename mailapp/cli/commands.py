@@ -138,9 +138,9 @@ def cmd_settings_set(args: argparse.Namespace, db_url: str) -> int:
     return OK
 
 
-def _read_password() -> str:
+def _read_password(what: str = "SMTP") -> str:
     if sys.stdin is not None and sys.stdin.isatty():
-        return getpass.getpass("SMTP password: ")
+        return getpass.getpass(f"{what} password: ")
     line = sys.stdin.readline() if sys.stdin is not None else ""
     return line.rstrip("\r\n")
 

@@ -175,6 +175,8 @@ def _dkim_key_file(definition: SettingDef, raw: str) -> str:
         except DkimError as exc:
             raise _dkim_refusal(definition, raw, exc) from None
     return path
+
+
 def _bounce_mailbox(definition: SettingDef, raw: str) -> str:
     """An IMAP link :func:`parse_mailbox_url` understands, or empty for none."""
     if not raw.strip():

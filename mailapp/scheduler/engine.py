@@ -21,7 +21,7 @@ import contextlib
 import logging
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.base import JobLookupError
@@ -32,6 +32,7 @@ from mailapp.delivery.ratelimit import RateLimiter
 from mailapp.models import Mailing, MailingState, Recipient, Response
 from mailapp.models.states import SENDING_STATES
 from mailapp.scheduler import campaign_runs, leases
+from mailapp.scheduler.bounce_poll import CHECK_SECONDS, BouncePoller
 from mailapp.scheduler.dispatch import Dispatcher
 from mailapp.services import lifecycle
 from mailapp.services import settings as settings_service
@@ -69,6 +70,7 @@ class MailEngine:
         #: Work on every tick before dispatching: the campaigns' runs hand
         #: their participants to trigger mailings, which then send at once.
         self.tick_hooks: list[TickHook] = [campaign_runs.tick]
+        self.bounce_poller = BouncePoller(ctx)
         self._lock = threading.Lock()
         self._ticking = False
         self._again = False
@@ -89,6 +91,13 @@ class MailEngine:
             seconds=self.tick_seconds,
             id="tick",
             next_run_time=datetime.now(UTC),
+        )
+        self.scheduler.add_job(
+            self.bounce_poller.poll,
+            "interval",
+            seconds=CHECK_SECONDS,
+            id="bounces",
+            next_run_time=datetime.now(UTC) + timedelta(seconds=2),
         )
         self._unsubscribe = self.ctx.hub.subscribe(self._on_notice)
         self.scheduler.start()
