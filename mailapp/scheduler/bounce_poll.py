@@ -11,6 +11,7 @@ once per distinct reason, not every five minutes.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 
 from mailapp.models import Refused
@@ -25,12 +26,15 @@ CHECK_SECONDS = 30.0
 
 
 class BouncePoller:
-    def __init__(self, ctx: AppContext) -> None:
+    def __init__(self, ctx: AppContext, shutdown: threading.Event) -> None:
         self.ctx = ctx
+        self.shutdown = shutdown
         self._last: float | None = None
         self._problem = ""
 
     def poll(self) -> None:
+        if self.shutdown.is_set():
+            return
         settings = settings_service.load(self.ctx)
         if not settings.bounce_mailbox:
             return

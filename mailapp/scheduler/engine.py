@@ -55,6 +55,9 @@ logging.getLogger("apscheduler.scheduler").addFilter(_SkippedRunFilter())
 
 TickHook = Callable[[AppContext], object]
 
+#: How long :meth:`MailEngine.stop` waits for a running tick to end.
+STOP_WAIT_SECONDS = 60.0
+
 
 class MailEngine:
     def __init__(self, ctx: AppContext, *, tick_seconds: float = 1.0) -> None:
@@ -70,8 +73,9 @@ class MailEngine:
         #: Work on every tick before dispatching: the campaigns' runs hand
         #: their participants to trigger mailings, which then send at once.
         self.tick_hooks: list[TickHook] = [campaign_runs.tick]
-        self.bounce_poller = BouncePoller(ctx)
+        self.bounce_poller = BouncePoller(ctx, self.shutdown_event)
         self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)
         self._ticking = False
         self._again = False
         self._unsubscribe: Callable[[], None] | None = None
@@ -108,7 +112,11 @@ class MailEngine:
             self._unsubscribe()
         self.shutdown_event.set()
         if self.scheduler.running:
-            self.scheduler.shutdown(wait=True)
+            # Not wait=True: APScheduler holds its job store lock while it
+            # waits, and a tick adding a delay job then would wait forever.
+            self.scheduler.shutdown(wait=False)
+            with self._idle:
+                self._idle.wait_for(lambda: not self._ticking, timeout=STOP_WAIT_SECONDS)
         self.dispatcher.stop()
         self.provider.close()
 
@@ -128,6 +136,8 @@ class MailEngine:
 
     def wake(self) -> None:
         """Run a tick now (or right after the one running)."""
+        if self.shutdown_event.is_set():
+            return
         with self._lock:
             if self._ticking:
                 self._again = True
@@ -155,6 +165,7 @@ class MailEngine:
         finally:
             with self._lock:
                 self._ticking = False
+                self._idle.notify_all()
 
     def _tick_once(self) -> None:
         ctx = self.ctx
