@@ -68,9 +68,9 @@ def cmd_bounces_import(args: argparse.Namespace, db_url: str) -> int:
 def set_mailbox_password(db_url: str, password: str) -> int:
     """``settings set-password --mailbox``: the password of BounceMailbox's user."""
     from mailapp.cli import commands
-    from mailapp.delivery import credentials
     from mailapp.delivery.mailbox_url import parse_mailbox_url
     from mailapp.models import Refused
+    from mailapp.services import bounces
     from mailapp.services import settings as settings_service
 
     link = settings_service.load(commands._open(db_url)).bounce_mailbox
@@ -80,12 +80,9 @@ def set_mailbox_password(db_url: str, password: str) -> int:
             "Set BounceMailbox first, for example: mailapp settings set BounceMailbox "
             "imaps://bounces@example.com@imap.example.com/INBOX",
         )
-    url = parse_mailbox_url(link)
     if not password:
         raise Refused("password_empty", "No password was given on stdin")
-    try:
-        credentials.set_password(url.user, url.host, password, credentials.MAILBOX)
-    except credentials.CredentialsError as exc:
-        raise Refused("keyring", str(exc)) from None
+    bounces.save_mailbox_password(link, password)
+    url = parse_mailbox_url(link)
     print(f"Mailbox password saved in the system keyring for {url.user} at {url.host}")
     return OK

@@ -36,16 +36,32 @@ TIMEOUT_SECONDS = 30.0
 
 
 class MailboxError(Exception):
-    """The mailbox cannot be used; the message says why, for a marketer."""
+    """The mailbox cannot be used; the message says why, for a marketer.
+
+    ``problem`` names the kind for the window's own words: ``certificate``,
+    ``tls``, ``connect``, ``login``, ``folder``, ``server`` or ``move``;
+    ``detail`` is what the server or the system said.
+    """
+
+    def __init__(self, message: str, problem: str, detail: str = "") -> None:
+        super().__init__(message)
+        self.problem = problem
+        self.detail = detail
 
 
-def _describe_tls(exc: ssl.SSLError, url: MailboxUrl) -> str:
+def _tls_error(exc: ssl.SSLError, url: MailboxUrl) -> MailboxError:
     if isinstance(exc, ssl.SSLCertVerificationError):
-        return (
-            f"The certificate of {url.host} cannot be trusted ({exc.verify_message}); "
-            "mailapp refuses to send the mailbox password to it"
+        detail = str(exc.verify_message)
+        return MailboxError(
+            f"The certificate of {url.host} cannot be trusted ({detail}); "
+            "mailapp refuses to send the mailbox password to it",
+            "certificate",
+            detail,
         )
-    return f"A secure connection to {url.host}:{url.port} failed: {exc.reason or exc}"
+    detail = str(exc.reason or exc)
+    return MailboxError(
+        f"A secure connection to {url.host}:{url.port} failed: {detail}", "tls", detail
+    )
 
 
 @contextmanager
@@ -61,22 +77,28 @@ def connect(
     try:
         client = IMAPClient(url.host, url.port, ssl=url.tls, ssl_context=context, timeout=timeout)
     except ssl.SSLError as exc:
-        raise MailboxError(_describe_tls(exc, url)) from None
+        raise _tls_error(exc, url) from None
     except (OSError, IMAPClientError) as exc:
-        raise MailboxError(f"Cannot connect to {url.host}:{url.port}: {exc}") from None
+        raise MailboxError(
+            f"Cannot connect to {url.host}:{url.port}: {exc}", "connect", str(exc)
+        ) from None
     try:
         if not url.tls and b"STARTTLS" in client.capabilities():
             client.starttls(context)
         client.login(url.user, password)
         yield client
     except ssl.SSLError as exc:
-        raise MailboxError(_describe_tls(exc, url)) from None
-    except LoginError:
-        raise MailboxError(f"{url.host} refused the user name or password of {url.user}") from None
+        raise _tls_error(exc, url) from None
+    except LoginError as exc:
+        raise MailboxError(
+            f"{url.host} refused the user name or password of {url.user}", "login", str(exc)
+        ) from None
     except (TimeoutError, OSError) as exc:
-        raise MailboxError(f"The connection to {url.host} failed: {exc}") from None
+        raise MailboxError(
+            f"The connection to {url.host} failed: {exc}", "connect", str(exc)
+        ) from None
     except IMAPClientError as exc:
-        raise MailboxError(f"{url.host} answered: {exc}") from None
+        raise MailboxError(f"{url.host} answered: {exc}", "server", str(exc)) from None
     finally:
         try:
             client.logout()
@@ -88,7 +110,7 @@ def connect(
 def _separator(client: IMAPClient, folder: str) -> str:
     listed = client.list_folders(pattern=folder)
     if not listed:
-        raise MailboxError(f"The folder {folder!r} does not exist in the mailbox")
+        raise MailboxError(f"The folder {folder!r} does not exist in the mailbox", "folder", folder)
     delimiter = listed[0][1]
     if isinstance(delimiter, bytes):
         delimiter = delimiter.decode("ascii", errors="replace")
@@ -131,7 +153,8 @@ def fetch(
         if not (client.has_capability("MOVE") or client.has_capability("UIDPLUS")):
             raise MailboxError(
                 f"{url.host} can move messages neither with MOVE nor with UIDPLUS; "
-                "mailapp does not delete anything to move them"
+                "mailapp does not delete anything to move them",
+                "move",
             )
         uids = sorted(client.search(["NOT", "DELETED"]))
         for start in range(0, len(uids), FETCH_BATCH):

@@ -304,6 +304,20 @@ def _mailbox_login(ctx: AppContext, link: str | None = None) -> tuple[MailboxUrl
     return url, password
 
 
+def save_mailbox_password(link: str, password: str) -> None:
+    """Keep the password of the mailbox ``link`` names in the system keyring."""
+    try:
+        url = parse_mailbox_url(link)
+    except MailboxUrlError as exc:
+        raise Refused(
+            "setting_bounce_mailbox", str(exc), setting="BounceMailbox", problem=str(exc)
+        ) from None
+    try:
+        credentials.set_password(url.user, url.host, password, credentials.MAILBOX)
+    except credentials.CredentialsError as exc:
+        raise Refused("keyring", str(exc)) from None
+
+
 def check_mailbox(
     ctx: AppContext,
     link: str | None = None,
@@ -326,7 +340,9 @@ def check_mailbox(
     try:
         return bounce_mailbox.check(url, password, ssl_context=ssl_context)
     except MailboxError as exc:
-        raise Refused("bounce_mailbox_error", str(exc), problem=str(exc)) from None
+        raise Refused(
+            "bounce_mailbox_error", str(exc), problem=exc.problem, detail=exc.detail
+        ) from None
 
 
 def fetch_mailbox(ctx: AppContext, *, ssl_context: ssl.SSLContext | None = None) -> BounceCounts:
@@ -338,7 +354,9 @@ def fetch_mailbox(ctx: AppContext, *, ssl_context: ssl.SSLContext | None = None)
             url, password, lambda data: run.handle(data).understood, ssl_context=ssl_context
         )
     except MailboxError as exc:
-        raise Refused("bounce_mailbox_error", str(exc), problem=str(exc)) from None
+        raise Refused(
+            "bounce_mailbox_error", str(exc), problem=exc.problem, detail=exc.detail
+        ) from None
     finally:
         run.finish("mailbox")
     return run.counts

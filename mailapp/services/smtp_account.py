@@ -12,8 +12,10 @@ from typing import cast
 
 from mailapp.delivery.credentials import CredentialsError, get_password, set_password
 from mailapp.delivery.smtp import ProviderError, Security, SmtpConfig, SmtpConnection
+from mailapp.models import Refused
 from mailapp.models.settings import setting_def
 from mailapp.services import settings as settings_service
+from mailapp.services.bounces import save_mailbox_password
 from mailapp.services.context import AppContext
 
 #: How long *Test connection* waits for the server before saying it did not answer.
@@ -78,16 +80,27 @@ def check_connection(
     return ConnectionCheck(host, port)
 
 
-def save_settings(ctx: AppContext, changes: dict[str, str], password: str = "") -> None:
-    """Store every setting in one transaction, and a new password in the keyring.
+def save_settings(
+    ctx: AppContext, changes: dict[str, str], password: str = "", mailbox_password: str = ""
+) -> None:
+    """Store every setting in one transaction, and new passwords in the keyring.
 
-    Every value is checked before anything is stored; then the password
-    goes first, for the account the settings name after the change, so
+    Every value is checked before anything is stored; then the passwords
+    go first, for the accounts the settings name after the change, so
     that when the keyring fails no setting is stored either.
     """
     parsed = {code: setting_def(code).parse(raw) for code, raw in changes.items()}
+    current = settings_service.values(ctx)
     if password:
-        current = settings_service.values(ctx)
         user, host = (parsed.get(code, current[code]) for code in ("SmtpUser", "SmtpHost"))
         set_password(user, host, password)
+    if mailbox_password:
+        link = parsed.get("BounceMailbox", current["BounceMailbox"])
+        if not link:
+            raise Refused(
+                "bounce_mailbox_not_set",
+                "Enter the bounce mailbox the password is for",
+                setting="BounceMailbox",
+            )
+        save_mailbox_password(link, mailbox_password)
     settings_service.set_many(ctx, changes)

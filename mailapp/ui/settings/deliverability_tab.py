@@ -2,8 +2,9 @@
 
 One section per subject, each a group box with its own fields: DKIM (the
 signing domain, selector and key; *Create key*, the record to copy and
-*Check DNS*) and the unsubscribe link. A new subject (the bounce mailbox) is
-one more ``with self.section(...)`` block in :meth:`DeliverabilityTab.__init__`.
+*Check DNS*), the unsubscribe link, and the bounce mailbox (its own module,
+:mod:`mailapp.ui.settings.bounce_section`). A new subject is one more
+``with self.section(...)`` block in :meth:`DeliverabilityTab.__init__`.
 
 Everything slow runs off the GUI thread: reading the key to show its
 record, creating a key (a 2048-bit RSA key takes a moment) and the DNS
@@ -33,6 +34,7 @@ from mailapp.services.dkim_setup import DkimRecord, DnsCheck, DnsStatus
 from mailapp.ui.common.lazy_model import alive
 from mailapp.ui.common.refusals import refused_message
 from mailapp.ui.common.tasks import error_text
+from mailapp.ui.settings.bounce_section import BounceSection
 from mailapp.ui.settings.fields import FieldMessage, SettingsTab
 
 if TYPE_CHECKING:
@@ -40,7 +42,7 @@ if TYPE_CHECKING:
 
 
 class DeliverabilityTab(SettingsTab):
-    """DKIM and the one-click unsubscribe link."""
+    """DKIM, the one-click unsubscribe link and the bounce mailbox."""
 
     def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
         super().__init__(services, parent)
@@ -97,6 +99,8 @@ class DeliverabilityTab(SettingsTab):
             self.unsubscribe_note = FieldMessage(lines=3)
             self.unsubscribe_note.setObjectName("unsubscribeNote")
             self.form.addRow("", self.unsubscribe_note)
+        with self.section(self.tr("Bounce mailbox")):
+            self.bounces = BounceSection(self)
         self._show_record(None)
 
     def title(self) -> str:

@@ -68,6 +68,7 @@ class SettingsDialog(QDialog):
         self.sending = self._tab(SendingTab)
         self.provider_tab = self._tab(ProviderTab)
         self.interface = self._tab(InterfaceTab)
+        self.deliverability = self._tab(DeliverabilityTab)
         #: Every text field and its message, by setting code, whatever its tab.
         self.edits: dict[str, QLineEdit] = {c: e for t in self.tabs for c, e in t.edits.items()}
         self.messages: dict[str, FieldMessage] = {
@@ -162,9 +163,10 @@ class SettingsDialog(QDialog):
         ctx = self._services.ctx
         changes = self.changes()
         password = self.provider_tab.password.text()
+        mailbox_password = self.deliverability.bounces.password.text()
         self.save_button.setEnabled(False)
         self._services.tasks.run_write(
-            lambda: save_settings(ctx, changes, password),
+            lambda: save_settings(ctx, changes, password, mailbox_password),
             on_success=self._saved,
             on_failure=self._save_failed,
         )

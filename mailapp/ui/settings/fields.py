@@ -112,6 +112,19 @@ def setting_problem(exc: Refused) -> str:
             "SettingsDialog",
             "No spaces, angle brackets or non-Latin letters in a link; percent-encode them.",
         )
+    if exc.code == "setting_bounce_mailbox":
+        return QCoreApplication.translate(
+            "SettingsDialog",
+            "Write imaps://USER@HOST/FOLDER or imap://USER@HOST/FOLDER; "
+            "the password has a field of its own.",
+        )
+    if exc.code == "setting_bounce_address":
+        return QCoreApplication.translate(
+            "SettingsDialog",
+            "A plain Latin address without “+”, at most %n character(s) before the @.",
+            None,
+            int(str(p.get("limit", 0))),
+        )
     return refused_message(exc)
 
 
