@@ -41,10 +41,11 @@ from mailapp.delivery.bounce_mailbox import MailboxError
 from mailapp.delivery.bounce_reports import Kind, Report, parse_report
 from mailapp.delivery.mail_files import MailFileError, check_paths, read_messages
 from mailapp.delivery.mailbox_url import MailboxUrl, MailboxUrlError, parse_mailbox_url
+from mailapp.delivery.tokens import Tokens
 from mailapp.delivery.verp import verp_recipients
 from mailapp.models import Contact, Event, Recipient, Refused, Response
 from mailapp.models.base import utcnow
-from mailapp.services import journal, tokens
+from mailapp.services import journal, unsubscribe
 from mailapp.services import settings as settings_service
 from mailapp.services.context import AppContext
 from mailapp.services.hub import Changed
@@ -116,7 +117,7 @@ class BounceRun:
     ctx: AppContext
     bounce_address: str = ""
     unsubscribe_mailbox: str = ""
-    secret: bytes = b""
+    tokens: Tokens | None = None
     counts: BounceCounts = field(default_factory=BounceCounts)
     _by_mailing: dict[int, Counter[str]] = field(default_factory=dict)
 
@@ -127,7 +128,7 @@ class BounceRun:
             ctx,
             bounce_address=settings.bounce_address,
             unsubscribe_mailbox=settings.unsubscribe_mailbox,
-            secret=tokens.secret(ctx),
+            tokens=unsubscribe.tokens(ctx),
         )
 
     def handle(self, data: bytes) -> Handled:
@@ -175,8 +176,8 @@ class BounceRun:
     # -- matching ----------------------------------------------------------
 
     def _match(self, session: Session, report: Report) -> Recipient | None:
-        if self.bounce_address:
-            for recipient_id in verp_recipients(self.bounce_address, self.secret, report.text):
+        if self.bounce_address and self.tokens is not None:
+            for recipient_id in verp_recipients(self.bounce_address, self.tokens, report.text):
                 found = session.get(Recipient, recipient_id)
                 if found is not None:
                     return found
