@@ -99,7 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
     set_password.add_argument(
         "--mailbox", action="store_true", help="the password of BounceMailbox instead"
     )
-    set_password.set_defaults(handler=c.cmd_settings_set_password)
+    from mailapp.cli import bounces
+
+    set_password.set_defaults(handler=bounces.cmd_set_password)
 
     # contacts ------------------------------------------------------------
     contacts = sub.add_parser("contacts", help="contacts and folders")
@@ -206,8 +208,6 @@ def build_parser() -> argparse.ArgumentParser:
     desktop.add_parser(sub)
 
     # bounces ---------------------------------------------------------------
-    from mailapp.cli import bounces
-
     bounces.add_parser(sub)
     return parser
 

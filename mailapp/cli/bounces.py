@@ -65,6 +65,15 @@ def cmd_bounces_import(args: argparse.Namespace, db_url: str) -> int:
     return _report(bounces.import_files(commands._open(db_url), args.paths), args.json)
 
 
+def cmd_set_password(args: argparse.Namespace, db_url: str) -> int:
+    """``settings set-password``: the SMTP password, or with ``--mailbox`` BounceMailbox's."""
+    from mailapp.cli import commands
+
+    if not args.mailbox:
+        return commands.cmd_settings_set_password(args, db_url)
+    return set_mailbox_password(db_url, commands.read_password("Mailbox"))
+
+
 def set_mailbox_password(db_url: str, password: str) -> int:
     """``settings set-password --mailbox``: the password of BounceMailbox's user."""
     from mailapp.cli import commands

@@ -138,7 +138,7 @@ def cmd_settings_set(args: argparse.Namespace, db_url: str) -> int:
     return OK
 
 
-def _read_password(what: str = "SMTP") -> str:
+def read_password(what: str = "SMTP") -> str:
     if sys.stdin is not None and sys.stdin.isatty():
         return getpass.getpass(f"{what} password: ")
     line = sys.stdin.readline() if sys.stdin is not None else ""
@@ -163,7 +163,7 @@ def cmd_settings_set_password(args: argparse.Namespace, db_url: str) -> int:
             + " and ".join(missing)
             + " first, for example: mailapp settings set SmtpUser me@example.com",
         )
-    password = _read_password()
+    password = read_password()
     if not password:
         raise Refused("password_empty", "No password was given on stdin")
     set_password(current.smtp_user, current.smtp_host, password)

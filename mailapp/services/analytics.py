@@ -61,6 +61,7 @@ GROUPS: dict[str, tuple[Response, ...]] = {
     "cancelled": CANCELLED,
     "bounced": BOUNCED,
     "unsubscribed": (Response.UNSUBSCRIBED,),
+    "complaints": (Response.SPAM_COMPLAINT,),
 }
 
 #: Bucket sizes of the handed-over series, in seconds: round steps of a clock.

@@ -45,7 +45,7 @@ def test_test_connection_with_unsaved_values(
     dialog = _dialog(qtbot, services)
     dialog.edits["BounceMailbox"].setText(dovecot.url(tls=True))
     dialog.deliverability.bounces.password.setText(PASSWORD)
-    assert _test(qtbot, dialog) == "Connected: the folder holds 1 message(s)."
+    assert _test(qtbot, dialog) == "Connected: the folder holds 1 message."
     assert dialog.deliverability.bounces.test_result.kind == "ok"
     assert settings.get(services.ctx, "BounceMailbox") == ""  # testing saves nothing
     assert credentials.get_password(USER, dovecot.host, credentials.MAILBOX) is None
@@ -87,3 +87,13 @@ def test_bad_values_say_why_under_their_fields(qtbot, services: AppServices) -> 
     assert "without “+”" in dialog.messages["BounceAddress"].text()
     assert dialog.pages.currentWidget() is dialog.deliverability
     assert settings.get(services.ctx, "BounceMailbox") == ""
+
+
+def test_the_section_speaks_russian(qtbot, services: AppServices, russian: None) -> None:
+    dialog = _dialog(qtbot, services)
+    assert dialog.pages.tabText(dialog.pages.indexOf(dialog.deliverability)) == "Доставляемость"
+    dialog.edits["BounceAddress"].setText("bounces+x@shop.example.com")
+    dialog.save_button.click()
+    assert dialog.messages["BounceAddress"].text() == (
+        "Простой латинский адрес без «+», не длиннее 21 символа до @."
+    )

@@ -120,6 +120,9 @@ def response_group_name(key: str) -> str:
         "unsubscribed": QCoreApplication.translate(
             "labels", "Unsubscribed", "a count of recipients"
         ),
+        "complaints": QCoreApplication.translate(
+            "labels", "Spam complaints", "a count of recipients"
+        ),
     }
     return names[key]
 

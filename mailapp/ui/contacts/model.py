@@ -57,6 +57,11 @@ class ContactsModel(LazyRowsModel[ContactInfo]):
         ]
 
     def status_text(self, contact: ContactInfo) -> str:
+        """One word for the contact: a complaint or a bounce before the rest."""
+        if contact.complained:
+            return self.tr("Reported spam")
+        if contact.bounced:
+            return self.tr("Address bounced")
         if contact.unsubscribed:
             return self.tr("Unsubscribed")
         if contact.email_status == "invalid":
@@ -78,7 +83,8 @@ class ContactsModel(LazyRowsModel[ContactInfo]):
             if column == self.STATUS:
                 return self.status_text(row)
         if role == Qt.ItemDataRole.ForegroundRole and (
-            row.unsubscribed or row.email_status != "valid"
+            row.unsubscribed or row.bounced or row.email_status != "valid"
         ):
-            return QColor("#a33") if row.email_status == "invalid" else QColor("#777")
+            bad = row.email_status == "invalid" or row.bounced or row.complained
+            return QColor("#a33") if bad else QColor("#777")
         return None

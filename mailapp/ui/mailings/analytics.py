@@ -80,6 +80,7 @@ TILE_COLORS: dict[str, str] = {
     "cancelled": RESPONSE_COLORS[Response.CANCELLED_NO_EMAIL],
     "bounced": RESPONSE_COLORS[Response.HARD_BOUNCE],
     "unsubscribed": RESPONSE_COLORS[Response.UNSUBSCRIBED],
+    "complaints": RESPONSE_COLORS[Response.SPAM_COMPLAINT],
 }
 
 
