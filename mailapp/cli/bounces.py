@@ -55,14 +55,14 @@ def cmd_bounces_fetch(args: argparse.Namespace, db_url: str) -> int:
     from mailapp.cli import commands
     from mailapp.services import bounces
 
-    return _report(bounces.fetch_mailbox(commands._open(db_url)), args.json)
+    return _report(bounces.fetch_mailbox(commands.open_context(db_url)), args.json)
 
 
 def cmd_bounces_import(args: argparse.Namespace, db_url: str) -> int:
     from mailapp.cli import commands
     from mailapp.services import bounces
 
-    return _report(bounces.import_files(commands._open(db_url), args.paths), args.json)
+    return _report(bounces.import_files(commands.open_context(db_url), args.paths), args.json)
 
 
 def cmd_set_password(args: argparse.Namespace, db_url: str) -> int:
@@ -82,7 +82,7 @@ def set_mailbox_password(db_url: str, password: str) -> int:
     from mailapp.services import bounces
     from mailapp.services import settings as settings_service
 
-    link = settings_service.load(commands._open(db_url)).bounce_mailbox
+    link = settings_service.load(commands.open_context(db_url)).bounce_mailbox
     if not link:
         raise Refused(
             "bounce_mailbox_not_set",

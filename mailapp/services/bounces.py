@@ -160,14 +160,13 @@ class BounceRun:
             return self.counts
         with self.ctx.db.write() as session:
             for mailing_id, counted in sorted(self._by_mailing.items()):
-                params = {key: counted.get(key, 0) for key in COUNT_KEYS}
+                params: dict[str, Any] = {key: counted.get(key, 0) for key in COUNT_KEYS}
                 params["messages"] = sum(counted.values())
                 journal.record(
                     session, mailing_id, Event.BOUNCES_PROCESSED, source=source, **params
                 )
-            journal.record(
-                session, None, Event.BOUNCES_PROCESSED, source=source, **self.counts.as_json()
-            )
+            overall: dict[str, Any] = dict(self.counts.as_json())
+            journal.record(session, None, Event.BOUNCES_PROCESSED, source=source, **overall)
         if self._by_mailing:
             self.ctx.hub.mailings_changed(*self._by_mailing)
             self.ctx.hub.publish(Changed(contacts=True))
