@@ -174,7 +174,11 @@ def _pending_elsewhere(
 
 
 def _can_get_mail() -> ColumnElement[bool]:
-    return and_(Contact.email_status == "valid", Contact.unsubscribed.is_(False))
+    return and_(
+        Contact.email_status == "valid",
+        Contact.unsubscribed.is_(False),
+        Contact.bounced.is_(False),
+    )
 
 
 def _candidates(
@@ -377,6 +381,7 @@ def prepare_start(session: Session, mailing: Mailing) -> audience.AudienceCounts
         return select(column).where(Contact.id == Recipient.contact_id).scalar_subquery()
 
     status, unsubscribed = contact(Contact.email_status), contact(Contact.unsubscribed)
+    bounced = contact(Contact.bounced)
     session.execute(
         update(Recipient)
         .where(own)
@@ -387,6 +392,7 @@ def prepare_start(session: Session, mailing: Mailing) -> audience.AudienceCounts
                 (status == "none", literal(Response.CANCELLED_NO_EMAIL.value)),
                 (status == "invalid", literal(Response.CANCELLED_INVALID_EMAIL.value)),
                 (unsubscribed.is_(True), literal(Response.CANCELLED_UNSUBSCRIBED.value)),
+                (bounced.is_(True), literal(Response.CANCELLED_BOUNCED.value)),
                 (
                     _reached_elsewhere(Recipient.contact_id, others, keep_unconfirmed),
                     literal(Response.CANCELLED_DUPLICATE.value),

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from mailapp.models import Contact, Event, MailingState, Recipient, Refused, Response
 from mailapp.scheduler.engine import MailEngine
-from mailapp.services import bounces, journal, lifecycle, mailings
+from mailapp.services import bounces, journal, lifecycle, mailings, resend
 from mailapp.services import settings as settings_service
 from mailapp.services.context import AppContext
 from tests.support.bounce_mail import (
@@ -245,3 +245,19 @@ def test_a_bad_path_is_refused_before_anything_is_read(
         bounces.import_files(ctx, [str(good), str(tmp_path / "missing.eml")])
     assert mailings.get(ctx, mailing_id).responses[Response.HARD_BOUNCE.value] == 0
     assert not [e for e in journal.entries(ctx) if e.event is Event.BOUNCES_PROCESSED]
+
+
+def test_a_follow_up_leaves_out_contacts_that_bounced(
+    ctx: AppContext, sent: tuple[int, list[ReceivedMessage]], tmp_path: Path
+) -> None:
+    mailing_id, messages = sent
+    full = [dsn_for(m, status="5.2.2", diagnostic="552 5.2.2 Mailbox full") for m in messages[:3]]
+    apply(ctx, tmp_path, *full)  # three soft bounces: worth a follow-up
+    # One of them bounces for good before the follow-up is made, one after.
+    apply(ctx, tmp_path, dsn_for(messages[0]))
+    follow_up = resend.resend(ctx, mailing_id, [Response.SOFT_BOUNCE])
+    assert follow_up.recipients == 2
+    apply(ctx, tmp_path, dsn_for(messages[1]))
+    lifecycle.start(ctx, follow_up.id)
+    assert response(ctx, follow_up.id, messages[1].recipients[0]) is Response.CANCELLED_BOUNCED
+    assert response(ctx, follow_up.id, messages[2].recipients[0]) is Response.PLANNED
