@@ -10,26 +10,25 @@ no server.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import QObject, Slot
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QLineEdit, QPushButton
 
 from mailapp.models import Refused
 from mailapp.services.bounces import check_mailbox
 from mailapp.ui.common.lazy_model import alive
 from mailapp.ui.common.tasks import error_text
-from mailapp.ui.settings.fields import FieldMessage
-
-if TYPE_CHECKING:
-    from mailapp.ui.settings.deliverability_tab import DeliverabilityTab
+from mailapp.ui.settings.fields import FieldMessage, SettingsTab
 
 
 class BounceSection(QObject):
-    def __init__(self, tab: DeliverabilityTab) -> None:
+    def __init__(self, tab: SettingsTab) -> None:
         super().__init__(tab)
         self.tab = tab
-        self.mailbox = tab.add_text("BounceMailbox", self.tr("Mailbox (imaps://user@host/folder):"))
+        self.mailbox = tab.add_text(
+            "BounceMailbox",
+            self.tr("Mailbox (imaps://user@host/folder):"),
+            self.tr("Where bounce reports and complaints arrive; read over IMAP"),
+        )
         self.mailbox.setPlaceholderText("imaps://bounces@example.com@imap.example.com/INBOX")
         self.password = QLineEdit()
         self.password.setObjectName("mailboxPassword")
@@ -37,21 +36,19 @@ class BounceSection(QObject):
         self.password.setPlaceholderText(self.tr("unchanged"))
         self.password.setToolTip(self.tr("Kept in the system keyring, never in the database"))
         tab.form.addRow(self.tr("Mailbox password:"), self.password)
-        tab.add_text("BounceAddress", self.tr("Bounce address (VERP):"))
+        tab.add_text(
+            "BounceAddress",
+            self.tr("Bounce address (VERP):"),
+            self.tr("bounces@domain: each message returns to bounces+TOKEN@domain"),
+        )
         tab.add_text("UnsubscribeMailbox", self.tr("Unsubscribe address:"))
         tab.add_text("BouncePollSeconds", self.tr("Read the mailbox every, seconds:"))
         self.test_button = QPushButton(self.tr("Test connection"))
         self.test_button.setObjectName("testMailbox")
         self.test_button.clicked.connect(self.test_connection)
-        row = QWidget()
-        buttons = QHBoxLayout(row)
-        buttons.setContentsMargins(0, 0, 0, 0)
-        buttons.addWidget(self.test_button)
-        buttons.addStretch(1)
-        tab.form.addRow("", row)
         self.test_result = FieldMessage(lines=2)
         self.test_result.setObjectName("mailboxTestResult")
-        tab.form.addRow("", self.test_result)
+        tab.add_test_row(self.test_button, self.test_result)
 
     @Slot()
     def test_connection(self) -> None:

@@ -16,8 +16,10 @@ from PySide6.QtCore import QCoreApplication, Qt, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -213,6 +215,16 @@ class SettingsTab(QWidget):
 
     def has_errors(self) -> bool:
         return any(m.kind == "error" for m in self.messages.values())
+
+    def add_test_row(self, button: QPushButton, result: FieldMessage) -> None:
+        """A *Test connection* button at the start of a row, its result under it."""
+        row = QWidget()
+        buttons = QHBoxLayout(row)
+        buttons.setContentsMargins(0, 0, 0, 0)
+        buttons.addWidget(button)
+        buttons.addStretch(1)
+        self.form.addRow("", row)
+        self.form.addRow("", result)
 
 
 def choose(combo: QComboBox, value: object) -> None:

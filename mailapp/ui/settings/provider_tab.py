@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Slot
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QComboBox, QLineEdit, QPushButton, QWidget
 
 from mailapp.models import Refused
 from mailapp.models.settings import SETTINGS
@@ -51,15 +51,9 @@ class ProviderTab(SettingsTab):
         self.form.addRow(self.tr("Password:"), self.password)
         self.test_button = QPushButton(self.tr("Test connection"))
         self.test_button.clicked.connect(self.test_connection)
-        row = QWidget()
-        buttons = QHBoxLayout(row)
-        buttons.setContentsMargins(0, 0, 0, 0)
-        buttons.addWidget(self.test_button)
-        buttons.addStretch(1)
-        self.form.addRow("", row)
         self.test_result = FieldMessage(lines=3)
         self.test_result.setObjectName("testResult")
-        self.form.addRow("", self.test_result)
+        self.add_test_row(self.test_button, self.test_result)
         self._smtp_widgets: list[QWidget] = [
             self.edits["SmtpHost"],
             self.edits["SmtpPort"],
