@@ -42,7 +42,7 @@
     <context>
         <name>AnalyticsWindow</name>
         <message>
-            <location filename="../../mailapp/ui/mailings/analytics.py" line="+316" />
+            <location filename="../../mailapp/ui/mailings/analytics.py" line="+319" />
             <source>Sending progress analytics</source>
             <extracomment>() the tile was clicked. (int) a follow-up draft was made from here; the main window opens it.</extracomment>
             <translation>Аналитика хода отправки</translation>
@@ -150,6 +150,113 @@
             <location line="+16" />
             <source>Export failed: {error}</source>
             <translation>Экспорт не удался: {error}</translation>
+        </message>
+    </context>
+    <context>
+        <name>BounceSection</name>
+        <message>
+            <location filename="../../mailapp/ui/settings/bounce_section.py" line="+29" />
+            <source>Mailbox (imaps://user@host/folder):</source>
+            <translation>Ящик (imaps://пользователь@сервер/папка):</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Where bounce reports and complaints arrive; read over IMAP</source>
+            <translation>Сюда приходят отчёты о недоставке и жалобы; ящик читается по IMAP</translation>
+        </message>
+        <message>
+            <location line="+6" />
+            <source>unchanged</source>
+            <translation>без изменений</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Kept in the system keyring, never in the database</source>
+            <translation>Хранится в системном хранилище паролей, никогда в базе данных</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Mailbox password:</source>
+            <translation>Пароль ящика:</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Bounce address (VERP):</source>
+            <translation>Адрес для возвратов (VERP):</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>bounces@domain: each message returns to bounces+TOKEN@domain</source>
+            <translation>bounces@домен: каждое письмо возвращается на bounces+МЕТКА@домен</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Unsubscribe address:</source>
+            <translation>Адрес для отписки:</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Read the mailbox every, seconds:</source>
+            <translation>Читать ящик каждые, секунд:</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Test connection</source>
+            <translation>Проверить соединение</translation>
+        </message>
+        <message>
+            <location line="+11" />
+            <source>Enter the mailbox to read.</source>
+            <translation>Укажите ящик, который нужно читать.</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>Connecting…</source>
+            <translation>Подключение…</translation>
+        </message>
+        <message numerus="yes">
+            <location line="+11" />
+            <source>Connected: the folder holds %n message(s).</source>
+            <translation>
+                <numerusform>Подключено: в папке %n письмо.</numerusform>
+                <numerusform>Подключено: в папке %n письма.</numerusform>
+                <numerusform>Подключено: в папке %n писем.</numerusform>
+            </translation>
+        </message>
+        <message>
+            <location line="+15" />
+            <source>The server's certificate cannot be trusted ({detail}); the password was not sent.</source>
+            <translation>Сертификату сервера нельзя доверять ({detail}); пароль не отправлен.</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>The secure connection (TLS) failed ({detail}).</source>
+            <translation>Не удалось установить защищённое соединение (TLS): {detail}.</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Cannot connect to the server ({detail}). Check its name and port.</source>
+            <translation>Не удаётся подключиться к серверу ({detail}). Проверьте его имя и порт.</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>The server refused the user name or the password.</source>
+            <translation>Сервер не принял имя пользователя или пароль.</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>There is no folder “{detail}” in this mailbox.</source>
+            <translation>В этом ящике нет папки «{detail}».</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>The server answered: {detail}</source>
+            <translation>Ответ сервера: {detail}</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>No password is saved for this mailbox: enter it.</source>
+            <translation>Пароль этого ящика не сохранён: введите его.</translation>
         </message>
     </context>
     <context>
@@ -477,7 +584,17 @@
             <translation>Статус</translation>
         </message>
         <message>
-            <location line="+5" />
+            <location line="+6" />
+            <source>Reported spam</source>
+            <translation>Пожаловался на спам</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Address bounced</source>
+            <translation>Адрес недоступен</translation>
+        </message>
+        <message>
+            <location line="+2" />
             <source>Unsubscribed</source>
             <translation>Отписан</translation>
         </message>
@@ -636,7 +753,7 @@
     <context>
         <name>DeliverabilityTab</name>
         <message>
-            <location filename="../../mailapp/ui/settings/deliverability_tab.py" line="+48" />
+            <location filename="../../mailapp/ui/settings/deliverability_tab.py" line="+50" />
             <source>DKIM signature</source>
             <translation>Подпись DKIM</translation>
         </message>
@@ -716,7 +833,12 @@
             <translation>Ссылка заголовка List-Unsubscribe и {{ unsubscribe_url }} в шаблонах. {token} заменяется подписанным токеном получателя, {email} — его адресом.</translation>
         </message>
         <message>
-            <location line="+11" />
+            <location line="+8" />
+            <source>Bounce mailbox</source>
+            <translation>Ящик возвратов</translation>
+        </message>
+        <message>
+            <location line="+5" />
             <source>Deliverability</source>
             <translation>Доставляемость</translation>
         </message>
@@ -2507,7 +2629,7 @@ Log file: {log}</source>
             <translation>Проверить соединение</translation>
         </message>
         <message>
-            <location line="+22" />
+            <location line="+16" />
             <source>Mail provider</source>
             <translation>Почтовый провайдер</translation>
         </message>
@@ -2791,7 +2913,7 @@ Log file: {log}</source>
             <translation>Настройки</translation>
         </message>
         <message>
-            <location filename="../../mailapp/ui/settings/fields.py" line="+89" />
+            <location filename="../../mailapp/ui/settings/fields.py" line="+91" />
             <source>Enter a whole number.</source>
             <extracomment>The narrowest a text field gets, so that its messages fit in their two lines.</extracomment>
             <translation>Введите целое число.</translation>
@@ -2831,8 +2953,13 @@ Log file: {log}</source>
             <translation>В ссылке не должно быть пробелов, угловых скобок и нелатинских букв; закодируйте их в виде %XX.</translation>
         </message>
         <message>
-            <location filename="../../mailapp/ui/settings/dialog.py" line="+87" />
-            <location line="+34" />
+            <location line="+5" />
+            <source>Write imaps://USER@HOST/FOLDER or imap://USER@HOST/FOLDER; the password has a field of its own.</source>
+            <translation>Укажите imaps://ПОЛЬЗОВАТЕЛЬ@СЕРВЕР/ПАПКА или imap://ПОЛЬЗОВАТЕЛЬ@СЕРВЕР/ПАПКА; для пароля есть отдельное поле.</translation>
+        </message>
+        <message>
+            <location filename="../../mailapp/ui/settings/dialog.py" line="+88" />
+            <location line="+35" />
             <source>Correct the values marked in red; nothing was saved.</source>
             <extracomment>Every text field and its message, by setting code, whatever its tab.</extracomment>
             <translation>Исправьте значения, отмеченные красным; ничего не сохранено.</translation>
@@ -2841,6 +2968,14 @@ Log file: {log}</source>
             <location line="+2" />
             <source>Nothing was saved: {error}</source>
             <translation>Ничего не сохранено: {error}</translation>
+        </message>
+        <message numerus="yes">
+            <source>A plain Latin address without “+”, at most %n character(s) before the @.</source>
+            <translation>
+                <numerusform>Простой латинский адрес без «+», не длиннее %n символа до @.</numerusform>
+                <numerusform>Простой латинский адрес без «+», не длиннее %n символов до @.</numerusform>
+                <numerusform>Простой латинский адрес без «+», не длиннее %n символов до @.</numerusform>
+            </translation>
         </message>
     </context>
     <context>
@@ -3879,12 +4014,12 @@ Log file: {log}</source>
         </message>
         <message>
             <location line="+1" />
-            <location line="+96" />
+            <location line="+103" />
             <source>Sending error</source>
             <translation>Ошибка отправки</translation>
         </message>
         <message>
-            <location line="-88" />
+            <location line="-95" />
             <source>Running</source>
             <translation>Запущена</translation>
         </message>
@@ -3969,6 +4104,16 @@ Log file: {log}</source>
             <translation>Отписался</translation>
         </message>
         <message>
+            <location line="+1" />
+            <source>Cancelled (address bounced before)</source>
+            <translation>Отменён (адрес недоступен)</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Spam complaint</source>
+            <translation>Жалоба на спам</translation>
+        </message>
+        <message>
             <location line="+12" />
             <source>Planned</source>
             <comment>a count of recipients</comment>
@@ -4017,6 +4162,12 @@ Log file: {log}</source>
             <translation>Отписались</translation>
         </message>
         <message>
+            <location line="+3" />
+            <source>Spam complaints</source>
+            <comment>a count of recipients</comment>
+            <translation>Жалобы на спам</translation>
+        </message>
+        <message>
             <location line="+10" />
             <source>Mailing started</source>
             <translation>Рассылка запущена</translation>
@@ -4028,12 +4179,12 @@ Log file: {log}</source>
         </message>
         <message>
             <location line="+1" />
-            <location line="+92" />
+            <location line="+97" />
             <source>Mailing paused</source>
             <translation>Рассылка приостановлена</translation>
         </message>
         <message>
-            <location line="-91" />
+            <location line="-96" />
             <source>Mailing started again</source>
             <translation>Рассылка запущена повторно</translation>
         </message>
@@ -4044,12 +4195,12 @@ Log file: {log}</source>
         </message>
         <message>
             <location line="+1" />
-            <location line="+110" />
+            <location line="+117" />
             <source>Sending started</source>
             <translation>Отправка началась</translation>
         </message>
         <message>
-            <location line="-109" />
+            <location line="-116" />
             <source>Emails handed to the provider</source>
             <translation>Письма переданы провайдеру</translation>
         </message>
@@ -4134,17 +4285,22 @@ Log file: {log}</source>
             <translation>Кампания остановлена</translation>
         </message>
         <message>
-            <location line="+63" />
+            <location line="+1" />
+            <source>Bounce mailbox read</source>
+            <translation>Прочитан ящик возвратов</translation>
+        </message>
+        <message>
+            <location line="+67" />
             <source>Mailing scheduled for {at}</source>
             <translation>Рассылка запланирована на {at}</translation>
         </message>
         <message>
             <location line="+13" />
-            <source>Audience prepared: to send {will_send}, invalid {invalid}, duplicates {duplicates}, unsubscribed {unsubscribed}, without email {no_email}</source>
-            <translation>Аудитория подготовлена: к отправке {will_send}, неверных {invalid}, дублей {duplicates}, отписавшихся {unsubscribed}, без email {no_email}</translation>
+            <source>Audience prepared: to send {will_send}, invalid {invalid}, duplicates {duplicates}, unsubscribed {unsubscribed}, without email {no_email}, bounced before {bounced}</source>
+            <translation>Аудитория подготовлена: к отправке {will_send}, неверных {invalid}, дублей {duplicates}, отписанных {unsubscribed}, без email {no_email}, недоступных адресов {bounced}</translation>
         </message>
         <message>
-            <location line="+40" />
+            <location line="+42" />
             <source>Provider error: {error}</source>
             <translation>Ошибка провайдера: {error}</translation>
         </message>
@@ -4185,6 +4341,11 @@ Log file: {log}</source>
         </message>
         <message>
             <location line="+4" />
+            <source>Bounce mailbox read: {messages} messages, hard bounces {hard}, soft bounces {soft}, spam complaints {complaints}, unsubscribe requests {unsubscribes}, unmatched {unmatched}, ignored {ignored}</source>
+            <translation>Прочитан ящик возвратов: писем {messages}, жёстких отказов {hard}, мягких отказов {soft}, жалоб на спам {complaints}, просьб об отписке {unsubscribes}, не сопоставлено {unmatched}, пропущено {ignored}</translation>
+        </message>
+        <message>
+            <location line="+7" />
             <source>Sending incident for {email}: {detail}</source>
             <translation>Сбой отправки для {email}: {detail}</translation>
         </message>
@@ -5109,8 +5270,9 @@ Sent to those “{original}” did not reach</source>
     <context>
         <name>supervisor</name>
         <message>
-            <location filename="../../mailapp/ui/common/labels.py" line="-141" />
+            <location filename="../../mailapp/ui/common/labels.py" line="-150" />
             <source>killed by signal {n}</source>
+            <extracomment>The counts of a ``bounces_processed`` event.</extracomment>
             <translation>завершен сигналом {n}</translation>
         </message>
         <message>
