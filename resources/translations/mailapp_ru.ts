@@ -753,7 +753,7 @@
     <context>
         <name>DeliverabilityTab</name>
         <message>
-            <location filename="../../mailapp/ui/settings/deliverability_tab.py" line="+50" />
+            <location filename="../../mailapp/ui/settings/deliverability_tab.py" line="+53" />
             <source>DKIM signature</source>
             <translation>Подпись DKIM</translation>
         </message>
@@ -843,7 +843,7 @@
             <translation>Доставляемость</translation>
         </message>
         <message>
-            <location line="+54" />
+            <location line="+77" />
             <source>Messages are not signed. Enter your domain and a selector, then Create key.</source>
             <translation>Письма не подписываются. Введите домен и селектор и нажмите «Создать ключ».</translation>
         </message>

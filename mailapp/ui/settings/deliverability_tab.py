@@ -17,14 +17,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Slot
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QWidget,
 )
 
@@ -47,6 +49,7 @@ class DeliverabilityTab(SettingsTab):
     def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
         super().__init__(services, parent)
         self.record: DkimRecord | None = None
+        self._scroll_sections()
         with self.section(self.tr("DKIM signature")):
             self.add_text(
                 "DkimDomain",
@@ -105,6 +108,29 @@ class DeliverabilityTab(SettingsTab):
 
     def title(self) -> str:
         return self.tr("Deliverability")
+
+    def _scroll_sections(self) -> None:
+        """The sections go into a scroll area: three of them are taller than
+        a small laptop's screen leaves the dialog."""
+        content = QWidget()
+        inner = QFormLayout(content)
+        inner.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setObjectName("deliverabilitySections")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(content)
+        self.form.addRow(scroll)
+        self.form = inner
+        self._content = content
+        self._scroll = scroll
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """As wide as the sections want, so that only the height scrolls."""
+        bar = self._scroll.verticalScrollBar().sizeHint().width()
+        self._scroll.setMinimumWidth(self._content.minimumSizeHint().width() + bar)
+        super().showEvent(event)
 
     @contextmanager
     def section(self, title: str) -> Iterator[QFormLayout]:
