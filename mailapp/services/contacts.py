@@ -366,11 +366,14 @@ _INFO_COLUMNS = (
     Contact.unsubscribed,
     Contact.email_status,
     Contact.fields,
+    Contact.bounced,
+    Contact.complained,
 )
 
 
 def _info_from_row(row: Sequence[Any], folders: Sequence[str]) -> ContactInfo:
-    contact_id, email, first_name, last_name, unsubscribed, email_status, fields = row
+    contact_id, email, first_name, last_name, unsubscribed, email_status, fields = row[:7]
+    bounced, complained = row[7:]
     return ContactInfo(
         id=contact_id,
         email=email,
@@ -380,6 +383,8 @@ def _info_from_row(row: Sequence[Any], folders: Sequence[str]) -> ContactInfo:
         unsubscribed=bool(unsubscribed),
         email_status=email_status,
         fields=dict(fields or {}),
+        bounced=bool(bounced),
+        complained=bool(complained),
     )
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from mailapp.models import Contact, Event, MailingState, Recipient, Refused, Response
 from mailapp.scheduler.engine import MailEngine
-from mailapp.services import bounces, journal, lifecycle, mailings, resend
+from mailapp.services import bounces, contacts, journal, lifecycle, mailings, resend
 from mailapp.services import settings as settings_service
 from mailapp.services.context import AppContext
 from tests.support.bounce_mail import (
@@ -89,6 +89,8 @@ def test_a_hard_bounce_is_matched_by_verp_first(
     assert response(ctx, mailing_id, email) is Response.HARD_BOUNCE
     assert response(ctx, mailing_id, "user3@example.com") is Response.SENT
     assert contact(ctx, email).bounced
+    listed = {c.email: c.as_json() for c in contacts.list_contacts(ctx)}
+    assert listed[email]["bounced"] is True and listed["user3@example.com"]["bounced"] is False
     info = mailings.get(ctx, mailing_id)
     assert info.responses[Response.HARD_BOUNCE.value] == 1
     [event] = [e for e in journal.entries(ctx, mailing_id) if e.event is Event.BOUNCES_PROCESSED]
