@@ -4,7 +4,7 @@
     <context>
         <name>AnalyticsWindow</name>
         <message numerus="yes">
-            <location filename="../../mailapp/ui/mailings/analytics.py" line="+506" />
+            <location filename="../../mailapp/ui/mailings/analytics.py" line="+509" />
             <source>%Ln recipient(s)</source>
             <translation>
                 <numerusform>%Ln recipient</numerusform>
@@ -17,6 +17,17 @@
             <translation>
                 <numerusform>%Ln recipient exported</numerusform>
                 <numerusform>%Ln recipients exported</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>BounceSection</name>
+        <message numerus="yes">
+            <location filename="../../mailapp/ui/settings/bounce_section.py" line="+73" />
+            <source>Connected: the folder holds %n message(s).</source>
+            <translation>
+                <numerusform>Connected: the folder holds %n message.</numerusform>
+                <numerusform>Connected: the folder holds %n messages.</numerusform>
             </translation>
         </message>
     </context>
@@ -464,6 +475,13 @@
             <translation>
                 <numerusform>The link is longer than %n character.</numerusform>
                 <numerusform>The link is longer than %n characters.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>A plain Latin address without “+”, at most %n character(s) before the @.</source>
+            <translation>
+                <numerusform>A plain Latin address without “+”, at most %n character before the @.</numerusform>
+                <numerusform>A plain Latin address without “+”, at most %n characters before the @.</numerusform>
             </translation>
         </message>
     </context>
