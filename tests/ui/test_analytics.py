@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QCoreApplication, QLocale, QRect, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QPushButton
 from sqlalchemy import insert
 
 from mailapp.models import Recipient, Response
@@ -181,6 +181,11 @@ def _cut_texts(window: AnalyticsWindow) -> list[str]:
                 cut.append(label.text())
         elif fm.horizontalAdvance(label.text()) > label.contentsRect().width():
             cut.append(label.text())
+    for button in window.findChildren(QPushButton):
+        if button.isVisible() and button.text():
+            needed = button.fontMetrics().horizontalAdvance(button.text()) + 12
+            if needed > button.width():
+                cut.append(button.text())
     chart = window.responses_chart
     hint = chart.minimumSizeHint()
     if chart.width() < hint.width() or chart.height() < hint.height():

@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 #: Live refreshes at most this often.
 REFRESH_MS = 1000
 #: The window's smallest size.
-MIN_WIDTH, MIN_HEIGHT = 820, 660
+MIN_WIDTH, MIN_HEIGHT = 820, 700
 
 RESPONSE_COLORS: dict[Response, str] = {
     Response.PLANNED: "#95a5a6",
@@ -278,12 +278,17 @@ class AnalyticsWindow(QWidget):
         list_tools.addWidget(self.show_label)
         list_tools.addWidget(self.response_filter, 1)
         list_tools.addWidget(self.list_status)
-        list_tools.addWidget(self.follow_ups.delivered_button)
-        list_tools.addWidget(self.follow_ups.include_button)
-        list_tools.addWidget(self.export_button)
+        # The actions on a row of their own: with the filter beside them they
+        # would not fit the window's smallest width in Russian.
+        list_actions = QHBoxLayout()
+        list_actions.addStretch(1)
+        list_actions.addWidget(self.follow_ups.delivered_button)
+        list_actions.addWidget(self.follow_ups.include_button)
+        list_actions.addWidget(self.export_button)
         self.recipients_box = QGroupBox()
         recipients_layout = QVBoxLayout(self.recipients_box)
         recipients_layout.addLayout(list_tools)
+        recipients_layout.addLayout(list_actions)
         recipients_layout.addWidget(self.table)
 
         close_on_escape_and_ctrl_w(self)
