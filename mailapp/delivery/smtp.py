@@ -131,12 +131,31 @@ def prepare_data(data: bytes) -> bytes:
     Line ends become CRLF (servers reject bare LF), lines starting with a dot
     get a second one (RFC 5321 §4.5.2), and the body ends with CRLF.
     """
-    if b"\n" in data.replace(b"\r\n", b"") or b"\r" in data.replace(b"\r\n", b""):
+    # Counting is a fast scan and copies nothing: every CR and every LF is
+    # part of a CRLF exactly when the three counts agree (most messages).
+    crlf = data.count(b"\r\n")
+    if data.count(b"\r") != crlf or data.count(b"\n") != crlf:
         data = _BARE_EOL.sub(b"\r\n", data)
-    data = _LEADING_DOT.sub(b"..", data)
+    if data.startswith(b".") or b"\n." in data:
+        data = _LEADING_DOT.sub(b"..", data)
     if not data.endswith(b"\r\n"):
         data += b"\r\n"
     return data
+
+
+def _envelope(
+    smtp: smtplib.SMTP, verb: str, argument: str, options: list[str]
+) -> tuple[int, bytes]:
+    """MAIL FROM or RCPT TO as ``smtplib``'s ``mail()`` and ``rcpt()`` send
+    them, for an address already validated and normalised
+    (:mod:`mailapp.delivery.addresses`): they parse it again with
+    ``email.utils`` for every message, a fifth of the interpreter's time
+    when sending. ``putcmd`` still refuses a line break."""
+    if options:
+        smtp.command_encoding = "utf-8"  # SMTPUTF8, as mail() sets it
+        argument += "".join(" " + option for option in options)
+    smtp.putcmd(verb, argument)
+    return smtp.getreply()
 
 
 def _reply_text(message: bytes | str) -> str:
@@ -396,14 +415,14 @@ class SmtpConnection:
         payload = prepare_data(data)
 
         try:
-            code, reply = smtp.mail(from_addr, options)
+            code, reply = _envelope(smtp, "mail", f"FROM:<{from_addr}>", options)
         except (OSError, smtplib.SMTPException) as exc:
             return self._broken(Outcome.NOT_SENT, Phase.MAIL, exc)
         if not 200 <= code < 300:
             return self._refused(code, reply, Phase.MAIL)
 
         try:
-            code, reply = smtp.rcpt(to_addr)
+            code, reply = _envelope(smtp, "rcpt", f"TO:<{to_addr}>", [])
         except (OSError, smtplib.SMTPException) as exc:
             return self._broken(Outcome.NOT_SENT, Phase.RCPT, exc)
         if not 200 <= code < 300:
