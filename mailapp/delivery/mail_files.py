@@ -14,7 +14,15 @@ from pathlib import Path
 
 
 class MailFileError(Exception):
-    """A path that holds no messages mailapp can read; the message says why."""
+    """A path that holds no messages mailapp can read; the message says why.
+
+    ``problem`` is ``missing``, ``not_maildir`` or ``unreadable``.
+    """
+
+    def __init__(self, message: str, path: str, problem: str) -> None:
+        super().__init__(message)
+        self.path = path
+        self.problem = problem
 
 
 def _is_maildir(path: Path) -> bool:
@@ -32,16 +40,20 @@ def check_paths(paths: Sequence[str]) -> list[Path]:
     for raw in paths:
         path = Path(raw).expanduser()
         if not path.exists():
-            raise MailFileError(f"{raw}: no such file or folder")
+            raise MailFileError(f"{raw}: no such file or folder", raw, "missing")
         if path.is_dir() and not _is_maildir(path):
             raise MailFileError(
-                f"{raw}: a folder that is no Maildir (it needs cur, new and tmp inside)"
+                f"{raw}: a folder that is no Maildir (it needs cur, new and tmp inside)",
+                raw,
+                "not_maildir",
             )
         try:
             if path.is_file():
                 path.open("rb").close()
         except OSError as exc:
-            raise MailFileError(f"{raw}: cannot be read ({exc.strerror})") from None
+            raise MailFileError(
+                f"{raw}: cannot be read ({exc.strerror})", raw, "unreadable"
+            ) from None
         checked.append(path)
     return checked
 

@@ -189,7 +189,6 @@ def _bounce_mailbox(definition: SettingDef, raw: str) -> str:
             f"{definition.code}: {exc}",
             setting=definition.code,
             value=raw,
-            problem=str(exc),
         ) from None
 
 

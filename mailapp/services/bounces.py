@@ -290,16 +290,20 @@ def _mailbox_login(ctx: AppContext, link: str | None = None) -> tuple[MailboxUrl
     try:
         url = parse_mailbox_url(text)
     except MailboxUrlError as exc:
-        raise Refused("setting_bounce_mailbox", str(exc), problem=str(exc)) from None
+        raise Refused(
+            "setting_bounce_mailbox", str(exc), setting="BounceMailbox", value=text
+        ) from None
     try:
         password = credentials.get_password(url.user, url.host, credentials.MAILBOX)
     except credentials.CredentialsError as exc:
-        raise Refused("keyring", str(exc)) from None
+        raise Refused("keyring", str(exc), detail=str(exc)) from None
     if not password:
         raise Refused(
             "bounce_password_missing",
             f"No password is saved for {url.user} at {url.host}; save it with "
             "'mailapp settings set-password --mailbox'",
+            user=url.user,
+            host=url.host,
         )
     return url, password
 
@@ -310,12 +314,12 @@ def save_mailbox_password(link: str, password: str) -> None:
         url = parse_mailbox_url(link)
     except MailboxUrlError as exc:
         raise Refused(
-            "setting_bounce_mailbox", str(exc), setting="BounceMailbox", problem=str(exc)
+            "setting_bounce_mailbox", str(exc), setting="BounceMailbox", value=link
         ) from None
     try:
         credentials.set_password(url.user, url.host, password, credentials.MAILBOX)
     except credentials.CredentialsError as exc:
-        raise Refused("keyring", str(exc)) from None
+        raise Refused("keyring", str(exc), detail=str(exc)) from None
 
 
 def check_mailbox(
@@ -333,10 +337,13 @@ def check_mailbox(
     if password is None:
         url, password = _mailbox_login(ctx, link)
     else:
+        text = link or settings_service.load(ctx).bounce_mailbox
         try:
-            url = parse_mailbox_url(link or settings_service.load(ctx).bounce_mailbox)
+            url = parse_mailbox_url(text)
         except MailboxUrlError as exc:
-            raise Refused("setting_bounce_mailbox", str(exc), problem=str(exc)) from None
+            raise Refused(
+                "setting_bounce_mailbox", str(exc), setting="BounceMailbox", value=text
+            ) from None
     try:
         return bounce_mailbox.check(url, password, ssl_context=ssl_context)
     except MailboxError as exc:
@@ -367,7 +374,7 @@ def import_files(ctx: AppContext, paths: Sequence[str]) -> BounceCounts:
     try:
         checked = check_paths(paths)
     except MailFileError as exc:
-        raise Refused("bounce_files", str(exc)) from None
+        raise Refused("bounce_files", str(exc), path=exc.path, problem=exc.problem) from None
     run = BounceRun.open(ctx)
     try:
         for data in read_messages(checked):

@@ -467,6 +467,13 @@
                 <numerusform>Nobody can be sent this follow-up any more: its %n recipients were unsubscribed, reached by another mailing of the chain or deleted since.</numerusform>
             </translation>
         </message>
+        <message numerus="yes">
+            <source>{setting} must be a plain Latin address without “+”, at most %n character(s) before the @.</source>
+            <translation>
+                <numerusform>{setting} must be a plain Latin address without “+”, at most %n character before the @.</numerusform>
+                <numerusform>{setting} must be a plain Latin address without “+”, at most %n characters before the @.</numerusform>
+            </translation>
+        </message>
     </context>
     <context>
         <name>SettingsDialog</name>

@@ -4531,7 +4531,7 @@ Sent to those “{original}” did not reach</source>
     <context>
         <name>refusals</name>
         <message>
-            <location filename="../../mailapp/ui/common/refusals.py" line="+44" />
+            <location filename="../../mailapp/ui/common/refusals.py" line="+45" />
             <source>Email</source>
             <translation>Email</translation>
         </message>
@@ -5202,6 +5202,76 @@ Sent to those “{original}” did not reach</source>
             <source>DKIM has a domain but no key file.</source>
             <translation>Для DKIM указан домен, но не указан файл ключа.</translation>
         </message>
+        <message>
+            <location filename="../../mailapp/ui/common/bounce_refusals.py" line="+13" />
+            <source>The mail server's certificate cannot be trusted ({detail}); the password was not sent.</source>
+            <translation>Сертификату почтового сервера нельзя доверять ({detail}); пароль не отправлен.</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>The secure connection to the mail server failed: {detail}.</source>
+            <translation>Не удалось установить защищённое соединение с почтовым сервером: {detail}.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Cannot connect to the mail server: {detail}.</source>
+            <translation>Не удаётся подключиться к почтовому серверу: {detail}.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>The mail server refused the user name or the password.</source>
+            <translation>Почтовый сервер не принял имя пользователя или пароль.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>The bounce mailbox has no folder “{detail}”.</source>
+            <translation>В ящике возвратов нет папки «{detail}».</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>The mail server cannot move messages (neither MOVE nor UIDPLUS); mailapp deletes nothing, so it cannot read this mailbox.</source>
+            <translation>Почтовый сервер не умеет перемещать письма (нет ни MOVE, ни UIDPLUS); mailapp ничего не удаляет, поэтому читать этот ящик не может.</translation>
+        </message>
+        <message>
+            <location line="+9" />
+            <source>The mail server answered: {detail}</source>
+            <translation>Ответ почтового сервера: {detail}</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>The folder {path} is no Maildir: it needs cur, new and tmp inside.</source>
+            <translation>Папка {path} — не Maildir: в ней должны быть cur, new и tmp.</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>{path} cannot be read.</source>
+            <translation>Не удаётся прочитать {path}.</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>There is no file or folder {path}.</source>
+            <translation>Файла или папки {path} нет.</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>Enter the bounce mailbox first.</source>
+            <translation>Сначала укажите ящик возвратов.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>No password is saved for {user} at {host}: enter it.</source>
+            <translation>Пароль для {user} на {host} не сохранён: введите его.</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>{setting} “{value}” is not a mailbox link: write imaps://USER@HOST/FOLDER or imap://USER@HOST/FOLDER, without the password.</source>
+            <translation>{setting} «{value}» — не ссылка на ящик: укажите imaps://ПОЛЬЗОВАТЕЛЬ@СЕРВЕР/ПАПКА или imap://ПОЛЬЗОВАТЕЛЬ@СЕРВЕР/ПАПКА, без пароля.</translation>
+        </message>
+        <message>
+            <location line="+12" />
+            <source>The system keyring cannot be used: {detail}</source>
+            <translation>Системное хранилище паролей недоступно: {detail}</translation>
+        </message>
         <message numerus="yes">
             <source> and %n more</source>
             <translation>
@@ -5264,6 +5334,14 @@ Sent to those “{original}” did not reach</source>
                 <numerusform>Эту повторную рассылку больше некому отправить: все её получатели (%n) с тех пор отписались, получили письмо из другой рассылки цепочки или были удалены.</numerusform>
                 <numerusform>Эту повторную рассылку больше некому отправить: все её получатели (%n) с тех пор отписались, получили письмо из другой рассылки цепочки или были удалены.</numerusform>
                 <numerusform>Эту повторную рассылку больше некому отправить: все её получатели (%n) с тех пор отписались, получили письмо из другой рассылки цепочки или были удалены.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>{setting} must be a plain Latin address without “+”, at most %n character(s) before the @.</source>
+            <translation>
+                <numerusform>{setting}: нужен простой латинский адрес без «+», не длиннее %n символа до @.</numerusform>
+                <numerusform>{setting}: нужен простой латинский адрес без «+», не длиннее %n символов до @.</numerusform>
+                <numerusform>{setting}: нужен простой латинский адрес без «+», не длиннее %n символов до @.</numerusform>
             </translation>
         </message>
     </context>

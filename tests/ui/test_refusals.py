@@ -70,6 +70,9 @@ SAMPLES: dict[str, object] = {
     "action": "start",
     "path": "/home/anna/mail.pem",
     "bits": 768,
+    "detail": "connection refused",
+    "user": "bounces@example.com",
+    "host": "imap.example.com",
 }
 
 

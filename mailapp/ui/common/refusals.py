@@ -14,6 +14,7 @@ from PySide6.QtCore import QCoreApplication
 
 from mailapp.models import MailingState, Refused, Response
 from mailapp.models.campaigns import CampaignState
+from mailapp.ui.common.bounce_refusals import bounce_templates
 from mailapp.ui.common.dkim_refusals import dkim_templates
 from mailapp.ui.common.labels import campaign_state_name, response_name, state_name
 
@@ -573,7 +574,14 @@ _FIELD_CODES = frozenset(
 
 
 def _templates(p: _Params) -> dict[str, Callable[[], str]]:
-    return {**_mailings(p), **_fields(p), **_contacts(p), **_campaigns(p), **dkim_templates(p)}
+    return {
+        **_mailings(p),
+        **_fields(p),
+        **_contacts(p),
+        **_campaigns(p),
+        **dkim_templates(p),
+        **bounce_templates(p),
+    }
 
 
 def known_codes() -> frozenset[str]:
