@@ -311,12 +311,13 @@ _EW_NEXT = 45
 
 
 def _to_line(to: str, smtputf8: bool = False) -> bytes:
-    _check_header(to, "Recipient address")
-    address = to.strip()
+    # Stripped first, as the envelope's address is: a line break around an
+    # address is whitespace the validator ignores, one inside it is refused.
+    address = _check_header(to.strip(), "Recipient address")
     if address.isascii() and _SIMPLE_ADDRESS.fullmatch(address) and len(address) <= 70:
         local, _, domain = address.rpartition("@")
         return f"To: {local}@{_ascii_domain(domain)}\r\n".encode("ascii")
-    return _address_line("To", _address("", to, "Recipient", smtputf8=smtputf8))
+    return _address_line("To", _address("", address, "Recipient", smtputf8=smtputf8))
 
 
 def _subject_line(subject: str) -> bytes:

@@ -286,3 +286,8 @@ def test_require_email_and_envelope_address_give_the_same_reason() -> None:
     with pytest.raises(AddressError) as caught:
         envelope_address("a.@example.com")
     assert refused.value.params["reason"] in str(caught.value)
+
+
+@pytest.mark.parametrize("address", ["\n0@example.com", "a@example.com\r\n", "\t b@example.com"])
+def test_whitespace_around_an_address_is_ignored_by_both(address: str) -> None:
+    check_agreement(address)
