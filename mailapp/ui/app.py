@@ -18,7 +18,7 @@ import logging
 import sys
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, Qt
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, QTimer, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
 
 from mailapp import assets
@@ -136,8 +136,40 @@ def open_window(app: QApplication, db_url: str) -> tuple[MainWindow, AppServices
         on_success=lambda report: window.loader.load_all() if report.created else None,
     )
     supervise_worker(services, window)
+    GuiThreadCollector(window)
     settle_memory()
     return window, services
+
+
+class GuiThreadCollector(QObject):
+    """Python's garbage collection, only in the GUI thread.
+
+    Left automatic, a collection runs in whichever thread happens to
+    allocate, often a task-runner worker; a Qt object freed there (a timer
+    left in a reference cycle) is destroyed in the wrong thread, which Qt
+    answers with a warning or a crash. As Anki does, automatic collection
+    is off and the GUI thread collects the young generation on a timer.
+    """
+
+    INTERVAL_MS = 1000
+    #: Every this many ticks the collection is a full one.
+    FULL_EVERY = 60
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self._ticks = 0
+        gc.disable()
+        self._timer = QTimer(self)
+        self._timer.setInterval(self.INTERVAL_MS)
+        self._timer.timeout.connect(self.collect)
+        self._timer.start()
+
+    @Slot()
+    def collect(self) -> None:
+        # The young generations are cheap; the rare full pass walks little,
+        # since everything made at start is frozen (settle_memory).
+        self._ticks += 1
+        gc.collect(2 if self._ticks % self.FULL_EVERY == 0 else 1)
 
 
 def settle_memory() -> None:
