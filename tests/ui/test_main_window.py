@@ -349,6 +349,16 @@ def test_names_keep_their_room_in_a_small_window_and_in_russian(
         window.resize(1280, 800)
         qtbot.wait(100)
         assert not table.horizontalScrollBar().isVisible()
+        # No command hides behind the toolbar's overflow button.
+        for width in (1280, 880):
+            window.resize(width, 520)
+            qtbot.wait(100)
+            bar = window.toolbar
+            for action in bar.actions():
+                if not action.isSeparator() and action.isVisible():
+                    button = bar.widgetForAction(action)
+                    assert button.isVisible(), (width, action.text())
+                    assert bar.rect().contains(button.geometry()), (width, action.text())
     finally:
         translations.apply("en")
         for translator in translations._installed:

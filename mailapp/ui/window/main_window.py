@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QStyle,
-    QToolBar,
     QWidget,
 )
 
@@ -47,6 +46,7 @@ from mailapp.ui.mailings.page import MailingsPage
 from mailapp.ui.mailings.table import MailingLoader, MailingRole, MailingTableModel
 from mailapp.ui.window.journal_dock import JournalDock
 from mailapp.ui.window.openers import WindowOpeners, editable
+from mailapp.ui.window.toolbar import command_toolbar
 from mailapp.ui.window.worker_supervisor import WorkerSupervisor
 
 if TYPE_CHECKING:
@@ -201,29 +201,27 @@ class MainWindow(WindowOpeners, QMainWindow):
             self.analytics_action,
         ]
 
-        self.toolbar = QToolBar(self)
-        self.toolbar.setObjectName("mainToolbar")
-        self.toolbar.setMovable(False)
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        for action in (
-            self.new_action,
-            self.edit_action,
-            self.view_action,
-            self.duplicate_action,
-            self.delete_action,
-        ):
-            self.toolbar.addAction(action)
-        self.toolbar.addSeparator()
-        for action in (
-            self.start_action,
-            self.stop_action,
-            self.schedule_action,
-            self.resend_action,
-        ):
-            self.toolbar.addAction(action)
-        self.toolbar.addSeparator()
-        self.toolbar.addAction(self.test_action)
-        self.toolbar.addAction(self.analytics_action)
+        self.toolbar = command_toolbar(
+            self,
+            [
+                [
+                    self.new_action,
+                    self.edit_action,
+                    self.view_action,
+                    self.duplicate_action,
+                    self.delete_action,
+                ],
+                [self.start_action, self.stop_action, self.schedule_action, self.resend_action],
+                [self.test_action, self.analytics_action],
+            ],
+            icon_only=[
+                self.duplicate_action,
+                self.delete_action,
+                self.schedule_action,
+                self.resend_action,
+                self.test_action,
+            ],
+        )
         self.addToolBar(self.toolbar)
 
     def _make_menus(self) -> None:
