@@ -42,7 +42,7 @@
     <context>
         <name>AnalyticsWindow</name>
         <message>
-            <location filename="../../mailapp/ui/mailings/analytics.py" line="+319" />
+            <location filename="../../mailapp/ui/mailings/analytics.py" line="+324" />
             <source>Sending progress analytics</source>
             <extracomment>() the tile was clicked. (int) a follow-up draft was made from here; the main window opens it.</extracomment>
             <translation>Аналитика хода отправки</translation>
@@ -1957,7 +1957,7 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../mailapp/ui/window/main_window.py" line="+249" />
+            <location filename="../../mailapp/ui/window/main_window.py" line="+247" />
             <source>Mailings — mailapp</source>
             <extracomment>States in which closing the window asks whether to keep sending. (int | None) the selected mailing changed.</extracomment>
             <translation>Рассылки — mailapp</translation>
@@ -2723,7 +2723,7 @@ Log file: {log}</source>
     <context>
         <name>RecipientsModel</name>
         <message>
-            <location filename="../../mailapp/ui/mailings/analytics.py" line="-419" />
+            <location filename="../../mailapp/ui/mailings/analytics.py" line="-424" />
             <source>Email</source>
             <extracomment>Live refreshes at most this often. The window's smallest size.</extracomment>
             <translation>Email</translation>
@@ -4531,7 +4531,7 @@ Sent to those “{original}” did not reach</source>
     <context>
         <name>refusals</name>
         <message>
-            <location filename="../../mailapp/ui/common/refusals.py" line="+45" />
+            <location filename="../../mailapp/ui/common/refusals.py" line="+40" />
             <source>Email</source>
             <translation>Email</translation>
         </message>
@@ -5021,7 +5021,7 @@ Sent to those “{original}” did not reach</source>
             <translation>В файле есть заголовок, но нет контактов.</translation>
         </message>
         <message>
-            <location line="+12" />
+            <location filename="../../mailapp/ui/common/campaign_refusals.py" line="+16" />
             <source>The wait at step {source} leads to step {step}, which does not exist.</source>
             <translation>Ожидание на шаге {source} ведёт к шагу {step}, которого нет.</translation>
         </message>
@@ -5036,7 +5036,7 @@ Sent to those “{original}” did not reach</source>
             <translation>Переход начинается с шага {step}, которого нет.</translation>
         </message>
         <message>
-            <location line="+7" />
+            <location line="+8" />
             <source>The campaign no longer exists.</source>
             <translation>Кампании больше нет.</translation>
         </message>
@@ -5146,10 +5146,9 @@ Sent to those “{original}” did not reach</source>
             <translation>Рассылка «{mailing}» (шаг {step}) завершена и не принимает новых получателей.</translation>
         </message>
         <message>
-            <location line="+37" />
+            <location filename="../../mailapp/ui/common/refusals.py" line="+29" />
             <source>none</source>
             <comment>no columns found</comment>
-            <extracomment>Codes whose ``state`` is a campaign state (the others name a mailing state).</extracomment>
             <translation>нет</translation>
         </message>
         <message>

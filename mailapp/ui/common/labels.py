@@ -15,6 +15,7 @@ from PySide6.QtCore import QCoreApplication, QDateTime, QLocale
 
 from mailapp.models import Event, MailingKind, MailingState, Response
 from mailapp.models.campaigns import CampaignState
+from mailapp.ui.common.values import as_int
 
 __all__ = [
     "campaign_state_name",
@@ -168,11 +169,7 @@ BOUNCE_COUNTS = ("messages", "hard", "soft", "complaints", "unsubscribes", "unma
 
 
 def _int(params: dict[str, object], key: str) -> int:
-    value = params.get(key)
-    try:
-        return int(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return 0
+    return as_int(params.get(key))
 
 
 def _text(params: dict[str, object], key: str) -> str:

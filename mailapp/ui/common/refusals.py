@@ -15,8 +15,10 @@ from PySide6.QtCore import QCoreApplication
 from mailapp.models import MailingState, Refused, Response
 from mailapp.models.campaigns import CampaignState
 from mailapp.ui.common.bounce_refusals import bounce_templates
+from mailapp.ui.common.campaign_refusals import campaign_templates
 from mailapp.ui.common.dkim_refusals import dkim_templates
 from mailapp.ui.common.labels import campaign_state_name, response_name, state_name
+from mailapp.ui.common.values import as_int
 
 
 class _Params(dict[str, object]):
@@ -24,13 +26,6 @@ class _Params(dict[str, object]):
 
     def __missing__(self, key: str) -> str:
         return "?"
-
-
-def _int(value: object) -> int:
-    try:
-        return int(value)  # type: ignore[call-overload]
-    except (TypeError, ValueError):
-        return 0
 
 
 def _items(value: object) -> list[str]:
@@ -172,7 +167,7 @@ def _mailings(p: _Params) -> dict[str, Callable[[], str]]:
             "No recipient can be sent this mailing: all %n contact(s) in its folders are "
             "invalid, duplicates, unsubscribed or without an address.",
             None,
-            _int(p.get("total")),
+            as_int(p.get("total")),
         ),
         "trigger_folders": lambda: QCoreApplication.translate(
             "refusals", "A trigger mailing gets its recipients from campaigns and has no folders."
@@ -228,7 +223,7 @@ def _follow_ups(p: _Params) -> dict[str, Callable[[], str]]:
             "Nobody is left to reach: of the %n recipient(s) chosen, all are unsubscribed, "
             "without a valid address, deleted, or reached by a follow-up since.",
             None,
-            _int(p.get("total")),
+            as_int(p.get("total")),
         ),
         "resend_chain_busy": lambda: QCoreApplication.translate(
             "refusals",
@@ -240,7 +235,7 @@ def _follow_ups(p: _Params) -> dict[str, Callable[[], str]]:
             "Nobody can be sent this follow-up any more: its %n recipient(s) were unsubscribed, "
             "reached by another mailing of the chain or deleted since.",
             None,
-            _int(p.get("total")),
+            as_int(p.get("total")),
         ),
         "follow_up_audience": lambda: QCoreApplication.translate(
             "refusals",
@@ -263,7 +258,7 @@ def _unsubscribe_url(p: _Params) -> str:
         )
     if problem == "too_long":
         return QCoreApplication.translate(
-            "refusals", "{setting} is longer than %n character(s).", None, _int(p.get("limit"))
+            "refusals", "{setting} is longer than %n character(s).", None, as_int(p.get("limit"))
         )
     return QCoreApplication.translate(
         "refusals",
@@ -283,7 +278,7 @@ def _fields(p: _Params) -> dict[str, Callable[[], str]]:
             "refusals", "{field} “{value}” is not valid: {reason}"
         ),
         "field_too_long": lambda: QCoreApplication.translate(
-            "refusals", "{field} is longer than %n character(s).", None, _int(p.get("limit"))
+            "refusals", "{field} is longer than %n character(s).", None, as_int(p.get("limit"))
         ),
         "setting_not_int": lambda: QCoreApplication.translate(
             "refusals", "{setting} takes a whole number, not “{value}”."
@@ -419,7 +414,7 @@ def _contacts(p: _Params) -> dict[str, Callable[[], str]]:
             "Line {line} has {values} values but the header has %n column(s); "
             "check the delimiter and the quotes. Nothing was imported.",
             None,
-            _int(p.get("columns")),
+            as_int(p.get("columns")),
         ),
         "import_no_rows": lambda: QCoreApplication.translate(
             "refusals", "The file has a header but no contacts."
@@ -427,111 +422,6 @@ def _contacts(p: _Params) -> dict[str, Callable[[], str]]:
     }
 
 
-# --- campaigns ----------------------------------------------------------------------
-
-
-def _flow_target(p: _Params) -> str:
-    via = p.get("via")
-    if via == "wait":
-        return QCoreApplication.translate(
-            "refusals", "The wait at step {source} leads to step {step}, which does not exist."
-        )
-    if via == "transition":
-        return QCoreApplication.translate(
-            "refusals",
-            "A transition from step {source} leads to step {step}, which does not exist.",
-        )
-    return QCoreApplication.translate(
-        "refusals", "A transition starts at step {step}, which does not exist."
-    )
-
-
-def _campaigns(p: _Params) -> dict[str, Callable[[], str]]:
-    return {
-        "campaign_not_found": lambda: QCoreApplication.translate(
-            "refusals", "The campaign no longer exists."
-        ),
-        "campaign_running": lambda: QCoreApplication.translate(
-            "refusals", "The campaign is already running."
-        ),
-        "campaign_final": lambda: (
-            QCoreApplication.translate("refusals", "The campaign is already “{state}”.")
-            if p.get("action") == "stop"
-            else QCoreApplication.translate(
-                "refusals", "The campaign is “{state}” and can never be started again."
-            )
-        ),
-        "campaign_stopping": lambda: QCoreApplication.translate(
-            "refusals",
-            "The campaign is already stopping; stop it at once to let the remaining "
-            "participants leave the flow now.",
-        ),
-        "campaign_draft": lambda: QCoreApplication.translate(
-            "refusals", "The campaign has not been started."
-        ),
-        "campaign_edit_state": lambda: QCoreApplication.translate(
-            "refusals", "Only a draft campaign can change its flow; this one is “{state}”."
-        ),
-        "campaign_interval": lambda: QCoreApplication.translate(
-            "refusals",
-            "The run interval must be between {minimum} and {maximum} seconds, not {seconds}.",
-        ),
-        "campaign_no_source": lambda: QCoreApplication.translate(
-            "refusals",
-            "The campaign has no audience source: choose the folder its participants come from.",
-        ),
-        "campaign_no_steps": lambda: QCoreApplication.translate(
-            "refusals", "The flow has no steps: add an email step."
-        ),
-        "transition_response": lambda: QCoreApplication.translate(
-            "refusals", "“{response}” is not a response code (known: {known})."
-        ),
-        "transition_not_final": lambda: QCoreApplication.translate(
-            "refusals", "A transition waits for a final response; “{response}” is not final."
-        ),
-        "transition_empty": lambda: QCoreApplication.translate(
-            "refusals", "A transition needs at least one response."
-        ),
-        "transition_from_wait": lambda: QCoreApplication.translate(
-            "refusals", "Transitions start at email steps; step {step} is a wait."
-        ),
-        "transition_conflict": lambda: QCoreApplication.translate(
-            "refusals", "The response “{response}” of step {step} leads to two different places."
-        ),
-        "flow_target": lambda: _flow_target(p),
-        "flow_email_next": lambda: QCoreApplication.translate(
-            "refusals", "The email at step {step} goes on by transitions, not by a next step."
-        ),
-        "flow_loop_without_wait": lambda: QCoreApplication.translate(
-            "refusals", "The flow loops without a wait ({steps}): add a wait step to the loop."
-        ),
-        "step_no_mailing": lambda: (
-            QCoreApplication.translate("refusals", "The email at step {step} has no mailing.")
-            if "step" in p
-            else QCoreApplication.translate("refusals", "An email step's mailing was deleted.")
-        ),
-        "step_mailing_unknown": lambda: QCoreApplication.translate(
-            "refusals", "The email at step {step} names mailing {mailing_id}, which does not exist."
-        ),
-        "step_bulk_mailing": lambda: QCoreApplication.translate(
-            "refusals",
-            "The mailing “{mailing}” (step {step}) is a bulk mailing; an email step of a "
-            "campaign needs a trigger mailing.",
-        ),
-        "step_mailing_completed": lambda: QCoreApplication.translate(
-            "refusals",
-            "The mailing “{mailing}” (step {step}) is completed and takes no new recipients.",
-        ),
-        "step_wait": lambda: QCoreApplication.translate(
-            "refusals",
-            "The wait at step {step} must last between {minimum_seconds} s and %n day(s).",
-            None,
-            _int(p.get("maximum_days")),
-        ),
-    }
-
-
-#: Codes whose ``state`` is a campaign state (the others name a mailing state).
 _CAMPAIGN_STATE_CODES = frozenset({"campaign_running", "campaign_final", "campaign_edit_state"})
 
 
@@ -578,7 +468,7 @@ def _templates(p: _Params) -> dict[str, Callable[[], str]]:
         **_mailings(p),
         **_fields(p),
         **_contacts(p),
-        **_campaigns(p),
+        **campaign_templates(p),
         **dkim_templates(p),
         **bounce_templates(p),
     }
