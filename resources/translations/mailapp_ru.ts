@@ -3954,7 +3954,7 @@ Log file: {log}</source>
     <context>
         <name>labels</name>
         <message>
-            <location filename="../../mailapp/ui/common/labels.py" line="+33" />
+            <location filename="../../mailapp/ui/common/labels.py" line="+34" />
             <location line="+18" />
             <source>Draft</source>
             <translation>Черновик</translation>
@@ -4179,12 +4179,12 @@ Log file: {log}</source>
         </message>
         <message>
             <location line="+1" />
-            <location line="+97" />
+            <location line="+93" />
             <source>Mailing paused</source>
             <translation>Рассылка приостановлена</translation>
         </message>
         <message>
-            <location line="-96" />
+            <location line="-92" />
             <source>Mailing started again</source>
             <translation>Рассылка запущена повторно</translation>
         </message>
@@ -4195,12 +4195,12 @@ Log file: {log}</source>
         </message>
         <message>
             <location line="+1" />
-            <location line="+117" />
+            <location line="+113" />
             <source>Sending started</source>
             <translation>Отправка началась</translation>
         </message>
         <message>
-            <location line="-116" />
+            <location line="-112" />
             <source>Emails handed to the provider</source>
             <translation>Письма переданы провайдеру</translation>
         </message>
@@ -4290,14 +4290,14 @@ Log file: {log}</source>
             <translation>Прочитан ящик возвратов</translation>
         </message>
         <message>
-            <location line="+67" />
+            <location line="+63" />
             <source>Mailing scheduled for {at}</source>
             <translation>Рассылка запланирована на {at}</translation>
         </message>
         <message>
             <location line="+13" />
             <source>Audience prepared: to send {will_send}, invalid {invalid}, duplicates {duplicates}, unsubscribed {unsubscribed}, without email {no_email}, bounced before {bounced}</source>
-            <translation>Аудитория подготовлена: к отправке {will_send}, неверных {invalid}, дублей {duplicates}, отписанных {unsubscribed}, без email {no_email}, недоступных адресов {bounced}</translation>
+            <translation>Аудитория подготовлена: к отправке {will_send}, неверных {invalid}, дублей {duplicates}, отписавшихся {unsubscribed}, без email {no_email}, недоступных адресов {bounced}</translation>
         </message>
         <message>
             <location line="+42" />
