@@ -48,6 +48,7 @@ class DeliverabilityTab(SettingsTab):
 
     def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
         super().__init__(services, parent)
+        self.setWindowTitle(self.tr("Deliverability"))  # the tab's name
         self.record: DkimRecord | None = None
         self._scroll_sections()
         with self.section(self.tr("DKIM signature")):
@@ -105,9 +106,6 @@ class DeliverabilityTab(SettingsTab):
         with self.section(self.tr("Bounce mailbox")):
             self.bounces = BounceSection(self)
         self._show_record(None)
-
-    def title(self) -> str:
-        return self.tr("Deliverability")
 
     def _scroll_sections(self) -> None:
         """The sections go into a scroll area: three of them are taller than

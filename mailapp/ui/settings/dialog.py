@@ -64,7 +64,7 @@ class SettingsDialog(QDialog):
         self.tabs: list[SettingsTab] = [tab(services) for tab in TABS]
         self.pages = QTabWidget()
         for tab in self.tabs:
-            self.pages.addTab(tab, tab.title())
+            self.pages.addTab(tab, tab.windowTitle())
         self.sending = self._tab(SendingTab)
         self.provider_tab = self._tab(ProviderTab)
         self.interface = self._tab(InterfaceTab)

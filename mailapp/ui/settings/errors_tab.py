@@ -17,9 +17,7 @@ class ErrorsTab(SettingsTab):
 
     def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
         super().__init__(services, parent)
+        self.setWindowTitle(self.tr("Errors and retries"))  # the tab's name
         self.add_text("MaxSendErrors", self.tr("Errors in a row before “Sending error”:"))
         self.add_text("SoftBounceRetries", self.tr("Retries of a temporary failure:"))
         self.add_text("RetryDelaySeconds", self.tr("First wait before a retry, seconds:"))
-
-    def title(self) -> str:
-        return self.tr("Errors and retries")

@@ -137,6 +137,7 @@ class SettingsTab(QWidget):
     back as text (the way ``settings set`` takes it), ``check`` adds rules
     between fields once every value parses. Text fields made with
     :meth:`add_text` are loaded, collected and checked without more code.
+    A tab sets its name in the UI language as its window title.
     """
 
     def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
@@ -148,10 +149,6 @@ class SettingsTab(QWidget):
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.edits: dict[str, QLineEdit] = {}
         self.messages: dict[str, FieldMessage] = {}
-
-    def title(self) -> str:
-        """The tab's name in the UI language."""
-        raise NotImplementedError
 
     def add_text(self, code: str, label: str, hint: str = "") -> QLineEdit:
         """A text field for the setting ``code``; ``hint`` (translated, as

@@ -19,6 +19,7 @@ class InterfaceTab(SettingsTab):
 
     def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
         super().__init__(services, parent)
+        self.setWindowTitle(self.tr("Interface"))  # the tab's name
         self.language = QComboBox()
         self.language.addItem(self.tr("System language"), "system")
         self.language.addItem("English", "en")
@@ -26,9 +27,6 @@ class InterfaceTab(SettingsTab):
         self.form.addRow(self.tr("Language:"), self.language)
         user = self.add_text("UserName", self.tr("Your name in the log:"))
         user.setPlaceholderText(machine_user())
-
-    def title(self) -> str:
-        return self.tr("Interface")
 
     def load(self, values: dict[str, Any]) -> None:
         super().load(values)

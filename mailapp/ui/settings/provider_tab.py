@@ -28,6 +28,7 @@ class ProviderTab(SettingsTab):
 
     def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
         super().__init__(services, parent)
+        self.setWindowTitle(self.tr("Mail provider"))  # the tab's name
         self.provider = QComboBox()
         self.provider.addItem(self.tr("Sandbox (kept in the outbox, nothing is sent)"), "sandbox")
         self.provider.addItem(self.tr("SMTP server"), "smtp")
@@ -63,9 +64,6 @@ class ProviderTab(SettingsTab):
             self.test_button,
         ]
         self._provider_changed()
-
-    def title(self) -> str:
-        return self.tr("Mail provider")
 
     @Slot()
     def _provider_changed(self) -> None:

@@ -29,6 +29,7 @@ class SendingTab(SettingsTab):
 
     def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
         super().__init__(services, parent)
+        self.setWindowTitle(self.tr("Sending"))  # the tab's name
         self.add_text(DELAY, self.tr("Delay before sending starts, seconds:"))
         self.prevent_duplicates = QCheckBox(
             self.tr("Send one email per address (later duplicates are cancelled)")
@@ -36,9 +37,6 @@ class SendingTab(SettingsTab):
         self.form.addRow("", self.prevent_duplicates)
         self.add_text("SendRatePerSecond", self.tr("At most emails a second (0 = no limit):"))
         self.add_text("SmtpConnections", self.tr("Parallel connections:"))
-
-    def title(self) -> str:
-        return self.tr("Sending")
 
     def field_edited(self, code: str) -> None:
         if code == DELAY:
