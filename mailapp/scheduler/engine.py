@@ -212,12 +212,15 @@ class MailEngine:
         for mailing_id, send_after in waiting:
             if send_after is None:
                 continue
+            job_id = f"delay:{mailing_id}"
+            job = self.scheduler.get_job(job_id)
+            # Replacing a job that is due races APScheduler's own removal of
+            # it once it has run (JobLookupError in the scheduler's thread,
+            # which then stops): only a new or moved deadline is added.
+            if job is not None and job.next_run_time == send_after:
+                continue
             self.scheduler.add_job(
-                self.wake,
-                "date",
-                run_date=send_after,
-                id=f"delay:{mailing_id}",
-                replace_existing=True,
+                self.wake, "date", run_date=send_after, id=job_id, replace_existing=True
             )
 
     def _sendable(self) -> list[int]:
