@@ -26,6 +26,7 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import STATE_STOPPED
 from sqlalchemy import or_, select
 
 from mailapp.delivery.ratelimit import RateLimiter
@@ -59,6 +60,21 @@ TickHook = Callable[[AppContext], object]
 STOP_WAIT_SECONDS = 60.0
 
 
+class _Scheduler(BackgroundScheduler):
+    """APScheduler's ``shutdown(wait=False)`` marks the scheduler stopped
+    before it takes the job store lock. A scheduler thread that is running
+    a due one-off job at that moment then looks for it among the *pending*
+    jobs to remove it, does not find it, and dies with JobLookupError. The
+    job is gone with the store anyway, so that one lookup is let pass."""
+
+    def remove_job(self, job_id: str, jobstore: str | None = None) -> None:
+        try:
+            super().remove_job(job_id, jobstore)
+        except JobLookupError:
+            if self.state != STATE_STOPPED:
+                raise
+
+
 class MailEngine:
     def __init__(self, ctx: AppContext, *, tick_seconds: float = 1.0) -> None:
         self.ctx = ctx
@@ -79,7 +95,7 @@ class MailEngine:
         self._ticking = False
         self._again = False
         self._unsubscribe: Callable[[], None] | None = None
-        self.scheduler = BackgroundScheduler(
+        self.scheduler = _Scheduler(
             executors={"default": ThreadPoolExecutor(4)},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
             timezone=UTC,
@@ -212,15 +228,12 @@ class MailEngine:
         for mailing_id, send_after in waiting:
             if send_after is None:
                 continue
-            job_id = f"delay:{mailing_id}"
-            job = self.scheduler.get_job(job_id)
-            # Replacing a job that is due races APScheduler's own removal of
-            # it once it has run (JobLookupError in the scheduler's thread,
-            # which then stops): only a new or moved deadline is added.
-            if job is not None and job.next_run_time == send_after:
-                continue
             self.scheduler.add_job(
-                self.wake, "date", run_date=send_after, id=job_id, replace_existing=True
+                self.wake,
+                "date",
+                run_date=send_after,
+                id=f"delay:{mailing_id}",
+                replace_existing=True,
             )
 
     def _sendable(self) -> list[int]:

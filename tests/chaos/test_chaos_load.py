@@ -79,6 +79,10 @@ def load_scenario(
                     lambda m=mailing_id: show(env, m)["state"] in ("completed", "stopped"),
                     120 + count * mailings / 50,
                     f"mailing {mailing_id} to finish",
+                    lambda m=mailing_id: (
+                        json.dumps(show(env, m))
+                        + "".join(f"\n--- {w.out_path.stem}\n{w.log()[-6000:]}" for w in running)
+                    ),
                 )
             for worker in running:
                 assert worker.terminate() == 0, worker.log()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+import time
+from datetime import UTC, datetime
 
 from mailapp.scheduler.engine import MailEngine
 from mailapp.services import lifecycle
@@ -36,3 +38,31 @@ def test_stop_returns_while_a_tick_adds_a_delay_job(ctx: AppContext) -> None:
     release.set()
     stopper.join(15)
     assert not stopper.is_alive(), "MailEngine.stop() never returned"
+
+
+def test_stop_while_a_delay_job_comes_due_leaves_the_scheduler_thread_clean(
+    ctx: AppContext,
+) -> None:
+    """``shutdown(wait=False)`` marks APScheduler stopped before it takes the
+    job store lock; a scheduler thread then running a due one-off job looked
+    for it among the *pending* jobs to remove it and died with
+    JobLookupError (seen as an error in the teardown of the bounce tests)."""
+    engine = MailEngine(ctx, tick_seconds=600)
+    failures: list[BaseException] = []
+    hook = threading.excepthook
+    threading.excepthook = lambda args: failures.append(args.exc_value)  # type: ignore[assignment]
+    try:
+        engine.start()
+        scheduler = engine.scheduler
+        with scheduler._jobstores_lock:  # the scheduler thread waits at its next look
+            scheduler.add_job(engine.wake, "date", run_date=datetime.now(UTC), id="delay:1")
+            scheduler.wakeup()
+            time.sleep(0.2)  # it is now blocked on the lock, the job due
+            stopper = threading.Thread(target=engine.stop, daemon=True)
+            stopper.start()
+            time.sleep(0.2)  # shutdown has marked the scheduler stopped
+        stopper.join(15)
+        assert not stopper.is_alive()
+    finally:
+        threading.excepthook = hook
+    assert failures == []
