@@ -60,7 +60,7 @@ TickHook = Callable[[AppContext], object]
 STOP_WAIT_SECONDS = 60.0
 
 
-class _Scheduler(BackgroundScheduler):
+class _Scheduler(BackgroundScheduler):  # type: ignore[misc]  # untyped library
     """APScheduler's ``shutdown(wait=False)`` marks the scheduler stopped
     before it takes the job store lock. A scheduler thread that is running
     a due one-off job at that moment then looks for it among the *pending*
