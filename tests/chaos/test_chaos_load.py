@@ -22,6 +22,9 @@ from tests.support.databases import postgres_database
 from tests.support.processes import ok, recipients, show
 from tests.support.smtp_server import ServerProcess, read_envelopes, read_record
 
+#: States a mailing leaves only by a person's hand.
+FINAL = ("completed", "stopped", "paused", "error")
+
 ODD = ["jöhn.{n}@example.com", "zoë.{n}@example.org"]
 
 
@@ -67,6 +70,13 @@ def load_scenario(
             for mailing_id in ids:
                 ok(env, "mailing", "start", str(mailing_id))
             wait_until(lambda: len(read_record(record)) > mailings * 5, 60, "sending")
+            # Before its delay has run out a stop would pause the last one.
+            wait_until(
+                lambda: show(env, ids[-1])["state"] in ("queued", "sending"),
+                60,
+                f"mailing {ids[-1]} to begin",
+                lambda: json.dumps(show(env, ids[-1])),
+            )
             began = time.monotonic()
             ok(env, "mailing", "list", "--json")
             listed = time.monotonic() - began
@@ -76,7 +86,7 @@ def load_scenario(
             tally.notes.append(f"list {listed:.2f} s, stop {stopped:.2f} s while sending")
             for mailing_id in ids:
                 wait_until(
-                    lambda m=mailing_id: show(env, m)["state"] in ("completed", "stopped"),
+                    lambda m=mailing_id: show(env, m)["state"] in FINAL,
                     120 + count * mailings / 50,
                     f"mailing {mailing_id} to finish",
                     lambda m=mailing_id: (
@@ -84,6 +94,8 @@ def load_scenario(
                         + "".join(f"\n--- {w.out_path.stem}\n{w.log()[-6000:]}" for w in running)
                     ),
                 )
+            states = [show(env, m)["state"] for m in ids]
+            assert states == ["completed"] * (mailings - 1) + ["stopped"], states
             for worker in running:
                 assert worker.terminate() == 0, worker.log()
         finally:
