@@ -5,8 +5,7 @@ before the message was sent or while the server was writing its reply to the
 final dot. The dispatcher cannot afford that ambiguity: the first case must
 be retried, the second must never be (it may already be in the inbox,
 RFC 1047). :meth:`SmtpConnection.send` therefore runs MAIL, RCPT and DATA
-itself and sends the end-of-data dot as a separate write, so every failure is
-placed on one side of that line:
+itself, so every failure is placed on one side of that line:
 
 ==============  ==============================================================
 ``ACCEPTED``    2xx reply to the end of data: handed over.
@@ -15,10 +14,15 @@ placed on one side of that line:
 ``PERMANENT``   5xx reply: a hard bounce.
 ``NOT_SENT``    the connection broke before the dot was written: surely not
                 handed over.
-``UNCONFIRMED`` the connection broke, or the reply timed out, after the dot
-                began to be written: may have been handed over.
-``ABORTED``     the ``before_data`` hook said no: nothing was sent.
+``UNCONFIRMED`` the connection broke, or the reply timed out, after the
+                message began to be written: may have been handed over.
 ==============  ==============================================================
+
+When the server offers PIPELINING (RFC 2920), as providers do, MAIL, RCPT
+and DATA go out in one write and their three replies are read together:
+two round trips fewer per message. The message itself still goes only
+after the 354 reply, so the line between "surely not sent" and "may have
+been sent" is where it was.
 
 A connection is used by one thread at a time (one connection per worker).
 """
@@ -29,7 +33,6 @@ import re
 import smtplib
 import socket
 import ssl
-from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
@@ -43,7 +46,6 @@ class Outcome(StrEnum):
     PERMANENT = "permanent"
     NOT_SENT = "not_sent"
     UNCONFIRMED = "unconfirmed"
-    ABORTED = "aborted"
 
 
 class Phase(StrEnum):
@@ -52,7 +54,6 @@ class Phase(StrEnum):
     CONNECTION = "connection"
     MAIL = "mail"
     RCPT = "rcpt"
-    BEFORE_DATA = "before_data"
     DATA = "data"
     END_OF_DATA = "end_of_data"
 
@@ -158,10 +159,30 @@ def _envelope(
     return smtp.getreply()
 
 
+def _pipelined_envelope(from_addr: str, to_addr: str, options: list[str]) -> str:
+    """MAIL, RCPT and DATA as one write; a line break in an address is
+    refused as ``putcmd`` refuses it."""
+    if any(c in from_addr + to_addr for c in "\r\n"):
+        raise ValueError("command and arguments contain prohibited newline characters")
+    mail = "".join([f"MAIL FROM:<{from_addr}>", *(" " + option for option in options)])
+    return f"{mail}\r\nRCPT TO:<{to_addr}>\r\nDATA\r\n"
+
+
 def _reply_text(message: bytes | str) -> str:
     if isinstance(message, bytes):
         return message.decode("utf-8", "replace")
     return message
+
+
+def _refusal(code: int, message: bytes | str, phase: Phase) -> tuple[Outcome, int, str, Phase]:
+    """What a reply other than the one hoped for before the message means."""
+    if 400 <= code < 500:
+        outcome = Outcome.TEMPORARY
+    elif 500 <= code < 600:
+        outcome = Outcome.PERMANENT
+    else:
+        outcome = Outcome.NOT_SENT
+    return outcome, code, _reply_text(message), phase
 
 
 def _tls_context(config: SmtpConfig) -> ssl.SSLContext:
@@ -263,8 +284,8 @@ class SmtpConnection:
                     timeout=config.timeout,
                 )
             if smtp.sock is not None:
-                # The dot goes out as its own small write; without this, Nagle's
-                # algorithm would hold it until the body is acknowledged.
+                # Commands are small writes, each waited for; without this,
+                # Nagle's algorithm would hold one until the last is acknowledged.
                 smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             smtp.ehlo_or_helo_if_needed()
             if config.security == "starttls":
@@ -368,12 +389,15 @@ class SmtpConnection:
             self._drop()
 
     def _refused(self, code: int, message: bytes | str, phase: Phase) -> SendResult:
-        outcome = Outcome.TEMPORARY if 400 <= code < 500 else Outcome.PERMANENT
-        if code == 421:  # the server is closing the connection
+        """A refusal before the message: the transaction is reset, or the
+        connection dropped when the server closes it (421) or answered
+        something no refusal looks like."""
+        outcome, code, text, phase = _refusal(code, message, phase)
+        if code == 421 or outcome is Outcome.NOT_SENT:
             self._drop()
         else:
             self._reset()
-        return SendResult(outcome, code, _reply_text(message), phase)
+        return SendResult(outcome, code, text, phase)
 
     def _broken(self, outcome: Outcome, phase: Phase, exc: BaseException) -> SendResult:
         self._drop()
@@ -382,19 +406,66 @@ class SmtpConnection:
             text = f"no answer within {self.config.timeout:g} s"
         return SendResult(outcome, 0, f"Connection lost: {text}", phase)
 
-    def send(
-        self,
-        from_addr: str,
-        to_addr: str,
-        data: bytes,
-        before_data: Callable[[], bool] | None = None,
-    ) -> SendResult:
-        """Hand one message for one recipient to the server.
+    def _open_in_turn(
+        self, smtp: smtplib.SMTP, from_addr: str, to_addr: str, options: list[str]
+    ) -> SendResult | None:
+        """MAIL, RCPT and DATA, each after the reply to the one before;
+        ``None`` once the server waits for the message (354)."""
+        try:
+            code, reply = _envelope(smtp, "mail", f"FROM:<{from_addr}>", options)
+        except (OSError, smtplib.SMTPException) as exc:
+            return self._broken(Outcome.NOT_SENT, Phase.MAIL, exc)
+        if not 200 <= code < 300:
+            return self._refused(code, reply, Phase.MAIL)
+        try:
+            code, reply = _envelope(smtp, "rcpt", f"TO:<{to_addr}>", [])
+        except (OSError, smtplib.SMTPException) as exc:
+            return self._broken(Outcome.NOT_SENT, Phase.RCPT, exc)
+        if not 200 <= code < 300:
+            return self._refused(code, reply, Phase.RCPT)
+        try:
+            smtp.putcmd("data")
+            code, reply = smtp.getreply()
+        except (OSError, smtplib.SMTPException) as exc:
+            return self._broken(Outcome.NOT_SENT, Phase.DATA, exc)
+        return None if code == 354 else self._refused(code, reply, Phase.DATA)
 
-        ``before_data`` is called once the recipient is accepted, just before
-        DATA: the last moment to change one's mind (a mailing stopped in the
-        meantime). When it returns False the transaction is reset and the
-        outcome is ``ABORTED``.
+    def _open_pipelined(
+        self, smtp: smtplib.SMTP, from_addr: str, to_addr: str, options: list[str]
+    ) -> SendResult | None:
+        """MAIL, RCPT and DATA in one write, then their replies in order
+        (RFC 2920); the first refusal is the result."""
+        if options:
+            smtp.command_encoding = "utf-8"  # SMTPUTF8, as mail() sets it
+        try:
+            smtp.send(_pipelined_envelope(from_addr, to_addr, options))
+        except (OSError, smtplib.SMTPException) as exc:
+            return self._broken(Outcome.NOT_SENT, Phase.MAIL, exc)
+        refused: tuple[int, bytes, Phase] | None = None
+        code = 0
+        for phase, wanted in ((Phase.MAIL, 250), (Phase.RCPT, 250), (Phase.DATA, 354)):
+            try:
+                code, reply = smtp.getreply()
+            except (OSError, smtplib.SMTPException) as exc:
+                broken = self._broken(Outcome.NOT_SENT, phase, exc)
+                return broken if refused is None else self._refused(*refused)
+            accepted = 200 <= code < 300 if wanted == 250 else code == 354
+            if refused is None and not accepted:
+                refused = (code, reply, phase)
+                if code == 421:  # the server has closed the connection
+                    return self._refused(*refused)
+        if refused is None:
+            return None
+        if code == 354:
+            # DATA accepted after a refused MAIL or RCPT (RFC 2920, 3.1):
+            # the server waits for a message nobody may send; cutting the
+            # connection before any of it leaves nothing delivered.
+            self._drop()
+            return SendResult(*_refusal(*refused))
+        return self._refused(*refused)
+
+    def send(self, from_addr: str, to_addr: str, data: bytes) -> SendResult:
+        """Hand one message for one recipient to the server.
 
         On a closed connection the result is ``NOT_SENT``; reopen and retry.
         """
@@ -413,41 +484,12 @@ class SmtpConnection:
                 )
             options.append("SMTPUTF8")
         payload = prepare_data(data)
-
-        try:
-            code, reply = _envelope(smtp, "mail", f"FROM:<{from_addr}>", options)
-        except (OSError, smtplib.SMTPException) as exc:
-            return self._broken(Outcome.NOT_SENT, Phase.MAIL, exc)
-        if not 200 <= code < 300:
-            return self._refused(code, reply, Phase.MAIL)
-
-        try:
-            code, reply = _envelope(smtp, "rcpt", f"TO:<{to_addr}>", [])
-        except (OSError, smtplib.SMTPException) as exc:
-            return self._broken(Outcome.NOT_SENT, Phase.RCPT, exc)
-        if not 200 <= code < 300:
-            return self._refused(code, reply, Phase.RCPT)
-
-        if before_data is not None:
-            try:
-                go_on = before_data()
-            except BaseException:
-                self._reset()
-                raise
-            if not go_on:
-                self._reset()
-                return SendResult(Outcome.ABORTED, 0, "Not sent: cancelled", Phase.BEFORE_DATA)
-
-        try:
-            smtp.putcmd("data")
-            code, reply = smtp.getreply()
-        except (OSError, smtplib.SMTPException) as exc:
-            return self._broken(Outcome.NOT_SENT, Phase.DATA, exc)
-        if code != 354:
-            if 400 <= code < 600:
-                return self._refused(code, reply, Phase.DATA)
-            self._drop()
-            return SendResult(Outcome.NOT_SENT, code, _reply_text(reply), Phase.DATA)
+        if smtp.has_extn("pipelining"):
+            refused = self._open_pipelined(smtp, from_addr, to_addr, options)
+        else:
+            refused = self._open_in_turn(smtp, from_addr, to_addr, options)
+        if refused is not None:
+            return refused
 
         # The message and its final dot go in one write (one system call,
         # one segment on the wire); from its first byte on the message may be

@@ -814,8 +814,7 @@ class _Lane(threading.Thread):
             self._retry_later(run, recipient_id, detail)
         else:
             self._requeue(run, recipient_id, detail, spent=False)
-            if outcome is not Outcome.ABORTED:
-                self._back_off(run, detail or "Connection lost")
+            self._back_off(run, detail or "Connection lost")
 
     def _back_off(self, run: MailingRun, message: str) -> None:
         self._flush()

@@ -45,6 +45,13 @@ def config_for(server: TestSmtpServer, **kwargs: object) -> SmtpConfig:
     return SmtpConfig(server.host, server.port, **options)  # type: ignore[arg-type]
 
 
+@pytest.fixture(params=[True, False], ids=["pipelining", "in-turn"])
+def server(request: pytest.FixtureRequest) -> Iterator[TestSmtpServer]:
+    """Every test against a server that offers PIPELINING and one that does not."""
+    with TestSmtpServer(pipelining=request.param) as smtp:
+        yield smtp
+
+
 @pytest.fixture
 def conn(server: TestSmtpServer) -> Iterator[SmtpConnection]:
     connection = SmtpConnection(config_for(server))
@@ -153,23 +160,70 @@ def test_stall_after_dot_is_unconfirmed_after_the_timeout(server: TestSmtpServer
 def test_connection_lost_before_the_dot_is_not_sent(server: TestSmtpServer) -> None:
     conn = SmtpConnection(config_for(server))
     conn.open()
+    server.drop_at_data = True
 
-    result = conn.send(SENDER, TO, message()[1], before_data=lambda: server.stop() or True)
+    result = conn.send(SENDER, TO, message()[1])
 
     assert result.outcome is Outcome.NOT_SENT
     assert result.phase is Phase.DATA
     assert not result.may_have_been_delivered
     assert not conn.is_open
+    assert server.received == []
     assert conn.send(SENDER, TO, message()[1]).outcome is Outcome.NOT_SENT
 
 
-def test_before_data_can_abort(server: TestSmtpServer, conn: SmtpConnection) -> None:
-    result = conn.send(SENDER, TO, message()[1], before_data=lambda: False)
+def test_the_envelope_goes_in_one_write_when_the_server_offers_pipelining(
+    server: TestSmtpServer, conn: SmtpConnection
+) -> None:
+    assert conn.send(SENDER, TO, message()[1]).outcome is Outcome.ACCEPTED
+    assert conn.send(SENDER, TO, message()[1]).outcome is Outcome.ACCEPTED
 
-    assert result.outcome is Outcome.ABORTED
+    assert server.accept_count == 2
+    assert server.pipelined_count == (2 if server.pipelining else 0)
+
+
+@pytest.mark.parametrize(("phase", "expected_phase"), [("mail", Phase.MAIL), ("rcpt", Phase.RCPT)])
+def test_a_refusal_before_data_is_the_result_and_nothing_is_sent(
+    server: TestSmtpServer, conn: SmtpConnection, phase: str, expected_phase: Phase
+) -> None:
+    """Pipelined, DATA is already on its way when MAIL or RCPT is refused:
+    the first refusal is the result, and the transaction is reset."""
+    server.fail_first_n(554, 1, phase=phase)
+
+    result = conn.send(SENDER, TO, message()[1])
+
+    assert (result.outcome, result.code, result.phase) == (Outcome.PERMANENT, 554, expected_phase)
     assert conn.is_open
     assert server.received == []
     assert conn.send(SENDER, TO, message()[1]).outcome is Outcome.ACCEPTED
+
+
+@pytest.mark.parametrize("phase", ["mail", "rcpt", "data"])
+def test_421_before_the_message_closes_the_connection(
+    server: TestSmtpServer, conn: SmtpConnection, phase: str
+) -> None:
+    server.fail_first_n(421, 1, phase=phase)
+
+    result = conn.send(SENDER, TO, message()[1])
+
+    assert (result.outcome, result.code) == (Outcome.TEMPORARY, 421)
+    assert result.phase is Phase(phase)
+    assert not conn.is_open
+    assert server.received == []
+
+
+def test_data_accepted_after_a_refused_recipient_sends_no_message(
+    server: TestSmtpServer, conn: SmtpConnection
+) -> None:
+    """Some servers answer 354 to a pipelined DATA although the RCPT before
+    it was refused; the client then must not send the message."""
+    server.reject_rcpt(TO)
+    server.data_without_recipients = True
+
+    result = conn.send(SENDER, TO, message()[1])
+
+    assert (result.outcome, result.code, result.phase) == (Outcome.PERMANENT, 550, Phase.RCPT)
+    assert server.received == []
 
 
 def test_is_alive(server: TestSmtpServer, conn: SmtpConnection) -> None:

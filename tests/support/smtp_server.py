@@ -103,6 +103,13 @@ class _FaultySMTP(SMTP):
 
     @syntax("DATA")
     async def smtp_DATA(self, arg: str) -> None:
+        if self._owner.drop_at_data:
+            await _hang_up(self, None)
+        if self._owner.data_without_recipients and self.envelope is not None:
+            if self.envelope.mail_from is None:
+                self.envelope.mail_from = ""
+            if not self.envelope.rcpt_tos:  # what arrives now reaches no one
+                self.envelope.rcpt_tos.append("nobody@refused.invalid")
         if not arg and self.envelope is not None and self.envelope.rcpt_tos:
             code = self._owner._take_failure("data")
             if code is not None:
@@ -150,10 +157,14 @@ class TestSmtpServer:
         record_file: Path | None = None,
         envelope_file: Path | None = None,
         smtputf8: bool = True,
+        pipelining: bool = True,
     ) -> None:
         self._port = port
         #: Offer SMTPUTF8 (international addresses), as most providers do.
         self._smtputf8 = smtputf8
+        #: Offer PIPELINING (RFC 2920), as providers do.
+        self.pipelining = pipelining
+        self._pipelined = 0
         self._tls_context = tls_context
         self._implicit_tls = implicit_tls
         self._record_path = record_file
@@ -239,6 +250,11 @@ class TestSmtpServer:
         self.delay_data: float = 0.0
         #: Cut the connection after the final dot, without a reply.
         self.drop_after_dot: bool = False
+        #: Cut the connection at the DATA command, without a reply.
+        self.drop_at_data: bool = False
+        #: Answer 354 to DATA even when no recipient was accepted, as some
+        #: servers do to pipelining clients (RFC 2920, 3.1).
+        self.data_without_recipients: bool = False
         self._stall = False
         self._released.set()
         self._fail_remaining = 0
@@ -254,6 +270,7 @@ class TestSmtpServer:
             self._messages.clear()
             self._connections = 0
             self._auth_failures = 0
+            self._pipelined = 0
 
     @property
     def stall_after_dot(self) -> bool:
@@ -332,6 +349,13 @@ class TestSmtpServer:
     @property
     def stalled_count(self) -> int:
         return self._count(STALLED)
+
+    @property
+    def pipelined_count(self) -> int:
+        """Transactions whose DATA command had arrived with their RCPT TO,
+        before the reply to it was written."""
+        with self._lock:
+            return self._pipelined
 
     @property
     def connection_count(self) -> int:
@@ -437,6 +461,11 @@ class TestSmtpServer:
                 return f"{reject_code} {4 if reject_code < 500 else 5}.1.1 Mailbox unavailable"
         envelope.rcpt_tos.append(address)
         envelope.rcpt_options.extend(rcpt_options)
+        # What the client wrote with the RCPT TO and aiosmtpd has not read
+        # yet: a DATA there was sent without waiting for this reply.
+        if b"DATA" in bytes(server._reader._buffer).upper():
+            with self._lock:
+                self._pipelined += 1
         return "250 2.1.5 OK"
 
     async def _on_data(self, server: SMTP, envelope: Envelope) -> str:
@@ -517,6 +546,19 @@ class _Handler:
         rcpt_options: list[str],
     ) -> str:
         return await self._owner._on_rcpt(server, envelope, address, rcpt_options)
+
+    async def handle_EHLO(
+        self,
+        server: SMTP,
+        session: Session,
+        envelope: Envelope,
+        hostname: str,
+        responses: list[str],
+    ) -> list[str]:
+        session.host_name = hostname  # this hook's duty in aiosmtpd
+        if self._owner.pipelining:
+            responses.insert(-1, "250-PIPELINING")
+        return responses
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         return await self._owner._on_data(server, envelope)
@@ -658,12 +700,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fail-first", type=int, default=0, metavar="N")
     parser.add_argument("--fail-code", type=int, default=451)
     parser.add_argument("--drop-after-dot", action="store_true")
+    parser.add_argument(
+        "--no-pipelining", action="store_true", help="do not offer PIPELINING (RFC 2920)"
+    )
     args = parser.parse_args(argv)
 
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    server = TestSmtpServer(port=args.port, record_file=args.record, envelope_file=args.envelopes)
+    server = TestSmtpServer(
+        port=args.port,
+        record_file=args.record,
+        envelope_file=args.envelopes,
+        pipelining=not args.no_pipelining,
+    )
     server.delay_data = args.delay
     server.drop_after_dot = args.drop_after_dot
     if args.fail_first:
