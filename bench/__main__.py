@@ -20,6 +20,7 @@ from bench.common import ROOT
 MODULES = [
     "bench.dispatch",
     "bench.postfix",
+    "bench.round_trips",
     "bench.dkim_signing",
     "bench.stop_million",
     "bench.start_check",

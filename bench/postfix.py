@@ -101,11 +101,13 @@ def _free_port() -> int:
 class Sink:
     """``smtp-sink`` on a loopback port, for the duration of a ``with``."""
 
-    def __init__(self, program: Path, env: dict[str, str]) -> None:
+    def __init__(self, program: Path, env: dict[str, str], *, pipelining: bool = True) -> None:
         self.port = _free_port()
         args = [str(program)]
         if os.geteuid() == 0:
             args += ["-u", "nobody"]  # it refuses to run as root otherwise
+        if not pipelining:
+            args.append("-p")  # PIPELINING not offered
         args += [f"127.0.0.1:{self.port}", "256"]
         self.proc = subprocess.Popen(
             args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
@@ -153,7 +155,7 @@ def _source_run(program: Path, env: dict[str, str], port: int, message: Path, co
     return elapsed
 
 
-def _engine_run(url: str, port: int) -> float:
+def engine_run(url: str, port: int) -> float:
     ctx = AppContext.open(url)
     mailing_id = sending_mailing(
         ctx, "127.0.0.1", port, "Postfix", SmtpConnections=str(CONNECTIONS)
@@ -198,7 +200,7 @@ def run(quick: bool = False) -> None:
             fill_contacts(url, count)
             with Sink(sink_program, env) as sink:
                 source_times.append(_source_run(source_program, env, sink.port, message, count))
-                our_times.append(_engine_run(url, sink.port))
+                our_times.append(engine_run(url, sink.port))
     source, ours = statistics.median(source_times), statistics.median(our_times)
     ratio = source / ours
     Row(
