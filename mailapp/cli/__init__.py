@@ -212,19 +212,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: The errors that mean "refused" besides :class:`Refused` and
+#: :class:`DatabaseError`, by the module that defines each. A command can
+#: only raise one whose module it has imported, so none is imported to be
+#: ready for it: the window's start would load the listener's web server,
+#: the keyring and the SMTP client for nothing.
+_REFUSALS = (
+    ("mailapp.delivery.credentials", "CredentialsError"),
+    ("mailapp.scheduler.listener", "ListenError"),
+    ("mailapp.delivery.smtp", "ProviderError"),
+)
+
+
 def _refusal_types() -> tuple[type[BaseException], ...]:
     """Everything that means "refused": the message is for the user, not a bug."""
-    from mailapp.delivery.credentials import CredentialsError
-    from mailapp.scheduler.listener import ListenError
-    from mailapp.services.provider import ProviderError
-
-    return (
-        Refused,
-        ListenError,
-        DatabaseError,
-        ProviderError,
-        CredentialsError,
-    )
+    found: list[type[BaseException]] = [Refused, DatabaseError]
+    for module_name, name in _REFUSALS:
+        module = sys.modules.get(module_name)
+        if module is not None:
+            found.append(getattr(module, name))
+    return tuple(found)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -236,10 +243,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     db_url: str = args.db or _default_db()
     handler: Callable[[argparse.Namespace, str], int] = args.handler
-    refused = _refusal_types()
     try:
         return handler(args, db_url)
-    except refused as exc:
+    # Evaluated only when an exception gets here, after the command ran.
+    except _refusal_types() as exc:
         _error(str(exc))
         return EXIT_REFUSED
     except BrokenPipeError:

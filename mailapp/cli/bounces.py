@@ -9,10 +9,12 @@ on stderr, nothing changed), 2 usage.
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mailapp.cli.output import print_json
-from mailapp.services.bounces import BounceCounts
+
+if TYPE_CHECKING:
+    from mailapp.services.bounces import BounceCounts
 
 OK = 0
 

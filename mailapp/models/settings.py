@@ -7,11 +7,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from mailapp.delivery.mailbox_url import MailboxUrlError, parse_mailbox_url
-from mailapp.delivery.message import (
-    MAX_UNSUBSCRIBE_URL,
-    UnsubscribeLinkError,
-    check_unsubscribe_url,
-)
 from mailapp.models.states import Refused
 from mailapp.models.validation import require_email
 
@@ -118,6 +113,14 @@ def _unsubscribe_url(definition: SettingDef, raw: str) -> str:
     setting took but the builder refused would fail every message of every
     mailing, long after the user typed it.
     """
+    # Imported when the link is set, as the DKIM checks below: every command
+    # and every start of the window reads the settings.
+    from mailapp.delivery.message import (
+        MAX_UNSUBSCRIBE_URL,
+        UnsubscribeLinkError,
+        check_unsubscribe_url,
+    )
+
     try:
         return check_unsubscribe_url(raw)
     except UnsubscribeLinkError as exc:

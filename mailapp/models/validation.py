@@ -10,8 +10,6 @@ call, so "valid" here means "sendable" there; change the two together
 
 from __future__ import annotations
 
-from email_validator import EmailNotValidError, validate_email
-
 from mailapp.models.states import Refused
 
 _HEADER_BREAKERS = ("\r", "\n", "\x00")
@@ -21,6 +19,10 @@ def email_status(address: str | None) -> str:
     """``valid``, ``invalid`` or ``none`` for a stored contact address."""
     if address is None or not address.strip():
         return "none"
+    # The validator is imported at the first address it judges: it compiles
+    # its patterns on import, and the window shows its list without it.
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         validate_email(address.strip(), check_deliverability=False)
     except EmailNotValidError:
@@ -35,6 +37,8 @@ def require_email(address: str, what: str = "Email") -> str:
         raise Refused("email_empty", f"{what} is empty", field=what)
     if any(ch in text for ch in _HEADER_BREAKERS):
         raise Refused("header_injection", f"{what} cannot contain line breaks", field=what)
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         return validate_email(text, check_deliverability=False).normalized
     except EmailNotValidError as exc:

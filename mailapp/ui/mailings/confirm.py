@@ -25,7 +25,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from mailapp.models.states import StopAction
-from mailapp.services import lifecycle, start_check
+from mailapp.services import lifecycle
 from mailapp.services.lifecycle import (
     HOLD_RENEW_SECONDS,
     Hold,
@@ -33,14 +33,13 @@ from mailapp.services.lifecycle import (
     StartOutcome,
     StopPreview,
 )
-from mailapp.services.start_check import StartCheck
 from mailapp.ui.common.confirm_dialog import ConfirmDialog
 from mailapp.ui.common.labels import state_name
 from mailapp.ui.common.lazy_model import alive
 from mailapp.ui.common.tasks import show_error
-from mailapp.ui.mailings.start_dialog import StartDialog
 
 if TYPE_CHECKING:
+    from mailapp.services.start_check import StartCheck
     from mailapp.ui.services import AppServices
 
 log = logging.getLogger(__name__)
@@ -186,6 +185,10 @@ class SendingCommands(QObject):
         if mailing_id in self._busy:
             return
         self._busy.add(mailing_id)
+        # Imported at the first start (as its dialog): the check compiles the
+        # template, and the template engine is not needed to show the window.
+        from mailapp.services import start_check
+
         ctx = self._services.ctx
         self._services.tasks.run(
             lambda: start_check.check_start(ctx, mailing_id),
@@ -196,6 +199,8 @@ class SendingCommands(QObject):
         )
 
     def _show_start(self, check: StartCheck) -> None:
+        from mailapp.ui.mailings.start_dialog import StartDialog
+
         mailing_id = check.mailing.id
         dialog = StartDialog(check, self._widget())
         dialog.confirmed.connect(lambda: self._do_start(mailing_id))

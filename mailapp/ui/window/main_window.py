@@ -47,10 +47,10 @@ from mailapp.ui.mailings.table import MailingLoader, MailingRole, MailingTableMo
 from mailapp.ui.window.journal_dock import JournalDock
 from mailapp.ui.window.openers import WindowOpeners, editable
 from mailapp.ui.window.toolbar import command_toolbar
-from mailapp.ui.window.worker_supervisor import WorkerSupervisor
 
 if TYPE_CHECKING:
     from mailapp.ui.services import AppServices
+    from mailapp.ui.window.worker_supervisor import WorkerSupervisor
 
 log = logging.getLogger(__name__)
 
