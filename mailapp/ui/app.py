@@ -16,9 +16,10 @@ from __future__ import annotations
 import gc
 import logging
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, QTimer, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, Qt, QTimer, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
 
 from mailapp import assets
@@ -137,8 +138,46 @@ def open_window(app: QApplication, db_url: str) -> tuple[MainWindow, AppServices
     )
     supervise_worker(services, window)
     GuiThreadCollector(window)
-    settle_memory()
+    AfterFirstList(window, settle_memory)
     return window, services
+
+
+class AfterFirstList(QObject):
+    """Runs ``step`` once the window has painted its first list.
+
+    For work the start can leave until the window is up (freezing its
+    objects for the collector holds the interpreter for tens of
+    milliseconds): done before, it would delay that first paint.
+    """
+
+    def __init__(self, window: MainWindow, step: Callable[[], None]) -> None:
+        super().__init__(window)
+        self._step = step
+        self._viewport = window.table.viewport()
+        self._loader = window.loader
+        self._loader.loaded.connect(self._listed)
+        self._loader.failed.connect(self._not_listed)
+
+    @Slot()
+    def _listed(self) -> None:
+        self._disconnect()
+        # The list's paint is a low-priority event still to come: wait for it.
+        self._viewport.installEventFilter(self)
+
+    @Slot(object)
+    def _not_listed(self, _exc: BaseException) -> None:
+        self._disconnect()  # no list to wait for
+        QTimer.singleShot(0, self._step)
+
+    def _disconnect(self) -> None:
+        self._loader.loaded.disconnect(self._listed)
+        self._loader.failed.disconnect(self._not_listed)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self._viewport.removeEventFilter(self)
+            QTimer.singleShot(0, self._step)  # once this paint is done
+        return False
 
 
 class GuiThreadCollector(QObject):

@@ -1,0 +1,63 @@
+"""What the start leaves until the window has painted its first list.
+
+The collector's freeze (``settle_memory``) holds the interpreter for tens of
+milliseconds; the application runs it through :class:`AfterFirstList`, so
+the list is on the screen first. A list that cannot be read does not leave
+that work undone.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject
+from sqlalchemy import text
+
+from mailapp.services import samples
+from mailapp.ui.app import AfterFirstList
+from mailapp.ui.window.main_window import MainWindow
+
+
+class PaintedRows(QObject):
+    """The rows of the list each time its table is painted."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.rows: list[int] = []
+        self._window = window
+        window.table.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.rows.append(self._window.model.rowCount())
+        return False
+
+
+def test_the_late_work_runs_once_the_list_is_painted(qtbot, services) -> None:  # type: ignore[no-untyped-def]
+    samples.ensure_samples(services.ctx)
+    window = MainWindow(services)
+    qtbot.addWidget(window)
+    painted = PaintedRows(window)
+    ran: list[list[int]] = []
+    AfterFirstList(window, lambda: ran.append(list(painted.rows)))
+
+    window.show()
+    qtbot.waitUntil(lambda: bool(ran), timeout=5000)
+
+    # When it ran, the table had been painted with the three sample mailings.
+    assert ran[0][-1] == 3
+    window.loader.load_all()
+    qtbot.waitUntil(lambda: not window.loader.busy)
+    qtbot.wait(50)
+    assert len(ran) == 1  # once, not on every later list
+
+
+def test_the_late_work_runs_when_the_list_cannot_be_read(qtbot, services) -> None:  # type: ignore[no-untyped-def]
+    with services.ctx.db.write() as session:
+        session.execute(text("ALTER TABLE mailings RENAME TO mailings_elsewhere"))
+    window = MainWindow(services)
+    qtbot.addWidget(window)
+    ran: list[bool] = []
+    AfterFirstList(window, lambda: ran.append(True))
+
+    window.show()
+    qtbot.waitUntil(lambda: bool(ran), timeout=5000)
+    assert "Cannot read the mailings" in window.statusBar().currentMessage()
