@@ -753,7 +753,7 @@
     <context>
         <name>DeliverabilityTab</name>
         <message>
-            <location filename="../../mailapp/ui/settings/deliverability_tab.py" line="+53" />
+            <location filename="../../mailapp/ui/settings/deliverability_tab.py" line="+54" />
             <source>DKIM signature</source>
             <translation>Подпись DKIM</translation>
         </message>
@@ -838,12 +838,12 @@
             <translation>Ящик возвратов</translation>
         </message>
         <message>
-            <location line="+5" />
+            <location line="-55" />
             <source>Deliverability</source>
             <translation>Доставляемость</translation>
         </message>
         <message>
-            <location line="+77" />
+            <location line="+134" />
             <source>Messages are not signed. Enter your domain and a selector, then Create key.</source>
             <translation>Письма не подписываются. Введите домен и селектор и нажмите «Создать ключ».</translation>
         </message>
@@ -985,7 +985,7 @@
     <context>
         <name>ErrorsTab</name>
         <message>
-            <location filename="../../mailapp/ui/settings/errors_tab.py" line="+20" />
+            <location filename="../../mailapp/ui/settings/errors_tab.py" line="+21" />
             <source>Errors in a row before “Sending error”:</source>
             <translation>Ошибок подряд до «Ошибка отправки»:</translation>
         </message>
@@ -1000,7 +1000,7 @@
             <translation>Первая пауза перед повтором, секунд:</translation>
         </message>
         <message>
-            <location line="+3" />
+            <location line="-3" />
             <source>Errors and retries</source>
             <translation>Ошибки и повторы</translation>
         </message>
@@ -1271,7 +1271,7 @@
     <context>
         <name>InterfaceTab</name>
         <message>
-            <location filename="../../mailapp/ui/settings/interface_tab.py" line="+23" />
+            <location filename="../../mailapp/ui/settings/interface_tab.py" line="+24" />
             <source>System language</source>
             <translation>Язык системы</translation>
         </message>
@@ -1286,7 +1286,7 @@
             <translation>Ваше имя в журнале:</translation>
         </message>
         <message>
-            <location line="+4" />
+            <location line="-6" />
             <source>Interface</source>
             <translation>Интерфейс</translation>
         </message>
@@ -1928,7 +1928,7 @@
     <context>
         <name>MailingsPage</name>
         <message>
-            <location filename="../../mailapp/ui/mailings/page.py" line="+115" />
+            <location filename="../../mailapp/ui/mailings/page.py" line="+130" />
             <source>Search mailings by name…</source>
             <extracomment>The name column is never narrower than this (pixels).</extracomment>
             <translation>Поиск рассылок по названию…</translation>
@@ -2554,7 +2554,7 @@ Log file: {log}</source>
     <context>
         <name>ProviderTab</name>
         <message>
-            <location filename="../../mailapp/ui/settings/provider_tab.py" line="+32" />
+            <location filename="../../mailapp/ui/settings/provider_tab.py" line="+33" />
             <source>Sandbox (kept in the outbox, nothing is sent)</source>
             <translation>Песочница (письма остаются в исходящих)</translation>
         </message>
@@ -2629,12 +2629,12 @@ Log file: {log}</source>
             <translation>Проверить соединение</translation>
         </message>
         <message>
-            <location line="+16" />
+            <location line="-22" />
             <source>Mail provider</source>
             <translation>Почтовый провайдер</translation>
         </message>
         <message>
-            <location line="+21" />
+            <location line="+56" />
             <location line="+15" />
             <source>Enter the SMTP server to send through.</source>
             <translation>Укажите SMTP-сервер для отправки.</translation>
@@ -2874,7 +2874,7 @@ Log file: {log}</source>
     <context>
         <name>SendingTab</name>
         <message>
-            <location filename="../../mailapp/ui/settings/sending_tab.py" line="+32" />
+            <location filename="../../mailapp/ui/settings/sending_tab.py" line="+33" />
             <source>Delay before sending starts, seconds:</source>
             <translation>Задержка перед началом отправки, секунд:</translation>
         </message>
@@ -2894,12 +2894,12 @@ Log file: {log}</source>
             <translation>Параллельных соединений:</translation>
         </message>
         <message>
-            <location line="+3" />
+            <location line="-7" />
             <source>Sending</source>
             <translation>Отправка</translation>
         </message>
         <message>
-            <location line="+14" />
+            <location line="+21" />
             <source>With no delay a started mailing begins sending at once: it cannot be paused, only stopped.</source>
             <translation>Без задержки запущенная рассылка сразу начинает отправку: её нельзя приостановить, только остановить.</translation>
         </message>
@@ -3242,7 +3242,7 @@ Log file: {log}</source>
     <context>
         <name>app</name>
         <message>
-            <location filename="../../mailapp/ui/app.py" line="+69" />
+            <location filename="../../mailapp/ui/app.py" line="+70" />
             <location line="+49" />
             <source>mailapp</source>
             <translation>mailapp</translation>
@@ -3739,7 +3739,7 @@ Log file: {log}</source>
             <translation>Провайдер: песочница (письма остаются в локальной папке исходящих).</translation>
         </message>
         <message>
-            <location filename="../../mailapp/ui/mailings/confirm.py" line="+59" />
+            <location filename="../../mailapp/ui/mailings/confirm.py" line="+58" />
             <location line="+10" />
             <location line="+68" />
             <source>Pause mailing</source>
@@ -3794,8 +3794,8 @@ Log file: {log}</source>
             <translation>Пока был открыт этот вопрос, рассылка изменилась: теперь она в состоянии «{state}». Числа выше могут быть уже неточными.</translation>
         </message>
         <message>
-            <location line="+46" />
-            <location line="+23" />
+            <location line="+50" />
+            <location line="+25" />
             <source>Cannot start sending</source>
             <extracomment>(QMessageBox) a confirmation dialog is open. (int mailing id, str "start"/"pause"/"stop") the move committed. (int mailing id, BaseException) the move (or its preview) failed. (int mailing id) the user cancelled.</extracomment>
             <translation>Не удалось начать отправку</translation>
@@ -4449,9 +4449,8 @@ Log file: {log}</source>
     <context>
         <name>mailing_table</name>
         <message>
-            <location filename="../../mailapp/ui/mailings/table.py" line="+97" />
+            <location filename="../../mailapp/ui/mailings/table.py" line="+110" />
             <source>{state} — held, waiting for your answer</source>
-            <extracomment>The :class:`MailingInfo` of a row (any column). A value that sorts well (numbers, timestamps, lower-cased text). ``(handed over, recipients)`` for the progress column. States after which a mailing sends nothing more.</extracomment>
             <translation>{state} — удержана до вашего ответа</translation>
         </message>
         <message numerus="yes">
@@ -4459,13 +4458,13 @@ Log file: {log}</source>
             <source>{state} — starts in %n s</source>
             <extracomment>The :class:`MailingInfo` of a row (any column). A value that sorts well (numbers, timestamps, lower-cased text). ``(handed over, recipients)`` for the progress column. The badge colour (a colour name) of a cell painted by :class:`StateBadgeDelegate` in any model; mailing rows go by their state. Badge colours (background) by state; text is white or dark by contrast.</extracomment>
             <translation>
-                <numerusform>{state} — старт через %n с</numerusform>
-                <numerusform>{state} — старт через %n с</numerusform>
-                <numerusform>{state} — старт через %n с</numerusform>
+                <numerusform>{state} — через %n с</numerusform>
+                <numerusform>{state} — через %n с</numerusform>
+                <numerusform>{state} — через %n с</numerusform>
             </translation>
         </message>
         <message>
-            <location line="+4" />
+            <location line="+24" />
             <source>{state} for {time}</source>
             <translation>{state} на {time}</translation>
         </message>
@@ -4516,7 +4515,7 @@ Log file: {log}</source>
             <translation>Завершена</translation>
         </message>
         <message>
-            <location line="+24" />
+            <location line="+25" />
             <source>{done} of {total} handed to the provider</source>
             <translation>{done} из {total} передано провайдеру</translation>
         </message>

@@ -334,13 +334,20 @@ def test_names_keep_their_room_in_a_small_window_and_in_russian(
     every column fits."""
     from mailapp.ui.common.i18n import Translations
     from mailapp.ui.mailings.page import NAME_MIN_WIDTH
+    from mailapp.ui.mailings.table import usual_state_texts
 
     translations = Translations()
     translations.apply(language)
     try:
+        ctx = services.ctx
         with qtbot.waitSignal(window.model.rows_refreshed, timeout=3000):
-            services.tasks.run_write(lambda: samples.ensure_samples(services.ctx))
+            services.tasks.run_write(lambda: samples.ensure_samples(ctx))
         qtbot.waitUntil(lambda: window.model.rowCount() >= 2)
+        settings.set_value(ctx, "MandrillMailingDelayInSeconds", "600")
+        bulk_contacts(ctx, 3)
+        waiting = make_mailing(ctx)
+        services.tasks.run_write(lambda: lifecycle.start(ctx, waiting))  # a date, a countdown
+        qtbot.waitUntil(lambda: state_of(window, waiting) is MailingState.WAITING)
         table = window.page.table
         for width, height in ((1280, 800), (880, 520)):
             window.resize(width, height)
@@ -348,7 +355,21 @@ def test_names_keep_their_room_in_a_small_window_and_in_russian(
             assert table.columnWidth(Column.NAME) >= NAME_MIN_WIDTH
         window.resize(1280, 800)
         qtbot.wait(100)
-        assert not table.horizontalScrollBar().isVisible()
+        assert not table.horizontalScrollBar().isVisible(), [table.columnWidth(c) for c in Column]
+        # Dates and the usual badges whole («01.12.2026 14…» was cut).
+        metrics = table.fontMetrics()
+        shown = table.model()
+        dates = [
+            shown.index(row, column).data()
+            for row in range(shown.rowCount())
+            for column in (Column.STARTED, Column.FINISHED)
+        ]
+        assert any(dates)
+        for column in (Column.STARTED, Column.FINISHED):
+            for text in filter(None, dates):
+                assert metrics.horizontalAdvance(text) + 8 <= table.columnWidth(column), text
+        for text in usual_state_texts():  # the badge's own margins are 16 px
+            assert metrics.horizontalAdvance(text) + 24 <= table.columnWidth(Column.STATE), text
         # No command hides behind the toolbar's overflow button.
         for width in (1280, 880):
             window.resize(width, 520)

@@ -6,6 +6,8 @@ main window's toolbar and menus, which act on this page's selection.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from PySide6.QtCore import QEvent, QObject, Qt, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,6 +29,7 @@ from mailapp.ui.mailings.table import (
     MailingFilterProxy,
     MailingTableModel,
     ProgressDelegate,
+    usual_state_texts,
 )
 
 #: The name column is never narrower than this (pixels).
@@ -70,10 +73,7 @@ class MailingsPage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for column in (Column.KIND, Column.RECIPIENTS, Column.SENT, Column.STOPPED):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.resizeSection(Column.STATE, 250)
-        header.resizeSection(Column.PROGRESS, 90)
-        header.resizeSection(Column.STARTED, 110)
-        header.resizeSection(Column.FINISHED, 110)
+        header.resizeSection(Column.PROGRESS, 80)
         header.setMinimumSectionSize(50)
         # The name takes the room the other columns leave, but never less
         # than NAME_MIN_WIDTH: a narrow window scrolls rather than cutting
@@ -111,7 +111,22 @@ class MailingsPage(QWidget):
             header.resizeSection(Column.NAME, width)
             self._fitting = False
 
+    def _fit_text_columns(self) -> None:
+        """The state and the dates as wide as their texts in this language:
+        a Russian date is longer than an English one, a countdown longer
+        than any state's name."""
+        header = self.table.horizontalHeader()
+        metrics = self.table.fontMetrics()
+        badge = max(metrics.horizontalAdvance(text) for text in usual_state_texts())
+        header.resizeSection(Column.STATE, badge + 26)  # the badge's and the cell's margins
+        widest_date = labels.format_time(datetime(2026, 12, 28, 23, 58, tzinfo=UTC))
+        for column in (Column.STARTED, Column.FINISHED):
+            title = str(self.proxy.headerData(column, Qt.Orientation.Horizontal))
+            width = max(metrics.horizontalAdvance(widest_date), metrics.horizontalAdvance(title))
+            header.resizeSection(column, width + 12)
+
     def retranslate_ui(self) -> None:
+        self._fit_text_columns()
         self.search.setPlaceholderText(self.tr("Search mailings by name…"))
         self.kind_label.setText(self.tr("Kind:"))
         self.state_label.setText(self.tr("State:"))

@@ -89,6 +89,19 @@ def seconds_left(info: MailingInfo, now: datetime) -> int | None:
     return max(0, int(left + 0.999))
 
 
+def _countdown(state: str, left: int) -> str:
+    text = QCoreApplication.translate("mailing_table", "{state} — starts in %n s", None, left)
+    return text.format(state=state)
+
+
+def usual_state_texts() -> list[str]:
+    """What the state column shows most of the time, in the UI language:
+    every state's name and a waiting mailing's countdown (the column is
+    made as wide as the widest)."""
+    names = [labels.state_name(s) for s in MailingState]
+    return [*names, _countdown(labels.state_name(MailingState.WAITING), 88)]
+
+
 def state_text(info: MailingInfo, now: datetime) -> str:
     """The state cell: the state's name, with the countdown while waiting,
     and the hold while a *Stop sending* question is open."""
@@ -99,9 +112,7 @@ def state_text(info: MailingInfo, now: datetime) -> str:
         ).format(state=name)
     left = seconds_left(info, now)
     if left is not None:
-        return QCoreApplication.translate(
-            "mailing_table", "{state} — starts in %n s", None, left
-        ).format(state=name)
+        return _countdown(name, left)
     if info.state is MailingState.SCHEDULED and info.scheduled_at is not None:
         return QCoreApplication.translate("mailing_table", "{state} for {time}").format(
             state=name, time=labels.format_time(info.scheduled_at)
@@ -184,8 +195,9 @@ class MailingTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if column is Column.NAME:
                 return self._name_tip(info)
-            if column is Column.STATE and info.last_error:
-                return info.last_error
+            if column is Column.STATE:
+                # A held mailing's badge may be cut: the whole text here.
+                return info.last_error or state_text(info, self._clock())
             if column is Column.PROGRESS:
                 return QCoreApplication.translate(
                     "mailing_table", "{done} of {total} handed to the provider"
