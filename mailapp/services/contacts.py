@@ -489,9 +489,15 @@ def update_contact(
     last_name: str | None = None,
     fields: dict[str, Any] | None = None,
     unsubscribed: bool | None = None,
+    bounced: bool | None = None,
 ) -> ContactInfo:
     """Change what is given (``None`` leaves a value alone); ``fields``
-    replaces the whole set of custom fields, as the contact editor saves it."""
+    replaces the whole set of custom fields, as the contact editor saves it.
+
+    A new address has not bounced: changing it clears ``bounced`` (unless
+    ``bounced`` says otherwise), as the person fixing a dead address expects.
+    Clearing ``bounced`` by hand lets later audiences include the address again.
+    """
     address = require_email(email) if email is not None else None
     first = _name(first_name, "First name") if first_name is not None else None
     last = _name(last_name, "Last name") if last_name is not None else None
@@ -514,6 +520,8 @@ def update_contact(
                     id=other,
                     email=address,
                 )
+            if key != row.email_key:
+                row.bounced = False
             row.email, row.email_key, row.email_status = address, key, "valid"
         if first is not None:
             row.first_name = first
@@ -523,6 +531,8 @@ def update_contact(
             row.fields = custom
         if unsubscribed is not None:
             row.unsubscribed = unsubscribed
+        if bounced is not None:
+            row.bounced = bounced
         row.updated_at = utcnow()
         session.flush()
         info = _infos(session, [row])[0]

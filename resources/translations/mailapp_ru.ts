@@ -957,7 +957,17 @@
             <translation>Отписан (рассылки не отправляются этому контакту)</translation>
         </message>
         <message>
-            <location line="+10" />
+            <location line="+2" />
+            <source>Address bounced (mailings leave this contact out)</source>
+            <translation>Адрес недоступен (рассылки не отправляются этому контакту)</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>Set by a bounce report that said the address does not exist. Clear it once the address works again.</source>
+            <translation>Отмечено по отчёту о недоставке: такого адреса нет. Снимите отметку, когда адрес снова работает.</translation>
+        </message>
+        <message>
+            <location line="+13" />
             <source>Email:</source>
             <translation>Email:</translation>
         </message>
@@ -977,7 +987,7 @@
             <translation>Дополнительные поля:</translation>
         </message>
         <message>
-            <location line="+85" />
+            <location line="+92" />
             <source>This address is not valid, so mailings leave it out; correct it here.</source>
             <translation>Это неверный адрес, поэтому рассылки его пропускают; исправьте его здесь.</translation>
         </message>

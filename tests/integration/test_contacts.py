@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import update
 
-from mailapp.models import Refused
+from mailapp.models import Contact, Refused
 from mailapp.services import contacts
 from mailapp.services.context import AppContext
 from mailapp.services.hub import Changed
@@ -84,6 +85,18 @@ def test_update_contact(ctx: AppContext) -> None:
     with _Code("contact_unknown"):
         contacts.update_contact(ctx, 999, first_name="x")
     assert contacts.update_contact(ctx, a, email="new@example.com").email == "new@example.com"
+
+
+def test_a_bounced_mark_is_cleared_by_hand_or_by_a_new_address(ctx: AppContext) -> None:
+    a = contacts.add_contact(ctx, "gone@example.com")
+    b = contacts.add_contact(ctx, "moved@example.com")
+    with ctx.db.write() as session:
+        session.execute(update(Contact).values(bounced=True))
+    assert contacts.update_contact(ctx, a, first_name="Gone").bounced  # other edits keep it
+    assert not contacts.update_contact(ctx, a, bounced=False).bounced
+    assert contacts.update_contact(ctx, a, bounced=True).bounced
+    assert contacts.update_contact(ctx, b, email="Moved@Example.com").bounced  # the same address
+    assert not contacts.update_contact(ctx, b, email="moved@example.net").bounced
 
 
 def test_unsubscribe_and_delete(ctx: AppContext) -> None:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtTest import QAbstractItemModelTester
+from sqlalchemy import update
 
+from mailapp.models import Contact
 from mailapp.models.base import utcnow
 from mailapp.services import contacts
 from mailapp.services.context import AppContext
@@ -297,6 +299,40 @@ def test_edit_saves_every_field_and_the_table_shows_it(qtbot, services: AppServi
         timeout=5000,
     )
     assert page.model.data(page.model.index(0, page.model.STATUS)) == "Unsubscribed"
+    qtbot.waitUntil(lambda: services.tasks.pending == 0)
+
+
+def test_a_bounced_address_can_be_cleared_in_the_editor(qtbot, services: AppServices) -> None:
+    """A contact marked bounced was left out of every later mailing, with
+    no way in the window to say the address works again."""
+    ctx = services.ctx
+    cid = contacts.add_contact(ctx, "anna@example.com", "Anna")
+    with ctx.db.write() as session:
+        session.execute(update(Contact).values(bounced=True))
+    page = _page(qtbot, services, 1)
+    _select(page, 0)
+    dialog = _opened(qtbot, page, page.edit_button.click)
+    assert dialog.bounced.isChecked()
+    dialog.bounced.setChecked(False)
+    with qtbot.waitSignal(dialog.saved, timeout=5000):
+        dialog.save_button.click()
+    assert not contacts.get_contact(ctx, cid).bounced
+    qtbot.waitUntil(
+        lambda: page.model.data(page.model.index(0, page.model.STATUS)) == "Subscribed",
+        timeout=5000,
+    )
+
+    with ctx.db.write() as session:
+        session.execute(update(Contact).values(bounced=True))
+    page.model.reload()
+    qtbot.waitUntil(lambda: services.tasks.pending == 0)
+    dialog = _opened(qtbot, page, page.edit_button.click)
+    assert dialog.bounced.isChecked()
+    qtbot.keyClicks(dialog.email, "x")  # another address has not bounced
+    assert not dialog.bounced.isChecked()
+    qtbot.keyClick(dialog.email, Qt.Key.Key_Backspace)  # the old one back has
+    assert dialog.bounced.isChecked()
+    dialog.reject()
     qtbot.waitUntil(lambda: services.tasks.pending == 0)
 
 

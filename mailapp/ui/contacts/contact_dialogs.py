@@ -162,6 +162,14 @@ class EditContactDialog(QDialog):
         field_buttons.addStretch(1)
         self.unsubscribed = QCheckBox(self.tr("Unsubscribed (mailings leave this contact out)"))
         self.unsubscribed.setChecked(contact.unsubscribed)
+        self.bounced = QCheckBox(self.tr("Address bounced (mailings leave this contact out)"))
+        self.bounced.setToolTip(
+            self.tr(
+                "Set by a bounce report that said the address does not exist. "
+                "Clear it once the address works again."
+            )
+        )
+        self.bounced.setChecked(contact.bounced)
         self.error = _error_label()
         self.error.setObjectName("saveError")
 
@@ -176,6 +184,7 @@ class EditContactDialog(QDialog):
         form.addRow(self.tr("Custom fields:"), self.fields)
         form.addRow("", field_buttons)
         form.addRow("", self.unsubscribed)
+        form.addRow("", self.bounced)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -191,6 +200,7 @@ class EditContactDialog(QDialog):
         self.setMinimumWidth(480)
         self.set_custom_fields(contact.fields)
         self.email.textChanged.connect(self._check_email)
+        self.email.textEdited.connect(self._address_edited)
         self._check_email()
 
     # -- custom fields ----------------------------------------------------------
@@ -245,6 +255,11 @@ class EditContactDialog(QDialog):
         return self.email.text().strip() != (self.contact.email or "")
 
     @Slot()
+    def _address_edited(self) -> None:
+        """A new address has not bounced; the old one back has, as stored."""
+        self.bounced.setChecked(self.contact.bounced and not self._email_changed())
+
+    @Slot()
     def _check_email(self) -> None:
         """Refuse a bad address as it is typed; an address left as stored
         (even an old invalid one) does not stop saving the other fields."""
@@ -277,6 +292,7 @@ class EditContactDialog(QDialog):
         first, last = self.first_name.text(), self.last_name.text()
         fields = self.custom_fields()
         flag = self.unsubscribed.isChecked()
+        bounced = self.bounced.isChecked()
         self._saving = True
         self._update_save()
         self.error.hide()
@@ -289,6 +305,7 @@ class EditContactDialog(QDialog):
                 last_name=last,
                 fields=fields,
                 unsubscribed=flag,
+                bounced=bounced,
             ),
             on_success=self._saved,
             on_failure=self._refused,
