@@ -99,6 +99,9 @@ class JournalModel(QAbstractTableModel):
         #: Mailing id → (first batch's time, id of its folded row, its count)
         #: while the mailing's newest event is a batch: the next one joins it.
         self._folds: dict[int, tuple[datetime, int, int]] = {}
+        #: A folded row's id → the time of its first batch (the row's own
+        #: time is its newest batch's).
+        self._fold_began: dict[int, datetime] = {}
         self._newest = 0
         #: The mailing column's text as last shown, by mailing id.
         self._labels: dict[int, str] = {}
@@ -164,8 +167,8 @@ class JournalModel(QAbstractTableModel):
         return None
 
     def _time_tooltip(self, entry: JournalEntry) -> str:
-        first = entry.params.get("_first")
-        if isinstance(first, datetime) and first != entry.time:
+        first = self._fold_began.get(entry.id)
+        if first is not None and first != entry.time:
             return QCoreApplication.translate("journal_dock", "{first} – {last}").format(
                 first=labels.format_full_time(first), last=labels.format_full_time(entry.time)
             )
@@ -195,17 +198,22 @@ class JournalModel(QAbstractTableModel):
                     out[at[row_id]] = None
                 else:
                     replaced.add(row_id)
+                self._fold_began.pop(row_id, None)
             self._folds[mailing] = (first, entry.id, count)
+            self._fold_began[entry.id] = first
             at[entry.id] = len(out)
-            out.append(replace(entry, params={**entry.params, "count": count, "_first": first}))
+            out.append(replace(entry, params={**entry.params, "count": count}))
         return [e for e in reversed(out) if e is not None], replaced
 
     def set_entries(self, entries: Iterable[JournalEntry]) -> None:
         self.beginResetModel()
         self._folds.clear()
+        self._fold_began.clear()
         self._newest = 0
         rows, _ = self._fold(sorted(entries, key=lambda e: e.id))
         self._entries = rows[:LIMIT]
+        kept = {e.id for e in self._entries}
+        self._fold_began = {k: v for k, v in self._fold_began.items() if k in kept}
         self.actors = {e.actor for e in self._entries if e.actor}
         self.endResetModel()
 
@@ -232,6 +240,8 @@ class JournalModel(QAbstractTableModel):
         self.endInsertRows()
         if len(self._entries) > LIMIT:
             self.beginRemoveRows(QModelIndex(), LIMIT, len(self._entries) - 1)
+            for gone in self._entries[LIMIT:]:
+                self._fold_began.pop(gone.id, None)
             del self._entries[LIMIT:]
             self.endRemoveRows()
 
