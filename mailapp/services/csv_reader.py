@@ -121,7 +121,10 @@ class ParallelCsvSource:
             raise cancelled()
         try:
             return tuple(receiver.recv())
-        except EOFError:
+        except (EOFError, OSError):
+            # A reader killed before a message is an end of file; killed
+            # in the middle of one, the pipe says "end of file during
+            # message" as an OSError.
             reader.join()
             raise RuntimeError(
                 f"The process reading the file stopped (exit code {reader.exitcode})"
