@@ -278,6 +278,16 @@ def _soft_streak(session: Session, contact_id: int) -> int:
 # -- the sources ---------------------------------------------------------------
 
 
+def _mailbox_url(text: str) -> MailboxUrl:
+    """The mailbox ``text`` names, or the setting's refusal of it."""
+    try:
+        return parse_mailbox_url(text)
+    except MailboxUrlError as exc:
+        raise Refused(
+            "setting_bounce_mailbox", str(exc), setting="BounceMailbox", value=text
+        ) from None
+
+
 def _mailbox_login(ctx: AppContext, link: str | None = None) -> tuple[MailboxUrl, str]:
     """The mailbox of ``link`` (default: ``BounceMailbox``) and its saved password."""
     text = link if link is not None else settings_service.load(ctx).bounce_mailbox
@@ -287,12 +297,7 @@ def _mailbox_login(ctx: AppContext, link: str | None = None) -> tuple[MailboxUrl
             "Set the bounce mailbox first, for example: mailapp settings set BounceMailbox "
             "imaps://bounces@example.com@imap.example.com/INBOX",
         )
-    try:
-        url = parse_mailbox_url(text)
-    except MailboxUrlError as exc:
-        raise Refused(
-            "setting_bounce_mailbox", str(exc), setting="BounceMailbox", value=text
-        ) from None
+    url = _mailbox_url(text)
     try:
         password = credentials.get_password(url.user, url.host, credentials.MAILBOX)
     except credentials.CredentialsError as exc:
@@ -310,12 +315,7 @@ def _mailbox_login(ctx: AppContext, link: str | None = None) -> tuple[MailboxUrl
 
 def save_mailbox_password(link: str, password: str) -> None:
     """Keep the password of the mailbox ``link`` names in the system keyring."""
-    try:
-        url = parse_mailbox_url(link)
-    except MailboxUrlError as exc:
-        raise Refused(
-            "setting_bounce_mailbox", str(exc), setting="BounceMailbox", value=link
-        ) from None
+    url = _mailbox_url(link)
     try:
         credentials.set_password(url.user, url.host, password, credentials.MAILBOX)
     except credentials.CredentialsError as exc:
@@ -338,12 +338,7 @@ def check_mailbox(
         url, password = _mailbox_login(ctx, link)
     else:
         text = link or settings_service.load(ctx).bounce_mailbox
-        try:
-            url = parse_mailbox_url(text)
-        except MailboxUrlError as exc:
-            raise Refused(
-                "setting_bounce_mailbox", str(exc), setting="BounceMailbox", value=text
-            ) from None
+        url = _mailbox_url(text)
     try:
         return bounce_mailbox.check(url, password, ssl_context=ssl_context)
     except MailboxError as exc:
