@@ -94,7 +94,7 @@ def test_contacts_model_holds_ids_and_reads_only_pages_on_screen(
     assert model.data(model.index(asked[-1], 0)) == f"user{asked[-1]}@example.com"
 
 
-def test_a_repaint_makes_no_text_again_and_a_language_switch_does(
+def test_the_page_reader_makes_the_texts_and_a_language_switch_makes_them_again(
     qtbot, ctx: AppContext, tasks: TaskRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from PySide6.QtCore import QCoreApplication, Qt
@@ -105,28 +105,169 @@ def test_a_repaint_makes_no_text_again_and_a_language_switch_does(
     model = ContactsModel(ctx, tasks)
     with qtbot.waitSignal(model.rows_loaded, timeout=20000):
         model.set_query(None, "")
+    made_in: list[str] = []
+    cell = model.cell
+    monkeypatch.setattr(
+        model, "cell", lambda *args: made_in.append(threading.current_thread().name) or cell(*args)
+    )
     model.data(model.index(0, 0))
     qtbot.waitUntil(lambda: model.is_page_loaded(0), timeout=10000)
-    calls: list[int] = []
-    cell = model.cell
-    monkeypatch.setattr(model, "cell", lambda *args: calls.append(1) or cell(*args))
+    # Every text of the page was made by its reader, none by the GUI thread.
+    assert len(made_in) == PAGE_SIZE * model.columnCount()
+    assert threading.main_thread().name not in made_in
+    made_in.clear()
     status = model.index(3, ContactsModel.STATUS)
     for _ in range(10):  # ten repaints, display and tooltip
         assert model.data(status) == "Subscribed"
         assert model.data(status, Qt.ItemDataRole.ToolTipRole) == "Subscribed"
-    assert len(calls) == model.columnCount()  # one row's texts, made once
+        assert model.shown(3)[0][ContactsModel.STATUS] == "Subscribed"
+    assert made_in == []
 
     translations = Translations()
     translations.apply("ru")
     try:
         with qtbot.waitSignal(model.dataChanged):
             model.retranslate()
-        assert model.data(status) == "Подписан"
+        for _ in range(10):
+            assert model.data(status) == "Подписан"
+        assert len(made_in) == model.columnCount()  # one row's texts, made once
         assert model.headerData(ContactsModel.FIRST, Qt.Orientation.Horizontal) == "Имя"
     finally:
         translations.apply("en")
         for translator in translations._installed:
             QCoreApplication.instance().removeTranslator(translator)
+
+
+def test_a_page_read_across_a_language_switch_keeps_no_text_of_before(
+    qtbot, ctx: AppContext, tasks: TaskRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtCore import QCoreApplication
+
+    from mailapp.ui.common.i18n import Translations
+
+    generate(ctx, PAGE_SIZE)
+    model = ContactsModel(ctx, tasks)
+    with qtbot.waitSignal(model.rows_loaded, timeout=20000):
+        model.set_query(None, "")
+    go = threading.Event()
+    made = threading.Event()
+    cells: list[int] = []
+    fetch, cell = model.fetch_rows, model.cell
+    monkeypatch.setattr(model, "fetch_rows", lambda ids: go.wait(10) and fetch(ids))
+
+    def counted_cell(*args: Any) -> str:
+        text = cell(*args)
+        cells.append(1)
+        if len(cells) == PAGE_SIZE * model.columnCount():
+            made.set()
+        return text
+
+    monkeypatch.setattr(model, "cell", counted_cell)
+    translations = Translations()
+    try:
+        model.data(model.index(0, 0))
+        qtbot.waitUntil(lambda: model.pages_in_flight() == 1, timeout=10000)
+        translations.apply("ru")
+        model.retranslate()
+        go.set()
+        assert made.wait(10)  # the reader made the page's texts in Russian
+        translations.apply("en")  # and the window went back to English
+        model.retranslate()
+        qtbot.waitUntil(lambda: model.is_page_loaded(0), timeout=10000)
+        assert model.data(model.index(3, ContactsModel.STATUS)) == "Subscribed"
+    finally:
+        go.set()
+        translations.apply("en")
+        for translator in translations._installed:
+            QCoreApplication.instance().removeTranslator(translator)
+
+
+def test_the_lazy_table_paints_the_models_texts_and_colours(
+    qtbot, ctx: AppContext, tasks: TaskRunner
+) -> None:
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    from mailapp.services import contacts as contact_service
+    from mailapp.ui.common.lazy_table import LazyRowsTable
+
+    generate(ctx, 3 * PAGE_SIZE)
+    bounced = contact_service.contact_ids(ctx, None, None)[5]
+    contact_service.update_contact(ctx, bounced, bounced=True)
+    model = ContactsModel(ctx, tasks)
+    table = LazyRowsTable(model)
+    qtbot.addWidget(table)
+    with qtbot.waitSignal(model.rows_loaded, timeout=20000):
+        model.set_query(None, "")
+    delegate = table.itemDelegate()
+
+    def painted(row: int, column: int) -> QStyleOptionViewItem:
+        """The option a cell is painted with, made as the view makes it."""
+        option = QStyleOptionViewItem()
+        table.initViewItemOption(option)
+        delegate.initStyleOption(option, model.index(row, column))
+        return option
+
+    # Not loaded: the placeholder, in the disabled colour, and the page is asked for.
+    assert painted(2 * PAGE_SIZE, 0).text == "Loading…"
+    qtbot.waitUntil(lambda: model.is_page_loaded(2 * PAGE_SIZE), timeout=10000)
+    painted(0, 0)
+    qtbot.waitUntil(lambda: model.is_page_loaded(0), timeout=10000)
+    for row in (0, 5, 2 * PAGE_SIZE + 7):
+        for column in range(model.columnCount()):
+            option = painted(row, column)
+            assert option.text == model.data(model.index(row, column))
+            assert option.features & QStyleOptionViewItem.ViewItemFeature.HasDisplay
+    bounced_option, usual_option = painted(5, ContactsModel.STATUS), painted(0, 0)
+    assert bounced_option.text == "Address bounced"
+    text_colour = bounced_option.palette.color(QPalette.ColorRole.Text)
+    assert text_colour == model.data(model.index(5, ContactsModel.STATUS), lazy_model._FOREGROUND)
+    assert text_colour != usual_option.palette.color(QPalette.ColorRole.Text)
+
+
+def test_moving_the_current_row_repaints_no_header(
+    qtbot, ctx: AppContext, tasks: TaskRunner
+) -> None:
+    from PySide6.QtCore import QEvent, QObject, Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QAbstractItemView
+
+    from mailapp.ui.common.lazy_table import LazyRowsTable
+
+    generate(ctx, PAGE_SIZE)
+    model = ContactsModel(ctx, tasks)
+    table = LazyRowsTable(model)
+    qtbot.addWidget(table)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    with qtbot.waitSignal(model.rows_loaded, timeout=20000):
+        model.set_query(None, "")
+    table.resize(600, 400)
+    table.show()
+    qtbot.waitExposed(table)
+    table.setFocus()
+    table.setCurrentIndex(model.index(0, 0))
+    qtbot.waitUntil(lambda: model.is_page_loaded(0), timeout=10000)
+    qtbot.wait(100)
+
+    class Paints(QObject):
+        def __init__(self) -> None:
+            super().__init__()
+            self.count = 0
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                self.count += 1
+            return False
+
+    header, rows = Paints(), Paints()
+    table.horizontalHeader().viewport().installEventFilter(header)
+    table.viewport().installEventFilter(rows)
+    for _ in range(5):
+        QTest.keyClick(table, Qt.Key.Key_Down)
+        qtbot.wait(20)
+    assert table.currentIndex().row() == 5
+    assert rows.count >= 5  # the rows did repaint
+    assert header.count == 0
 
 
 def test_a_page_asked_again_while_it_loads_is_read_once(

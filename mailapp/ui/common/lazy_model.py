@@ -15,6 +15,11 @@ still for :data:`SETTLE_MS`, the most recent first, with at most
 longer on screen) are forgotten. This keeps the reader threads — and the
 interpreter lock they hold while they build rows — from competing with the
 GUI thread while it paints a moving view.
+
+What a paint shows of a row — its texts and its colour — is made once and
+kept with its page (:meth:`LazyRowsModel.shown`), and
+:mod:`mailapp.ui.common.lazy_table` paints from it with one Python call a
+cell instead of Qt's seven ``data()`` calls.
 """
 
 from __future__ import annotations
@@ -39,8 +44,13 @@ from PySide6.QtWidgets import QApplication
 from mailapp.ui.common.tasks import TaskRunner
 
 RowT = TypeVar("RowT")
-_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+#: The roles a row answers (a tooltip shows its cell's text whole).
+_ROLES = frozenset(
+    int(role) for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, _FOREGROUND)
+)
+#: What a paint shows of a row: a text for each column, the text's colour.
+Shown = tuple[tuple[str, ...], QColor | None]
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 #: Rows fetched in one round trip.
@@ -94,13 +104,16 @@ class LazyRowsModel(QAbstractTableModel, Generic[RowT]):
         self._tasks = tasks
         self._ids: Sequence[int] = []
         self._pages: OrderedDict[int, dict[int, RowT]] = OrderedDict()
-        self._texts: dict[int, tuple[Any, ...]] = {}
+        #: Row id → what a paint shows of it (see :meth:`shown`).
+        self._shown: dict[int, Shown] = {}
         self._pending: set[int] = set()
         #: Pages asked for by the view and not yet requested, oldest first.
         self._asked: OrderedDict[int, None] = OrderedDict()
         self._generation = 0
+        #: Counts language switches: texts made before one are not kept.
+        self._language = 0
         self._loading = False
-        self._placeholder_colour: QColor | None = None
+        self._placeholder_shown: Shown | None = None
         self._column_count: int | None = None
         # Requests go out once the view stops moving.
         self._serve = QTimer(self)
@@ -110,22 +123,15 @@ class LazyRowsModel(QAbstractTableModel, Generic[RowT]):
 
     # -- what subclasses provide (fetch_* run off the GUI thread) -------------
 
-    #: The roles :meth:`cell` answers; Qt asks for others on every paint.
-    ROLES: frozenset[int] = frozenset(
-        {Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole}
-    )
-    #: Roles answered with the cell's text (the tooltip shows the whole
-    #: text): made once per row from :meth:`cell`'s DisplayRole and kept
-    #: with the row's page, so a repaint formats no date or name again.
-    TEXT_ROLES: frozenset[int] = frozenset(
-        {Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole}
-    )
-
     fetch_ids: Callable[[], Sequence[int]]
     fetch_rows: Callable[[Sequence[int]], list[tuple[int, RowT]]]
     columns: Callable[[], list[str]]
-    #: (row, column, role) → the value Qt asks for.
-    cell: Callable[[RowT, int, int], Any]
+    #: (row, column) → the cell's text; its tooltip shows the same text whole.
+    cell: Callable[[RowT, int], str]
+
+    def colour(self, row: RowT) -> QColor | None:
+        """The colour of a row's text; None for the palette's."""
+        return None
 
     # -- public -----------------------------------------------------------------
 
@@ -182,7 +188,7 @@ class LazyRowsModel(QAbstractTableModel, Generic[RowT]):
         if ids == self._ids:
             # Same rows: refresh what is shown without losing the selection.
             self._pages.clear()
-            self._texts.clear()
+            self._shown.clear()
             self._pending.clear()
             self._asked.clear()
             if ids:
@@ -192,7 +198,7 @@ class LazyRowsModel(QAbstractTableModel, Generic[RowT]):
             self.beginResetModel()
             self._ids = ids
             self._pages.clear()
-            self._texts.clear()
+            self._shown.clear()
             self._pending.clear()
             self._asked.clear()
             self.endResetModel()
@@ -226,27 +232,44 @@ class LazyRowsModel(QAbstractTableModel, Generic[RowT]):
         if page in self._pending:
             return
         generation = self._generation
+        language = self._language
         ids = self._ids[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+
+        def read() -> tuple[list[tuple[int, RowT]], dict[int, Shown]]:
+            # The texts are made here too, so a paint formats nothing.
+            rows = self.fetch_rows(ids)
+            return rows, {item_id: self._make_shown(row) for item_id, row in rows}
+
         if submit(
             self._tasks,
-            lambda: self.fetch_rows(ids),
-            self._guard(lambda rows: self._page_arrived(generation, page, rows)),
+            read,
+            self._guard(lambda read: self._page_arrived(generation, language, page, *read)),
             self._guard(lambda exc: self._page_failed(generation, page, exc)),
         ):
             self._pending.add(page)
 
-    def _page_arrived(self, generation: int, page: int, rows: list[tuple[int, RowT]]) -> None:
+    def _page_arrived(
+        self,
+        generation: int,
+        language: int,
+        page: int,
+        rows: list[tuple[int, RowT]],
+        shown: dict[int, Shown],
+    ) -> None:
         if generation != self._generation:
             return
         self._pending.discard(page)
         self._serve_asked()
-        self._forget_texts(self._pages.get(page, {}))
+        self._forget_shown(self._pages.get(page, {}))
         self._pages[page] = dict(rows)
-        self._forget_texts(self._pages[page])
+        if language == self._language:
+            self._shown.update(shown)
+        else:  # made in the language of before a switch
+            self._forget_shown(self._pages[page])
         self._pages.move_to_end(page)
         while len(self._pages) > MAX_PAGES:
             _, dropped = self._pages.popitem(last=False)
-            self._forget_texts(dropped)
+            self._forget_shown(dropped)
         first = page * PAGE_SIZE
         last = min(first + PAGE_SIZE, len(self._ids)) - 1
         if last >= first:
@@ -279,49 +302,66 @@ class LazyRowsModel(QAbstractTableModel, Generic[RowT]):
             return names[section] if 0 <= section < len(names) else None
         return str(section + 1)
 
+    def shown(self, row_no: int) -> Shown:
+        """What a paint shows of row ``row_no``: a text for each column and
+        the text's colour (None: the palette's).
+
+        Made by the thread that reads the row's page, from :meth:`cell` and
+        :meth:`colour`, and kept with the page, so a paint formats no date
+        or name. A row whose page is not loaded shows a placeholder and asks
+        for its page.
+        """
+        page_no = row_no // PAGE_SIZE
+        page = self._pages.get(page_no)
+        if page is None:
+            self._ask_page(page_no)
+            return self._placeholder()
+        item_id = self._ids[row_no]
+        shown = self._shown.get(item_id)
+        if shown is None:  # the language was switched since the page arrived
+            row = page.get(item_id)
+            if row is None:  # deleted meanwhile
+                return self._blank(self.tr("(deleted)"), None)
+            shown = self._shown[item_id] = self._make_shown(row)
+        return shown
+
+    def _make_shown(self, row: RowT) -> Shown:
+        """Also called by the page readers: cell and colour must be thread-safe."""
+        return tuple(self.cell(row, c) for c in range(self.columnCount())), self.colour(row)
+
+    def _placeholder(self) -> Shown:
+        if self._placeholder_shown is None:
+            colour = QApplication.palette().color(
+                QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text
+            )
+            self._placeholder_shown = self._blank(self.tr("Loading…"), colour)
+        return self._placeholder_shown
+
+    def _blank(self, first: str, colour: QColor | None) -> Shown:
+        return (first,) + ("",) * (self.columnCount() - 1), colour
+
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        # Called some 600 times for every paint of a screenful: roles no
-        # subclass answers leave first, and the index is asked once.
-        if role not in self.ROLES:
+        # Asked for roles no cell answers on every paint: those leave first.
+        if role not in _ROLES:
             return None
         row_no = index.row()  # -1 for an invalid index
         if not 0 <= row_no < len(self._ids):
             return None
-        page_no = row_no // PAGE_SIZE
-        page = self._pages.get(page_no)
-        if page is None:
-            if role == _DISPLAY:
-                self._ask_page(page_no)
-                return self.tr("Loading…") if index.column() == 0 else ""
-            if role == _FOREGROUND:
-                if self._placeholder_colour is None:
-                    self._placeholder_colour = QApplication.palette().color(
-                        QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text
-                    )
-                return self._placeholder_colour
-            return None
-        item_id = self._ids[row_no]
-        row = page.get(item_id)
-        if row is None:  # deleted meanwhile
-            if role == _DISPLAY and index.column() == 0:
-                return self.tr("(deleted)")
-            return None
-        if role in self.TEXT_ROLES:
-            texts = self._texts.get(item_id)
-            if texts is None:
-                texts = tuple(self.cell(row, c, _DISPLAY) for c in range(self.columnCount()))
-                self._texts[item_id] = texts
-            return texts[index.column()]
-        return self.cell(row, index.column(), role)
+        texts, colour = self.shown(row_no)
+        if role == _FOREGROUND:
+            return colour
+        return texts[index.column()]
 
-    def _forget_texts(self, rows: dict[int, RowT]) -> None:
+    def _forget_shown(self, rows: dict[int, RowT]) -> None:
         for item_id in rows:
-            self._texts.pop(item_id, None)
+            self._shown.pop(item_id, None)
 
     def retranslate(self) -> None:
         """Make the texts anew in the UI language (the view's owner calls
         this on a live language switch)."""
-        self._texts.clear()
+        self._shown.clear()
+        self._language += 1
+        self._placeholder_shown = None
         self._column_count = None
         count = self.columnCount()
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, count - 1)

@@ -4,9 +4,8 @@ or a search, so a million contacts scroll without freezing the window."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QColor
 
 from mailapp.services import contacts
@@ -70,21 +69,21 @@ class ContactsModel(LazyRowsModel[ContactInfo]):
             return self.tr("No address")
         return self.tr("Subscribed")
 
-    def cell(self, row: ContactInfo, column: int, role: int) -> Any:
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            if column == self.EMAIL:
-                return row.email or ""
-            if column == self.FIRST:
-                return row.first_name
-            if column == self.LAST:
-                return row.last_name
-            if column == self.FOLDERS:
-                return ", ".join(row.folders)
-            if column == self.STATUS:
-                return self.status_text(row)
-        if role == Qt.ItemDataRole.ForegroundRole and (
-            row.unsubscribed or row.bounced or row.email_status != "valid"
-        ):
-            bad = row.email_status == "invalid" or row.bounced or row.complained
-            return QColor("#a33") if bad else QColor("#777")
+    def cell(self, row: ContactInfo, column: int) -> str:
+        if column == self.EMAIL:
+            return row.email or ""
+        if column == self.FIRST:
+            return row.first_name
+        if column == self.LAST:
+            return row.last_name
+        if column == self.FOLDERS:
+            return ", ".join(row.folders)
+        return self.status_text(row)
+
+    def colour(self, row: ContactInfo) -> QColor | None:
+        """Red for an address that cannot take mail, grey for one that may not."""
+        if row.email_status == "invalid" or row.bounced or row.complained:
+            return QColor("#a33")
+        if row.unsubscribed or row.email_status != "valid":
+            return QColor("#777")
         return None

@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -40,6 +39,7 @@ from PySide6.QtWidgets import (
 from mailapp.services import contacts
 from mailapp.services.contacts import ContactInfo, FolderInfo
 from mailapp.ui.common.lazy_model import alive
+from mailapp.ui.common.lazy_table import LazyRowsTable
 from mailapp.ui.common.tasks import error_text, show_error
 from mailapp.ui.contacts.contact_dialogs import AddContactDialog, EditContactDialog
 from mailapp.ui.contacts.folders import FolderPanel
@@ -56,7 +56,7 @@ if TYPE_CHECKING:
 SEARCH_DELAY_MS = 300
 
 
-class ContactsTable(QTableView):
+class ContactsTable(LazyRowsTable):
     """The contacts table; the Delete key asks to delete the selection."""
 
     delete_pressed = Signal()
@@ -147,13 +147,12 @@ class ContactsPage(QWidget):
         self.model = ContactsModel(services.ctx, services.tasks, self)
         self.model.rows_loaded.connect(self._rows_loaded)
         self.model.load_failed.connect(self._load_failed)
-        self.table = ContactsTable()
+        self.table = ContactsTable(self.model)
         self.table.setObjectName("contactsTable")
         self.table.delete_pressed.connect(self.delete_selected)
         self.table.doubleClicked.connect(self._double_clicked)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._show_context_menu)
-        self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QLocale, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor, QMouseEvent
@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -38,6 +37,7 @@ from mailapp.services.context import AppContext
 from mailapp.ui.common import labels
 from mailapp.ui.common.charts import Bar, ColumnChart, HorizontalBarChart
 from mailapp.ui.common.lazy_model import LazyRowsModel, alive, submit
+from mailapp.ui.common.lazy_table import LazyRowsTable
 from mailapp.ui.common.tasks import TaskRunner, error_text
 from mailapp.ui.common.window_keys import close_on_escape_and_ctrl_w
 from mailapp.ui.mailings import analytics_series
@@ -130,9 +130,7 @@ class RecipientsModel(LazyRowsModel[RecipientRow]):
             self.tr("Error"),
         ]
 
-    def cell(self, row: RecipientRow, column: int, role: int) -> Any:
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return None
+    def cell(self, row: RecipientRow, column: int) -> str:
         if column == self.EMAIL:
             return row.email or ""
         if column == self.NAME:
@@ -141,9 +139,7 @@ class RecipientsModel(LazyRowsModel[RecipientRow]):
             return labels.response_name(row.response)
         if column == self.SENT_AT:
             return labels.format_time(row.sent_at)
-        if column == self.ERROR:
-            return row.last_error or ""
-        return None
+        return row.last_error or ""
 
 
 class Tile(QFrame):
@@ -262,8 +258,7 @@ class AnalyticsWindow(QWidget):
         self.list_status = QLabel()
         self.model = RecipientsModel(services.ctx, services.tasks, mailing_id, self)
         self.model.rows_loaded.connect(self._rows_loaded)
-        self.table = QTableView()
-        self.table.setModel(self.model)
+        self.table = LazyRowsTable(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setWordWrap(False)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)

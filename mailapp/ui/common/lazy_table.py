@@ -1,0 +1,76 @@
+"""A table view that paints a :class:`LazyRowsModel` without starving the window.
+
+Scrolling a table repaints every visible cell, and Qt makes each cell's
+style option by asking the model for seven roles, each a call into Python,
+then lays the cell's text out afresh. Measured on a screenful of contacts
+(17 rows, 5 columns), those calls were about 40 % of a repaint and the
+text shaping a quarter of the rest (docs/PERFORMANCE.md, "Scrolling a
+million contacts"). So this view
+
+* fills each cell's option with one Python call, from what the model keeps
+  of the row (:meth:`LazyRowsModel.shown`), instead of seven ``data()``
+  calls, and marks every cell as having a text once per paint instead of
+  once per cell;
+* asks Qt not to shape text that needs no shaping (Latin, Cyrillic:
+  ``QFont.PreferNoShaping``; scripts that need shaping are still shaped);
+* does not repaint its header on every move of the current row: a row's
+  selection covers every column, so the header highlighted, and repainted,
+  all its sections each time; it follows a selection of its own that
+  never changes.
+
+Everything else — selection, focus, elision, the style's look, tooltips
+and accessibility through ``data()`` — stays Qt's own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, QPersistentModelIndex
+from PySide6.QtGui import QFont, QPalette
+from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem, QTableView, QWidget
+
+from mailapp.ui.common.lazy_model import LazyRowsModel
+
+_HAS_DISPLAY = QStyleOptionViewItem.ViewItemFeature.HasDisplay
+_TEXT = QPalette.ColorRole.Text
+
+
+class LazyRowsDelegate(QStyledItemDelegate):
+    """Fills a cell's style option from :meth:`LazyRowsModel.shown`; the
+    view has marked the option as one with a text already."""
+
+    def __init__(self, model: LazyRowsModel[Any], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._model = model
+
+    def initStyleOption(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        # Called for every painted cell: only what the model answers (the
+        # text and its colour), as QStyledItemDelegate would from data().
+        texts, colour = self._model.shown(index.row())
+        option.index = index
+        text = option.text = texts[index.column()]
+        if colour is not None and text:
+            option.palette.setColor(_TEXT, colour)  # the option's own palette
+
+
+class LazyRowsTable(QTableView):
+    """The table of a :class:`LazyRowsModel`."""
+
+    def __init__(self, model: LazyRowsModel[Any], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setModel(model)
+        self.setItemDelegate(LazyRowsDelegate(model, self))
+        font = QFont()  # only the strategy is set: the rest follows the window's font
+        font.setStyleStrategy(QFont.StyleStrategy.PreferNoShaping)
+        self.setFont(font)
+        header = self.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSelectionModel(QItemSelectionModel(model, header))
+
+    def initViewItemOption(self, option: QStyleOptionViewItem) -> None:
+        # Once per paint: the options of all its cells are copies of this one.
+        super().initViewItemOption(option)
+        option.features |= _HAS_DISPLAY
