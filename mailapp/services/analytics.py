@@ -326,9 +326,7 @@ def recipients_by_ids(ctx: AppContext, mailing_id: int, ids: Sequence[int]) -> l
             for row in map(
                 _row,
                 reads.by_ids(
-                    session,
-                    ids,
-                    lambda part: _rows_query(mailing_id, None).where(Recipient.id.in_(part)),
+                    session, ids, _rows_query(mailing_id, None).where(Recipient.id.in_(reads.IDS))
                 ),
             )
         }

@@ -342,17 +342,7 @@ def _add_members(session: Session, folder_id: int, ids: Sequence[int]) -> int:
 
 def _folder_names(session: Session, ids: Sequence[int]) -> dict[int, list[str]]:
     names: dict[int, list[str]] = {}
-    rows = reads.by_ids(
-        session,
-        ids,
-        lambda part: (
-            select(FolderMember.contact_id, Folder.name)
-            .join(Folder, Folder.id == FolderMember.folder_id)
-            .where(FolderMember.contact_id.in_(part))
-            .order_by(FolderMember.contact_id, Folder.name)
-        ),
-    )
-    for contact_id, name in rows:
+    for contact_id, name in reads.by_ids(session, ids, _FOLDER_NAMES):
         names.setdefault(contact_id, []).append(name)
     return names
 
@@ -368,6 +358,16 @@ _INFO_COLUMNS = (
     Contact.fields,
     Contact.bounced,
     Contact.complained,
+)
+
+
+#: The rows of some contacts, and the names of their folders (built once).
+_INFOS = select(*_INFO_COLUMNS).where(Contact.id.in_(reads.IDS))
+_FOLDER_NAMES = (
+    select(FolderMember.contact_id, Folder.name)
+    .join(Folder, Folder.id == FolderMember.folder_id)
+    .where(FolderMember.contact_id.in_(reads.IDS))
+    .order_by(FolderMember.contact_id, Folder.name)
 )
 
 
@@ -671,12 +671,7 @@ def contacts_by_ids(ctx: AppContext, ids: Sequence[int]) -> list[ContactInfo]:
     these in a reader thread while the user scrolls (see :mod:`reads`)."""
     wanted = _unique_ids(ids)
     with ctx.db.read() as session:
-        found = {
-            row[0]: row
-            for row in reads.by_ids(
-                session, wanted, lambda part: select(*_INFO_COLUMNS).where(Contact.id.in_(part))
-            )
-        }
+        found = {row[0]: row for row in reads.by_ids(session, wanted, _INFOS)}
         present = [i for i in wanted if i in found]
         names = _folder_names(session, present)
     return [_info_from_row(found[i], names.get(i, ())) for i in present]
