@@ -94,17 +94,37 @@ def test_contacts_model_holds_ids_and_reads_only_pages_on_screen(
     assert model.data(model.index(asked[-1], 0)) == f"user{asked[-1]}@example.com"
 
 
-def test_the_page_reader_makes_the_texts_and_a_language_switch_makes_them_again(
-    qtbot, ctx: AppContext, tasks: TaskRunner, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from PySide6.QtCore import QCoreApplication, Qt
-
-    from mailapp.ui.common.i18n import Translations
-
-    generate(ctx, PAGE_SIZE)
+def contacts_model(qtbot, ctx: AppContext, tasks: TaskRunner, count: int) -> ContactsModel:
+    """A contacts model over ``count`` new contacts, with their ids loaded."""
+    generate(ctx, count)
     model = ContactsModel(ctx, tasks)
     with qtbot.waitSignal(model.rows_loaded, timeout=20000):
         model.set_query(None, "")
+    return model
+
+
+@contextmanager
+def ui_translations() -> Iterator[Any]:
+    """Translations to switch the UI language with; English again after."""
+    from PySide6.QtCore import QCoreApplication
+
+    from mailapp.ui.common.i18n import Translations
+
+    translations = Translations()
+    try:
+        yield translations
+    finally:
+        translations.apply("en")
+        for translator in translations._installed:
+            QCoreApplication.instance().removeTranslator(translator)
+
+
+def test_the_page_reader_makes_the_texts_and_a_language_switch_makes_them_again(
+    qtbot, ctx: AppContext, tasks: TaskRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtCore import Qt
+
+    model = contacts_model(qtbot, ctx, tasks, PAGE_SIZE)
     made_in: list[str] = []
     cell = model.cell
     monkeypatch.setattr(
@@ -123,32 +143,20 @@ def test_the_page_reader_makes_the_texts_and_a_language_switch_makes_them_again(
         assert model.shown(3)[0][ContactsModel.STATUS] == "Subscribed"
     assert made_in == []
 
-    translations = Translations()
-    translations.apply("ru")
-    try:
+    with ui_translations() as translations:
+        translations.apply("ru")
         with qtbot.waitSignal(model.dataChanged):
             model.retranslate()
         for _ in range(10):
             assert model.data(status) == "Подписан"
         assert len(made_in) == model.columnCount()  # one row's texts, made once
         assert model.headerData(ContactsModel.FIRST, Qt.Orientation.Horizontal) == "Имя"
-    finally:
-        translations.apply("en")
-        for translator in translations._installed:
-            QCoreApplication.instance().removeTranslator(translator)
 
 
 def test_a_page_read_across_a_language_switch_keeps_no_text_of_before(
     qtbot, ctx: AppContext, tasks: TaskRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from PySide6.QtCore import QCoreApplication
-
-    from mailapp.ui.common.i18n import Translations
-
-    generate(ctx, PAGE_SIZE)
-    model = ContactsModel(ctx, tasks)
-    with qtbot.waitSignal(model.rows_loaded, timeout=20000):
-        model.set_query(None, "")
+    model = contacts_model(qtbot, ctx, tasks, PAGE_SIZE)
     go = threading.Event()
     made = threading.Event()
     cells: list[int] = []
@@ -163,23 +171,20 @@ def test_a_page_read_across_a_language_switch_keeps_no_text_of_before(
         return text
 
     monkeypatch.setattr(model, "cell", counted_cell)
-    translations = Translations()
-    try:
-        model.data(model.index(0, 0))
-        qtbot.waitUntil(lambda: model.pages_in_flight() == 1, timeout=10000)
-        translations.apply("ru")
-        model.retranslate()
-        go.set()
-        assert made.wait(10)  # the reader made the page's texts in Russian
-        translations.apply("en")  # and the window went back to English
-        model.retranslate()
-        qtbot.waitUntil(lambda: model.is_page_loaded(0), timeout=10000)
-        assert model.data(model.index(3, ContactsModel.STATUS)) == "Subscribed"
-    finally:
-        go.set()
-        translations.apply("en")
-        for translator in translations._installed:
-            QCoreApplication.instance().removeTranslator(translator)
+    with ui_translations() as translations:
+        try:
+            model.data(model.index(0, 0))
+            qtbot.waitUntil(lambda: model.pages_in_flight() == 1, timeout=10000)
+            translations.apply("ru")
+            model.retranslate()
+            go.set()
+            assert made.wait(10)  # the reader made the page's texts in Russian
+            translations.apply("en")  # and the window went back to English
+            model.retranslate()
+            qtbot.waitUntil(lambda: model.is_page_loaded(0), timeout=10000)
+            assert model.data(model.index(3, ContactsModel.STATUS)) == "Subscribed"
+        finally:
+            go.set()
 
 
 def test_the_lazy_table_paints_the_models_texts_and_colours(
