@@ -342,7 +342,7 @@ def _add_members(session: Session, folder_id: int, ids: Sequence[int]) -> int:
 
 def _folder_names(session: Session, ids: Sequence[int]) -> dict[int, list[str]]:
     names: dict[int, list[str]] = {}
-    for contact_id, name in reads.by_ids(session, ids, _FOLDER_NAMES):
+    for contact_id, name in reads.plain_by_ids(session, _FOLDER_NAMES_SQL, ids):
         names.setdefault(contact_id, []).append(name)
     return names
 
@@ -359,21 +359,24 @@ _INFO_COLUMNS = (
     Contact.bounced,
     Contact.complained,
 )
-
-
-#: The rows of some contacts, and the names of their folders (built once).
-_INFOS = select(*_INFO_COLUMNS).where(Contact.id.in_(reads.IDS))
-_FOLDER_NAMES = (
-    select(FolderMember.contact_id, Folder.name)
-    .join(Folder, Folder.id == FolderMember.folder_id)
-    .where(FolderMember.contact_id.in_(reads.IDS))
-    .order_by(FolderMember.contact_id, Folder.name)
+#: The same, and the names of their folders, as plain SQL (:func:`reads.plain_by_ids`).
+_INFOS_SQL = (
+    f"SELECT {', '.join(column.name for column in _INFO_COLUMNS)}"
+    f" FROM {Contact.__tablename__} WHERE id IN ({{ids}})"
+)
+_FOLDER_NAMES_SQL = (
+    f"SELECT m.contact_id, f.name FROM {FolderMember.__tablename__} m"
+    f" JOIN {Folder.__tablename__} f ON f.id = m.folder_id"
+    " WHERE m.contact_id IN ({ids}) ORDER BY m.contact_id, f.name"
 )
 
 
 def _info_from_row(row: Sequence[Any], folders: Sequence[str]) -> ContactInfo:
+    """A plain row of :data:`_INFO_COLUMNS` as the driver gives it."""
     contact_id, email, first_name, last_name, unsubscribed, email_status, fields = row[:7]
     bounced, complained = row[7:]
+    if isinstance(fields, str):  # SQLite's JSON is text; PostgreSQL's driver parses it
+        fields = json.loads(fields)
     return ContactInfo(
         id=contact_id,
         email=email,
@@ -671,7 +674,7 @@ def contacts_by_ids(ctx: AppContext, ids: Sequence[int]) -> list[ContactInfo]:
     these in a reader thread while the user scrolls (see :mod:`reads`)."""
     wanted = _unique_ids(ids)
     with ctx.db.read() as session:
-        found = {row[0]: row for row in reads.by_ids(session, wanted, _INFOS)}
+        found = {row[0]: row for row in reads.plain_by_ids(session, _INFOS_SQL, wanted)}
         present = [i for i in wanted if i in found]
         names = _folder_names(session, present)
     return [_info_from_row(found[i], names.get(i, ())) for i in present]
