@@ -16,8 +16,9 @@ longer on screen) are forgotten. This keeps the reader threads — and the
 interpreter lock they hold while they build rows — from competing with the
 GUI thread while it paints a moving view.
 
-What a paint shows of a row — its texts and its colour — is made once and
-kept with its page (:meth:`LazyRowsModel.shown`), and
+What a paint shows of a row — its texts and its colour — is made by the
+thread that reads its page and kept with the page
+(:meth:`LazyRowsModel.shown`), and
 :mod:`mailapp.ui.common.lazy_table` paints from it with one Python call a
 cell instead of Qt's seven ``data()`` calls.
 """

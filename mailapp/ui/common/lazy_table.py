@@ -3,9 +3,10 @@
 Scrolling a table repaints every visible cell, and Qt makes each cell's
 style option by asking the model for seven roles, each a call into Python,
 then lays the cell's text out afresh. Measured on a screenful of contacts
-(17 rows, 5 columns), those calls were about 40 % of a repaint and the
-text shaping a quarter of the rest (docs/PERFORMANCE.md, "Scrolling a
-million contacts"). So this view
+(17 rows, 5 columns), those calls and Qt's checks of the row and column
+counts were over 40 % of a repaint, and shaping the texts over a third of
+the rest (docs/PERFORMANCE.md, "scrolling a million contacts"). So this
+view
 
 * fills each cell's option with one Python call, from what the model keeps
   of the row (:meth:`LazyRowsModel.shown`), instead of seven ``data()``
