@@ -42,7 +42,7 @@
     <context>
         <name>AnalyticsWindow</name>
         <message>
-            <location filename="../../mailapp/ui/mailings/analytics.py" line="+324" />
+            <location filename="../../mailapp/ui/mailings/analytics.py" line="+319" />
             <source>Sending progress analytics</source>
             <extracomment>() the tile was clicked. (int) a follow-up draft was made from here; the main window opens it.</extracomment>
             <translation>Аналитика хода отправки</translation>
@@ -559,7 +559,7 @@
     <context>
         <name>ContactsModel</name>
         <message>
-            <location filename="../../mailapp/ui/contacts/model.py" line="+52" />
+            <location filename="../../mailapp/ui/contacts/model.py" line="+51" />
             <source>Email</source>
             <translation>Email</translation>
         </message>
@@ -617,7 +617,7 @@
     <context>
         <name>ContactsPage</name>
         <message>
-            <location filename="../../mailapp/ui/contacts/page.py" line="+205" />
+            <location filename="../../mailapp/ui/contacts/page.py" line="+204" />
             <source>Delete…</source>
             <translation>Удалить…</translation>
         </message>
@@ -1304,7 +1304,7 @@
     <context>
         <name>JournalDock</name>
         <message>
-            <location filename="../../mailapp/ui/window/journal_dock.py" line="+376" />
+            <location filename="../../mailapp/ui/window/journal_dock.py" line="+386" />
             <source>Sending log</source>
             <translation>Журнал отправки</translation>
         </message>
@@ -1382,14 +1382,14 @@
     <context>
         <name>LazyRowsModel</name>
         <message>
-            <location filename="../../mailapp/ui/common/lazy_model.py" line="+295" />
+            <location filename="../../mailapp/ui/common/lazy_model.py" line="+338" />
             <source>Loading…</source>
-            <extracomment>Rows fetched in one round trip. Pages kept in memory (LRU); 50 pages are 10,000 rows. Page reads in flight at once. Reads start once the view has asked for nothing new for this long. Pages asked for and waiting for a read; the oldest asks are forgotten (a screen shows one or two pages, and every repaint asks again). (int) the number of rows after a new list of ids arrived. (object) loading the ids or a page failed with this exception. Pages asked for by the view and not yet requested, oldest first. The roles :meth:`cell` answers; Qt asks for others on every paint. Roles answered with the cell's text (the tooltip shows the whole text): made once per row from :meth:`cell`'s DisplayRole and kept with the row's page, so a repaint formats no date or name again. (row, column, role) → the value Qt asks for.</extracomment>
             <translation>Загрузка…</translation>
         </message>
         <message>
-            <location line="+12" />
+            <location line="-13" />
             <source>(deleted)</source>
+            <extracomment>The roles a row answers (a tooltip shows its cell's text whole). What a paint shows of a row: a text for each column, the text's colour. Rows fetched in one round trip. Pages kept in memory (LRU); 50 pages are 10,000 rows. Page reads in flight at once. Reads start once the view has asked for nothing new for this long. Pages asked for and waiting for a read; the oldest asks are forgotten (a screen shows one or two pages, and every repaint asks again). (int) the number of rows after a new list of ids arrived. (object) loading the ids or a page failed with this exception. Row id → what a paint shows of it (see :meth:`shown`). Pages asked for by the view and not yet requested, oldest first. Counts language switches: texts made before one are not kept. (row, column) → the cell's text; its tooltip shows the same text whole.</extracomment>
             <translation>(удален)</translation>
         </message>
     </context>
@@ -2733,7 +2733,7 @@ Log file: {log}</source>
     <context>
         <name>RecipientsModel</name>
         <message>
-            <location filename="../../mailapp/ui/mailings/analytics.py" line="-424" />
+            <location filename="../../mailapp/ui/mailings/analytics.py" line="-419" />
             <source>Email</source>
             <extracomment>Live refreshes at most this often. The window's smallest size.</extracomment>
             <translation>Email</translation>
@@ -3935,9 +3935,9 @@ Log file: {log}</source>
     <context>
         <name>journal_dock</name>
         <message>
-            <location filename="../../mailapp/ui/window/journal_dock.py" line="-350" />
+            <location filename="../../mailapp/ui/window/journal_dock.py" line="-357" />
             <source>Time</source>
-            <extracomment>Rows kept in the dock; older ones drop off (the CLI has the full log). The rows, newest first; a folded row is one entry whose ``count`` is the sum of its batches (its id and time the newest batch's). Mailing id → (first batch's time, id of its folded row, its count) while the mailing's newest event is a batch: the next one joins it. The mailing column's text as last shown, by mailing id. Everyone who caused a line now in the model.</extracomment>
+            <extracomment>Rows kept in the dock; older ones drop off (the CLI has the full log). The rows, newest first; a folded row is one entry whose ``count`` is the sum of its batches (its id and time the newest batch's). Mailing id → (first batch's time, id of its folded row, its count) while the mailing's newest event is a batch: the next one joins it. A folded row's id → the time of its first batch (the row's own time is its newest batch's). The mailing column's text as last shown, by mailing id. Everyone who caused a line now in the model.</extracomment>
             <translation>Время</translation>
         </message>
         <message>
