@@ -275,6 +275,44 @@ def test_moving_the_current_row_repaints_no_header(
     assert header.count == 0
 
 
+def test_the_lazy_table_draws_its_texts_and_fits_a_column_to_them(
+    qtbot, ctx: AppContext, tasks: TaskRunner
+) -> None:
+    """The option-level test above makes the options by hand; this one goes
+    through Qt's own paint and sizing. A double click on a column's edge
+    fits it to the texts shown (sizeHintForColumn): a cell whose option is
+    not marked as having text measures as empty."""
+    from PySide6.QtGui import QColor
+
+    from mailapp.ui.common.lazy_table import LazyRowsTable
+
+    model = contacts_model(qtbot, ctx, tasks, PAGE_SIZE)
+    table = LazyRowsTable(model)
+    qtbot.addWidget(table)
+    table.resize(600, 300)
+    table.show()
+    qtbot.waitExposed(table)
+    model.data(model.index(0, 0))
+    qtbot.waitUntil(lambda: model.is_page_loaded(0), timeout=10000)
+    table.viewport().repaint()
+
+    def dark_pixels(row: int, column: int) -> int:
+        rect = table.visualRect(model.index(row, column))
+        image = table.viewport().grab(rect).toImage()
+        return sum(
+            1
+            for x in range(image.width())
+            for y in range(image.height())
+            if QColor(image.pixel(x, y)).lightness() < 128
+        )
+
+    assert model.data(model.index(0, ContactsModel.EMAIL)) == "user0@example.com"
+    assert dark_pixels(0, ContactsModel.EMAIL) > 20  # the address is drawn
+    assert dark_pixels(0, ContactsModel.STATUS) > 10  # and its status
+    widest = table.fontMetrics().horizontalAdvance("user199@example.com")
+    assert table.sizeHintForColumn(ContactsModel.EMAIL) >= widest
+
+
 def test_a_page_asked_again_while_it_loads_is_read_once(
     qtbot, ctx: AppContext, tasks: TaskRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:

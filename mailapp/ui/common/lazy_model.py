@@ -319,9 +319,9 @@ class LazyRowsModel(QAbstractTableModel, Generic[RowT]):
             return self._placeholder()
         item_id = self._ids[row_no]
         shown = self._shown.get(item_id)
-        if shown is None:  # the language was switched since the page arrived
+        if shown is None:  # the language was switched, or the row deleted
             row = page.get(item_id)
-            if row is None:  # deleted meanwhile
+            if row is None:  # deleted since the ids were read
                 return self._blank(self.tr("(deleted)"), None)
             shown = self._shown[item_id] = self._make_shown(row)
         return shown

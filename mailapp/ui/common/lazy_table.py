@@ -58,7 +58,8 @@ class LazyRowsDelegate(QStyledItemDelegate):
 
 
 class LazyRowsTable(QTableView):
-    """The table of a :class:`LazyRowsModel`."""
+    """The table of a :class:`LazyRowsModel`, given once: the delegate
+    paints from that model, so the table takes no other."""
 
     def __init__(self, model: LazyRowsModel[Any], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -72,6 +73,9 @@ class LazyRowsTable(QTableView):
         header.setSelectionModel(QItemSelectionModel(model, header))
 
     def initViewItemOption(self, option: QStyleOptionViewItem) -> None:
-        # Once per paint: the options of all its cells are copies of this one.
+        # Once per paint or measure: the options of all its cells are copies
+        # of this one. Without the mark a cell measures as empty, and fitting
+        # a column to its texts (a double click on its edge) shrinks it to
+        # nothing.
         super().initViewItemOption(option)
         option.features |= _HAS_DISPLAY
