@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -92,6 +93,13 @@ def make_application() -> QApplication:
     # default 5 ms switch interval the GUI thread could wait several of them
     # for the interpreter lock. 1 ms keeps the window's waits short.
     sys.setswitchinterval(0.001)
+    # Qt's raster engine hands every fill taller than about a hundred lines
+    # to a pool of threads and waits for them. For a scroll bar's groove or
+    # a table's background the hand-off costs more than the fill, and on a
+    # busy machine the GUI thread then waits until those threads get a core
+    # (a Page Down through a million contacts: up to 57 ms). Qt reads this
+    # once, before its first paint, so it is set before the application.
+    os.environ.setdefault("QT_NO_GUI_THREADPOOL", "1")
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("mailapp")
