@@ -23,25 +23,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench.common import Row, mailing_with_recipients, run_parts
-from bench.gui import P99_TARGET_MS, STALL_TARGET_MS, StallMeter, _app, _spin
+from bench.gui import StallMeter, _app, _spin, gap_row, idle_meter
 
 OUTBOX_TARGET_S = 1.0
-
-
-def _gap_row(figure: str, meter: StallMeter, idle: StallMeter, extra: str) -> None:
-    worst, p99 = meter.worst_ms, meter.percentile(0.99)
-    note = f"p99 {p99:.1f} ms (idle {idle.percentile(0.99):.1f} ms); {extra}"
-    if worst > STALL_TARGET_MS and meter.worst_stack:
-        note += f"; worst spent in {meter.worst_stack}"
-    Row(
-        figure,
-        value=worst,
-        unit="ms",
-        baseline=idle.worst_ms,
-        target=f"≤ {STALL_TARGET_MS:.0f} ms, p99 ≤ {P99_TARGET_MS:.0f} ms",
-        ok=worst <= STALL_TARGET_MS and p99 <= P99_TARGET_MS,
-        note=note,
-    ).emit()
 
 
 def _close(window: object, services: object) -> None:
@@ -117,10 +101,7 @@ def analytics_refresh(quick: bool) -> None:
         settle_memory()
         _spin(0.5)
 
-        idle = StallMeter()
-        idle.start()
-        _spin(seconds / 2)
-        idle.stop()
+        idle = idle_meter(seconds / 2)
 
         refreshes = [0]
         window.model.rows_loaded.connect(lambda _n: refreshes.__setitem__(0, refreshes[0] + 1))
@@ -149,7 +130,7 @@ def analytics_refresh(quick: bool) -> None:
         shown = window.model.rowCount()
         _close(window, services)
         del app
-    _gap_row(
+    gap_row(
         f"longest GUI gap while the analytics of a {count:,}-recipient mailing refresh",
         meter,
         idle,
