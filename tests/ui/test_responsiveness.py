@@ -552,3 +552,47 @@ def test_the_editor_compiles_and_previews_templates_off_the_gui_thread(
     qtbot.waitUntil(lambda: not editor.preview.pending and not editor.checking, timeout=5000)
     assert compiled_on, "the template was never compiled"
     assert threading.main_thread().name not in compiled_on
+
+
+def test_a_lazy_table_reloaded_with_more_rows_measures_no_row_header(
+    qtbot, ctx: AppContext, tasks: TaskRunner
+) -> None:
+    """A list that grows while a mailing sends reloads every second or so; a
+    row header would measure the numbers of 200 rows (a call into Python
+    each) on every reload."""
+    from PySide6.QtCore import Qt
+
+    from mailapp.ui.common.lazy_table import LazyRowsTable
+
+    generate(ctx, PAGE_SIZE)
+    model = ContactsModel(ctx, tasks)
+    asked: list[int] = []
+    header_data = model.headerData
+
+    def counted(section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation == Qt.Orientation.Vertical:
+            asked.append(section)
+        return header_data(section, orientation, role)
+
+    model.headerData = counted  # type: ignore[method-assign]
+    table = LazyRowsTable(model)
+    qtbot.addWidget(table)
+    table.resize(600, 400)
+    table.show()
+    qtbot.waitExposed(table)
+    with qtbot.waitSignal(model.rows_loaded, timeout=20000):
+        model.set_query(None, "")
+    with ctx.db.write() as session:  # 50 more, as a sending mailing's list grows
+        session.connection().exec_driver_sql(
+            "INSERT INTO contacts (email, email_key, email_status, first_name, last_name,"
+            " fields, unsubscribed, created_at, updated_at)"
+            " SELECT 'more' || email, 'more' || email_key, email_status, first_name,"
+            " last_name, fields, unsubscribed, created_at, updated_at"
+            " FROM contacts WHERE id <= 50"
+        )
+    with qtbot.waitSignal(model.rows_loaded, timeout=20000):
+        model.reload()
+    qtbot.wait(100)
+    assert model.rowCount() == PAGE_SIZE + 50
+    assert asked == []
+    assert table.rowHeight(0) == table.rowHeight(PAGE_SIZE + 49)

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -259,10 +258,6 @@ class AnalyticsWindow(QWidget):
         self.model = RecipientsModel(services.ctx, services.tasks, mailing_id, self)
         self.model.rows_loaded.connect(self._rows_loaded)
         self.table = LazyRowsTable(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.follow_ups = FollowUps(services, mailing_id, self.table, self.model, self)
