@@ -29,7 +29,7 @@ test: setup
 lint: setup
 	$(VENV)/bin/ruff check mailapp tests bench scripts
 	$(VENV)/bin/ruff format --check mailapp tests bench scripts
-	$(VENV)/bin/mypy mailapp/models mailapp/services
+	$(VENV)/bin/mypy mailapp/models mailapp/services mailapp/scheduler
 
 format: setup
 	$(VENV)/bin/ruff format mailapp tests
