@@ -3,7 +3,7 @@
 Usage: python -m bench.csv_import [--quick]
 
 Generates a CSV (email, first_name, last_name, city) in a temporary folder,
-imports it with ``contacts.import_csv`` into a fresh SQLite database and
+imports it with ``contact_import.import_csv`` into a fresh SQLite database and
 inserts the same rows with a bare ``sqlite3`` ``executemany`` into the same
 table of another fresh database. The ratio shows what parsing, validation,
 duplicate detection, the folder and the merge cost on top of raw inserting;
@@ -24,7 +24,7 @@ from pathlib import Path
 
 from bench.common import Row
 from mailapp.db import Database
-from mailapp.services import contacts
+from mailapp.services import contact_import
 from mailapp.services.context import AppContext
 
 FIRST = ["Anna", "Boris", "Chloe", "Dmitry", "Elena", "Fatima", "Georg", "Hana", "Ivan", "Julia"]
@@ -82,7 +82,7 @@ def run(quick: bool = False) -> None:
         generate(csv_path, rows)
         ctx = AppContext.open(f"sqlite:///{folder / 'import.sqlite3'}")
         started = time.perf_counter()
-        report = contacts.import_csv(ctx, csv_path, folder="Benchmark")
+        report = contact_import.import_csv(ctx, csv_path, folder="Benchmark")
         elapsed = time.perf_counter() - started
         ctx.db.dispose()
         if report.imported != rows:

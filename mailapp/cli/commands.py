@@ -175,7 +175,7 @@ def cmd_settings_set_password(args: argparse.Namespace, db_url: str) -> int:
 
 
 def cmd_contacts_import(args: argparse.Namespace, db_url: str) -> int:
-    from mailapp.services.contacts import import_csv
+    from mailapp.services.contact_import import import_csv
 
     path = Path(args.file)
     if not path.is_file():

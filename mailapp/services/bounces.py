@@ -48,7 +48,6 @@ from mailapp.models.base import utcnow
 from mailapp.services import journal, unsubscribe
 from mailapp.services import settings as settings_service
 from mailapp.services.context import AppContext
-from mailapp.services.hub import Changed
 
 #: Soft bounces in a row (from separate mailings) that suppress a contact.
 SOFT_BOUNCES_TO_SUPPRESS = 3
@@ -169,7 +168,7 @@ class BounceRun:
             journal.record(session, None, Event.BOUNCES_PROCESSED, source=source, **overall)
         if self._by_mailing:
             self.ctx.hub.mailings_changed(*self._by_mailing)
-            self.ctx.hub.publish(Changed(contacts=True))
+            self.ctx.hub.contacts_changed()
         return self.counts
 
     # -- matching ----------------------------------------------------------

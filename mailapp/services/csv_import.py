@@ -2,7 +2,7 @@
 
 No database here: this module turns a file into clean, validated rows and
 refuses files that cannot be trusted as a whole, so that
-:func:`mailapp.services.contacts.import_csv` only has to store them. The rules
+:func:`mailapp.services.contact_import.import_csv` only has to store them. The rules
 are the ones a marketer expects from a spreadsheet export:
 
 * **Encoding.** UTF-8, with or without a byte order mark; UTF-16 when the file

@@ -7,7 +7,7 @@ one of them at a time, so for a big file a second process reads
 through a pipe, and this process only stores them: the two cores
 each do one half. The rules, the errors and the all-or-nothing of the
 import stay what :mod:`mailapp.services.csv_import` and
-:func:`mailapp.services.contacts.import_csv` make them: a whole-file refusal
+:func:`mailapp.services.contact_import.import_csv` make them: a whole-file refusal
 found by the reader is raised here, inside the import's transaction, which
 then rolls back.
 

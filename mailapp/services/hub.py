@@ -59,3 +59,8 @@ class Hub:
 
     def mailings_changed(self, *ids: int, progress: bool = False) -> None:
         self.publish(Changed(mailing_ids=frozenset(ids), progress=progress))
+
+    def contacts_changed(self) -> None:
+        """Contacts or folders changed: the window refreshes its lists and the
+        scheduler picks up new folder members for trigger mailings."""
+        self.publish(Changed(contacts=True))

@@ -34,7 +34,7 @@
     <context>
         <name>CampaignEditor</name>
         <message numerus="yes">
-            <location filename="../../mailapp/ui/campaigns/editor.py" line="+280" />
+            <location filename="../../mailapp/ui/campaigns/editor.py" line="+281" />
             <source>{name} (%n contact(s))</source>
             <translation>
                 <numerusform>{name} (%n contact)</numerusform>
@@ -64,7 +64,7 @@
     <context>
         <name>ContactsPage</name>
         <message numerus="yes">
-            <location filename="../../mailapp/ui/contacts/page.py" line="+266" />
+            <location filename="../../mailapp/ui/contacts/page.py" line="+268" />
             <source>%Ln contact(s)</source>
             <translation>
                 <numerusform>%Ln contact</numerusform>

@@ -262,7 +262,7 @@
     <context>
         <name>CampaignEditor</name>
         <message>
-            <location filename="../../mailapp/ui/campaigns/editor.py" line="+206" />
+            <location filename="../../mailapp/ui/campaigns/editor.py" line="+207" />
             <source>New campaign</source>
             <extracomment>(int) the campaign was saved; its id. The caption of each field, by the field's object name.</extracomment>
             <translation>Новая кампания</translation>
@@ -617,7 +617,7 @@
     <context>
         <name>ContactsPage</name>
         <message>
-            <location filename="../../mailapp/ui/contacts/page.py" line="+204" />
+            <location filename="../../mailapp/ui/contacts/page.py" line="+206" />
             <source>Delete…</source>
             <translation>Удалить…</translation>
         </message>
@@ -1132,12 +1132,12 @@
             <translation>Название папки:</translation>
         </message>
         <message>
-            <location line="+6" />
+            <location line="+7" />
             <source>Cannot create the folder</source>
             <translation>Не удалось создать папку</translation>
         </message>
         <message>
-            <location line="+7" />
+            <location line="+8" />
             <source>Rename folder</source>
             <translation>Переименование папки</translation>
         </message>
@@ -1147,7 +1147,7 @@
             <translation>Новое название:</translation>
         </message>
         <message>
-            <location line="+10" />
+            <location line="+11" />
             <source>Cannot rename the folder</source>
             <translation>Не удалось переименовать папку</translation>
         </message>
@@ -1421,7 +1421,7 @@
             <translation>Продолжить редактирование</translation>
         </message>
         <message>
-            <location filename="../../mailapp/ui/mailings/editor.py" line="+106" />
+            <location filename="../../mailapp/ui/mailings/editor.py" line="+107" />
             <source>New mailing</source>
             <extracomment>How long typing must pause before the template is read again. (int) the mailing was saved; its id. The preview's problem for its contact (a warning unless the check below already calls the template wrong). The latest reading of the template, and whether a newer one is due. Custom field names some contact has; None until read (off-thread).</extracomment>
             <translation>Новая рассылка</translation>

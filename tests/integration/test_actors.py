@@ -11,7 +11,15 @@ import pytest
 from mailapp.models import Event, MailingKind, MailingState
 from mailapp.models.campaigns import StepKind
 from mailapp.scheduler.engine import MailEngine
-from mailapp.services import campaigns, contacts, journal, lifecycle, mailings, resend
+from mailapp.services import (
+    campaigns,
+    contact_import,
+    contacts,
+    journal,
+    lifecycle,
+    mailings,
+    resend,
+)
 from mailapp.services import settings as settings_service
 from mailapp.services.actor import machine_user
 from mailapp.services.campaigns import CampaignInput, StepInput
@@ -28,7 +36,7 @@ def _actors(ctx: AppContext, after_id: int = 0) -> list[tuple[Event, str | None]
 def test_the_computer_user_without_a_user_name(ctx: AppContext, tmp_path: Path) -> None:
     csv = tmp_path / "people.csv"
     csv.write_text("email\na@example.com\nb@example.com\n", encoding="utf-8")
-    contacts.import_csv(ctx, csv, folder="People")
+    contact_import.import_csv(ctx, csv, folder="People")
     assert machine_user().count("@") >= 1
     assert _actors(ctx) == [(Event.CONTACTS_IMPORTED, machine_user())]
     entry = journal.entries(ctx)[0]

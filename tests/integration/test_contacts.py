@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import update
 
 from mailapp.models import Contact, Refused
-from mailapp.services import contacts
+from mailapp.services import contacts, folders
 from mailapp.services.context import AppContext
 from mailapp.services.hub import Changed
 
@@ -112,41 +112,41 @@ def test_unsubscribe_and_delete(ctx: AppContext) -> None:
     assert contacts.count_contacts(ctx) == 2
     assert contacts.delete_contacts(ctx, [a]) == 1
     assert list(contacts.contact_ids(ctx)) == [b]
-    assert contacts.list_folders(ctx)[0].contacts == 1
+    assert folders.list_folders(ctx)[0].contacts == 1
 
 
 def test_folders(ctx: AppContext) -> None:
-    news = contacts.create_folder(ctx, "  News  ")
+    news = folders.create_folder(ctx, "  News  ")
     with _Code("folder_exists"):
-        contacts.create_folder(ctx, "news")
+        folders.create_folder(ctx, "news")
     with _Code("field_empty"):
-        contacts.create_folder(ctx, "   ")
+        folders.create_folder(ctx, "   ")
     with _Code("header_injection"):
-        contacts.create_folder(ctx, "a\nb")
-    vip = contacts.create_folder(ctx, "VIP")
+        folders.create_folder(ctx, "a\nb")
+    vip = folders.create_folder(ctx, "VIP")
     with _Code("folder_exists"):
-        contacts.rename_folder(ctx, vip, "NEWS")
-    contacts.rename_folder(ctx, vip, "Gold")
+        folders.rename_folder(ctx, vip, "NEWS")
+    folders.rename_folder(ctx, vip, "Gold")
     a = contacts.add_contact(ctx, "a@example.com")
     b = contacts.add_contact(ctx, "b@example.com")
-    assert contacts.add_to_folder(ctx, "News", [a, b, a]) == 2
-    assert contacts.add_to_folder(ctx, news, [a]) == 0
+    assert folders.add_to_folder(ctx, "News", [a, b, a]) == 2
+    assert folders.add_to_folder(ctx, news, [a]) == 0
     with _Code("folder_unknown"):
-        contacts.add_to_folder(ctx, "Nope", [a])
+        folders.add_to_folder(ctx, "Nope", [a])
     with _Code("contact_unknown"):
-        contacts.add_to_folder(ctx, "Gold", [a, 777])
+        folders.add_to_folder(ctx, "Gold", [a, 777])
     assert contacts.count_contacts(ctx, folder="Gold") == 0
     contacts.set_unsubscribed(ctx, [b], True)
-    folders = {f.name: f for f in contacts.list_folders(ctx)}
-    assert [f.name for f in contacts.list_folders(ctx)] == ["Gold", "News"]
-    assert folders["News"] == contacts.FolderInfo(news, "News", 2, 2, 0, 0, 1)
-    assert folders["Gold"].contacts == 0
-    assert contacts.remove_from_folder(ctx, "news", [a]) == 1
+    by_name = {f.name: f for f in folders.list_folders(ctx)}
+    assert [f.name for f in folders.list_folders(ctx)] == ["Gold", "News"]
+    assert by_name["News"] == folders.FolderInfo(news, "News", 2, 2, 0, 0, 1)
+    assert by_name["Gold"].contacts == 0
+    assert folders.remove_from_folder(ctx, "news", [a]) == 1
     assert list(contacts.contact_ids(ctx, folder="News")) == [b]
     with _Code("folder_unknown"):
         contacts.list_contacts(ctx, folder="Unknown")
-    contacts.delete_folder(ctx, "News")
-    assert [f.name for f in contacts.list_folders(ctx)] == ["Gold"]
+    folders.delete_folder(ctx, "News")
+    assert [f.name for f in folders.list_folders(ctx)] == ["Gold"]
     assert contacts.count_contacts(ctx) == 2
 
 
@@ -177,24 +177,24 @@ def test_move_to_folder(ctx: AppContext) -> None:
     seen: list[object] = []
     ctx.hub.subscribe(seen.append)
     # From a folder: they leave it and join the target (created when missing).
-    assert contacts.move_to_folder(ctx, [a, b], "Gold", from_folder="news") == 2
+    assert folders.move_to_folder(ctx, [a, b], "Gold", from_folder="news") == 2
     assert list(contacts.contact_ids(ctx, folder="News")) == []
     assert list(contacts.contact_ids(ctx, folder="Gold")) == [a, b]
     assert Changed(contacts=True) in seen
     # From "All contacts": they join the target and keep their other folders.
-    assert contacts.move_to_folder(ctx, [c, a], "Gold") == 1
+    assert folders.move_to_folder(ctx, [c, a], "Gold") == 1
     assert contacts.get_contact(ctx, c).folders == ("Gold", "Other")
     # Into the folder they are in: nothing changes.
-    assert contacts.move_to_folder(ctx, [a], "gold", from_folder="Gold") == 0
+    assert folders.move_to_folder(ctx, [a], "gold", from_folder="Gold") == 0
     assert list(contacts.contact_ids(ctx, folder="Gold")) == [a, b, c]
     # A refusal changes nothing, not even the target folder.
     with _Code("contact_unknown"):
-        contacts.move_to_folder(ctx, [a, 999], "Fresh", from_folder="Gold")
+        folders.move_to_folder(ctx, [a, 999], "Fresh", from_folder="Gold")
     with _Code("folder_unknown"):
-        contacts.move_to_folder(ctx, [a], "Fresh", from_folder="Gone")
+        folders.move_to_folder(ctx, [a], "Fresh", from_folder="Gone")
     with _Code("field_empty"):
-        contacts.move_to_folder(ctx, [a], "  ")
-    assert "Fresh" not in {f.name for f in contacts.list_folders(ctx)}
+        folders.move_to_folder(ctx, [a], "  ")
+    assert "Fresh" not in {f.name for f in folders.list_folders(ctx)}
     assert list(contacts.contact_ids(ctx, folder="Gold")) == [a, b, c]
 
 
@@ -220,7 +220,7 @@ def test_delete_keeps_the_recipients_of_mailings(ctx: AppContext) -> None:
             )
         )
     assert contacts.delete_contacts(ctx, [a]) == 1
-    assert contacts.list_folders(ctx)[0].contacts == 0
+    assert folders.list_folders(ctx)[0].contacts == 0
     with ctx.db.read() as session:
         [row] = session.query(Recipient).all()
         assert (row.contact_id, row.email, row.response) == (None, "a@example.com", "delivered")

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from mailapp.models import Contact, Folder, FolderMember, Refused
 from mailapp.models.validation import email_status
-from mailapp.services import contacts
+from mailapp.services import contact_import, contacts, csv_import
 from mailapp.services.context import AppContext
 from mailapp.services.csv_import import classify_email, field_key
 
@@ -40,7 +40,7 @@ def counts(ctx: AppContext) -> tuple[int, int, int]:
 def refuse(ctx: AppContext, path: Path, code: str, **kwargs: object) -> Refused:
     before = counts(ctx)
     with pytest.raises(Refused) as info:
-        contacts.import_csv(ctx, path, folder="Imported", **kwargs)  # type: ignore[arg-type]
+        contact_import.import_csv(ctx, path, folder="Imported", **kwargs)  # type: ignore[arg-type]
     assert info.value.code == code, info.value.message
     assert counts(ctx) == before
     return info.value
@@ -57,7 +57,7 @@ def test_basic_import_with_fields_and_folder(ctx: AppContext, tmp_path: Path) ->
         "anna@example.com,Anna,Li,Kazan,2024-01-02\n"
         "boris@example.org,Boris,,Oslo,\n",
     )
-    report = contacts.import_csv(ctx, path, folder="Spring")
+    report = contact_import.import_csv(ctx, path, folder="Spring")
     assert report.as_json() == {
         "imported": 2,
         "updated": 0,
@@ -77,23 +77,23 @@ def test_basic_import_with_fields_and_folder(ctx: AppContext, tmp_path: Path) ->
 
 def test_semicolon_bom_and_tab(ctx: AppContext, tmp_path: Path) -> None:
     semi = write(tmp_path, "\ufeffEMAIL ; first_name\r\na@example.com;Anna\r\n", "semi.csv")
-    assert contacts.preview_csv(semi).delimiter == ";"
-    assert contacts.import_csv(ctx, semi).imported == 1
+    assert csv_import.preview_csv(semi).delimiter == ";"
+    assert contact_import.import_csv(ctx, semi).imported == 1
     tab = write(tmp_path, "email\tfirst_name\nb@example.com\tBo\n", "tab.csv")
-    assert contacts.preview_csv(tab).delimiter == "\t"
-    assert contacts.import_csv(ctx, tab).imported == 1
+    assert csv_import.preview_csv(tab).delimiter == "\t"
+    assert contact_import.import_csv(ctx, tab).imported == 1
     assert [r.first_name for r in contacts.list_contacts(ctx)] == ["Anna", "Bo"]
 
 
 def test_cp1251_and_utf16(ctx: AppContext, tmp_path: Path) -> None:
     text = "email;first_name;Город\nivan@example.com;Иван;Москва\n"
     path = write(tmp_path, text.encode("cp1251"))
-    assert contacts.preview_csv(path).encoding == "cp1251"
-    contacts.import_csv(ctx, path)
+    assert csv_import.preview_csv(path).encoding == "cp1251"
+    contact_import.import_csv(ctx, path)
     [row] = contacts.list_contacts(ctx)
     assert (row.first_name, row.fields) == ("Иван", {"город": "Москва"})
     wide = write(tmp_path, "email\tfirst_name\nolga@example.com\tОльга\n".encode("utf-16"), "w.csv")
-    assert contacts.import_csv(ctx, wide).imported == 1
+    assert contact_import.import_csv(ctx, wide).imported == 1
 
 
 def test_invalid_missing_and_duplicate_rows(ctx: AppContext, tmp_path: Path) -> None:
@@ -107,7 +107,7 @@ def test_invalid_missing_and_duplicate_rows(ctx: AppContext, tmp_path: Path) -> 
         "\n"
         "x@localhost,Local\n",
     )
-    report = contacts.import_csv(ctx, path)
+    report = contact_import.import_csv(ctx, path)
     assert (report.imported, report.invalid, report.duplicates) == (1, 3, 1)
     assert report.as_json() == {
         "imported": 1,
@@ -140,14 +140,14 @@ def test_invalid_address_repeated_is_refused_each_time(ctx: AppContext, tmp_path
     """A refused row claims no address: its repetition is refused too, as
     invalid, not reported as a duplicate of a row that was never stored."""
     path = write(tmp_path, "email\nbad@@example.com\nBAD@@example.com\nok@example.com\n")
-    report = contacts.import_csv(ctx, path)
+    report = contact_import.import_csv(ctx, path)
     assert (report.imported, report.invalid, report.duplicates) == (1, 2, 0)
     assert contacts.count_contacts(ctx) == 1
 
 
 def test_an_address_with_a_line_break_is_refused(ctx: AppContext, tmp_path: Path) -> None:
     path = write(tmp_path, 'email,first_name\n"a@example.com\nBcc: x@evil.com",Anna\n')
-    report = contacts.import_csv(ctx, path, folder="F")
+    report = contact_import.import_csv(ctx, path, folder="F")
     assert (report.imported, report.invalid) == (0, 1)
     assert report.errors[0].startswith("Line 2:") and "line break" in report.errors[0]
     assert contacts.count_contacts(ctx) == 0
@@ -159,7 +159,7 @@ def test_line_breaks_in_names_never_stored(ctx: AppContext, tmp_path: Path) -> N
         'email,first_name,last_name\na@example.com,"Anna\r\nBcc: x@evil.com","Li\nLo"\n'
         "b@example.com,Bo,\n",
     )
-    report = contacts.import_csv(ctx, path)
+    report = contact_import.import_csv(ctx, path)
     assert report.imported == 2
     [a, _] = contacts.list_contacts(ctx)
     assert (a.first_name, a.last_name) == ("Anna Bcc: x@evil.com", "Li Lo")
@@ -168,20 +168,20 @@ def test_line_breaks_in_names_never_stored(ctx: AppContext, tmp_path: Path) -> N
 
 def test_reimport_updates_and_keeps(ctx: AppContext, tmp_path: Path) -> None:
     first = write(tmp_path, "email,first_name,city,plan\na@example.com,Anna,Kazan,free\n", "1.csv")
-    contacts.import_csv(ctx, first, folder="A")
+    contact_import.import_csv(ctx, first, folder="A")
     cid = contacts.contact_ids(ctx)[0]
     contacts.set_unsubscribed(ctx, [cid], True)
     second = write(
         tmp_path, "email,first_name,city,plan\nA@EXAMPLE.com,,Oslo,\nn@example.com,New,,\n", "2.csv"
     )
-    report = contacts.import_csv(ctx, second, folder="B")
+    report = contact_import.import_csv(ctx, second, folder="B")
     assert (report.imported, report.updated) == (1, 1)
     row = contacts.contacts_by_ids(ctx, [cid])[0]
     assert row.first_name == "Anna"  # an empty cell never erases
     assert row.fields == {"city": "Oslo", "plan": "free"}
     assert row.unsubscribed  # an import never re-subscribes
     assert row.folders == ("A", "B")
-    again = contacts.import_csv(ctx, second, folder="B")
+    again = contact_import.import_csv(ctx, second, folder="B")
     assert (again.imported, again.updated) == (0, 2)
     assert contacts.count_contacts(ctx, folder="B") == 2
 
@@ -190,7 +190,7 @@ def test_update_existing_takes_the_file_s_names(ctx: AppContext, tmp_path: Path)
     """The default ("Update existing contacts"), which the command line keeps."""
     cid = contacts.add_contact(ctx, "kept@example.com", "Kept", "Old", folder="Old")
     path = write(tmp_path, "email,first_name,city\nKEPT@example.com,Other,Oslo\n")
-    report = contacts.import_csv(ctx, path, folder="New")
+    report = contact_import.import_csv(ctx, path, folder="New")
     assert (report.imported, report.updated, report.skipped) == (0, 1, 0)
     row = contacts.get_contact(ctx, cid)
     assert (row.first_name, row.last_name, row.fields) == ("Other", "Old", {"city": "Oslo"})
@@ -212,7 +212,7 @@ def test_skip_existing_changes_nothing_existing(ctx: AppContext, tmp_path: Path)
         "KEPT@example.com,Other,New,Oslo\n"
         "fresh@example.com,Fresh,,Moscow\n",
     )
-    report = contacts.import_csv(ctx, path, folder="New", update_existing=False)
+    report = contact_import.import_csv(ctx, path, folder="New", update_existing=False)
     assert (report.imported, report.updated, report.skipped) == (1, 0, 1)
     assert set(report.as_json()) == {"imported", "updated", "invalid", "duplicates", "errors"}
     after = contacts.get_contact(ctx, cid)
@@ -237,7 +237,7 @@ def test_check_counts_existing_contacts_and_stores_nothing(ctx: AppContext, tmp_
         "email\nA@EXAMPLE.com\n" + rows + "b@example.com\nbad address\na@example.com\n",
     )
     before = counts(ctx)
-    check = contacts.check_import(ctx, path)
+    check = contact_import.check_import(ctx, path)
     assert counts(ctx) == before
     assert (check.existing, check.new, check.invalid, check.duplicates) == (2, 25_000, 1, 1)
     assert [(p.line, p.code) for p in check.problems] == [
@@ -249,7 +249,7 @@ def test_check_counts_existing_contacts_and_stores_nothing(ctx: AppContext, tmp_
 def test_mapping(ctx: AppContext, tmp_path: Path) -> None:
     path = write(tmp_path, "Adresse,Vorname,Notes\na@example.com,Anna,x\n")
     refuse(ctx, path, "import_no_email_column")
-    report = contacts.import_csv(
+    report = contact_import.import_csv(
         ctx, path, mapping={"Adresse": "email", "Vorname": "first_name", "Notes": ""}
     )
     assert report.imported == 1
@@ -292,7 +292,7 @@ def test_error_late_in_file_rolls_back(ctx: AppContext, tmp_path: Path) -> None:
 
 def test_trailing_empty_cells_are_fine(ctx: AppContext, tmp_path: Path) -> None:
     path = write(tmp_path, "email,first_name,\na@example.com,Anna,,\nb@example.com\n")
-    assert contacts.import_csv(ctx, path).imported == 2
+    assert contact_import.import_csv(ctx, path).imported == 2
 
 
 def test_missing_file(ctx: AppContext, tmp_path: Path) -> None:
@@ -318,7 +318,7 @@ def test_cancel_changes_nothing(ctx: AppContext, tmp_path: Path) -> None:
 def test_progress_reaches_total(ctx: AppContext, tmp_path: Path) -> None:
     rows = "".join(f"user{i}@example.com\n" for i in range(25_000))
     calls: list[tuple[int, int]] = []
-    contacts.import_csv(
+    contact_import.import_csv(
         ctx, write(tmp_path, "email\n" + rows), progress=lambda d, t: calls.append((d, t))
     )
     assert calls[-1] == (25_000, 25_000)
@@ -341,7 +341,7 @@ def test_fifty_megabytes(ctx: AppContext, tmp_path: Path) -> None:
             ]
             handle.writelines(lines)
             i += 10_000
-    report = contacts.import_csv(ctx, path, folder="Big")
+    report = contact_import.import_csv(ctx, path, folder="Big")
     assert report.imported == i
     assert (report.invalid, report.duplicates, report.errors) == (0, 0, [])
     assert contacts.count_contacts(ctx, folder="Big") == i

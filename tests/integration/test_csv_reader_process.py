@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from mailapp.services import contacts, csv_reader
+from mailapp.services import contact_import, contacts, csv_reader
 from mailapp.services.context import AppContext
 from mailapp.services.csv_import import CsvSource
 
@@ -52,14 +52,14 @@ def test_the_report_is_the_one_read_here(
     path = write(tmp_path, MIXED)
     assert isinstance(csv_reader.open_source(path), csv_reader.ParallelCsvSource)
     seed(ctx)
-    report = contacts.import_csv(ctx, path, folder="Spring")
+    report = contact_import.import_csv(ctx, path, folder="Spring")
     assert [(r.email, r.first_name, r.fields) for r in contacts.list_contacts(ctx, "Spring")] == [
         ("good@example.com", "First", {"city": "Riga"}),
         ("line@example.com", "Two lines", {"city": "Rome"}),
     ]
     monkeypatch.setattr(csv_reader, "PARALLEL_BYTES", 1 << 40)
     assert isinstance(csv_reader.open_source(path), CsvSource)
-    again = contacts.import_csv(ctx, path, folder="Spring")
+    again = contact_import.import_csv(ctx, path, folder="Spring")
     assert (report.imported, report.invalid, report.duplicates) == (2, 3, 1)
     assert (again.updated, again.invalid, again.duplicates) == (2, 3, 1)
     assert report.problems == again.problems and report.errors == again.errors
@@ -84,5 +84,5 @@ def test_a_reader_killed_midway_fails_the_import_and_changes_nothing(
                 os.kill(child.pid, signal.SIGKILL)
 
     with pytest.raises(RuntimeError, match="stopped"):
-        contacts.import_csv(ctx, path, folder="Imported", progress=progress)
+        contact_import.import_csv(ctx, path, folder="Imported", progress=progress)
     assert counts(ctx) == before

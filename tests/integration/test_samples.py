@@ -12,7 +12,15 @@ from sqlalchemy import func, select
 
 from mailapp.models import Contact, Mailing, MailingState, Recipient, Response
 from mailapp.models.campaigns import CampaignState, StepKind
-from mailapp.services import campaign_runs, campaigns, contacts, lifecycle, mailings, samples
+from mailapp.services import (
+    campaign_runs,
+    campaigns,
+    contacts,
+    folders,
+    lifecycle,
+    mailings,
+    samples,
+)
 from mailapp.services.context import AppContext
 
 
@@ -32,7 +40,7 @@ def test_an_empty_database_gets_the_samples(ctx: AppContext) -> None:
         "Sample second chance (trigger)",
     }
     assert {m.state for m in infos.values()} == {MailingState.DRAFT}
-    assert [f.name for f in contacts.list_folders(ctx)] == [samples.FOLDER]
+    assert [f.name for f in folders.list_folders(ctx)] == [samples.FOLDER]
 
 
 def test_the_sample_campaign_is_a_readable_draft(ctx: AppContext) -> None:

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import event, insert
 
 from mailapp.models import Contact, Recipient, Response
-from mailapp.services import analytics, contacts, reads
+from mailapp.services import analytics, contacts, folders, reads
 from mailapp.services.context import AppContext
 from tests.support.data import add_contacts, bulk_contacts, make_mailing
 
@@ -68,8 +68,8 @@ def test_the_contacts_page_keeps_order_fields_and_leaves_out_the_deleted(
     ctx: AppContext, orm_loads: list[object]
 ) -> None:
     a, b, c = add_contacts(ctx, ["a@example.com", "b@example.com", "c@example.com"], "News")
-    contacts.create_folder(ctx, "Gold")
-    contacts.add_to_folder(ctx, "Gold", [c])
+    folders.create_folder(ctx, "Gold")
+    folders.add_to_folder(ctx, "Gold", [c])
     contacts.delete_contacts(ctx, [b])
     rows = contacts.contacts_by_ids(ctx, [c, b, a])
     assert [r.id for r in rows] == [c, a]

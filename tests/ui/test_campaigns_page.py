@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QLabel
 
 from mailapp.models import MailingKind, MailingState, Response
 from mailapp.models.campaigns import CampaignState, StepKind
-from mailapp.services import campaign_runs, campaigns, contacts, lifecycle, mailings
+from mailapp.services import campaign_runs, campaigns, folders, lifecycle, mailings
 from mailapp.services import settings as settings_service
 from mailapp.services.campaigns import CampaignInput, StepInput, TransitionInput
 from mailapp.services.context import AppContext
@@ -179,7 +179,7 @@ def test_a_refusal_of_the_service_is_shown_inline_and_nothing_is_saved(
     step = editor.add_step(StepKind.EMAIL)
     choose(step.mailing, flow_data["a"])
     assert settle(qtbot, editor) == ""
-    contacts.delete_folder(ctx, FOLDER)  # meanwhile, elsewhere
+    folders.delete_folder(ctx, FOLDER)  # meanwhile, elsewhere
     editor.save_button.click()
     qtbot.waitUntil(lambda: "no longer exists" in editor.error.text())
     assert editor.error.text() == f"The folder “{FOLDER}” no longer exists."

@@ -10,7 +10,7 @@ from sqlalchemy import update
 
 from mailapp.models import Contact
 from mailapp.models.base import utcnow
-from mailapp.services import contacts
+from mailapp.services import contacts, folders
 from mailapp.services.context import AppContext
 from mailapp.ui.common.lazy_model import PAGE_SIZE
 from mailapp.ui.common.tasks import TaskRunner
@@ -413,7 +413,7 @@ def test_bulk_unsubscribe_asks_with_the_count(qtbot, services: AppServices) -> N
 def test_bulk_move_to_folder(qtbot, services: AppServices) -> None:
     ctx = services.ctx
     ids = [contacts.add_contact(ctx, f"user{n}@example.com", folder="News") for n in range(3)]
-    contacts.create_folder(ctx, "Gold")
+    folders.create_folder(ctx, "Gold")
     page = _page(qtbot, services, 3)
     qtbot.waitUntil(lambda: page.folder_panel.folder_list.count() == 3)
     page.folder_panel.folder_list.setCurrentRow(2)  # News
@@ -449,7 +449,7 @@ def test_bulk_move_to_folder(qtbot, services: AppServices) -> None:
     assert "They stay in their other folders" in dialog.informativeText()
     dialog.folder.setEditText("Fresh")
     dialog.action_button.click()
-    qtbot.waitUntil(lambda: "Fresh" in {f.name for f in contacts.list_folders(ctx)}, timeout=5000)
+    qtbot.waitUntil(lambda: "Fresh" in {f.name for f in folders.list_folders(ctx)}, timeout=5000)
     assert list(contacts.contact_ids(ctx, folder="Fresh")) == [ids[2]]
     assert contacts.get_contact(ctx, ids[2]).folders == ("Fresh", "News")
     qtbot.waitUntil(lambda: page.folder_panel.folder_list.count() == 4, timeout=5000)

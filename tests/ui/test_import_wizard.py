@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QWizard
 
-from mailapp.services import contacts
+from mailapp.services import contacts, folders
 from mailapp.ui.contacts.import_wizard import ImportWizard
 from mailapp.ui.services import AppServices
 
@@ -130,7 +130,7 @@ def test_cancel_mid_import_changes_nothing(qtbot, services: AppServices, tmp_pat
     qtbot.waitUntil(lambda: wizard.currentPage() is wizard.result_page, timeout=30000)
     assert "cancelled" in wizard.result_page.summary.text()
     assert contacts.count_contacts(services.ctx) == 0
-    assert contacts.list_folders(services.ctx) == []
+    assert folders.list_folders(services.ctx) == []
     assert wizard.button(QWizard.WizardButton.FinishButton).isVisibleTo(wizard)
     qtbot.waitUntil(lambda: services.tasks.pending == 0)
 

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWizard,
 )
 
-from mailapp.services import campaigns, contacts, mailings, samples
+from mailapp.services import campaigns, folders, mailings, samples
 from mailapp.ui.common.i18n import Translations, translations_dir
 
 RU = translations_dir() / "mailapp_ru.ts"
@@ -141,7 +141,7 @@ def translations(qapp: object) -> Iterator[Translations]:
 def names_in(ctx) -> set[str]:  # type: ignore[no-untyped-def]
     names = {m.name for m in mailings.list_all(ctx)}
     names |= {m.subject for m in (mailings.get(ctx, i.id) for i in mailings.list_all(ctx))}
-    names |= {f.name for f in contacts.list_folders(ctx)}
+    names |= {f.name for f in folders.list_folders(ctx)}
     names |= {c.name for c in campaigns.list_campaigns(ctx)}
     return {n for n in names if n}
 

@@ -200,12 +200,12 @@ def test_a_bad_sender_address_in_russian(russian: None) -> None:
 def test_a_file_without_an_email_column_in_russian(
     russian: None, ctx: object, tmp_path: Path
 ) -> None:
-    from mailapp.services import contacts
+    from mailapp.services import contact_import
 
     path = tmp_path / "people.csv"
     path.write_text("name,phone\nAnna,123\n", encoding="utf-8")
     with pytest.raises(Refused) as caught:
-        contacts.import_csv(ctx, path)  # type: ignore[arg-type]
+        contact_import.import_csv(ctx, path)  # type: ignore[arg-type]
     assert caught.value.code == "import_no_email_column"
     assert refused_message(caught.value) == (
         "В файле нет столбца «email» (найдены столбцы: «name», «phone»); "

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from mailapp.models import MailingState, Refused
 from mailapp.models.campaigns import CampaignState, StepKind
-from mailapp.services import campaigns, contacts
+from mailapp.services import campaigns, folders
 from mailapp.services.campaigns import CampaignInfo
 from mailapp.services.context import AppContext
 from mailapp.ui.campaigns.flow_model import duration_text
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 def _start_preview(ctx: AppContext, campaign_id: int) -> tuple[CampaignInfo, int | None]:
     """The campaign and how many contacts its folder holds (off the GUI thread)."""
     info = campaigns.get_campaign(ctx, campaign_id)
-    size = next((f.contacts for f in contacts.list_folders(ctx) if f.name == info.folder), None)
+    size = next((f.contacts for f in folders.list_folders(ctx) if f.name == info.folder), None)
     return info, size
 
 

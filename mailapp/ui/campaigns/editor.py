@@ -45,9 +45,10 @@ from mailapp.models.campaigns import (
     CampaignState,
     StepKind,
 )
-from mailapp.services import campaigns, contacts, mailings
+from mailapp.services import campaigns, mailings
+from mailapp.services import folders as folder_service
 from mailapp.services.campaigns import CampaignInfo, CampaignInput, StepInput, TransitionInput
-from mailapp.services.contacts import FolderInfo
+from mailapp.services.folders import FolderInfo
 from mailapp.services.mailings import MailingInfo
 from mailapp.ui.campaigns.diagram import CampaignDiagram
 from mailapp.ui.campaigns.flow_model import (
@@ -247,7 +248,7 @@ class CampaignEditor(QDialog):
     def _load(self) -> None:
         ctx, campaign_id, tasks = self._services.ctx, self.campaign_id, self._services.tasks
         tasks.run(
-            lambda: contacts.list_folders(ctx),
+            lambda: folder_service.list_folders(ctx),
             on_success=self._folders_loaded,
             on_failure=self._load_failed,
         )

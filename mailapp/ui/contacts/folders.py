@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mailapp.services import contacts
-from mailapp.services.contacts import FolderInfo
+from mailapp.services import folders as folder_service
+from mailapp.services.folders import FolderInfo
 from mailapp.ui.common.lazy_model import alive
 from mailapp.ui.common.tasks import show_error
 
@@ -174,7 +174,9 @@ class FolderPanel(QWidget):
     def _create_named(self, name: str) -> None:
         ctx = self._services.ctx
         self._wanted = name.strip()
-        self._write(lambda: contacts.create_folder(ctx, name), self.tr("Cannot create the folder"))
+        self._write(
+            lambda: folder_service.create_folder(ctx, name), self.tr("Cannot create the folder")
+        )
 
     @Slot()
     def rename_folder(self) -> None:
@@ -191,7 +193,8 @@ class FolderPanel(QWidget):
         ctx = self._services.ctx
         self._wanted = name.strip()
         self._write(
-            lambda: contacts.rename_folder(ctx, folder, name), self.tr("Cannot rename the folder")
+            lambda: folder_service.rename_folder(ctx, folder, name),
+            self.tr("Cannot rename the folder"),
         )
 
     @Slot()
@@ -213,7 +216,7 @@ class FolderPanel(QWidget):
         def answered() -> None:
             if box.clickedButton() is delete:
                 self._write(
-                    lambda: contacts.delete_folder(ctx, folder),
+                    lambda: folder_service.delete_folder(ctx, folder),
                     self.tr("Cannot delete the folder"),
                 )
 

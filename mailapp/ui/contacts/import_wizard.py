@@ -38,9 +38,9 @@ from PySide6.QtWidgets import (
 )
 
 from mailapp.models import Refused
-from mailapp.services import contacts
-from mailapp.services.contacts import CsvPreview, ImportCheck, ImportReport
-from mailapp.services.csv_import import KNOWN_COLUMNS, field_key
+from mailapp.services import contact_import, csv_import
+from mailapp.services.contact_import import ImportCheck, ImportReport
+from mailapp.services.csv_import import KNOWN_COLUMNS, CsvPreview, field_key
 from mailapp.ui.common.lazy_model import alive
 from mailapp.ui.common.tasks import error_text
 from mailapp.ui.contacts.import_file_page import FilePage
@@ -96,7 +96,7 @@ class PreviewPage(QWizardPage):
         path = self._wizard.file_page.file_path()
         self.info.setText(self.tr("Reading {name}…").format(name=path.name))
         self._wizard.services.tasks.run(
-            lambda: contacts.preview_csv(path),
+            lambda: csv_import.preview_csv(path),
             on_success=lambda p: self._loaded(generation, p),
             on_failure=lambda e: self._failed(generation, e),
         )
@@ -290,7 +290,7 @@ class SummaryPage(QWizardPage):
         path = self._wizard.file_page.file_path()
         mapping = self._wizard.mapping_page.mapping()
         self._wizard.services.tasks.run(
-            lambda: contacts.check_import(ctx, path, mapping=mapping, cancel=cancel),
+            lambda: contact_import.check_import(ctx, path, mapping=mapping, cancel=cancel),
             on_success=lambda c: self._checked(generation, c),
             on_failure=lambda e: self._failed(generation, e),
         )
@@ -417,7 +417,7 @@ class ImportPage(QWizardPage):
             signal.emit(done, total)
 
         self._wizard.services.tasks.run_write(
-            lambda: contacts.import_csv(
+            lambda: contact_import.import_csv(
                 ctx,
                 path,
                 folder,

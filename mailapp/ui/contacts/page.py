@@ -36,7 +36,9 @@ from PySide6.QtWidgets import (
 )
 
 from mailapp.services import contacts
-from mailapp.services.contacts import ContactInfo, FolderInfo
+from mailapp.services import folders as folder_service
+from mailapp.services.contacts import ContactInfo
+from mailapp.services.folders import FolderInfo
 from mailapp.ui.common.lazy_model import alive
 from mailapp.ui.common.lazy_table import LazyRowsTable
 from mailapp.ui.common.tasks import error_text, show_error
@@ -230,7 +232,7 @@ class ContactsPage(QWidget):
     def refresh_folders(self) -> None:
         ctx = self._services.ctx
         self._services.tasks.run(
-            lambda: contacts.list_folders(ctx),
+            lambda: folder_service.list_folders(ctx),
             on_success=self._folders_loaded,
             on_failure=self._load_failed,
         )
@@ -427,7 +429,7 @@ class ContactsPage(QWidget):
 
         def write() -> Callable[[], object]:
             target = dialog.target()  # read here, in the GUI thread
-            return lambda: contacts.move_to_folder(ctx, ids, target, from_folder=source)
+            return lambda: folder_service.move_to_folder(ctx, ids, target, from_folder=source)
 
         self._ask(dialog, write, self.tr("Cannot move the contacts"))
 

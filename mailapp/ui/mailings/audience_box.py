@@ -12,7 +12,7 @@ from PySide6.QtCore import QCoreApplication, QLocale, Qt, Signal, Slot
 from PySide6.QtWidgets import QGroupBox, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from mailapp.services.campaigns import CampaignInfo
-from mailapp.services.contacts import FolderInfo
+from mailapp.services.folders import FolderInfo
 from mailapp.ui.common import labels
 
 FOLDER_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -47,9 +47,10 @@ from PySide6.QtWidgets import (
 from mailapp.delivery.render import TemplateProblem
 from mailapp.delivery.template_check import TemplateCheck, check_template
 from mailapp.models import MailingKind
-from mailapp.services import campaigns, contacts, mailings
+from mailapp.services import campaigns, mailings
+from mailapp.services import folders as folder_service
 from mailapp.services.campaigns import CampaignInfo
-from mailapp.services.contacts import FolderInfo
+from mailapp.services.folders import FolderInfo
 from mailapp.services.mailings import MailingInfo, MailingInput
 from mailapp.ui.common import labels
 from mailapp.ui.common.lazy_model import alive, submit
@@ -247,7 +248,7 @@ class MailingEditor(QDialog):
     def _load(self) -> None:
         ctx, mailing_id = self._services.ctx, self.mailing_id
         self._services.tasks.run(
-            lambda: contacts.list_folders(ctx),
+            lambda: folder_service.list_folders(ctx),
             on_success=self._folders_loaded,
             on_failure=self._load_failed,
         )
