@@ -1,18 +1,12 @@
-"""Reading contact CSV files: encoding, delimiter, header and rows.
+"""Reading contact CSV files: header and rows.
 
 No database here: this module turns a file into clean, validated rows and
 refuses files that cannot be trusted as a whole, so that
-:func:`mailapp.services.contact_import.import_csv` only has to store them. The rules
-are the ones a marketer expects from a spreadsheet export:
+:func:`mailapp.services.contact_import.import_csv` only has to store them.
+How the file is written (size, encoding, delimiter) is decided first, by
+:mod:`mailapp.services.csv_layout`. The rules are the ones a marketer
+expects from a spreadsheet export:
 
-* **Encoding.** UTF-8, with or without a byte order mark; UTF-16 when the file
-  starts with its byte order mark (Excel's "Unicode text"). A file that is not
-  valid UTF-8 is read as Windows-1251 (the usual Russian Excel export) when
-  every byte decodes and no control characters appear; anything else is
-  refused with "the file is not UTF-8 text" rather than imported as garbage.
-  Files with NUL bytes (spreadsheets, archives, images) are refused as not text.
-* **Delimiter.** Comma, semicolon or tab, whichever splits the header and the
-  first rows into the most consistent columns.
 * **Header.** Required. Header names are matched case-insensitively with the
   byte order mark and surrounding spaces removed; ``email`` (also ``e-mail``)
   is required, ``first_name`` and ``last_name`` (also ``First name``,
@@ -44,7 +38,6 @@ are the ones a marketer expects from a spreadsheet export:
 
 from __future__ import annotations
 
-import codecs
 import csv
 import json
 import keyword
@@ -59,10 +52,8 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 
 from mailapp.models.states import Refused
+from mailapp.services.csv_layout import check_size, detect_encoding, sniff_delimiter
 
-#: The largest file accepted; far above any real contact export (a million
-#: rows is about 50 MB) but small enough to refuse a wrong file early.
-MAX_FILE_BYTES = 1 << 30
 #: At most this many problem lines are listed in a report; the rest are counted.
 MAX_ERRORS = 1000
 #: Rows handed to the database (and progress reported) in chunks of this size.
@@ -90,10 +81,7 @@ _JINJA_WORDS = frozenset(
 _NON_WORD = re.compile(r"[^\w]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 _CONTROL_RUNS = re.compile(r"\s*[\x00-\x1f\x7f\u2028\u2029]+\s*")
-_BAD_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_DELIMITERS = (",", ";", "\t")
 _json_string: Callable[[str], str] = json.encoder.encode_basestring
-_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 
 # The common case of an address, decided without email_validator: an ASCII
 # local part of dot-atom characters (no leading, trailing or double dot,
@@ -304,135 +292,6 @@ def clean_name(value: str) -> tuple[str, bool]:
 # The file as a whole
 
 
-@dataclass(frozen=True)
-class _Layout:
-    encoding: str
-    delimiter: str
-    lines: int
-
-
-def check_size(path: Path) -> int:
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise Refused(
-            "import_no_file",
-            f"The file {path.name!r} does not exist",
-            file=path.name,
-            problem="missing",
-        ) from None
-    except OSError as exc:
-        raise Refused(
-            "import_unreadable",
-            f"Cannot read {path.name!r}: {exc.strerror}",
-            file=path.name,
-            reason=exc.strerror,
-        ) from None
-    if not path.is_file():
-        raise Refused(
-            "import_no_file", f"{path.name!r} is not a file", file=path.name, problem="not_a_file"
-        )
-    if size == 0:
-        raise Refused("import_empty", "The file is empty", problem="empty")
-    if size > MAX_FILE_BYTES:
-        raise Refused(
-            "import_too_large",
-            f"The file is larger than {MAX_FILE_BYTES // (1 << 20)} MB; split it into parts",
-            limit_mb=MAX_FILE_BYTES // (1 << 20),
-        )
-    return size
-
-
-def _not_text(head: bytes) -> Refused:
-    if head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0"):
-        return Refused(
-            "import_not_text",
-            "This looks like an Excel workbook, not a CSV file; save it as CSV (UTF-8) first",
-            problem="excel",
-        )
-    return Refused(
-        "import_not_text", "The file is not a text file (CSV expected)", problem="binary"
-    )
-
-
-def _detect(path: Path, encoding: str | None) -> _Layout:
-    """Decide the encoding by reading the whole file once, counting lines."""
-    with path.open("rb") as raw:
-        head = raw.read(4)
-        raw.seek(0)
-        if encoding is None:
-            if head.startswith(codecs.BOM_UTF8):
-                encoding = "utf-8-sig"
-            elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-                encoding = "utf-16"
-        lines = 0
-        if encoding == "utf-16":
-            # Line counting on UTF-16 bytes would be wrong; count while decoding.
-            try:
-                with path.open(encoding="utf-16", newline="") as text:
-                    for piece in iter(lambda: text.read(1 << 20), ""):
-                        if "\x00" in piece:
-                            raise _not_text(head)
-                        lines += piece.count("\n")
-            except UnicodeError:
-                raise Refused(
-                    "import_encoding", "The file is not valid UTF-16 text", encoding="UTF-16"
-                ) from None
-            return _Layout("utf-16", "", lines + 1)
-        candidates = [encoding] if encoding else ["utf-8", "cp1251"]
-        for candidate in candidates:
-            raw.seek(0)
-            lines = 0
-            last = b""
-            try:
-                decoder = codecs.getincrementaldecoder(candidate)()
-                for chunk in iter(lambda: raw.read(1 << 20), b""):
-                    if b"\x00" in chunk:
-                        raise _not_text(head)
-                    if candidate == "cp1251" and _BAD_BYTES.search(chunk):
-                        raise UnicodeError("control characters")
-                    decoder.decode(chunk)
-                    lines += chunk.count(b"\n")
-                    last = chunk[-1:]
-                decoder.decode(b"", final=True)
-            except (UnicodeError, LookupError):
-                continue
-            if last not in (b"\n", b""):
-                lines += 1
-            return _Layout(candidate, "", lines)
-    if encoding:
-        raise Refused(
-            "import_encoding", f"The file is not valid {encoding} text", encoding=encoding
-        )
-    raise Refused(
-        "import_encoding",
-        "The file is not UTF-8 text; save it from the spreadsheet as CSV UTF-8",
-    )
-
-
-def _sniff(path: Path, encoding: str) -> str:
-    """The delimiter that splits the first lines into the steadiest columns."""
-    with path.open(encoding=encoding, newline="") as handle:
-        sample = handle.read(64 * 1024)
-    if "\n" in sample[:-1]:
-        # Drop a possibly cut last line.
-        sample = sample[: sample.rstrip("\r\n").rfind("\n") + 1] or sample
-    best, best_score = ",", (0, 0)
-    for delimiter in _DELIMITERS:
-        try:
-            rows = [r for r in csv.reader(sample.splitlines(), delimiter=delimiter) if r][:20]
-        except csv.Error:
-            continue
-        if not rows:
-            continue
-        width = len(rows[0])
-        steady = sum(1 for r in rows if len(r) == width)
-        score = (steady if width > 1 else 0, width)
-        if score > best_score:
-            best, best_score = delimiter, score
-    return best
-
-
 def _header_targets(header: list[str], mapping: dict[str, str] | None) -> list[str]:
     """What each column becomes; refuses files without an email column."""
     wanted: dict[str, str] = {}
@@ -471,8 +330,8 @@ def preview_csv(path: str | Path, rows: int = 20) -> CsvPreview:
     """The header and first rows, for the wizard to show before importing."""
     path = Path(path)
     check_size(path)
-    layout = _detect(path, None)
-    delimiter = _sniff(path, layout.encoding)
+    layout = detect_encoding(path, None)
+    delimiter = sniff_delimiter(path, layout.encoding)
     result: list[tuple[str, ...]] = []
     columns: tuple[str, ...] = ()
     with path.open(encoding=layout.encoding, newline="") as handle:
@@ -527,10 +386,10 @@ class CsvSource:
     ) -> None:
         self.path = Path(path)
         self.size = check_size(self.path)
-        layout = _detect(self.path, encoding)
+        layout = detect_encoding(self.path, encoding)
         self.encoding = layout.encoding
         self.lines = layout.lines
-        self.delimiter = _sniff(self.path, self.encoding)
+        self.delimiter = sniff_delimiter(self.path, self.encoding)
         self.mapping = mapping
         self.stats = ReadStats()
 

@@ -31,8 +31,8 @@ from mailapp.services.csv_import import (
     CsvSource,
     ReadStats,
     cancelled,
-    check_size,
 )
+from mailapp.services.csv_layout import check_size
 
 #: Smaller files are read in this process: starting a second interpreter
 #: takes longer than reading them.
