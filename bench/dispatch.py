@@ -22,7 +22,7 @@ from bench.common import HTML, SUBJECT, Row, engine_message, fill_contacts, send
 from mailapp.delivery.render import compile_template
 from mailapp.models import Mailing, MailingState
 from mailapp.scheduler.engine import MailEngine
-from mailapp.services import lifecycle
+from mailapp.services import lifecycle, stops
 from mailapp.services.context import AppContext
 from tests.support.smtp_server import ServerProcess, read_record
 
@@ -85,7 +85,7 @@ def engine_run(
                 time.sleep(0.005)
             requested = time.time()
             at_request = len(read_record(record))
-            lifecycle.stop(ctx, mailing_id)
+            stops.stop(ctx, mailing_id)
         final = {
             s.value for s in (MailingState.COMPLETED, MailingState.STOPPED, MailingState.ERROR)
         }

@@ -181,7 +181,7 @@ def sending_stall(quick: bool) -> None:
     count = 20_000 if quick else 100_000
     seconds = 8 if quick else 30
     app = _app()
-    from mailapp.services import lifecycle, mailings
+    from mailapp.services import lifecycle, mailings, stops
     from mailapp.services.context import AppContext
     from mailapp.ui.app import finish, settle_memory, supervise_worker
     from mailapp.ui.services import make_services
@@ -217,7 +217,7 @@ def sending_stall(quick: bool) -> None:
             handed = info.handed_over
             journal_rows = window.journal.model.rowCount()
 
-            services.tasks.run_write(lambda: lifecycle.stop(ctx, mailing_id))
+            services.tasks.run_write(lambda: stops.stop(ctx, mailing_id))
             _spin(10, lambda: services.tasks.pending == 0)
             supervisor.terminate()
             window.close()

@@ -18,7 +18,7 @@ from pathlib import Path
 from bench.common import Row, fill_contacts, sending_mailing
 from mailapp.models import MailingState
 from mailapp.scheduler.engine import MailEngine
-from mailapp.services import lifecycle, mailings
+from mailapp.services import lifecycle, mailings, stops
 from mailapp.services.context import AppContext
 from tests.support.smtp_server import ServerProcess
 
@@ -46,7 +46,7 @@ def run(quick: bool = False) -> None:
             engine.start()
             lifecycle.start(ctx, mailing_id)
             time.sleep(5 if quick else SEND_SECONDS)
-            lifecycle.stop(ctx, mailing_id)
+            stops.stop(ctx, mailing_id)
             while mailings.get(ctx, mailing_id).state is not MailingState.STOPPED:
                 time.sleep(0.2)
             info = mailings.get(ctx, mailing_id)

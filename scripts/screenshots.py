@@ -27,7 +27,7 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from mailapp.models import MailingKind, MailingState, Response  # noqa: E402
 from mailapp.models.campaigns import StepKind  # noqa: E402
-from mailapp.services import campaigns, contacts, lifecycle, mailings, samples  # noqa: E402
+from mailapp.services import campaigns, contacts, lifecycle, mailings, samples, stops  # noqa: E402
 from mailapp.services import settings as settings_service  # noqa: E402
 from mailapp.services.campaigns import CampaignInput, StepInput, TransitionInput  # noqa: E402
 from mailapp.services.context import AppContext  # noqa: E402
@@ -114,7 +114,7 @@ def campaign(ctx: AppContext) -> int:
     campaigns.start_campaign(ctx, campaign_id)
     wait_for(lambda: state(ctx, a) is MailingState.ACTIVE)
     wait_for(lambda: mailings.get(ctx, a).handed_over >= 6)
-    lifecycle.stop(ctx, a)
+    stops.stop(ctx, a)
     wait_for(lambda: state(ctx, a) is MailingState.STOPPED)
     for n in range(6, 10):
         contacts.add_contact(ctx, f"newcomer{n}@example.com", f"Newcomer {n}", folder="Newcomers")
@@ -171,7 +171,7 @@ def main() -> int:
     lifecycle.start(ctx, stopped_id)
     wait_for(lambda: state(ctx, done_id) is MailingState.COMPLETED)
     wait_for(lambda: mailings.get(ctx, stopped_id).handed_over >= 30)
-    lifecycle.stop(ctx, stopped_id)
+    stops.stop(ctx, stopped_id)
     wait_for(lambda: state(ctx, stopped_id) is MailingState.STOPPED)
     campaign_id = campaign(ctx)
     lifecycle.start(ctx, newsletter)

@@ -381,10 +381,10 @@ def cmd_mailing_start(args: argparse.Namespace, db_url: str) -> int:
 
 
 def cmd_mailing_stop(args: argparse.Namespace, db_url: str) -> int:
-    from mailapp.services import lifecycle, mailings
+    from mailapp.services import lifecycle, mailings, stops
 
     ctx = open_context(db_url)
-    preview = lifecycle.stop(ctx, args.id)
+    preview = stops.stop(ctx, args.id)
     if preview.action is StopAction.PAUSE:
         print(
             f"Mailing {args.id} paused; nothing was handed to the provider. "

@@ -1,5 +1,9 @@
 """The moves of a mailing: what the user asks for and what time brings.
 
+*Start sending* and scheduling are here, with every move the scheduler's
+tick makes; *Stop sending* and the hold its dialog takes are in
+:mod:`mailapp.services.stops`.
+
 Every move changes the state and writes its journal event in one
 transaction, then tells the hub so the scheduler and the window learn of it.
 Moves are compare-and-set on the state, so two processes sharing a database
@@ -19,7 +23,6 @@ a final mailing.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -39,16 +42,13 @@ from mailapp.models import (
 from mailapp.models.states import (
     EXPIRABLE_STATES,
     SENDING_STATES,
-    StopAction,
     check_schedule,
     check_start,
-    check_stop,
-    stop_action,
 )
-from mailapp.services import actor, audience, counts, journal, resend, unsent
+from mailapp.services import actor, audience, counts, journal, resend, stops, unsent
 from mailapp.services import settings as settings_service
 from mailapp.services.context import AppContext
-from mailapp.services.mailings import MailingInput, load, validate
+from mailapp.services.mailings import MailingInput, load, set_state, validate
 
 
 @dataclass(frozen=True)
@@ -56,48 +56,6 @@ class StartOutcome:
     state: MailingState
     send_after: datetime | None
     audience: audience.AudienceCounts | None
-
-
-@dataclass(frozen=True)
-class StopPreview:
-    """What *Stop sending* would do now; the confirmation dialog shows it."""
-
-    action: StopAction
-    pending: int
-    handed_over: int
-    #: Transactions begun and not yet answered: they finish either way.
-    in_flight: int = 0
-
-
-@dataclass(frozen=True)
-class Hold:
-    """A hold taken by a click on *Stop sending*, with the final numbers."""
-
-    token: str
-    preview: StopPreview
-
-
-@dataclass(frozen=True)
-class HoldStatus:
-    """Where a held mailing stands now, for the dialog that holds it."""
-
-    #: The hold is still this dialog's (not lapsed, not lifted by a stop).
-    held: bool
-    state: MailingState
-    #: What *Stop sending* would do now; None when nothing can be stopped.
-    action: StopAction | None
-
-
-#: How long a hold lasts unless its holder renews it (by the database's
-#: clock); a window that dies lets it lapse within this time.
-HOLD_SECONDS = 20
-#: How often a holder renews its hold.
-HOLD_RENEW_SECONDS = 5
-
-
-def _set_state(mailing: Mailing, state: MailingState, now: datetime) -> None:
-    mailing.state = state.value
-    mailing.state_changed_at = now
 
 
 def _ever_handed(session: Session, mailing_id: int) -> bool:
@@ -161,7 +119,7 @@ def _begin_delay(
     mailing.last_error = None
     if mailing.started_at is None:
         mailing.started_at = now
-    _set_state(mailing, MailingState.WAITING, now)
+    set_state(mailing, MailingState.WAITING, now)
     event = (
         Event.MAILING_STARTED
         if previous in (MailingState.DRAFT, MailingState.SCHEDULED) or scheduled
@@ -185,145 +143,6 @@ def start(ctx: AppContext, mailing_id: int) -> StartOutcome:
     return outcome
 
 
-def _stop_preview(session: Session, mailing_id: int, action: StopAction) -> StopPreview:
-    by_response = counts.of_mailing(session, mailing_id)
-    return StopPreview(
-        action=action,
-        pending=unsent.pending(session, mailing_id, by_response),
-        handed_over=sum(by_response[r.value] for r in Response if r.handed_over),
-        in_flight=unsent.in_flight(session, mailing_id),
-    )
-
-
-def preview_stop(ctx: AppContext, mailing_id: int) -> StopPreview:
-    with ctx.db.read() as session:
-        mailing = load(session, mailing_id)
-        return _stop_preview(session, mailing_id, check_stop(MailingState(mailing.state)))
-
-
-def _holding(mailing: Mailing, now: datetime) -> bool:
-    return mailing.hold_until is not None and mailing.hold_until > now
-
-
-def _lift(mailing: Mailing, now: datetime) -> None:
-    """End a hold; the delay window goes on from where it stood."""
-    if mailing.held_at is not None and mailing.send_after is not None:
-        until = min(now, mailing.hold_until or now)
-        mailing.send_after += max(until - mailing.held_at, timedelta(0))
-    mailing.hold_token = mailing.held_at = mailing.hold_until = None
-
-
-def hold(ctx: AppContext, mailing_id: int) -> Hold:
-    """A click on *Stop sending*: hold the mailing until the dialog is answered.
-
-    From this commit on no SMTP transaction of the mailing begins, in any
-    worker (the begin mark checks the hold in the same transaction), and
-    its delay window stands still; so the numbers returned are the final
-    ones. Refused when the mailing cannot be stopped or paused, or when
-    someone else holds it.
-    """
-    now = ctx.db.now()
-    with ctx.db.write() as session:
-        mailing = load(session, mailing_id, lock=True)
-        action = check_stop(MailingState(mailing.state))
-        if _holding(mailing, now):
-            raise Refused(
-                "held_elsewhere",
-                "Someone else is stopping this mailing right now; try again in a moment",
-            )
-        if mailing.hold_token is not None:
-            _lift(mailing, now)  # a lapsed hold the tick has not lifted yet
-        token = uuid.uuid4().hex
-        mailing.hold_token = token
-        mailing.held_at = now
-        mailing.hold_until = now + timedelta(seconds=HOLD_SECONDS)
-        preview = _stop_preview(session, mailing_id, action)
-    ctx.hub.mailings_changed(mailing_id)
-    return Hold(token, preview)
-
-
-def renew_hold(ctx: AppContext, mailing_id: int, token: str) -> bool:
-    """Keep a hold alive while its dialog is open; False if it is gone."""
-    now = ctx.db.now()
-    with ctx.db.write() as session:
-        renewed = session.execute(  # type: ignore[attr-defined]
-            update(Mailing)
-            .where(Mailing.id == mailing_id, Mailing.hold_token == token)
-            .values(hold_until=now + timedelta(seconds=HOLD_SECONDS))
-        ).rowcount
-    return bool(renewed)
-
-
-def hold_status(ctx: AppContext, mailing_id: int, token: str) -> HoldStatus:
-    """Whether the hold is still the caller's, and what a stop would do now
-    (another user or the command line may have moved the mailing on)."""
-    with ctx.db.read() as session:
-        mailing = load(session, mailing_id)
-        state = MailingState(mailing.state)
-        return HoldStatus(mailing.hold_token == token, state, stop_action(state))
-
-
-def release_hold(ctx: AppContext, mailing_id: int, token: str) -> None:
-    """Cancel in the dialog: everything goes on from where it was."""
-    now = ctx.db.now()
-    with ctx.db.write() as session:
-        mailing = load(session, mailing_id, lock=True)
-        if mailing.hold_token != token:
-            return
-        _lift(mailing, now)
-    ctx.hub.mailings_changed(mailing_id)
-
-
-def lift_lapsed_holds(ctx: AppContext) -> list[int]:
-    """Holds whose holder stopped renewing them (a window that died) end."""
-    now = ctx.db.now()
-    lifted: list[int] = []
-    for mailing_id in _due_ids(ctx, Mailing.hold_token.is_not(None), Mailing.hold_until <= now):
-        with ctx.db.write() as session:
-            mailing = load(session, mailing_id, lock=True)
-            if mailing.hold_token is None or _holding(mailing, now):
-                continue
-            _lift(mailing, now)
-        lifted.append(mailing_id)
-    if lifted:
-        ctx.hub.mailings_changed(*lifted)
-    return lifted
-
-
-def stop(ctx: AppContext, mailing_id: int, *, expect: StopAction | None = None) -> StopPreview:
-    """*Stop sending*: a pause in the delay window, a final stop after it.
-
-    ``expect`` is what the user confirmed; if the mailing moved on meanwhile
-    (the delay ran out while the dialog was open) nothing changes, so a
-    confirmed pause never turns into a final stop. Once this commits no new
-    SMTP transaction begins: the dispatcher checks the state in the same
-    transaction that marks a message as begun.
-    """
-    with ctx.db.write() as session:
-        mailing = load(session, mailing_id, lock=True)
-        action = check_stop(MailingState(mailing.state))
-        if expect is not None and action is not expect:
-            raise Refused(
-                "stop_action_changed",
-                "The mailing moved on while the dialog was open; nothing was changed",
-            )
-        result = _stop_preview(session, mailing_id, action)
-        now = ctx.db.now()
-        mailing.hold_token = mailing.held_at = mailing.hold_until = None
-        if action is StopAction.PAUSE:
-            _set_state(mailing, MailingState.PAUSED, now)
-            mailing.send_after = None
-            mailing.scheduled_at = None
-            journal.record_by_person(session, mailing_id, Event.MAILING_PAUSED)
-        else:
-            _set_state(mailing, MailingState.STOPPING, now)
-            journal.record_by_person(
-                session, mailing_id, Event.MAILING_STOPPING, pending=result.pending
-            )
-    ctx.hub.mailings_changed(mailing_id)
-    return result
-
-
 def schedule(ctx: AppContext, mailing_id: int, at: datetime) -> None:
     if at.tzinfo is None:
         raise Refused("naive_time", "The start time needs a time zone", time="start")
@@ -336,7 +155,7 @@ def schedule(ctx: AppContext, mailing_id: int, at: datetime) -> None:
         if mailing.expires_at is not None and mailing.expires_at <= at:
             raise Refused("schedule_after_expiry", "The start time is after the expiration time")
         mailing.scheduled_at = at
-        _set_state(mailing, MailingState.SCHEDULED, now)
+        set_state(mailing, MailingState.SCHEDULED, now)
         journal.record_by_person(session, mailing_id, Event.MAILING_SCHEDULED, at=at.isoformat())
     ctx.hub.mailings_changed(mailing_id)
 
@@ -347,6 +166,22 @@ def schedule(ctx: AppContext, mailing_id: int, at: datetime) -> None:
 def _due_ids(ctx: AppContext, *conditions: ColumnElement[bool]) -> list[int]:
     with ctx.db.read() as session:
         return list(session.scalars(select(Mailing.id).where(*conditions).order_by(Mailing.id)))
+
+
+def lift_lapsed_holds(ctx: AppContext) -> list[int]:
+    """Holds whose holder stopped renewing them (a window that died) end."""
+    now = ctx.db.now()
+    lifted: list[int] = []
+    for mailing_id in _due_ids(ctx, Mailing.hold_token.is_not(None), Mailing.hold_until <= now):
+        with ctx.db.write() as session:
+            mailing = load(session, mailing_id, lock=True)
+            if mailing.hold_token is None or stops.holding(mailing, now):
+                continue
+            stops.lift(mailing, now)
+        lifted.append(mailing_id)
+    if lifted:
+        ctx.hub.mailings_changed(*lifted)
+    return lifted
 
 
 def promote_scheduled(ctx: AppContext) -> list[int]:
@@ -389,15 +224,15 @@ def promote_waiting(ctx: AppContext) -> list[int]:
             if (
                 mailing.state != MailingState.WAITING.value
                 or not (mailing.send_after is not None and mailing.send_after <= now)
-                or _holding(mailing, now)
+                or stops.holding(mailing, now)
             ):
                 continue
             mailing.send_after = None
             if mailing.kind == MailingKind.TRIGGER.value:
-                _set_state(mailing, MailingState.ACTIVE, now)
+                set_state(mailing, MailingState.ACTIVE, now)
                 journal.record(session, mailing_id, Event.SENDING_STARTED)
             else:
-                _set_state(mailing, MailingState.QUEUED, now)
+                set_state(mailing, MailingState.QUEUED, now)
         moved.append(mailing_id)
     if moved:
         ctx.hub.mailings_changed(*moved)
@@ -446,7 +281,7 @@ def _close_if_drained(
             return False  # transactions in flight finish first
         n = by_response[counted.value]
         now = ctx.db.now()
-        _set_state(mailing, to, now)
+        set_state(mailing, to, now)
         mailing.finished_at = now
         key = "sent" if counted is Response.SENT else "stopped"
         # The end of a stop names who stopped it, as its beginning does.
@@ -512,7 +347,7 @@ def _expire(ctx: AppContext, mailing_id: int, now: datetime) -> bool:
         ):
             return False  # moved on, or given a later expiration, since the query
         stopped = _stopped_by_expiry(session, mailing_id)
-        _set_state(mailing, MailingState.EXPIRED, now)
+        set_state(mailing, MailingState.EXPIRED, now)
         mailing.finished_at = now
         mailing.send_after = None
         journal.record(session, mailing_id, Event.MAILING_EXPIRED, stopped=stopped)
@@ -631,7 +466,7 @@ def mark_error(ctx: AppContext, mailing_id: int, error: str, *, provider: bool =
         ):
             return False
         unsent.replan_claimed(session, mailing_id)
-        _set_state(mailing, MailingState.ERROR, ctx.db.now())
+        set_state(mailing, MailingState.ERROR, ctx.db.now())
         mailing.last_error = error
         mailing.send_after = None
         if provider:

@@ -386,6 +386,12 @@ def load(session: Session, mailing_id: int, *, lock: bool = False) -> Mailing:
     return mailing
 
 
+def set_state(mailing: Mailing, state: MailingState, now: datetime) -> None:
+    """A move of the mailing to ``state``, stamped with the database's ``now``."""
+    mailing.state = state.value
+    mailing.state_changed_at = now
+
+
 def handed_over_count(session: Session, mailing_id: int) -> int:
     """Recipients whose message reached (or may have reached) the provider."""
     return (

@@ -3749,7 +3749,7 @@ Log file: {log}</source>
             <translation>Провайдер: песочница (письма остаются в локальной папке исходящих).</translation>
         </message>
         <message>
-            <location filename="../../mailapp/ui/mailings/confirm.py" line="+58" />
+            <location filename="../../mailapp/ui/mailings/confirm.py" line="+53" />
             <location line="+10" />
             <location line="+68" />
             <source>Pause mailing</source>

@@ -89,7 +89,7 @@ def run_stops(ctx: AppContext, stops: int) -> Tally:
                 if rng.random() < 0.8:
                     time.sleep(rng.uniform(0.0, 0.25))
                 try:
-                    lifecycle.stop(ctx, mailing_id)
+                    stops.stop(ctx, mailing_id)
                 except Refused:
                     completed_first += 1  # it finished before the click
                     wait_state(ctx, mailing_id, [MailingState.COMPLETED])

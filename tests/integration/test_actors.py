@@ -19,6 +19,7 @@ from mailapp.services import (
     lifecycle,
     mailings,
     resend,
+    stops,
 )
 from mailapp.services import settings as settings_service
 from mailapp.services.actor import machine_user
@@ -50,16 +51,16 @@ def test_every_move_of_a_person_names_the_user_name(ctx: AppContext, tmp_path: P
     ids = add_contacts(ctx, ["a@example.com", "b@example.com", "c@example.com"])
     mailing_id = make_mailing(ctx)
     lifecycle.start(ctx, mailing_id)
-    lifecycle.stop(ctx, mailing_id)  # in the delay: a pause
+    stops.stop(ctx, mailing_id)  # in the delay: a pause
     lifecycle.schedule(ctx, mailing_id, ctx.db.now() + timedelta(hours=1))
-    lifecycle.stop(ctx, mailing_id)
+    stops.stop(ctx, mailing_id)
     lifecycle.start(ctx, mailing_id)
     settings_service.set_value(ctx, "MandrillMailingDelayInSeconds", "0")
     settings_service.set_value(ctx, "MandrillMailingDelayInSeconds", "0")  # no change: no event
-    lifecycle.stop(ctx, mailing_id)
+    stops.stop(ctx, mailing_id)
     lifecycle.start(ctx, mailing_id)
     lifecycle.promote_waiting(ctx)
-    lifecycle.stop(ctx, mailing_id)
+    stops.stop(ctx, mailing_id)
     lifecycle.finish_stopping(ctx)
     resend.resend(ctx, mailing_id)
     contacts.delete_contacts(ctx, ids[:1])

@@ -34,7 +34,7 @@ from mailapp.models.campaigns import (
     StepKind,
 )
 from mailapp.scheduler.engine import MailEngine
-from mailapp.services import audience, campaign_runs, campaigns, journal, lifecycle, mailings
+from mailapp.services import audience, campaign_runs, campaigns, journal, lifecycle, mailings, stops
 from mailapp.services import settings as settings_service
 from mailapp.services.campaigns import CampaignInput, StepInput, TransitionInput
 from mailapp.services.context import AppContext
@@ -158,7 +158,7 @@ def test_stopped_trigger_mailing_stops_new_participants_and_the_campaign_sends_t
         assert len(subjects) == 1 and subjects[0].startswith("A for "), subjects
 
     # A is stopped while the campaign keeps running.
-    lifecycle.stop(ctx, a)
+    stops.stop(ctx, a)
     wait_until(lambda: mailings.get(ctx, a).state is MailingState.STOPPED, "A to stop")
     assert campaigns.get_campaign(ctx, campaign_id).state is CampaignState.RUNNING
 

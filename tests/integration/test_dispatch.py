@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from mailapp.models import Event, MailingState, Recipient, Refused, Response
+from mailapp.models.states import StopAction
 from mailapp.scheduler.engine import MailEngine
-from mailapp.services import journal, lifecycle, mailings
+from mailapp.services import journal, lifecycle, mailings, stops
 from mailapp.services.context import AppContext
 from tests.support.data import add_contacts, bulk_contacts, make_mailing
 from tests.support.engine import (
@@ -58,7 +59,7 @@ def test_pause_in_the_delay_window_sends_nothing(
     bulk_contacts(ctx, 10)
     mailing_id = make_mailing(ctx)
     lifecycle.start(ctx, mailing_id)
-    assert lifecycle.stop(ctx, mailing_id).action is lifecycle.StopAction.PAUSE
+    assert stops.stop(ctx, mailing_id).action is StopAction.PAUSE
     time.sleep(3)
     assert server.received == []
     assert mailings.get(ctx, mailing_id).state is MailingState.PAUSED
@@ -81,10 +82,10 @@ def test_stop_mid_send_hands_nothing_over_after_the_commit(
     lifecycle.start(ctx, mailing_id)
     server.wait_for(10)
 
-    result = lifecycle.stop(ctx, mailing_id)
+    result = stops.stop(ctx, mailing_id)
     at_stop = len(server.received)
 
-    assert result.action is lifecycle.StopAction.STOP
+    assert result.action is StopAction.STOP
     info = wait_state(ctx, mailing_id, [MailingState.STOPPED])
     time.sleep(0.5)
     # Only the transactions already in flight may finish after the stop.

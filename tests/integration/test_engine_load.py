@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from mailapp.models import Event, MailingState, Response
 from mailapp.scheduler.engine import MailEngine
-from mailapp.services import journal, lifecycle, mailings
+from mailapp.services import journal, lifecycle, mailings, stops
 from mailapp.services.context import AppContext
 from tests.support.data import add_contacts, make_mailing
 from tests.support.engine import assert_never_twice, use_server, wait_state, wait_until
@@ -46,7 +46,7 @@ def test_twenty_mailings_send_at_once_at_the_default_settings(
 
     # While all of them send, a user's commands answer at once.
     assert timed(lambda: mailings.list_all(ctx)) < 1.0
-    assert timed(lambda: lifecycle.stop(ctx, ids[-1])) < 1.0
+    assert timed(lambda: stops.stop(ctx, ids[-1])) < 1.0
 
     for mailing_id in ids[:-1]:
         info = wait_state(ctx, mailing_id, [MailingState.COMPLETED], timeout=90)
@@ -86,7 +86,7 @@ def test_a_small_mailing_is_not_starved_by_a_big_one(
     wait_state(ctx, small, [MailingState.COMPLETED], timeout=20)
     # Round-robin between the two: the big one is far from done.
     assert mailings.get(ctx, big).responses[Response.PLANNED.value] > 200
-    lifecycle.stop(ctx, big)
+    stops.stop(ctx, big)
     wait_state(ctx, big, [MailingState.STOPPED], timeout=30)
     assert_never_twice(server)
 

@@ -21,7 +21,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
 from mailapp.models import Event, Mailing, MailingState, Recipient, Response
-from mailapp.services import journal, lifecycle, mailings, unsent
+from mailapp.services import journal, lifecycle, mailings, stops, unsent
 from mailapp.services import settings as settings_service
 from mailapp.services.context import AppContext
 from tests.support.data import add_contacts, make_mailing
@@ -284,7 +284,7 @@ def test_stopping_left_half_finished_is_stopped(ctx: AppContext) -> None:
     """A crash between the row batches of a stop, and before its close."""
     mailing_id = _started(ctx, 5)
     ids = _recipient_ids(ctx, mailing_id)
-    lifecycle.stop(ctx, mailing_id)
+    stops.stop(ctx, mailing_id)
     _set_rows(ctx, ids[:2], response=Response.STOPPED_MANUALLY.value)
     _set_rows(ctx, ids[2:3], response=Response.SENDING.value, claimed_by="w1")
 
@@ -303,7 +303,7 @@ def test_stop_failing_in_its_second_batch_is_finished_by_the_next_tick(
 ) -> None:
     monkeypatch.setattr(unsent, "FINISH_BATCH", 2)
     mailing_id = _started(ctx, 6)
-    lifecycle.stop(ctx, mailing_id)
+    stops.stop(ctx, mailing_id)
     fault.after_first_batch(mailing_id, Response.STOPPED_MANUALLY)
 
     with pytest.raises(OperationalError):

@@ -30,7 +30,7 @@ from mailapp.models.base import utcnow
 from mailapp.models.states import SENDING_STATES, can_schedule, can_start, stop_action
 from mailapp.scheduler import leases
 from mailapp.scheduler.dispatch import Dispatcher
-from mailapp.services import lifecycle, mailings
+from mailapp.services import lifecycle, mailings, stops
 from mailapp.services import settings as settings_service
 from mailapp.services.context import AppContext
 from tests.support.data import add_contacts, make_mailing
@@ -167,7 +167,7 @@ class Guarantees(RuleBasedStateMachine):
         mailing_id = self.mailing_ids[index]
         before = self.state(mailing_id)
         try:
-            lifecycle.stop(self.ctx, mailing_id)
+            stops.stop(self.ctx, mailing_id)
         except Refused:
             assert stop_action(before) is None
         else:

@@ -17,7 +17,7 @@ from sqlalchemy import update
 from mailapp.models import Mailing, MailingState, Refused, Response
 from mailapp.models.states import StopAction
 from mailapp.scheduler.engine import MailEngine
-from mailapp.services import lifecycle, mailings
+from mailapp.services import lifecycle, mailings, stops
 from mailapp.services.context import AppContext
 from tests.cli.clihelp import WorkerProcess, child_env
 from tests.support.data import bulk_contacts, make_mailing
@@ -42,7 +42,7 @@ def test_a_hold_mid_send_stops_every_new_transaction_until_answered(
     lifecycle.start(ctx, mailing_id)
     server.wait_for(30)
 
-    held = lifecycle.hold(ctx, mailing_id)
+    held = stops.hold(ctx, mailing_id)
     at_click = len(server.received)
     assert held.preview.action is StopAction.STOP
     assert held.preview.in_flight <= 3
@@ -53,7 +53,7 @@ def test_a_hold_mid_send_stops_every_new_transaction_until_answered(
     assert mailings.get(ctx, mailing_id).held_at is not None
 
     # The numbers the dialog showed are the final ones.
-    result = lifecycle.stop(ctx, mailing_id, expect=StopAction.STOP)
+    result = stops.stop(ctx, mailing_id, expect=StopAction.STOP)
     info = wait_state(ctx, mailing_id, [MailingState.STOPPED])
     assert info.responses[Response.STOPPED_MANUALLY.value] == held.preview.pending
     assert result.pending == held.preview.pending
@@ -70,10 +70,10 @@ def test_cancel_lifts_the_hold_and_sending_goes_on(
     mailing_id = make_mailing(ctx)
     lifecycle.start(ctx, mailing_id)
     server.wait_for(10)
-    held = lifecycle.hold(ctx, mailing_id)
+    held = stops.hold(ctx, mailing_id)
     time.sleep(0.2)
     assert quiet_for(server, 1.0) == 0
-    lifecycle.release_hold(ctx, mailing_id, held.token)
+    stops.release_hold(ctx, mailing_id, held.token)
     info = wait_state(ctx, mailing_id, [MailingState.COMPLETED], timeout=60)
     assert info.responses[Response.SENT.value] == 150
     assert len(server.accepted) == 150
@@ -88,11 +88,11 @@ def test_the_countdown_stands_still_while_held(
     bulk_contacts(ctx, 20)
     mailing_id = make_mailing(ctx)
     lifecycle.start(ctx, mailing_id)
-    held = lifecycle.hold(ctx, mailing_id)
+    held = stops.hold(ctx, mailing_id)
     assert held.preview.action is StopAction.PAUSE
     time.sleep(3.5)  # longer than the delay
     assert mailings.get(ctx, mailing_id).state is MailingState.WAITING
-    assert lifecycle.stop(ctx, mailing_id, expect=StopAction.PAUSE).action is StopAction.PAUSE
+    assert stops.stop(ctx, mailing_id, expect=StopAction.PAUSE).action is StopAction.PAUSE
     assert mailings.get(ctx, mailing_id).state is MailingState.PAUSED
     assert server.received == []
 
@@ -106,9 +106,9 @@ def test_after_cancel_the_countdown_goes_on_from_where_it_stood(
     lifecycle.start(ctx, mailing_id)
     before = mailings.get(ctx, mailing_id).send_after
     assert before is not None
-    held = lifecycle.hold(ctx, mailing_id)
+    held = stops.hold(ctx, mailing_id)
     time.sleep(1.5)
-    lifecycle.release_hold(ctx, mailing_id, held.token)
+    stops.release_hold(ctx, mailing_id, held.token)
     after = mailings.get(ctx, mailing_id).send_after
     assert after is not None
     assert after - before >= timedelta(seconds=1.4)
@@ -124,7 +124,7 @@ def test_a_hold_whose_holder_died_lapses_by_itself(
     server.delay_data = 0.02
     lifecycle.start(ctx, mailing_id)
     server.wait_for(5)
-    lifecycle.hold(ctx, mailing_id)  # and never renewed: the window is gone
+    stops.hold(ctx, mailing_id)  # and never renewed: the window is gone
     time.sleep(0.3)
     assert quiet_for(server, 1.0) == 0
     # Age the hold instead of waiting HOLD_SECONDS.
@@ -145,14 +145,14 @@ def test_a_renewed_hold_does_not_lapse_and_a_second_holder_is_refused(
     bulk_contacts(ctx, 3)
     mailing_id = make_mailing(ctx)
     lifecycle.start(ctx, mailing_id)
-    held = lifecycle.hold(ctx, mailing_id)
-    assert lifecycle.renew_hold(ctx, mailing_id, held.token)
+    held = stops.hold(ctx, mailing_id)
+    assert stops.renew_hold(ctx, mailing_id, held.token)
     assert lifecycle.lift_lapsed_holds(ctx) == []
     with pytest.raises(Refused) as refused:
-        lifecycle.hold(ctx, mailing_id)
+        stops.hold(ctx, mailing_id)
     assert refused.value.code == "held_elsewhere"
-    lifecycle.release_hold(ctx, mailing_id, held.token)
-    assert not lifecycle.renew_hold(ctx, mailing_id, held.token)
+    stops.release_hold(ctx, mailing_id, held.token)
+    assert not stops.renew_hold(ctx, mailing_id, held.token)
 
 
 def test_a_worker_in_another_process_honours_a_hold(
@@ -167,10 +167,10 @@ def test_a_worker_in_another_process_honours_a_hold(
         worker.wait_ready()
         lifecycle.start(ctx, mailing_id)
         server.wait_for(20, timeout=30)
-        held = lifecycle.hold(ctx, mailing_id)
+        held = stops.hold(ctx, mailing_id)
         time.sleep(0.3)
         assert quiet_for(server, 2.0) == 0, worker.log()
-        lifecycle.release_hold(ctx, mailing_id, held.token)
+        stops.release_hold(ctx, mailing_id, held.token)
         wait_until(lambda: len(server.accepted) == 300, 60, "the rest to be sent")
         assert worker.terminate() == 0, worker.log()
     finally:

@@ -9,7 +9,8 @@ from sqlalchemy import update
 
 from mailapp.models import Contact, Event, Mailing, MailingKind, MailingState, Refused, Response
 from mailapp.models.base import utcnow
-from mailapp.services import journal, lifecycle, mailings
+from mailapp.models.states import StopAction
+from mailapp.services import journal, lifecycle, mailings, stops
 from mailapp.services import settings as settings_service
 from mailapp.services.context import AppContext
 from tests.support.data import add_contacts, make_mailing
@@ -66,10 +67,10 @@ def test_pause_in_the_delay_window_then_start_again(ctx: AppContext) -> None:
     mailing_id = make_mailing(ctx)
     lifecycle.start(ctx, mailing_id)
 
-    preview = lifecycle.preview_stop(ctx, mailing_id)
-    result = lifecycle.stop(ctx, mailing_id)
+    preview = stops.preview_stop(ctx, mailing_id)
+    result = stops.stop(ctx, mailing_id)
 
-    assert preview.action is result.action is lifecycle.StopAction.PAUSE
+    assert preview.action is result.action is StopAction.PAUSE
     assert mailings.get(ctx, mailing_id).state is MailingState.PAUSED
     # A paused mailing can be edited, then started again with a fresh audience.
     add_contacts(ctx, ["c@example.com"])
@@ -99,8 +100,8 @@ def test_stop_after_sending_began_is_final(ctx: AppContext) -> None:
     assert lifecycle.promote_waiting(ctx) == [mailing_id]
     assert mailings.get(ctx, mailing_id).state is MailingState.QUEUED
 
-    result = lifecycle.stop(ctx, mailing_id)
-    assert result.action is lifecycle.StopAction.STOP
+    result = stops.stop(ctx, mailing_id)
+    assert result.action is StopAction.STOP
     assert result.pending == 5
     assert mailings.get(ctx, mailing_id).state is MailingState.STOPPING
 
@@ -122,7 +123,7 @@ def test_refusals_change_nothing(ctx: AppContext) -> None:
     add_contacts(ctx, ["a@example.com"])
     mailing_id = make_mailing(ctx)
     with pytest.raises(Refused, match="cannot be stopped"):
-        lifecycle.stop(ctx, mailing_id)
+        stops.stop(ctx, mailing_id)
     with pytest.raises(Refused, match="No mailing"):
         lifecycle.start(ctx, 999)
     with pytest.raises(Refused, match="future"):
@@ -171,7 +172,7 @@ def test_schedule_then_due(ctx: AppContext) -> None:
     # Stop sending on a scheduled mailing pauses it.
     other = make_mailing(ctx, name="Later")
     lifecycle.schedule(ctx, other, utcnow() + timedelta(hours=1))
-    assert lifecycle.stop(ctx, other).action is lifecycle.StopAction.PAUSE
+    assert stops.stop(ctx, other).action is StopAction.PAUSE
 
 
 def test_expiry_stops_the_unsent(ctx: AppContext) -> None:

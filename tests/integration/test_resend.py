@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 
 from mailapp.models import Contact, Event, Mailing, MailingState, Recipient, Refused, Response
 from mailapp.scheduler.engine import MailEngine
-from mailapp.services import contacts, journal, lifecycle, mailings, resend, unconfirmed
+from mailapp.services import contacts, journal, lifecycle, mailings, resend, stops, unconfirmed
 from mailapp.services import settings as settings_service
 from mailapp.services.context import AppContext
 from mailapp.services.mailings import MailingInput
@@ -38,7 +38,7 @@ def _stopped_mid_send(ctx: AppContext, server: TestSmtpServer, mailing_id: int) 
     the stop to finish."""
     lifecycle.start(ctx, mailing_id)
     assert server.wait_for(8, timeout=20)
-    lifecycle.stop(ctx, mailing_id)
+    stops.stop(ctx, mailing_id)
     wait_state(ctx, mailing_id, [MailingState.STOPPED])
 
 
@@ -111,7 +111,7 @@ def _stopped_by_hand(
     settings_service.set_value(ctx, "MandrillMailingDelayInSeconds", "0")
     lifecycle.start(ctx, mailing_id)
     lifecycle.promote_waiting(ctx)
-    lifecycle.stop(ctx, mailing_id)
+    stops.stop(ctx, mailing_id)
     with ctx.db.write() as session:
         session.execute(
             update(Recipient)

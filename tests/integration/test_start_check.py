@@ -11,7 +11,7 @@ from sqlalchemy import update
 
 from mailapp.models import Contact, Mailing, MailingKind, MailingState, Recipient, Response
 from mailapp.models.base import utcnow
-from mailapp.services import contacts, lifecycle, mailings, resend, settings, start_check
+from mailapp.services import contacts, lifecycle, mailings, resend, settings, start_check, stops
 from mailapp.services.context import AppContext
 from tests.support.data import add_contacts, make_mailing
 
@@ -136,7 +136,7 @@ def test_a_follow_up_counts_its_fixed_recipients(ctx: AppContext) -> None:
     settings.set_value(ctx, "MandrillMailingDelayInSeconds", "0")
     lifecycle.start(ctx, mailing_id)
     lifecycle.promote_waiting(ctx)
-    lifecycle.stop(ctx, mailing_id)
+    stops.stop(ctx, mailing_id)
     lifecycle.finish_stopping(ctx)
     follow_up = resend.resend(ctx, mailing_id).id
     # unsubscribed since the follow-up was made, and a contact its folder got later

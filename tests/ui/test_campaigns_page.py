@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QLabel
 
 from mailapp.models import MailingKind, MailingState, Response
 from mailapp.models.campaigns import CampaignState, StepKind
-from mailapp.services import campaign_runs, campaigns, folders, lifecycle, mailings
+from mailapp.services import campaign_runs, campaigns, folders, lifecycle, mailings, stops
 from mailapp.services import settings as settings_service
 from mailapp.services.campaigns import CampaignInput, StepInput, TransitionInput
 from mailapp.services.context import AppContext
@@ -37,7 +37,7 @@ def stopped_trigger(ctx: AppContext, name: str) -> int:
     settings_service.set_value(ctx, "MandrillMailingDelayInSeconds", "0")
     lifecycle.start(ctx, mailing_id)
     lifecycle.promote_waiting(ctx)
-    lifecycle.stop(ctx, mailing_id)
+    stops.stop(ctx, mailing_id)
     lifecycle.finish_stopping(ctx)
     assert mailings.get(ctx, mailing_id).state is MailingState.STOPPED
     return mailing_id

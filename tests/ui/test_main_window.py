@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QMessageBox
 from mailapp.models import Event, MailingState, Response
 from mailapp.models.states import StopAction
 from mailapp.scheduler.engine import MailEngine
-from mailapp.services import lifecycle, mailings, samples, settings
+from mailapp.services import lifecycle, mailings, samples, settings, stops
 from mailapp.ui.common.toasts import Toast
 from mailapp.ui.mailings.confirm import StopDialog
 from mailapp.ui.mailings.start_dialog import StartDialog
@@ -314,7 +314,7 @@ def test_the_stop_dialog_says_when_the_mailing_changes_behind_it(
     dialog = open_dialog(qtbot, window, window.stop_action)
     assert dialog.preview.action is StopAction.PAUSE
 
-    lifecycle.stop(ctx, mailing_id)  # `mailapp mailing stop`: immediate
+    stops.stop(ctx, mailing_id)  # `mailapp mailing stop`: immediate
     qtbot.waitUntil(lambda: "changed" in dialog.informativeText(), timeout=10000)
     assert "“Paused”" in dialog.informativeText()
     assert not dialog.action_button.isVisible()

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import update
 
 from mailapp.models import Event, MailingState, Recipient, Response
-from mailapp.services import journal, lifecycle, mailings
+from mailapp.services import journal, lifecycle, mailings, stops
 from mailapp.services import settings as settings_service
 from mailapp.services.actor import machine_user
 from mailapp.services.context import AppContext
@@ -31,7 +31,7 @@ def stopped_mailing(ctx: AppContext, unconfirmed: int = 2, sent: int = 3) -> int
     lifecycle.start(ctx, mailing_id)
     lifecycle.promote_waiting(ctx)
     lifecycle.mark_sending(ctx, mailing_id)  # the engine's: by nobody
-    lifecycle.stop(ctx, mailing_id)
+    stops.stop(ctx, mailing_id)
     lifecycle.finish_stopping(ctx)
     with ctx.db.write() as session:
         for emails, response in (

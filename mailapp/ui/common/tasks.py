@@ -9,7 +9,7 @@ QObject that lives there, and Qt queues the call.
 Usage::
 
     services.tasks.run(
-        lambda: lifecycle.preview_stop(ctx, mailing_id),
+        lambda: stops.preview_stop(ctx, mailing_id),
         on_success=self._show_stop_dialog,
         on_failure=self._preview_failed,
     )

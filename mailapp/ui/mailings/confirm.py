@@ -9,7 +9,7 @@ in the task runner's writer lane; a refusal (the mailing moved on
 meanwhile) is shown in the UI language.
 
 A click on *Stop sending* first puts a hold on the mailing
-(:func:`lifecycle.hold`): no SMTP transaction begins and the countdown
+(:func:`stops.hold`): no SMTP transaction begins and the countdown
 stands still, in every worker, until the dialog is answered. So a reader
 who takes their time gets what the dialog says, with its numbers final.
 The hold is renewed while the dialog is open and released on Cancel; if
@@ -25,14 +25,9 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from mailapp.models.states import StopAction
-from mailapp.services import lifecycle
-from mailapp.services.lifecycle import (
-    HOLD_RENEW_SECONDS,
-    Hold,
-    HoldStatus,
-    StartOutcome,
-    StopPreview,
-)
+from mailapp.services import lifecycle, stops
+from mailapp.services.lifecycle import StartOutcome
+from mailapp.services.stops import HOLD_RENEW_SECONDS, Hold, HoldStatus, StopPreview
 from mailapp.ui.common.confirm_dialog import ConfirmDialog
 from mailapp.ui.common.labels import state_name
 from mailapp.ui.common.lazy_model import alive
@@ -233,7 +228,7 @@ class SendingCommands(QObject):
         self._busy.add(mailing_id)
         ctx = self._services.ctx
         self._services.tasks.run_write(
-            lambda: lifecycle.hold(ctx, mailing_id),
+            lambda: stops.hold(ctx, mailing_id),
             on_success=lambda held: self._show_stop(mailing_id, name, held),
             on_failure=lambda exc: self._fail(
                 mailing_id, exc, QCoreApplication.translate("confirm", "Cannot stop sending")
@@ -249,8 +244,8 @@ class SendingCommands(QObject):
                 dialog.show_status(status)
 
         def renew() -> HoldStatus:
-            lifecycle.renew_hold(ctx, mailing_id, held.token)
-            return lifecycle.hold_status(ctx, mailing_id, held.token)
+            stops.renew_hold(ctx, mailing_id, held.token)
+            return stops.hold_status(ctx, mailing_id, held.token)
 
         renewal = QTimer(self)
         renewal.setInterval(HOLD_RENEW_SECONDS * 1000)
@@ -268,7 +263,7 @@ class SendingCommands(QObject):
         def changed(ids: frozenset[int]) -> None:
             if mailing_id in ids:
                 tasks.run(
-                    lambda: lifecycle.hold_status(ctx, mailing_id, held.token),
+                    lambda: stops.hold_status(ctx, mailing_id, held.token),
                     on_success=status_read,
                 )
 
@@ -292,7 +287,7 @@ class SendingCommands(QObject):
     def _release(self, mailing_id: int, held: Hold) -> None:
         ctx = self._services.ctx
         self._services.tasks.run_write(
-            lambda: lifecycle.release_hold(ctx, mailing_id, held.token),
+            lambda: stops.release_hold(ctx, mailing_id, held.token),
             on_success=lambda _: self._cancel(mailing_id),
             on_failure=lambda exc: self._fail(
                 mailing_id, exc, QCoreApplication.translate("confirm", "Cannot stop sending")
@@ -307,7 +302,7 @@ class SendingCommands(QObject):
             self.done.emit(mailing_id, result.action.value)
 
         self._services.tasks.run_write(
-            lambda: lifecycle.stop(ctx, mailing_id, expect=action),
+            lambda: stops.stop(ctx, mailing_id, expect=action),
             on_success=ok,
             on_failure=lambda exc: self._fail(
                 mailing_id, exc, QCoreApplication.translate("confirm", "Cannot stop sending")
