@@ -4,7 +4,7 @@
     <context>
         <name>AnalyticsWindow</name>
         <message numerus="yes">
-            <location filename="../../mailapp/ui/mailings/analytics.py" line="+509" />
+            <location filename="../../mailapp/ui/mailings/analytics.py" line="+504" />
             <source>%Ln recipient(s)</source>
             <translation>
                 <numerusform>%Ln recipient</numerusform>
@@ -64,7 +64,7 @@
     <context>
         <name>ContactsPage</name>
         <message numerus="yes">
-            <location filename="../../mailapp/ui/contacts/page.py" line="+268" />
+            <location filename="../../mailapp/ui/contacts/page.py" line="+261" />
             <source>%Ln contact(s)</source>
             <translation>
                 <numerusform>%Ln contact</numerusform>

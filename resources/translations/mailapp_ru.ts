@@ -42,7 +42,7 @@
     <context>
         <name>AnalyticsWindow</name>
         <message>
-            <location filename="../../mailapp/ui/mailings/analytics.py" line="+319" />
+            <location filename="../../mailapp/ui/mailings/analytics.py" line="+314" />
             <source>Sending progress analytics</source>
             <extracomment>() the tile was clicked. (int) a follow-up draft was made from here; the main window opens it.</extracomment>
             <translation>Аналитика хода отправки</translation>
@@ -617,7 +617,7 @@
     <context>
         <name>ContactsPage</name>
         <message>
-            <location filename="../../mailapp/ui/contacts/page.py" line="+206" />
+            <location filename="../../mailapp/ui/contacts/page.py" line="+199" />
             <source>Delete…</source>
             <translation>Удалить…</translation>
         </message>
@@ -2733,7 +2733,7 @@ Log file: {log}</source>
     <context>
         <name>RecipientsModel</name>
         <message>
-            <location filename="../../mailapp/ui/mailings/analytics.py" line="-419" />
+            <location filename="../../mailapp/ui/mailings/analytics.py" line="-415" />
             <source>Email</source>
             <extracomment>Live refreshes at most this often. The window's smallest size.</extracomment>
             <translation>Email</translation>
@@ -3252,18 +3252,18 @@ Log file: {log}</source>
     <context>
         <name>app</name>
         <message>
-            <location filename="../../mailapp/ui/app.py" line="+70" />
-            <location line="+49" />
+            <location filename="../../mailapp/ui/app.py" line="+71" />
+            <location line="+56" />
             <source>mailapp</source>
             <translation>mailapp</translation>
         </message>
         <message>
-            <location line="-47" />
+            <location line="-54" />
             <source>Finishing… Changes being saved are completed.</source>
             <translation>Завершение… Изменения, которые сохраняются сейчас, будут сохранены.</translation>
         </message>
         <message>
-            <location line="+48" />
+            <location line="+55" />
             <source>The database cannot be opened.</source>
             <translation>Не удается открыть базу данных.</translation>
         </message>
