@@ -153,7 +153,8 @@ def _info_from_row(row: Sequence[Any], folders: Sequence[str]) -> ContactInfo:
     contact_id, email, first_name, last_name, unsubscribed, email_status, fields = row[:7]
     bounced, complained = row[7:]
     if isinstance(fields, str):  # SQLite's JSON is text; PostgreSQL's driver parses it
-        fields = json.loads(fields)
+        # Most contacts have no fields of their own: no parser for a page of them.
+        fields = {} if fields == "{}" else json.loads(fields)
     return ContactInfo(
         id=contact_id,
         email=email,

@@ -84,17 +84,23 @@ def plain_by_ids(session: Session, sql: str, ids: Sequence[int]) -> list[tuple[A
     """The rows of plain ``sql`` for ``ids``, :data:`ID_CHUNK` ids a time.
 
     For the pages a table reads while it scrolls, beside the GUI thread:
-    no statement is compiled and no value processed, so the caller takes
-    the driver's values as they come (0/1 or bools, JSON as text or
-    parsed). ``sql`` says ``{ids}`` where the list goes; the ids are
-    written in as numbers (``int`` each, so nothing else can get in). A
-    page of 200 contacts took 1.0 ms of the interpreter this way against
-    2.1 ms through Core statements (both queries of the page)."""
+    no statement is compiled and no value processed; the driver's own
+    cursor, in the session's transaction, makes every row's tuple in one
+    call. So the caller takes the driver's values as they come (0/1 or
+    bools, JSON as text or parsed). ``sql`` says ``{ids}`` where the list
+    goes; the ids are written in as numbers (``int`` each, so nothing else
+    can get in). A page of 200 contacts took 1.0 ms of the interpreter
+    through SQLAlchemy's plain-SQL results against 2.1 ms through Core
+    statements (both queries of the page), and its contacts' query 0.55–0.8
+    ms on the driver's cursor against 0.85–1.3 ms."""
     found: list[tuple[Any, ...]] = []
-    connection = session.connection()
-    for start in range(0, len(ids), ID_CHUNK):
-        listed = ",".join(str(int(i)) for i in ids[start : start + ID_CHUNK])
-        result = connection.exec_driver_sql(sql.format(ids=listed))
-        found.extend(tuple(row) for row in result)
-        _yield_interpreter()
+    cursor = session.connection().connection.cursor()
+    try:
+        for start in range(0, len(ids), ID_CHUNK):
+            listed = ",".join(str(int(i)) for i in ids[start : start + ID_CHUNK])
+            cursor.execute(sql.format(ids=listed))
+            found.extend(cursor.fetchall())
+            _yield_interpreter()
+    finally:
+        cursor.close()
     return found

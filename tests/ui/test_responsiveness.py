@@ -126,14 +126,14 @@ def test_the_page_reader_makes_the_texts_and_a_language_switch_makes_them_again(
 
     model = contacts_model(qtbot, ctx, tasks, PAGE_SIZE)
     made_in: list[str] = []
-    cell = model.cell
+    texts = model.texts
     monkeypatch.setattr(
-        model, "cell", lambda *args: made_in.append(threading.current_thread().name) or cell(*args)
+        model, "texts", lambda row: made_in.append(threading.current_thread().name) or texts(row)
     )
     model.data(model.index(0, 0))
     qtbot.waitUntil(lambda: model.is_page_loaded(0), timeout=10000)
     # Every text of the page was made by its reader, none by the GUI thread.
-    assert len(made_in) == PAGE_SIZE * model.columnCount()
+    assert len(made_in) == PAGE_SIZE
     assert threading.main_thread().name not in made_in
     made_in.clear()
     status = model.index(3, ContactsModel.STATUS)
@@ -149,7 +149,7 @@ def test_the_page_reader_makes_the_texts_and_a_language_switch_makes_them_again(
             model.retranslate()
         for _ in range(10):
             assert model.data(status) == "Подписан"
-        assert len(made_in) == model.columnCount()  # one row's texts, made once
+        assert len(made_in) == 1  # one row's texts, made once
         assert model.headerData(ContactsModel.FIRST, Qt.Orientation.Horizontal) == "Имя"
 
 
@@ -159,18 +159,18 @@ def test_a_page_read_across_a_language_switch_keeps_no_text_of_before(
     model = contacts_model(qtbot, ctx, tasks, PAGE_SIZE)
     go = threading.Event()
     made = threading.Event()
-    cells: list[int] = []
-    fetch, cell = model.fetch_rows, model.cell
+    rows: list[int] = []
+    fetch, texts = model.fetch_rows, model.texts
     monkeypatch.setattr(model, "fetch_rows", lambda ids: go.wait(10) and fetch(ids))
 
-    def counted_cell(*args: Any) -> str:
-        text = cell(*args)
-        cells.append(1)
-        if len(cells) == PAGE_SIZE * model.columnCount():
+    def counted_texts(row: Any) -> tuple[str, ...]:
+        made_texts = texts(row)
+        rows.append(1)
+        if len(rows) == PAGE_SIZE:
             made.set()
-        return text
+        return made_texts
 
-    monkeypatch.setattr(model, "cell", counted_cell)
+    monkeypatch.setattr(model, "texts", counted_texts)
     with ui_translations() as translations:
         try:
             model.data(model.index(0, 0))

@@ -92,7 +92,7 @@ class LazyRowsModel(QAbstractTableModel, Generic[RowT]):
 
     Subclasses say how to fetch the ids and the rows (:meth:`fetch_ids`,
     :meth:`fetch_rows`, both called in a worker thread) and how to show a
-    row (:meth:`columns`, :meth:`cell`).
+    row (:meth:`columns`, :meth:`texts`).
     """
 
     #: (int) the number of rows after a new list of ids arrived.
@@ -127,14 +127,21 @@ class LazyRowsModel(QAbstractTableModel, Generic[RowT]):
     fetch_ids: Callable[[], Sequence[int]]
     fetch_rows: Callable[[Sequence[int]], list[tuple[int, RowT]]]
     columns: Callable[[], list[str]]
-    #: (row, column) → the cell's text; its tooltip shows the same text whole.
-    cell: Callable[[RowT, int], str]
+    #: A row's texts, one a column; a cell's tooltip shows its text whole.
+    #: Called by the page readers for a whole page at once: one call a row.
+    texts: Callable[[RowT], tuple[str, ...]]
 
     def colour(self, row: RowT) -> QColor | None:
         """The colour of a row's text; None for the palette's."""
         return None
 
     # -- public -----------------------------------------------------------------
+
+    @property
+    def language(self) -> int:
+        """Counts the UI language's switches (:meth:`retranslate`): texts
+        made before the count moved are in the language of before."""
+        return self._language
 
     @property
     def loading(self) -> bool:
@@ -307,7 +314,7 @@ class LazyRowsModel(QAbstractTableModel, Generic[RowT]):
         """What a paint shows of row ``row_no``: a text for each column and
         the text's colour (None: the palette's).
 
-        Made by the thread that reads the row's page, from :meth:`cell` and
+        Made by the thread that reads the row's page, from :meth:`texts` and
         :meth:`colour`, and kept with the page, so a paint formats no date
         or name. A row whose page is not loaded shows a placeholder and asks
         for its page.
@@ -327,8 +334,8 @@ class LazyRowsModel(QAbstractTableModel, Generic[RowT]):
         return shown
 
     def _make_shown(self, row: RowT) -> Shown:
-        """Also called by the page readers: cell and colour must be thread-safe."""
-        return tuple(self.cell(row, c) for c in range(self.columnCount())), self.colour(row)
+        """Also called by the page readers: texts and colour must be thread-safe."""
+        return self.texts(row), self.colour(row)
 
     def _placeholder(self) -> Shown:
         if self._placeholder_shown is None:

@@ -14,6 +14,9 @@ from mailapp.services.context import AppContext
 from mailapp.ui.common.lazy_model import LazyRowsModel
 from mailapp.ui.common.tasks import TaskRunner
 
+_RED = QColor("#a33")
+_GREY = QColor("#777")
+
 
 class ContactsModel(LazyRowsModel[ContactInfo]):
     """Contacts of one folder (or all), matching a search, oldest first."""
@@ -25,6 +28,8 @@ class ContactsModel(LazyRowsModel[ContactInfo]):
         self._ctx = ctx
         self._folder: str | None = None
         self._search = ""
+        #: The status words, and the language they are in (:meth:`status_text`).
+        self._status_words: tuple[int, dict[str, str]] = -1, {}
 
     @property
     def folder(self) -> str | None:
@@ -57,33 +62,44 @@ class ContactsModel(LazyRowsModel[ContactInfo]):
 
     def status_text(self, contact: ContactInfo) -> str:
         """One word for the contact: a complaint or a bounce before the rest."""
+        language, words = self._status_words
+        if language != self.language:
+            # Made once a language, by whichever thread needs them first, and
+            # marked with the language counted before they were asked for: a
+            # reader that made them across a switch leaves them to be made again.
+            language = self.language
+            words = {
+                "complained": self.tr("Reported spam"),
+                "bounced": self.tr("Address bounced"),
+                "unsubscribed": self.tr("Unsubscribed"),
+                "invalid": self.tr("Invalid address"),
+                "none": self.tr("No address"),
+                "subscribed": self.tr("Subscribed"),
+            }
+            self._status_words = language, words
         if contact.complained:
-            return self.tr("Reported spam")
+            return words["complained"]
         if contact.bounced:
-            return self.tr("Address bounced")
+            return words["bounced"]
         if contact.unsubscribed:
-            return self.tr("Unsubscribed")
-        if contact.email_status == "invalid":
-            return self.tr("Invalid address")
-        if contact.email_status == "none":
-            return self.tr("No address")
-        return self.tr("Subscribed")
+            return words["unsubscribed"]
+        if contact.email_status in ("invalid", "none"):
+            return words[contact.email_status]
+        return words["subscribed"]
 
-    def cell(self, row: ContactInfo, column: int) -> str:
-        if column == self.EMAIL:
-            return row.email or ""
-        if column == self.FIRST:
-            return row.first_name
-        if column == self.LAST:
-            return row.last_name
-        if column == self.FOLDERS:
-            return ", ".join(row.folders)
-        return self.status_text(row)
+    def texts(self, row: ContactInfo) -> tuple[str, ...]:
+        return (
+            row.email or "",
+            row.first_name,
+            row.last_name,
+            ", ".join(row.folders),
+            self.status_text(row),
+        )
 
     def colour(self, row: ContactInfo) -> QColor | None:
         """Red for an address that cannot take mail, grey for one that may not."""
         if row.email_status == "invalid" or row.bounced or row.complained:
-            return QColor("#a33")
+            return _RED
         if row.unsubscribed or row.email_status != "valid":
-            return QColor("#777")
+            return _GREY
         return None

@@ -129,16 +129,14 @@ class RecipientsModel(LazyRowsModel[RecipientRow]):
             self.tr("Error"),
         ]
 
-    def cell(self, row: RecipientRow, column: int) -> str:
-        if column == self.EMAIL:
-            return row.email or ""
-        if column == self.NAME:
-            return f"{row.first_name} {row.last_name}".strip()
-        if column == self.RESPONSE:
-            return labels.response_name(row.response)
-        if column == self.SENT_AT:
-            return labels.format_time(row.sent_at)
-        return row.last_error or ""
+    def texts(self, row: RecipientRow) -> tuple[str, ...]:
+        return (
+            row.email or "",
+            f"{row.first_name} {row.last_name}".strip(),
+            labels.response_name(row.response),
+            labels.format_time(row.sent_at),
+            row.last_error or "",
+        )
 
 
 class Tile(QFrame):
