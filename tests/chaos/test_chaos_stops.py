@@ -21,7 +21,7 @@ import pytest
 
 from mailapp.models import Event, MailingState, Refused, Response
 from mailapp.scheduler.engine import MailEngine
-from mailapp.services import journal, lifecycle, mailings
+from mailapp.services import journal, lifecycle, mailings, stops
 from mailapp.services.context import AppContext
 from tests.support.chaos import Tally, check_mailing, scaled
 from tests.support.data import bulk_contacts, make_mailing
@@ -68,7 +68,7 @@ def ctx(tmp_path: Path) -> Iterator[AppContext]:
     context.db.dispose()
 
 
-def run_stops(ctx: AppContext, stops: int) -> Tally:
+def run_stops(ctx: AppContext, count: int) -> Tally:
     seed = int(os.environ.get("MAILAPP_CHAOS_SEED") or random.randrange(1 << 30))
     rng = random.Random(seed)
     tally = Tally("stops", unconfirmed_bound=0)
@@ -82,7 +82,7 @@ def run_stops(ctx: AppContext, stops: int) -> Tally:
         engine = MailEngine(ctx, tick_seconds=0.1)
         engine.start()
         try:
-            while tally.runs < stops:
+            while tally.runs < count:
                 mailing_id = make_mailing(ctx, name=f"Stop {tally.runs}")
                 lifecycle.start(ctx, mailing_id)
                 server.wait_for(len(server.received) + 1, timeout=20)
@@ -125,8 +125,8 @@ def run_stops(ctx: AppContext, stops: int) -> Tally:
     return tally
 
 
-def stop_scenario(ctx: AppContext, stops: int, long: bool) -> None:
-    tally = run_stops(ctx, stops)
+def stop_scenario(ctx: AppContext, count: int, long: bool) -> None:
+    tally = run_stops(ctx, count)
     tally.report(long=long)
     tally.assert_guarantees()
 
