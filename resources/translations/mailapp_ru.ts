@@ -42,7 +42,7 @@
     <context>
         <name>AnalyticsWindow</name>
         <message>
-            <location filename="../../mailapp/ui/mailings/analytics.py" line="+314" />
+            <location filename="../../mailapp/ui/mailings/analytics.py" line="+312" />
             <source>Sending progress analytics</source>
             <extracomment>() the tile was clicked. (int) a follow-up draft was made from here; the main window opens it.</extracomment>
             <translation>Аналитика хода отправки</translation>
@@ -559,8 +559,9 @@
     <context>
         <name>ContactsModel</name>
         <message>
-            <location filename="../../mailapp/ui/contacts/model.py" line="+51" />
+            <location filename="../../mailapp/ui/contacts/model.py" line="+56" />
             <source>Email</source>
+            <extracomment>The status words, and the language they are in (:meth:`status_text`).</extracomment>
             <translation>Email</translation>
         </message>
         <message>
@@ -584,27 +585,27 @@
             <translation>Статус</translation>
         </message>
         <message>
-            <location line="+6" />
+            <location line="+12" />
             <source>Reported spam</source>
             <translation>Пожаловался на спам</translation>
         </message>
         <message>
-            <location line="+2" />
+            <location line="+1" />
             <source>Address bounced</source>
             <translation>Адрес недоступен</translation>
         </message>
         <message>
-            <location line="+2" />
+            <location line="+1" />
             <source>Unsubscribed</source>
             <translation>Отписан</translation>
         </message>
         <message>
-            <location line="+2" />
+            <location line="+1" />
             <source>Invalid address</source>
             <translation>Неверный адрес</translation>
         </message>
         <message>
-            <location line="+2" />
+            <location line="+1" />
             <source>No address</source>
             <translation>Нет адреса</translation>
         </message>
@@ -1382,14 +1383,14 @@
     <context>
         <name>LazyRowsModel</name>
         <message>
-            <location filename="../../mailapp/ui/common/lazy_model.py" line="+338" />
+            <location filename="../../mailapp/ui/common/lazy_model.py" line="+345" />
             <source>Loading…</source>
             <translation>Загрузка…</translation>
         </message>
         <message>
             <location line="-13" />
             <source>(deleted)</source>
-            <extracomment>The roles a row answers (a tooltip shows its cell's text whole). What a paint shows of a row: a text for each column, the text's colour. Rows fetched in one round trip. Pages kept in memory (LRU); 50 pages are 10,000 rows. Page reads in flight at once. Reads start once the view has asked for nothing new for this long. Pages asked for and waiting for a read; the oldest asks are forgotten (a screen shows one or two pages, and every repaint asks again). (int) the number of rows after a new list of ids arrived. (object) loading the ids or a page failed with this exception. Row id → what a paint shows of it (see :meth:`shown`). Pages asked for by the view and not yet requested, oldest first. Counts language switches: texts made before one are not kept. (row, column) → the cell's text; its tooltip shows the same text whole.</extracomment>
+            <extracomment>The roles a row answers (a tooltip shows its cell's text whole). What a paint shows of a row: a text for each column, the text's colour. Rows fetched in one round trip. Pages kept in memory (LRU); 50 pages are 10,000 rows. Page reads in flight at once. Reads start once the view has asked for nothing new for this long. Pages asked for and waiting for a read; the oldest asks are forgotten (a screen shows one or two pages, and every repaint asks again). (int) the number of rows after a new list of ids arrived. (object) loading the ids or a page failed with this exception. Row id → what a paint shows of it (see :meth:`shown`). Pages asked for by the view and not yet requested, oldest first. Counts language switches: texts made before one are not kept. A row's texts, one a column; a cell's tooltip shows its text whole. Called by the page readers for a whole page at once: one call a row.</extracomment>
             <translation>(удален)</translation>
         </message>
     </context>
@@ -2733,7 +2734,7 @@ Log file: {log}</source>
     <context>
         <name>RecipientsModel</name>
         <message>
-            <location filename="../../mailapp/ui/mailings/analytics.py" line="-415" />
+            <location filename="../../mailapp/ui/mailings/analytics.py" line="-413" />
             <source>Email</source>
             <extracomment>Live refreshes at most this often. The window's smallest size.</extracomment>
             <translation>Email</translation>
