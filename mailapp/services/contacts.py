@@ -44,7 +44,7 @@ from mailapp.services.folders import (
     known_folder,
     require_folder_name,
 )
-from mailapp.services.id_lists import check_contacts_exist, chunks, unique_ids
+from mailapp.services.id_lists import check_contacts_exist, unique_ids
 
 __all__ = [
     "ContactInfo",
@@ -324,7 +324,7 @@ def set_unsubscribed(ctx: AppContext, contact_ids: Iterable[int], flag: bool) ->
     with ctx.db.write() as session:
         check_contacts_exist(session, ids)
         now = utcnow()
-        for part in chunks(ids):
+        for part in reads.id_chunks(ids):
             result = session.execute(
                 update(Contact)
                 .where(Contact.id.in_(part), Contact.unsubscribed != flag)
@@ -343,7 +343,7 @@ def delete_contacts(ctx: AppContext, contact_ids: Iterable[int]) -> int:
     ids = unique_ids(contact_ids)
     with ctx.db.write() as session:
         check_contacts_exist(session, ids)
-        for part in chunks(ids):
+        for part in reads.id_chunks(ids):
             session.execute(
                 delete(FolderMember)
                 .where(FolderMember.contact_id.in_(part))

@@ -27,7 +27,7 @@ from mailapp.models.states import FINAL_STATES
 from mailapp.models.validation import require_header_text
 from mailapp.services import reads
 from mailapp.services.context import AppContext
-from mailapp.services.id_lists import check_contacts_exist, chunks, unique_ids
+from mailapp.services.id_lists import check_contacts_exist, unique_ids
 
 __all__ = [
     "FolderInfo",
@@ -104,7 +104,7 @@ def add_members(session: Session, folder_id: int, ids: Sequence[int]) -> int:
     so their growing membership id keeps telling when they joined)."""
     added = 0
     now = utcnow()
-    for part in chunks(ids):
+    for part in reads.id_chunks(ids):
         present = set(
             session.scalars(
                 select(FolderMember.contact_id).where(
@@ -281,7 +281,7 @@ def move_to_folder(
         target_id = target.id if target is not None else ensure_folder(session, target_name)
         added = add_members(session, target_id, ids)
         if source is not None:
-            for part in chunks(ids):
+            for part in reads.id_chunks(ids):
                 session.execute(
                     delete(FolderMember)
                     .where(FolderMember.folder_id == source.id, FolderMember.contact_id.in_(part))
@@ -297,7 +297,7 @@ def remove_from_folder(ctx: AppContext, folder: int | str, contact_ids: Iterable
     removed = 0
     with ctx.db.write() as session:
         row = known_folder(session, folder)
-        for part in chunks(ids):
+        for part in reads.id_chunks(ids):
             result = session.execute(
                 delete(FolderMember)
                 .where(FolderMember.folder_id == row.id, FolderMember.contact_id.in_(part))

@@ -3,25 +3,18 @@
 A list is checked before any transaction (anything but an int is refused,
 repeats are dropped, the order is kept), confirmed to exist inside the
 transaction before anything is written, so a list naming a contact deleted
-meanwhile changes nothing, and written in chunks of :data:`ID_CHUNK`.
+meanwhile changes nothing, and written in chunks of :data:`mailapp.services.reads.ID_CHUNK`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mailapp.models import Contact, Refused
-
-#: Ids per ``IN (...)`` list: well under SQLite's and PostgreSQL's limits.
-ID_CHUNK = 500
-
-
-def chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
-    for start in range(0, len(ids), ID_CHUNK):
-        yield ids[start : start + ID_CHUNK]
+from mailapp.services.reads import id_chunks
 
 
 def unique_ids(contact_ids: Iterable[int]) -> list[int]:
@@ -38,7 +31,7 @@ def unique_ids(contact_ids: Iterable[int]) -> list[int]:
 
 def check_contacts_exist(session: Session, ids: Sequence[int]) -> None:
     missing: list[int] = []
-    for part in chunks(ids):
+    for part in id_chunks(ids):
         found = set(session.scalars(select(Contact.id).where(Contact.id.in_(part))))
         missing.extend(i for i in part if i not in found)
     if missing:
