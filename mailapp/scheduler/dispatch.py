@@ -104,8 +104,16 @@ class Dispatcher:
 
     @property
     def busy(self) -> bool:
+        """Work in hand: a mailing in the ring, or a lane in a batch or
+        with a 250 not yet recorded.
+
+        The ring alone is not enough: it empties as soon as one lane finds
+        nothing left to claim, while another may still be waiting for the
+        provider's answer to a message whose claim a peer has released, so
+        that no row shows it is in flight.
+        """
         with self._cond:
-            return bool(self._ring)
+            return bool(self._ring) or any(lane.busy for lane in self._lanes)
 
     def stop(self) -> None:
         """Let in-flight transactions finish, record them, give back the rest."""
@@ -155,6 +163,7 @@ class Dispatcher:
                 return None
             mailing_id = self._ring.pop(0)
             self._ring.append(mailing_id)
+            lane.serving = True
             run = self._runs.get(mailing_id)
             config, problem = self._smtp_config, self._provider_problem
             settings = self._settings

@@ -94,6 +94,9 @@ class Lane(LaneWrites, threading.Thread):
         self.retired = False
         self.connection: SmtpConnection | None = None
         self.accepted: Accepted | None = None
+        #: Set by the dispatcher, under its lock, when it hands this lane a
+        #: mailing; cleared when the batch is done.
+        self.serving = False
         #: The recipient whose transaction is marked begun and not yet
         #: recorded, and whether its SMTP conversation has started.
         self._in_flight: int | None = None
@@ -110,11 +113,14 @@ class Lane(LaneWrites, threading.Thread):
                     if not self.lease or self.lost.is_set():
                         self._take_lease()
                         continue
-                    run = self.d.take(self, timeout=1.0)
-                    if run is None:
-                        self._idle()
-                        continue
-                    self._serve(run)
+                    try:
+                        run = self.d.take(self, timeout=1.0)
+                        if run is None:
+                            self._idle()
+                            continue
+                        self._serve(run)
+                    finally:
+                        self.serving = False
                 except LeaseLost:
                     self._drop_lease()
                 except Exception as exc:
@@ -134,6 +140,11 @@ class Lane(LaneWrites, threading.Thread):
                 self.lease = ""
             self.db.close()
 
+    @property
+    def busy(self) -> bool:
+        """In a batch, or holding a 250 whose ``sent`` is not written yet."""
+        return self.serving or self.accepted is not None
+
     def _take_lease(self) -> None:
         if self.lease:
             self._drop_lease()
@@ -149,10 +160,11 @@ class Lane(LaneWrites, threading.Thread):
         received under it is still recorded (the message id proves which
         message the provider took) or reported."""
         log.error("lane %s lost its lease; it takes a new one", self.name)
-        pending, self.accepted = self.accepted, None
+        pending = self.accepted
         self._in_flight = None
         if pending is not None:
             recorded = self._db(pending.run, lambda cursor: self._write_sent(cursor, pending))
+            self.accepted = None  # only now: the lane is busy until it is written
             self.d.committed(pending.run, recorded)
         self.lease = ""
         self._close_smtp()

@@ -1,0 +1,104 @@
+"""``Dispatcher.busy``: true while any message is in a lane's hands.
+
+Whoever waits for the dispatcher to be done (a worker about to exit, a test
+about to compare the server with the database) must not be told it is
+idle while a lane still waits for the provider. The ring of mailings alone
+does not say so: it empties once one lane finds nothing left to claim, and
+after a peer has released a lane's claims no row says so either.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import delete, select
+
+from mailapp.delivery.ratelimit import RateLimiter
+from mailapp.delivery.smtp import SmtpConfig
+from mailapp.models import Recipient, Response, Worker
+from mailapp.scheduler import leases
+from mailapp.scheduler.dispatch import Dispatcher
+from mailapp.services import lifecycle
+from mailapp.services import settings as settings_service
+from mailapp.services.context import AppContext
+from tests.support.data import add_contacts, make_mailing
+from tests.support.smtp_server import TestSmtpServer
+
+
+def _wait(predicate: Callable[[], bool], timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.005)
+    return True
+
+
+@pytest.fixture
+def dispatcher(tmp_path: Path, server: TestSmtpServer) -> Iterator[Dispatcher]:
+    ctx = AppContext.open(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    settings_service.set_many(ctx, {"MandrillMailingDelayInSeconds": "0", "SmtpConnections": "2"})
+    host, port = server.address
+    dispatcher = Dispatcher(ctx, leases.new_process_id(), threading.Event(), RateLimiter(0))
+    dispatcher.configure(
+        settings_service.load(ctx),
+        SmtpConfig(host=host, port=port, security="none", user="", password=""),
+    )
+    dispatcher.start()
+    try:
+        yield dispatcher
+    finally:
+        server.release_stalled()
+        dispatcher.stop()
+        ctx.db.dispose()
+
+
+def _one_recipient_sending(dispatcher: Dispatcher, server: TestSmtpServer) -> int:
+    """A one-recipient mailing whose message waits at the server for its
+    250; returns the recipient's id."""
+    ctx = dispatcher.ctx
+    add_contacts(ctx, ["only@example.com"], "One")
+    mailing_id = make_mailing(ctx, folders=("One",))
+    lifecycle.start(ctx, mailing_id)
+    lifecycle.promote_waiting(ctx)
+    server.stall_after_dot = True
+    dispatcher.offer([mailing_id])
+    assert server.wait_for(1, 10), "the message did not reach the server"
+    with ctx.db.read() as session:
+        return session.scalars(select(Recipient.id)).one()
+
+
+def test_busy_while_a_message_waits_for_its_answer(
+    dispatcher: Dispatcher, server: TestSmtpServer
+) -> None:
+    _one_recipient_sending(dispatcher, server)
+    # The other lane finds nothing to claim and takes the mailing out of the
+    # ring at once; the dispatcher is still busy.
+    assert not _wait(lambda: not dispatcher.busy, 1.0)
+    server.release_stalled()
+    assert _wait(lambda: not dispatcher.busy, 10)
+
+
+def test_busy_until_a_released_lanes_late_250_is_recorded(
+    dispatcher: Dispatcher, server: TestSmtpServer
+) -> None:
+    """A peer judges the lane dead mid-transaction and settles its claim:
+    no row is ``sending`` any more, yet the lane's 250 is still to come."""
+    ctx = dispatcher.ctx
+    recipient_id = _one_recipient_sending(dispatcher, server)
+    with ctx.db.read() as session:
+        lease = session.scalars(select(Recipient.claimed_by)).one()
+    leases.release_claims(ctx, [str(lease)])
+    with ctx.db.write() as session:
+        session.execute(delete(Worker).where(Worker.id == lease))
+    assert not _wait(lambda: not dispatcher.busy, 0.5)
+
+    server.release_stalled()
+    assert _wait(lambda: not dispatcher.busy, 10)
+    # Once it is not busy, the database has the lane's last word.
+    with ctx.db.read() as session:
+        assert session.get(Recipient, recipient_id).response == Response.SENT.value
