@@ -3,6 +3,7 @@ notices and follows the sending log."""
 
 from __future__ import annotations
 
+import functools
 import threading
 
 import pytest
@@ -74,6 +75,64 @@ def test_writes_run_one_at_a_time_in_order(qtbot, tasks: TaskRunner) -> None:
     qtbot.waitUntil(lambda: len(order) == 10)
     assert order == list(range(10))
     assert not overlap
+
+
+class _Held:
+    """Stands for a widget a task holds: records the thread it dies in
+    (a widget destroyed outside the GUI thread crashes Qt)."""
+
+    def __init__(self, deaths: list[bool]) -> None:
+        self._deaths = deaths
+
+    def slot(self, *_: object) -> None:
+        pass
+
+    def __del__(self) -> None:
+        self._deaths.append(threading.current_thread() is threading.main_thread())
+
+
+def test_a_late_task_lets_go_of_its_widgets_in_the_gui_thread(qtbot) -> None:
+    """The window shuts its runner down while a read is still running: the
+    callbacks are dropped, and it is the GUI thread that lets go of them."""
+    runner = TaskRunner()
+    deaths: list[bool] = []
+    release = threading.Event()
+    finished = threading.Event()
+    held = _Held(deaths)
+
+    def work(widget: _Held) -> None:
+        release.wait(5)
+        finished.set()
+
+    runner.run(functools.partial(work, held), on_success=held.slot, on_failure=held.slot)
+    del held
+    runner.shutdown(wait=False)
+    release.set()
+    assert finished.wait(5)
+    qtbot.waitUntil(lambda: bool(deaths))
+    assert deaths == [True]
+    runner.deleteLater()
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_a_delivered_task_keeps_nothing_of_its_widgets(qtbot, tasks: TaskRunner, fails) -> None:
+    """Once the GUI thread has called back, nothing of the task's holds a
+    widget any more, its error's traceback included."""
+    deaths: list[bool] = []
+    called: list[object] = []
+
+    def work(widget: _Held) -> int:
+        if fails:
+            raise ValueError("the read failed")
+        return 1
+
+    held = _Held(deaths)
+    tasks.run(functools.partial(work, held), on_success=called.append, on_failure=called.append)
+    del held
+    qtbot.waitUntil(lambda: bool(called))
+    called.clear()  # the error (and its traceback) is the test's no longer
+    qtbot.waitUntil(lambda: bool(deaths))
+    assert deaths == [True]
 
 
 def test_bridge_coalesces_notices_from_other_threads(qtbot, ctx: AppContext, tasks) -> None:

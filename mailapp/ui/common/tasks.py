@@ -26,7 +26,7 @@ import logging
 import threading
 import traceback
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
@@ -42,22 +42,34 @@ SuccessCallback = Callable[[Any], None]
 FailureCallback = Callable[[BaseException], None]
 
 
-class _Outcome:
-    """What travels from a worker thread to the GUI thread."""
+class _Task:
+    """A callable and its callbacks, to a worker thread and back, with the
+    value or error it ended with.
 
-    __slots__ = ("callback", "error", "failure", "value")
+    Only the GUI thread lets go of what a task holds (:meth:`release`, in
+    :meth:`TaskRunner._deliver`): the callable and the callbacks usually
+    hold a widget, and a widget whose last reference goes in a worker thread
+    is destroyed there, which Qt does not survive. The worker keeps nothing
+    once it has posted the task.
+    """
+
+    __slots__ = ("error", "fn", "on_failure", "on_success", "value")
 
     def __init__(
         self,
-        callback: SuccessCallback | None,
-        failure: FailureCallback | None,
-        value: object = None,
-        error: BaseException | None = None,
+        fn: Callable[[], Any] | None,
+        on_success: SuccessCallback | None,
+        on_failure: FailureCallback | None,
     ) -> None:
-        self.callback = callback
-        self.failure = failure
-        self.value = value
-        self.error = error
+        self.fn = fn
+        self.on_success = on_success
+        self.on_failure = on_failure
+        self.value: object = None
+        self.error: BaseException | None = None
+
+    def release(self) -> None:
+        self.fn = self.on_success = self.on_failure = None
+        self.value = self.error = None
 
 
 class TaskRunner(QObject):
@@ -71,7 +83,7 @@ class TaskRunner(QObject):
     unhandled_failure = Signal(object)
     #: (int) tasks submitted and not yet called back; 0 means idle.
     pending_changed = Signal(int)
-    #: internal: an :class:`_Outcome` from a worker thread.
+    #: internal: a :class:`_Task` back from a worker thread.
     _finished = Signal(object)
 
     def __init__(self, parent: QObject | None = None, *, max_threads: int = 4) -> None:
@@ -95,18 +107,18 @@ class TaskRunner(QObject):
         fn: Callable[[], T],
         on_success: Callable[[T], None] | None = None,
         on_failure: FailureCallback | None = None,
-    ) -> Future[T]:
+    ) -> None:
         """Run ``fn`` in the reader pool (queries, network look-ups)."""
-        return self._submit(self._readers, fn, on_success, on_failure)
+        self._submit(self._readers, fn, on_success, on_failure)
 
     def run_write(
         self,
         fn: Callable[[], T],
         on_success: Callable[[T], None] | None = None,
         on_failure: FailureCallback | None = None,
-    ) -> Future[T]:
+    ) -> None:
         """Run ``fn`` in the serial writer lane: one write at a time, in order."""
-        return self._submit(self._writer, fn, on_success, on_failure)
+        self._submit(self._writer, fn, on_success, on_failure)
 
     def _submit(
         self,
@@ -114,51 +126,49 @@ class TaskRunner(QObject):
         fn: Callable[[], T],
         on_success: Callable[[T], None] | None,
         on_failure: FailureCallback | None,
-    ) -> Future[T]:
+    ) -> None:
         with self._lock:
             if self._closed:
                 raise RuntimeError("the task runner is shut down")
             self._pending += 1
             pending = self._pending
         self.pending_changed.emit(pending)
+        task = _Task(fn, on_success, on_failure)
 
-        def work() -> T:
+        def work() -> None:
             try:
-                value = fn()
+                task.value = task.fn() if task.fn is not None else None
             except BaseException as exc:
-                self._post(_Outcome(on_success, on_failure, error=exc))
-                raise
-            self._post(_Outcome(on_success, on_failure, value=value))
-            return value
+                task.error = exc
+            # Posted even after shutdown: the GUI thread lets go of it.
+            with contextlib.suppress(RuntimeError):  # the runner is gone (app quitting)
+                self._finished.emit(task)
 
-        return pool.submit(work)
-
-    def _post(self, outcome: _Outcome) -> None:
-        with self._lock:
-            if self._closed:
-                return
-        with contextlib.suppress(RuntimeError):  # the runner is gone (app quitting)
-            self._finished.emit(outcome)
+        pool.submit(work)
 
     @Slot(object)
-    def _deliver(self, outcome: _Outcome) -> None:
+    def _deliver(self, task: _Task) -> None:
         with self._lock:
             self._pending -= 1
             pending = self._pending
+            closed = self._closed
         try:
-            if outcome.error is None:
-                if outcome.callback is not None:
-                    outcome.callback(outcome.value)
-            elif outcome.failure is not None:
-                outcome.failure(outcome.error)
+            if closed:
+                return  # a late callback is dropped
+            if task.error is None:
+                if task.on_success is not None:
+                    task.on_success(task.value)
+            elif task.on_failure is not None:
+                task.on_failure(task.error)
             else:
-                if not isinstance(outcome.error, Refused):
+                if not isinstance(task.error, Refused):
                     log.error(
                         "background task failed:\n%s",
-                        "".join(traceback.format_exception(outcome.error)),
+                        "".join(traceback.format_exception(task.error)),
                     )
-                self.unhandled_failure.emit(outcome.error)
+                self.unhandled_failure.emit(task.error)
         finally:
+            task.release()
             self.pending_changed.emit(pending)
 
     def shutdown(self, *, wait: bool = True) -> None:
