@@ -319,9 +319,9 @@ def test_the_stop_dialog_says_when_the_mailing_changes_behind_it(
     assert "“Paused”" in dialog.informativeText()
     assert not dialog.action_button.isVisible()
     assert dialog.cancel_button.text() == "Close"
-    dialog.cancel_button.click()
-    qtbot.waitSignal(window.commands.cancelled, timeout=5000)
-    assert state_of(window, mailing_id) is MailingState.PAUSED
+    with qtbot.waitSignal(window.commands.cancelled, timeout=5000):
+        dialog.cancel_button.click()
+    qtbot.waitUntil(lambda: state_of(window, mailing_id) is MailingState.PAUSED)
     assert smtp.received == []
 
 
