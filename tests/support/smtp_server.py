@@ -35,6 +35,7 @@ import datetime as dt
 import ipaddress
 import json
 import signal
+import socket
 import ssl
 import subprocess
 import sys
@@ -99,6 +100,14 @@ class _FaultySMTP(SMTP):
 
     def connection_made(self, transport: Any) -> None:
         super().connection_made(transport)
+        # aiosmtpd writes each reply of a pipelined group as it is made.
+        # With Nagle's algorithm the second waits for the client's delayed
+        # acknowledgement of the first, 40 ms a transaction: the engine sent
+        # 90 messages a second to this server instead of about 950. Real
+        # servers send a group's replies together (RFC 2920, 3.2).
+        sock = transport.get_extra_info("socket")
+        if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._owner._on_connect()
 
     @syntax("DATA")
