@@ -17,6 +17,7 @@ from types import FrameType
 
 from mailapp import logs
 from mailapp.paths import outbox_dir
+from mailapp.priority import run_below
 from mailapp.scheduler.engine import MailEngine
 from mailapp.scheduler.listener import ListenError, UnsubscribeListener
 from mailapp.services import settings as settings_service
@@ -52,6 +53,10 @@ def _describe_provider(ctx: AppContext, engine: MailEngine) -> str:
     )
 
 
+#: How far a worker started by a window steps back from it (``nice``).
+WINDOW_WORKER_NICE = 10
+
+
 def _watch_window(window_gone: threading.Event) -> None:
     """The window keeps our standard input open while it lives."""
     try:
@@ -83,6 +88,8 @@ def run_worker(
     stop_requested = threading.Event()
     window_gone = threading.Event()
     if for_window:
+        # A marketer's window matters more than a few messages a second.
+        run_below(WINDOW_WORKER_NICE)
         threading.Thread(
             target=_watch_window, args=(window_gone,), name="window-watch", daemon=True
         ).start()

@@ -211,3 +211,17 @@ def test_the_worker_status_follows_a_language_switch(qtbot, services, supervisor
         translations.apply("en")
         for translator in translations._installed:
             QCoreApplication.instance().removeTranslator(translator)
+
+
+def test_the_windows_worker_runs_below_the_window(qtbot, services, supervisor) -> None:
+    """The worker steps back from the window on the cores: its own nice
+    value and, on Linux, its session's scheduling group."""
+    pid = started(qtbot, supervisor)
+    wait_until(
+        lambda: any(w.pid == pid for w in workers.running(services.ctx)), 20, "the worker's leases"
+    )
+    assert os.getpriority(os.PRIO_PROCESS, pid) >= os.getpriority(os.PRIO_PROCESS, 0) + 10
+    group = Path(f"/proc/{pid}/autogroup")
+    if group.exists():
+        assert group.read_text().split()[-1] == "10"
+        assert Path("/proc/self/autogroup").read_text() != group.read_text()
