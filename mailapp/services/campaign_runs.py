@@ -58,6 +58,7 @@ from mailapp.services.campaign_infos import load_campaign
 from mailapp.services.campaign_moves import Arrival, Mover, read_flow
 from mailapp.services.campaigns import publish
 from mailapp.services.context import AppContext
+from mailapp.services.mailings import set_state
 
 log = logging.getLogger(__name__)
 
@@ -430,8 +431,7 @@ def complete_trigger_mailings(ctx: AppContext) -> list[int]:
                 continue
             sent = by_response[Response.SENT.value]
             now = utcnow()
-            mailing.state = MailingState.COMPLETED.value
-            mailing.state_changed_at = now
+            set_state(mailing, MailingState.COMPLETED, now)
             mailing.finished_at = now
             journal.record(session, mailing_id, Event.MAILING_COMPLETED, sent=sent)
         done.append(mailing_id)
