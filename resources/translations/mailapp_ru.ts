@@ -559,9 +559,8 @@
     <context>
         <name>ContactsModel</name>
         <message>
-            <location filename="../../mailapp/ui/contacts/model.py" line="+56" />
+            <location filename="../../mailapp/ui/contacts/model.py" line="+54" />
             <source>Email</source>
-            <extracomment>The status words, and the language they are in (:meth:`status_text`).</extracomment>
             <translation>Email</translation>
         </message>
         <message>
@@ -585,7 +584,7 @@
             <translation>Статус</translation>
         </message>
         <message>
-            <location line="+12" />
+            <location line="+18" />
             <source>Reported spam</source>
             <translation>Пожаловался на спам</translation>
         </message>
@@ -1383,14 +1382,14 @@
     <context>
         <name>LazyRowsModel</name>
         <message>
-            <location filename="../../mailapp/ui/common/lazy_model.py" line="+345" />
+            <location filename="../../mailapp/ui/common/lazy_model.py" line="+362" />
             <source>Loading…</source>
             <translation>Загрузка…</translation>
         </message>
         <message>
             <location line="-13" />
             <source>(deleted)</source>
-            <extracomment>The roles a row answers (a tooltip shows its cell's text whole). What a paint shows of a row: a text for each column, the text's colour. Rows fetched in one round trip. Pages kept in memory (LRU); 50 pages are 10,000 rows. Page reads in flight at once. Reads start once the view has asked for nothing new for this long. Pages asked for and waiting for a read; the oldest asks are forgotten (a screen shows one or two pages, and every repaint asks again). (int) the number of rows after a new list of ids arrived. (object) loading the ids or a page failed with this exception. Row id → what a paint shows of it (see :meth:`shown`). Pages asked for by the view and not yet requested, oldest first. Counts language switches: texts made before one are not kept. A row's texts, one a column; a cell's tooltip shows its text whole. Called by the page readers for a whole page at once: one call a row.</extracomment>
+            <extracomment>The roles a row answers (a tooltip shows its cell's text whole). What a paint shows of a row: a text for each column, the text's colour. Rows fetched in one round trip. Pages kept in memory (LRU); 50 pages are 10,000 rows. Page reads in flight at once. Reads start once the view has asked for nothing new for this long. Pages asked for and waiting for a read; the oldest asks are forgotten (a screen shows one or two pages, and every repaint asks again). (int) the number of rows after a new list of ids arrived. (object) loading the ids or a page failed with this exception. Row id → what a paint shows of it (see :meth:`shown`). Pages asked for by the view and not yet requested, oldest first. Counts language switches: texts made before one are not kept. The words rows are shown with, and the language they are in. A row's texts, one a column; a cell's tooltip shows its text whole. Called by the page readers for a whole page at once: one call a row.</extracomment>
             <translation>(удален)</translation>
         </message>
     </context>
@@ -4025,12 +4024,12 @@ Log file: {log}</source>
         </message>
         <message>
             <location line="+1" />
-            <location line="+103" />
+            <location line="+108" />
             <source>Sending error</source>
             <translation>Ошибка отправки</translation>
         </message>
         <message>
-            <location line="-95" />
+            <location line="-100" />
             <source>Running</source>
             <translation>Запущена</translation>
         </message>
@@ -4045,7 +4044,7 @@ Log file: {log}</source>
             <translation>Массовая</translation>
         </message>
         <message>
-            <location line="+5" />
+            <location line="+11" />
             <source>Planned</source>
             <translation>Запланирован</translation>
         </message>
@@ -4125,7 +4124,7 @@ Log file: {log}</source>
             <translation>Жалоба на спам</translation>
         </message>
         <message>
-            <location line="+12" />
+            <location line="+11" />
             <source>Planned</source>
             <comment>a count of recipients</comment>
             <translation>Запланировано</translation>
@@ -5392,9 +5391,9 @@ Sent to those “{original}” did not reach</source>
     <context>
         <name>tasks</name>
         <message>
-            <location filename="../../mailapp/ui/common/tasks.py" line="+196" />
+            <location filename="../../mailapp/ui/common/tasks.py" line="+206" />
             <source>Something unexpected went wrong. Nothing else was changed.</source>
-            <extracomment>(exception) a task without ``on_failure`` failed. (int) tasks submitted and not yet called back; 0 means idle. internal: an :class:`_Outcome` from a worker thread.</extracomment>
+            <extracomment>(exception) a task without ``on_failure`` failed. (int) tasks submitted and not yet called back; 0 means idle. internal: a :class:`_Task` back from a worker thread.</extracomment>
             <translation>Произошла непредвиденная ошибка. Больше ничего не изменено.</translation>
         </message>
     </context>

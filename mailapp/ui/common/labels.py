@@ -65,7 +65,13 @@ def kind_name(kind: MailingKind) -> str:
 
 
 def response_name(response: Response) -> str:
-    names = {
+    return response_names()[response]
+
+
+def response_names() -> dict[Response, str]:
+    """Every response's name in the UI language (for a list of many rows,
+    made once a language instead of once a row)."""
+    return {
         Response.PLANNED: QCoreApplication.translate("labels", "Planned"),
         Response.SENDING: QCoreApplication.translate("labels", "Being handed to the provider"),
         Response.SENT: QCoreApplication.translate("labels", "Sent"),
@@ -97,7 +103,6 @@ def response_name(response: Response) -> str:
         ),
         Response.SPAM_COMPLAINT: QCoreApplication.translate("labels", "Spam complaint"),
     }
-    return names[response]
 
 
 def response_group_name(key: str) -> str:

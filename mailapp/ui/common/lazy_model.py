@@ -113,6 +113,8 @@ class LazyRowsModel(QAbstractTableModel, Generic[RowT]):
         self._generation = 0
         #: Counts language switches: texts made before one are not kept.
         self._language = 0
+        #: The words rows are shown with, and the language they are in.
+        self._words: tuple[int, dict[Any, str]] = -1, {}
         self._loading = False
         self._placeholder_shown: Shown | None = None
         self._column_count: int | None = None
@@ -130,6 +132,21 @@ class LazyRowsModel(QAbstractTableModel, Generic[RowT]):
     #: A row's texts, one a column; a cell's tooltip shows its text whole.
     #: Called by the page readers for a whole page at once: one call a row.
     texts: Callable[[RowT], tuple[str, ...]]
+
+    def words(self, make: Callable[[], dict[Any, str]]) -> dict[Any, str]:
+        """The words (status names, say) that :meth:`texts` shows rows with,
+        made by ``make`` once a language rather than once a row.
+
+        Made by whichever thread needs them first, and marked with the
+        language counted before they were asked for: a reader that made them
+        across a switch leaves them to be made again.
+        """
+        language, words = self._words
+        if language != self._language:
+            language = self._language
+            words = make()
+            self._words = language, words
+        return words
 
     def colour(self, row: RowT) -> QColor | None:
         """The colour of a row's text; None for the palette's."""

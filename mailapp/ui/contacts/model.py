@@ -28,8 +28,6 @@ class ContactsModel(LazyRowsModel[ContactInfo]):
         self._ctx = ctx
         self._folder: str | None = None
         self._search = ""
-        #: The status words, and the language they are in (:meth:`status_text`).
-        self._status_words: tuple[int, dict[str, str]] = -1, {}
 
     @property
     def folder(self) -> str | None:
@@ -62,21 +60,7 @@ class ContactsModel(LazyRowsModel[ContactInfo]):
 
     def status_text(self, contact: ContactInfo) -> str:
         """One word for the contact: a complaint or a bounce before the rest."""
-        language, words = self._status_words
-        if language != self.language:
-            # Made once a language, by whichever thread needs them first, and
-            # marked with the language counted before they were asked for: a
-            # reader that made them across a switch leaves them to be made again.
-            language = self.language
-            words = {
-                "complained": self.tr("Reported spam"),
-                "bounced": self.tr("Address bounced"),
-                "unsubscribed": self.tr("Unsubscribed"),
-                "invalid": self.tr("Invalid address"),
-                "none": self.tr("No address"),
-                "subscribed": self.tr("Subscribed"),
-            }
-            self._status_words = language, words
+        words = self.words(self._status_words)
         if contact.complained:
             return words["complained"]
         if contact.bounced:
@@ -86,6 +70,16 @@ class ContactsModel(LazyRowsModel[ContactInfo]):
         if contact.email_status in ("invalid", "none"):
             return words[contact.email_status]
         return words["subscribed"]
+
+    def _status_words(self) -> dict[str, str]:
+        return {
+            "complained": self.tr("Reported spam"),
+            "bounced": self.tr("Address bounced"),
+            "unsubscribed": self.tr("Unsubscribed"),
+            "invalid": self.tr("Invalid address"),
+            "none": self.tr("No address"),
+            "subscribed": self.tr("Subscribed"),
+        }
 
     def texts(self, row: ContactInfo) -> tuple[str, ...]:
         return (

@@ -133,7 +133,7 @@ class RecipientsModel(LazyRowsModel[RecipientRow]):
         return (
             row.email or "",
             f"{row.first_name} {row.last_name}".strip(),
-            labels.response_name(row.response),
+            self.words(labels.response_names)[row.response],
             labels.format_time(row.sent_at),
             row.last_error or "",
         )
