@@ -10,8 +10,7 @@ after a peer has released a lane's claims no row says so either.
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,16 +25,8 @@ from mailapp.services import lifecycle
 from mailapp.services import settings as settings_service
 from mailapp.services.context import AppContext
 from tests.support.data import add_contacts, make_mailing
+from tests.support.engine import holds_within
 from tests.support.smtp_server import TestSmtpServer
-
-
-def _wait(predicate: Callable[[], bool], timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.005)
-    return True
 
 
 @pytest.fixture
@@ -78,9 +69,9 @@ def test_busy_while_a_message_waits_for_its_answer(
     _one_recipient_sending(dispatcher, server)
     # The other lane finds nothing to claim and takes the mailing out of the
     # ring at once; the dispatcher is still busy.
-    assert not _wait(lambda: not dispatcher.busy, 1.0)
+    assert not holds_within(lambda: not dispatcher.busy, 1.0)
     server.release_stalled()
-    assert _wait(lambda: not dispatcher.busy, 10)
+    assert holds_within(lambda: not dispatcher.busy, 10)
 
 
 def test_busy_until_a_released_lanes_late_250_is_recorded(
@@ -95,10 +86,10 @@ def test_busy_until_a_released_lanes_late_250_is_recorded(
     leases.release_claims(ctx, [str(lease)])
     with ctx.db.write() as session:
         session.execute(delete(Worker).where(Worker.id == lease))
-    assert not _wait(lambda: not dispatcher.busy, 0.5)
+    assert not holds_within(lambda: not dispatcher.busy, 0.5)
 
     server.release_stalled()
-    assert _wait(lambda: not dispatcher.busy, 10)
+    assert holds_within(lambda: not dispatcher.busy, 10)
     # Once it is not busy, the database has the lane's last word.
     with ctx.db.read() as session:
         assert session.get(Recipient, recipient_id).response == Response.SENT.value

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import tempfile
 import threading
-import time
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -34,20 +32,12 @@ from mailapp.services import lifecycle, mailings, stops
 from mailapp.services import settings as settings_service
 from mailapp.services.context import AppContext
 from tests.support.data import add_contacts, make_mailing
+from tests.support.engine import holds_within
 from tests.support.smtp_server import TestSmtpServer
 
 MAILINGS = 2
 CONTACTS = 12
 LANES = 2
-
-
-def _wait(predicate: Callable[[], bool], timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.01)
-    return True
 
 
 class Guarantees(RuleBasedStateMachine):
@@ -136,7 +126,7 @@ class Guarantees(RuleBasedStateMachine):
                 )
             return not held and not self.dispatcher.busy
 
-        assert _wait(settled), "the lanes did not settle"
+        assert holds_within(settled, 10.0), "the lanes did not settle"
 
     def stall_until_in_flight(self, mailing_id: int) -> bool:
         """Let the lanes send ``mailing_id`` with the server holding its
@@ -146,7 +136,7 @@ class Guarantees(RuleBasedStateMachine):
             return False
         self.server.stall_after_dot = True
         self.dispatcher.offer([mailing_id])
-        return _wait(lambda: bool(self.in_flight(mailing_id)), 3.0)
+        return holds_within(lambda: bool(self.in_flight(mailing_id)), 3.0)
 
     # -- what the user does --------------------------------------------------
 

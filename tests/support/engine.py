@@ -32,11 +32,19 @@ def use_server(ctx: AppContext, server: TestSmtpServer, **extra: str) -> None:
 
 
 def wait_until(predicate: Callable[[], bool], timeout: float = 30.0, what: str = "") -> None:
+    if not holds_within(predicate, timeout, poll=0.05):
+        raise AssertionError(f"timed out waiting for {what or predicate}")
+
+
+def holds_within(predicate: Callable[[], bool], timeout: float, *, poll: float = 0.01) -> bool:
+    """True as soon as ``predicate()`` is; False if it was not within
+    ``timeout`` seconds (for a test that something does *not* happen)."""
     deadline = time.monotonic() + timeout
     while not predicate():
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what or predicate}")
-        time.sleep(0.05)
+            return False
+        time.sleep(poll)
+    return True
 
 
 def wait_state(
