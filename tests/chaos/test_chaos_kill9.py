@@ -63,7 +63,12 @@ def run_kills(
                 index = rng.randrange(workers)
                 before = len(read_record(record))
                 # the victim (and its peers) are sending: a new message arrived
-                wait_until(lambda n=before: len(read_record(record)) > n, 30, "sending")
+                wait_until(
+                    lambda n=before: len(read_record(record)) > n,
+                    30,
+                    "sending",
+                    lambda: f"{len(read_record(record))} of {recipients_count} messages arrived",
+                )
                 time.sleep(rng.uniform(0.0, 0.6))
                 running[index].kill9()
                 tally.runs += 1
@@ -87,7 +92,10 @@ def run_kills(
 
 
 def kill_scenario(tmp_path: Path, db_url: str, kills: int, workers: int, long: bool) -> None:
-    per_kill = 12 if workers == 1 else 60
+    # Enough for the mailing to outlast the kills: while a killed worker
+    # starts again (a second or two), its peers keep sending, at up to
+    # 40 messages a second each.
+    per_kill = 12 if workers == 1 else 300
     tally = run_kills(
         tmp_path, db_url, kills=kills, workers=workers, recipients_count=kills * per_kill + 30
     )
