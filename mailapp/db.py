@@ -4,6 +4,9 @@ Two kinds of transaction: :meth:`Database.read` for queries and
 :meth:`Database.write` for changes. On SQLite a write begins with
 ``BEGIN IMMEDIATE`` so that two writers queue on ``busy_timeout`` instead of
 failing on a lock upgrade; WAL lets readers go on meanwhile.
+:meth:`Database.read_conn` reads with SQLAlchemy Core alone: the ORM is
+imported by the first ORM session, so a process that only reads that way
+(the window, until its first list is painted) does not load it.
 """
 
 from __future__ import annotations
@@ -17,15 +20,17 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool, StaticPool
 
 from mailapp.models import base
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
 
@@ -112,8 +117,6 @@ class Database:
         #: Same pool, but each transaction begins as a writer (SQLite).
         self.write_engine = self.engine.execution_options(**{_IMMEDIATE: True})
         self._server_clock = ServerClock(self.engine) if self.dialect == "postgresql" else None
-        self._read = sessionmaker(self.engine, expire_on_commit=False)
-        self._write = sessionmaker(self.write_engine, expire_on_commit=False)
         # SQLite has one writer at a time and its busy handler sleeps in
         # steps of up to 100 ms; writers of this process queue on a lock
         # instead, so only other processes ever meet the busy handler.
@@ -127,10 +130,28 @@ class Database:
     def dialect(self) -> str:
         return self.engine.dialect.name
 
+    @cached_property
+    def _read(self) -> sessionmaker[Session]:
+        from sqlalchemy.orm import sessionmaker
+
+        return sessionmaker(self.engine, expire_on_commit=False)
+
+    @cached_property
+    def _write(self) -> sessionmaker[Session]:
+        from sqlalchemy.orm import sessionmaker
+
+        return sessionmaker(self.write_engine, expire_on_commit=False)
+
     @contextmanager
     def read(self) -> Iterator[Session]:
         with self._read() as session:
             yield session
+
+    @contextmanager
+    def read_conn(self) -> Iterator[Connection]:
+        """A Core connection in a read transaction, rolled back at the end."""
+        with self.engine.connect() as conn:
+            yield conn
 
     @contextmanager
     def _writer(self) -> Iterator[None]:

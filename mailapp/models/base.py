@@ -1,22 +1,17 @@
-"""Declarative base and the column types shared by every table."""
+"""The column types shared by every table, and the clock.
+
+Nothing here needs the ORM (the declarative base is in
+:mod:`mailapp.models.declarative`): Core reads use these types too.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import DateTime
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
-
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -46,7 +41,3 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)

@@ -26,7 +26,9 @@ from enum import StrEnum
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from mailapp.models.base import Base, UTCDateTime, utcnow
+import mailapp.models.entities  # noqa: F401  (the tables its foreign keys name)
+from mailapp.models.base import UTCDateTime, utcnow
+from mailapp.models.declarative import Base
 from mailapp.models.states import MailingKind, MailingState, Refused, Response
 
 #: Run interval bounds, seconds: once a minute by default, down to every second.

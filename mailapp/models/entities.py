@@ -26,7 +26,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from mailapp.models.base import Base, UTCDateTime, utcnow
+from mailapp.models.base import UTCDateTime, utcnow
+from mailapp.models.declarative import Base
 
 
 class Contact(Base):

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import getpass
 import socket
+from typing import TYPE_CHECKING
 
-from sqlalchemy.orm import Session
-
-from mailapp.models import Setting
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 USER_NAME = "UserName"
 
@@ -31,6 +31,8 @@ def machine_user() -> str:
 
 def current(session: Session) -> str:
     """The ``UserName`` setting if it is set, else :func:`machine_user`."""
+    from mailapp.models import Setting  # in an ORM session, the ORM is loaded
+
     row = session.get(Setting, USER_NAME)
     name = row.value.strip() if row is not None else ""
     return name or machine_user()

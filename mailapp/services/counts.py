@@ -14,34 +14,62 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, func, insert, select, text
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, bindparam, text
 
-from mailapp.models import Recipient, RecipientCount, Response
+from mailapp.models.states import Response
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+#: Plain SQL, read through an ORM session or a Core connection alike: the
+#: window reads its first list before the ORM is loaded.
+_BY_MAILING = text("SELECT mailing_id, response, n FROM recipient_counts")
+_OF_MAILINGS = text(
+    "SELECT mailing_id, response, n FROM recipient_counts WHERE mailing_id IN :ids"
+).bindparams(bindparam("ids", expanding=True))
+_ADD = text(
+    "INSERT INTO recipient_counts (mailing_id, response, n) VALUES (:mailing_id, :response, :n)"
+    " ON CONFLICT (mailing_id, response) DO UPDATE SET n = recipient_counts.n + excluded.n"
+)
+_FORGET = text("DELETE FROM recipient_counts WHERE mailing_id = :mailing_id")
+_RECOUNT = text(
+    "INSERT INTO recipient_counts (mailing_id, response, n)"
+    " SELECT mailing_id, response, count(*) FROM recipients"
+    " WHERE mailing_id = :mailing_id GROUP BY mailing_id, response"
+)
+
+
+def _flushed(db: Session | Connection) -> Session | Connection:
+    """``db``, with an ORM session's pending changes written first, as the
+    session does before its own statements (plain SQL does not trigger it)."""
+    if not isinstance(db, Connection) and db.autoflush:
+        db.flush()
+    return db
 
 
 def by_mailing(
-    session: Session, mailing_ids: Iterable[int] | None = None
+    db: Session | Connection, mailing_ids: Iterable[int] | None = None
 ) -> dict[int, dict[str, int]]:
     """The counts of these mailings (every mailing: ``None``), by response.
 
     Only responses some recipient has appear; see :func:`of_mailing`.
     """
-    query = select(RecipientCount.mailing_id, RecipientCount.response, RecipientCount.n)
-    if mailing_ids is not None:
-        query = query.where(RecipientCount.mailing_id.in_(list(mailing_ids)))
+    if mailing_ids is None:
+        rows = _flushed(db).execute(_BY_MAILING)
+    else:
+        rows = _flushed(db).execute(_OF_MAILINGS, {"ids": list(mailing_ids)})
     found: dict[int, dict[str, int]] = {}
-    for mailing_id, response, n in session.execute(query):
+    for mailing_id, response, n in rows:
         found.setdefault(mailing_id, {})[response] = n
     return found
 
 
-def of_mailing(session: Session, mailing_id: int) -> dict[str, int]:
+def of_mailing(db: Session | Connection, mailing_id: int) -> dict[str, int]:
     """Every response code of one mailing with its count, zero included."""
     result = {r.value: 0 for r in Response}
-    result.update(by_mailing(session, [mailing_id]).get(mailing_id, {}))
+    result.update(by_mailing(db, [mailing_id]).get(mailing_id, {}))
     return result
 
 
@@ -73,30 +101,11 @@ def add(session: Session, mailing_id: int, deltas: Mapping[str, int]) -> None:
         for response in sorted(deltas)
         if deltas[response]
     ]
-    if not rows:
-        return
-    upsert = (
-        postgresql.insert(RecipientCount)
-        if session.get_bind().dialect.name == "postgresql"
-        else sqlite.insert(RecipientCount)
-    )
-    session.execute(
-        upsert.on_conflict_do_update(
-            index_elements=["mailing_id", "response"],
-            set_={"n": RecipientCount.n + upsert.excluded.n},
-        ),
-        rows,
-    )
+    if rows:
+        _flushed(session).execute(_ADD, rows)
 
 
 def recount(session: Session, mailing_id: int) -> None:
     """Count the recipients of a mailing anew (inside :func:`deferred`)."""
-    session.execute(delete(RecipientCount).where(RecipientCount.mailing_id == mailing_id))
-    session.execute(
-        insert(RecipientCount).from_select(
-            ["mailing_id", "response", "n"],
-            select(Recipient.mailing_id, Recipient.response, func.count())
-            .where(Recipient.mailing_id == mailing_id)
-            .group_by(Recipient.mailing_id, Recipient.response),
-        )
-    )
+    _flushed(session).execute(_FORGET, {"mailing_id": mailing_id})
+    session.execute(_RECOUNT, {"mailing_id": mailing_id})

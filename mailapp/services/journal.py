@@ -1,19 +1,25 @@
-"""The sending log: written in the same transaction as the change it tells of."""
+"""The sending log: written in the same transaction as the change it tells of.
+
+It is read with SQLAlchemy Core (:func:`entries`): the window loads the log
+at its start, before the ORM is; an event is written through the caller's
+ORM session, in the transaction of its change.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import JSON, Integer, String, Text, select, text
 
-from mailapp.models import JournalEvent
-from mailapp.models.base import utcnow
+from mailapp.models.base import UTCDateTime, utcnow
 from mailapp.models.states import Event, EventType, event_message
 from mailapp.services.actor import current as current_actor
 from mailapp.services.context import AppContext
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 @dataclass(frozen=True)
@@ -64,6 +70,8 @@ def record(
 ) -> None:
     """Add an event to the log inside the caller's transaction; without an
     ``actor`` it is one of the engine's own."""
+    from mailapp.models import JournalEvent
+
     session.add(JournalEvent(**event_values(mailing_id, event, actor=actor, **params)))
 
 
@@ -74,6 +82,8 @@ def record_by_person(session: Session, mailing_id: int | None, event: Event, **p
 
 def stopped_by(session: Session, mailing_id: int) -> str | None:
     """The actor of the mailing's latest *Stop sending* (None if nobody's)."""
+    from mailapp.models import JournalEvent
+
     return session.scalar(
         select(JournalEvent.actor)
         .where(
@@ -85,17 +95,16 @@ def stopped_by(session: Session, mailing_id: int) -> str | None:
     )
 
 
-def _entry(row: JournalEvent) -> JournalEntry:
-    return JournalEntry(
-        id=row.id,
-        time=row.time,
-        mailing_id=row.mailing_id,
-        event=Event(row.event),
-        type=EventType(row.type),
-        params=dict(row.params or {}),
-        message=row.message,
-        actor=row.actor,
-    )
+_ENTRY_COLUMNS = {
+    "id": Integer(),
+    "time": UTCDateTime(),
+    "mailing_id": Integer(),
+    "event": String(),
+    "type": String(),
+    "params": JSON(),
+    "message": Text(),
+    "actor": String(),
+}
 
 
 def entries(
@@ -110,21 +119,40 @@ def entries(
     """Events oldest first; ``after_id`` gives only the newer ones, and with
     ``newest`` the ``limit`` keeps the most recent rather than the first;
     ``by`` only those of that actor."""
-    query = select(JournalEvent).where(JournalEvent.id > after_id)
+    sql = "SELECT id, time, mailing_id, event, type, params, message, actor FROM journal"
+    sql += " WHERE id > :after_id"
+    params: dict[str, Any] = {"after_id": after_id}
     if mailing_id is not None:
-        query = query.where(JournalEvent.mailing_id == mailing_id)
+        sql += " AND mailing_id = :mailing_id"
+        params["mailing_id"] = mailing_id
     if by is not None:
-        query = query.where(JournalEvent.actor == by)
-    query = query.order_by(JournalEvent.id.desc() if newest else JournalEvent.id)
+        sql += " AND actor = :by"
+        params["by"] = by
+    sql += " ORDER BY id DESC" if newest else " ORDER BY id"
     if limit is not None:
-        query = query.limit(limit)
-    with ctx.db.read() as session:
-        rows = [_entry(row) for row in session.scalars(query)]
+        sql += " LIMIT :limit"
+        params["limit"] = limit
+    with ctx.db.read_conn() as conn:
+        rows = [
+            JournalEntry(
+                id=row.id,
+                time=row.time,
+                mailing_id=row.mailing_id,
+                event=Event(row.event),
+                type=EventType(row.type),
+                params=dict(row.params or {}),
+                message=row.message,
+                actor=row.actor,
+            )
+            for row in conn.execute(text(sql).columns(**_ENTRY_COLUMNS), params)
+        ]
     return rows[::-1] if newest else rows
+
+
+_ACTORS = text("SELECT DISTINCT actor FROM journal WHERE actor IS NOT NULL")
 
 
 def actor_names(ctx: AppContext) -> list[str]:
     """Everyone who has caused an event, for the journal's filter."""
-    query = select(JournalEvent.actor).where(JournalEvent.actor.is_not(None)).distinct()
-    with ctx.db.read() as session:
-        return sorted(name for name in session.scalars(query) if name)
+    with ctx.db.read_conn() as conn:
+        return sorted(name for (name,) in conn.execute(_ACTORS) if name)

@@ -8,7 +8,7 @@ that is wrong at once, each with its field, for the editor.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -18,9 +18,13 @@ from sqlalchemy.orm import Session
 from mailapp.models import Folder, Mailing, MailingKind, MailingState, Recipient, Refused, Response
 from mailapp.models.states import check_edit
 from mailapp.models.validation import require_email, require_header_text
-from mailapp.services import audience
-from mailapp.services import counts as recipient_counts
 from mailapp.services.context import AppContext
+
+# The reads are in mailing_list (SQLAlchemy Core, no ORM: the window shows
+# its first list with them); here beside the changes, as callers know them.
+from mailapp.services.mailing_list import MailingInfo as MailingInfo
+from mailapp.services.mailing_list import get as get
+from mailapp.services.mailing_list import list_all as list_all
 
 
 @dataclass(frozen=True)
@@ -36,80 +40,6 @@ class MailingInput:
     sender_name: str = ""
     folders: tuple[str, ...] = ()
     expires_at: datetime | None = None
-
-
-@dataclass(frozen=True)
-class MailingInfo:
-    id: int
-    name: str
-    kind: MailingKind
-    state: MailingState
-    subject: str
-    sender_name: str
-    sender_email: str
-    html: str
-    folders: tuple[str, ...]
-    responses: dict[str, int]
-    created_at: datetime
-    started_at: datetime | None
-    finished_at: datetime | None
-    expires_at: datetime | None
-    scheduled_at: datetime | None
-    send_after: datetime | None
-    last_error: str | None
-    #: When *Stop sending* was clicked, while its dialog is still open.
-    held_at: datetime | None = None
-    #: The mailing this one resends to those it did not reach.
-    follows: int | None = None
-    #: The follow-ups made of this one.
-    follow_ups: tuple[int, ...] = ()
-    recipients: int = field(init=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "recipients", sum(self.responses.values()))
-
-    @property
-    def handed_over(self) -> int:
-        return sum(self.responses[r.value] for r in Response if r.handed_over)
-
-    @property
-    def pending(self) -> int:
-        """Recipients not yet handed over who could still be sent."""
-        return self.responses[Response.PLANNED.value] + self.responses[Response.SENDING.value]
-
-    @property
-    def stopped(self) -> int:
-        return (
-            self.responses[Response.STOPPED_MANUALLY.value]
-            + self.responses[Response.STOPPED_EXPIRED.value]
-        )
-
-    def as_json(self) -> dict[str, Any]:
-        def iso(value: datetime | None) -> str | None:
-            return value.isoformat() if value else None
-
-        return {
-            "id": self.id,
-            "name": self.name,
-            "kind": self.kind.value,
-            "state": self.state.value,
-            "subject": self.subject,
-            "sender_name": self.sender_name,
-            "sender_email": self.sender_email,
-            "folders": list(self.folders),
-            "recipients": self.recipients,
-            "responses": dict(self.responses),
-            "created_at": iso(self.created_at),
-            "started_at": iso(self.started_at),
-            "finished_at": iso(self.finished_at),
-            "expires_at": iso(self.expires_at),
-            "scheduled_at": iso(self.scheduled_at),
-            "send_after": iso(self.send_after),
-            "last_error": self.last_error,
-            "held": self.held_at is not None,
-            "follows": self.follows,
-            "follow_ups": list(self.follow_ups),
-        }
 
 
 @dataclass(frozen=True)
@@ -469,69 +399,6 @@ def delete(ctx: AppContext, mailing_id: int) -> None:
             raise Refused("delete_state", "Only a draft can be deleted")
         session.delete(mailing)
     ctx.hub.mailings_changed(mailing_id)
-
-
-def _info(
-    mailing: Mailing, responses: dict[str, int], follow_ups: tuple[int, ...] = ()
-) -> MailingInfo:
-    return MailingInfo(
-        id=mailing.id,
-        name=mailing.name,
-        kind=MailingKind(mailing.kind),
-        state=MailingState(mailing.state),
-        subject=mailing.subject,
-        sender_name=mailing.sender_name,
-        sender_email=mailing.sender_email,
-        html=mailing.html,
-        folders=tuple(f.name for f in mailing.folders),
-        responses=responses,
-        created_at=mailing.created_at,
-        started_at=mailing.started_at,
-        finished_at=mailing.finished_at,
-        expires_at=mailing.expires_at,
-        scheduled_at=mailing.scheduled_at,
-        send_after=mailing.send_after,
-        last_error=mailing.last_error,
-        held_at=mailing.held_at if mailing.hold_token is not None else None,
-        follows=mailing.follows_id,
-        follow_ups=follow_ups,
-    )
-
-
-def _follow_ups(session: Session, ids: list[int]) -> dict[int, tuple[int, ...]]:
-    found: dict[int, list[int]] = {}
-    for follow_up, original in session.execute(
-        select(Mailing.id, Mailing.follows_id)
-        .where(Mailing.follows_id.in_(ids))
-        .order_by(Mailing.id)
-    ):
-        if original is not None:
-            found.setdefault(original, []).append(follow_up)
-    return {k: tuple(v) for k, v in found.items()}
-
-
-def get(ctx: AppContext, mailing_id: int) -> MailingInfo:
-    with ctx.db.read() as session:
-        mailing = load(session, mailing_id)
-        later = _follow_ups(session, [mailing_id]).get(mailing_id, ())
-        return _info(mailing, audience.counts(session, mailing_id), later)
-
-
-def list_all(
-    ctx: AppContext, ids: list[int] | None = None, *, counts: bool = True
-) -> list[MailingInfo]:
-    """Every mailing (or those of ``ids``) with its response counts, newest
-    last. ``counts=False`` leaves the counts at zero: a window can show its
-    list at once and ask for the counts next."""
-    with ctx.db.read() as session:
-        query = select(Mailing).order_by(Mailing.id)
-        if ids is not None:
-            query = query.where(Mailing.id.in_(ids))
-        mailings = list(session.scalars(query))
-        found = recipient_counts.by_mailing(session, ids) if counts else {}
-        zero = {r.value: 0 for r in Response}
-        later = _follow_ups(session, [m.id for m in mailings])
-        return [_info(m, {**zero, **found.get(m.id, {})}, later.get(m.id, ())) for m in mailings]
 
 
 def recipients(

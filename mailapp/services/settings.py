@@ -1,15 +1,18 @@
-"""Reading and changing the system settings."""
+"""Reading and changing the system settings.
+
+Read with SQLAlchemy Core: the window reads its language before it shows,
+and the ORM is loaded only after its first list is painted.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import text
 
-from mailapp.models import Event, Setting
 from mailapp.models.settings import SETTINGS, setting_def
-from mailapp.services import journal
+from mailapp.models.states import Event
 from mailapp.services.context import AppContext
 from mailapp.services.hub import Changed
 
@@ -42,10 +45,13 @@ class SystemSettings:
     dkim_key_file: str
 
 
+_STORED = text("SELECT code, value FROM settings")
+
+
 def values(ctx: AppContext) -> dict[str, Any]:
     """Every setting code with its typed value (defaults filled in)."""
-    with ctx.db.read() as session:
-        stored = {row.code: row.value for row in session.scalars(select(Setting))}
+    with ctx.db.read_conn() as conn:
+        stored: dict[str, str] = {code: value for code, value in conn.execute(_STORED)}
     result: dict[str, Any] = {}
     for code, definition in SETTINGS.items():
         raw = stored.get(code)
@@ -88,6 +94,9 @@ def get(ctx: AppContext, code: str) -> Any:
 
 def set_many(ctx: AppContext, changes: dict[str, str]) -> None:
     """Validate every value first, then store them all in one transaction."""
+    from mailapp.models import Setting
+    from mailapp.services import journal
+
     parsed = {code: setting_def(code).parse(raw) for code, raw in changes.items()}
     with ctx.db.write() as session:
         changed: dict[str, str] = {}

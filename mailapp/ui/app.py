@@ -1,11 +1,15 @@
 """Starting and finishing the desktop application.
 
 ``run_gui`` opens the database (migrations run here, before the window
-shows), installs the translation, creates the sample data on a first start,
-makes sure a ``mailapp worker`` sends for the database (the window's own,
-supervised, when none runs: the window itself never sends) and shows
-:class:`MainWindow`. On quit the window's worker is let go to finish what is
-left and exit by itself.
+shows), installs the translation and shows :class:`MainWindow`. Once the
+window has painted its first list (:func:`after_first_paint`) it creates
+the sample data on a first start and makes sure a ``mailapp worker`` sends
+for the database (the window's own, supervised, when none runs: the window
+itself never sends). On quit the window's worker is let go to finish what
+is left and exit by itself.
+
+Until that first paint the window reads with SQLAlchemy Core alone; the
+ORM (a fifth of a second of imports) is loaded by the work that follows it.
 
 Nothing in :mod:`mailapp.ui` imports this module: it sits on top of the
 pages (through :class:`MainWindow`) and of :mod:`mailapp.ui.services`.
@@ -24,7 +28,6 @@ from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, Qt, QT
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
 
 from mailapp import assets
-from mailapp.services import samples
 from mailapp.services import settings as settings_service
 from mailapp.services.context import AppContext
 from mailapp.ui.common.app_icon import app_icon
@@ -40,25 +43,35 @@ log = logging.getLogger(__name__)
 
 def supervise_worker(services: AppServices, window: MainWindow) -> WorkerSupervisor:
     """The worker that sends for the window's database: one already running,
-    or a child the window starts and restarts (the window never sends)."""
+    or a child the window starts and restarts (the window never sends).
+
+    A worker is a new Python process: the application starts it once the
+    first list is painted (:func:`after_first_paint`), so it takes no core
+    from that paint.
+    """
     from mailapp.ui.window.worker_supervisor import WorkerSupervisor
 
     supervisor = WorkerSupervisor(services, window)
     window.attach_supervisor(supervisor)
-    if not window.loader.busy:
-        supervisor.start()
-        return supervisor
-
-    # A worker is a new Python process: started while the window reads its
-    # first list, it would take a core from the first paint.
-    def begin(_: object = None) -> None:
-        window.loader.loaded.disconnect(begin)
-        window.loader.failed.disconnect(begin)
-        supervisor.start()
-
-    window.loader.loaded.connect(begin)
-    window.loader.failed.connect(begin)
+    supervisor.start()
     return supervisor
+
+
+def after_first_paint(services: AppServices, window: MainWindow) -> None:
+    """What the start leaves until the window shows its first list: the
+    worker, the samples of a first start, and the collector's freeze."""
+    from mailapp.services import samples
+
+    ctx = services.ctx
+    supervise_worker(services, window)
+    # In the serial writer lane; only an empty database gets them.
+    services.tasks.run_write(
+        lambda: samples.ensure_samples(ctx),
+        on_success=lambda report: window.loader.load_all() if report.created else None,
+    )
+    # Last: what the above loaded (the ORM with the worker's service) lives
+    # as long as the process and is frozen with the rest.
+    settle_memory()
 
 
 def finish(services: AppServices, parent: QWidget | None = None) -> None:
@@ -112,9 +125,9 @@ def make_application() -> QApplication:
 
 
 def open_window(app: QApplication, db_url: str) -> tuple[MainWindow, AppServices] | None:
-    """Open the database and build the window with its services, samples
-    and worker; ``None`` (after telling the user) when the database cannot
-    be opened."""
+    """Open the database and build the window with its services (its
+    samples and worker follow its first paint); ``None`` (after telling the
+    user) when the database cannot be opened."""
     translations = Translations(app)
     translations.apply("system")
     try:
@@ -139,14 +152,8 @@ def open_window(app: QApplication, db_url: str) -> tuple[MainWindow, AppServices
     LanguageFollower(services)
     services.bridge.start()  # listen before anything below publishes
     window = MainWindow(services)
-    # Samples in the serial writer lane, before anything else writes.
-    services.tasks.run_write(
-        lambda: samples.ensure_samples(ctx),
-        on_success=lambda report: window.loader.load_all() if report.created else None,
-    )
-    supervise_worker(services, window)
     GuiThreadCollector(window)
-    AfterFirstList(window, settle_memory)
+    AfterFirstList(window, lambda: after_first_paint(services, window))
     return window, services
 
 

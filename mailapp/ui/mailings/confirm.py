@@ -25,16 +25,17 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from mailapp.models.states import StopAction
-from mailapp.services import lifecycle, stops
-from mailapp.services.lifecycle import StartOutcome
-from mailapp.services.stops import HOLD_RENEW_SECONDS, Hold, HoldStatus, StopPreview
 from mailapp.ui.common.confirm_dialog import ConfirmDialog
 from mailapp.ui.common.labels import state_name
 from mailapp.ui.common.lazy_model import alive
 from mailapp.ui.common.tasks import show_error
 
+# The services below change mailings through the ORM, which the window's
+# start does not load: each is imported where a command first needs it.
 if TYPE_CHECKING:
+    from mailapp.services.lifecycle import StartOutcome
     from mailapp.services.start_check import StartCheck
+    from mailapp.services.stops import Hold, HoldStatus, StopPreview
     from mailapp.ui.services import AppServices
 
 log = logging.getLogger(__name__)
@@ -204,6 +205,8 @@ class SendingCommands(QObject):
         self.dialog_opened.emit(dialog)
 
     def _do_start(self, mailing_id: int) -> None:
+        from mailapp.services import lifecycle
+
         ctx = self._services.ctx
 
         def ok(_: StartOutcome) -> None:
@@ -226,6 +229,8 @@ class SendingCommands(QObject):
         if mailing_id in self._busy:
             return
         self._busy.add(mailing_id)
+        from mailapp.services import stops
+
         ctx = self._services.ctx
         self._services.tasks.run_write(
             lambda: stops.hold(ctx, mailing_id),
@@ -236,6 +241,8 @@ class SendingCommands(QObject):
         )
 
     def _show_stop(self, mailing_id: int, name: str, held: Hold) -> None:
+        from mailapp.services import stops
+
         ctx, tasks = self._services.ctx, self._services.tasks
         dialog = StopDialog(name, held.preview, self._widget())
 
@@ -248,7 +255,7 @@ class SendingCommands(QObject):
             return stops.hold_status(ctx, mailing_id, held.token)
 
         renewal = QTimer(self)
-        renewal.setInterval(HOLD_RENEW_SECONDS * 1000)
+        renewal.setInterval(stops.HOLD_RENEW_SECONDS * 1000)
         renewal.timeout.connect(
             lambda: tasks.run_write(
                 renew,
@@ -285,6 +292,8 @@ class SendingCommands(QObject):
             self._do_stop(mailing_id, action)
 
     def _release(self, mailing_id: int, held: Hold) -> None:
+        from mailapp.services import stops
+
         ctx = self._services.ctx
         self._services.tasks.run_write(
             lambda: stops.release_hold(ctx, mailing_id, held.token),
@@ -295,6 +304,8 @@ class SendingCommands(QObject):
         )
 
     def _do_stop(self, mailing_id: int, action: StopAction) -> None:
+        from mailapp.services import stops
+
         ctx = self._services.ctx
 
         def ok(result: StopPreview) -> None:

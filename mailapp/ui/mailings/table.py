@@ -39,9 +39,9 @@ from PySide6.QtWidgets import (
 )
 
 from mailapp.models import MailingKind, MailingState
-from mailapp.services import mailings
+from mailapp.services import mailing_list
 from mailapp.services.context import AppContext
-from mailapp.services.mailings import MailingInfo
+from mailapp.services.mailing_list import MailingInfo
 from mailapp.ui.common import labels
 from mailapp.ui.common.badges import STATE_COLOURS, BadgeColourRole
 from mailapp.ui.common.lazy_model import submit
@@ -395,7 +395,7 @@ class MailingLoader(QObject):
             # runner shut down: nothing is read, nothing waits.
             self._busy = submit(
                 self._tasks,
-                lambda: mailings.list_all(ctx, counts=False),
+                lambda: mailing_list.list_all(ctx, counts=False),
                 self._all_loaded,
                 self._failed,
             )
@@ -403,7 +403,7 @@ class MailingLoader(QObject):
             ids, self._wanted = sorted(self._wanted), set()
             self._busy = submit(
                 self._tasks,
-                lambda: (ids, mailings.list_all(ctx, ids=ids)),
+                lambda: (ids, mailing_list.list_all(ctx, ids=ids)),
                 self._some_loaded,
                 self._failed,
             )

@@ -36,8 +36,7 @@ from mailapp.models.states import (
     can_start,
 )
 from mailapp.models.states import stop_action as state_stop_action
-from mailapp.services import mailings
-from mailapp.services.mailings import MailingInfo
+from mailapp.services.mailing_list import MailingInfo
 from mailapp.ui.common.app_icon import app_icon
 from mailapp.ui.common.tasks import show_error
 from mailapp.ui.common.toasts import StateNotifier, ToastArea, make_tray
@@ -402,6 +401,8 @@ class MainWindow(WindowOpeners, QMainWindow):
         info = self.selected()
         if info is None:
             return
+        from mailapp.services import mailings  # the changes need the ORM: not at start
+
         ctx = self.services.ctx
         suffix, numbered = self.tr(" (copy)"), self.tr(" (copy {n})")
         self.services.tasks.run_write(
@@ -440,6 +441,7 @@ class MainWindow(WindowOpeners, QMainWindow):
         box.setWindowModality(Qt.WindowModality.WindowModal)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         mailing_id = info.id
+        from mailapp.services import mailings  # the changes need the ORM: not at start
 
         def finished(_: int) -> None:
             if box.clickedButton() is delete:

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QWidget
 
 from mailapp.models.states import can_edit, can_resend, can_schedule
-from mailapp.services.mailings import MailingInfo
+from mailapp.services.mailing_list import MailingInfo
 
 if TYPE_CHECKING:
     from mailapp.ui.services import AppServices
