@@ -26,7 +26,7 @@ from mailapp.cli.output import (
 from mailapp.models import MailingKind, MailingState, Refused, Response, StopAction
 from mailapp.models.settings import SettingDef
 from mailapp.services.context import AppContext
-from mailapp.services.mailings import MailingInfo
+from mailapp.services.mailing_list import MailingInfo
 
 OK = 0
 

@@ -24,7 +24,6 @@ from mailapp.models.states import (
 )
 
 if TYPE_CHECKING:
-    from mailapp.models import campaigns as campaigns
     from mailapp.models.declarative import Base
     from mailapp.models.entities import (
         Contact,
@@ -66,7 +65,7 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     # Every table at once: a mapper configured before the others are
     # known could not resolve their names.
-    importlib.import_module("mailapp.models.campaigns")
+    importlib.import_module("mailapp.models.campaign_tables")
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value

@@ -22,16 +22,14 @@ from mailapp.models import (
     Refused,
     Response,
 )
-from mailapp.models.campaigns import (
+from mailapp.models.campaign_tables import (
     Campaign,
     CampaignMove,
     CampaignParticipant,
-    CampaignState,
     CampaignStep,
     CampaignTransition,
-    ParticipantState,
-    StepKind,
 )
+from mailapp.models.campaigns import CampaignState, ParticipantState, StepKind
 from mailapp.services.context import AppContext
 
 

@@ -24,15 +24,14 @@ from mailapp.models import (
     Response,
 )
 from mailapp.models.base import utcnow
-from mailapp.models.campaigns import (
+from mailapp.models.campaign_tables import (
     Campaign,
     CampaignMove,
     CampaignParticipant,
     CampaignStep,
     CampaignTransition,
-    ParticipantState,
-    StepKind,
 )
+from mailapp.models.campaigns import ParticipantState, StepKind
 from mailapp.services import audience, journal
 
 

@@ -42,13 +42,11 @@ from mailapp.models import (
     Response,
 )
 from mailapp.models.base import utcnow
+from mailapp.models.campaign_tables import Campaign, CampaignParticipant, CampaignStep
 from mailapp.models.campaigns import (
     ACTIVE_CAMPAIGN_STATES,
     FINAL_CAMPAIGN_STATES,
-    Campaign,
-    CampaignParticipant,
     CampaignState,
-    CampaignStep,
     ParticipantState,
     StepKind,
 )

@@ -27,14 +27,16 @@ from mailapp.models import (
     Response,
 )
 from mailapp.models.base import utcnow
-from mailapp.models.campaigns import (
-    DEFAULT_INTERVAL_SECONDS,
+from mailapp.models.campaign_tables import (
     Campaign,
     CampaignMove,
     CampaignParticipant,
-    CampaignState,
     CampaignStep,
     CampaignTransition,
+)
+from mailapp.models.campaigns import (
+    DEFAULT_INTERVAL_SECONDS,
+    CampaignState,
     FlowStep,
     FlowTransition,
     MailingFacts,

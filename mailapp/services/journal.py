@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, Integer, String, Text, select, text
+from sqlalchemy.types import TypeEngine
 
 from mailapp.models.base import UTCDateTime, utcnow
 from mailapp.models.states import Event, EventType, event_message
@@ -95,7 +96,7 @@ def stopped_by(session: Session, mailing_id: int) -> str | None:
     )
 
 
-_ENTRY_COLUMNS = {
+_ENTRY_COLUMNS: dict[str, TypeEngine[Any]] = {
     "id": Integer(),
     "time": UTCDateTime(),
     "mailing_id": Integer(),

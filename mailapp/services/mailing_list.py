@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Integer, String, Text, bindparam, text
+from sqlalchemy.types import TypeEngine
 
 from mailapp.models.base import UTCDateTime
 from mailapp.models.states import MailingKind, MailingState, Refused, Response
@@ -105,7 +106,7 @@ _MAILINGS = """
            last_error, hold_token, held_at, follows_id
     FROM mailings {where} ORDER BY id
 """
-_COLUMNS: dict[str, Any] = {
+_COLUMNS: dict[str, TypeEngine[Any]] = {
     "id": Integer(),
     "follows_id": Integer(),
     "html": Text(),

@@ -26,13 +26,8 @@ from mailapp.models import (
     Refused,
     Response,
 )
-from mailapp.models.campaigns import (
-    CampaignMove,
-    CampaignParticipant,
-    CampaignState,
-    ParticipantState,
-    StepKind,
-)
+from mailapp.models.campaign_tables import CampaignMove, CampaignParticipant
+from mailapp.models.campaigns import CampaignState, ParticipantState, StepKind
 from mailapp.scheduler.engine import MailEngine
 from mailapp.services import audience, campaign_runs, campaigns, journal, lifecycle, mailings, stops
 from mailapp.services import settings as settings_service

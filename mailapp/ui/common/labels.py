@@ -10,15 +10,12 @@ text stored in the database. Refusals have their own module,
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QDateTime, QLocale
 
 from mailapp.models import Event, MailingKind, MailingState, Response
+from mailapp.models.campaigns import CampaignState
 from mailapp.ui.common.values import as_int
-
-if TYPE_CHECKING:
-    from mailapp.models.campaigns import CampaignState
 
 __all__ = [
     "campaign_state_name",
@@ -51,9 +48,6 @@ def state_name(state: MailingState) -> str:
 
 
 def campaign_state_name(state: CampaignState) -> str:
-    # Beside the campaign tables (the ORM), which the window's start does not load.
-    from mailapp.models.campaigns import CampaignState
-
     names = {
         CampaignState.DRAFT: QCoreApplication.translate("labels", "Draft"),
         CampaignState.RUNNING: QCoreApplication.translate("labels", "Running"),
