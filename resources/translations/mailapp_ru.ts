@@ -1967,7 +1967,7 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../mailapp/ui/window/main_window.py" line="+247" />
+            <location filename="../../mailapp/ui/window/main_window.py" line="+246" />
             <source>Mailings — mailapp</source>
             <extracomment>States in which closing the window asks whether to keep sending. (int | None) the selected mailing changed.</extracomment>
             <translation>Рассылки — mailapp</translation>
@@ -2160,12 +2160,12 @@
         </message>
         <message>
             <location line="+1" />
-            <location line="+229" />
+            <location line="+232" />
             <source>About mailapp</source>
             <translation>О программе mailapp</translation>
         </message>
         <message>
-            <location line="-223" />
+            <location line="-226" />
             <source>Mailings</source>
             <translation>Рассылки</translation>
         </message>
@@ -2185,7 +2185,7 @@
             <translation>Остановить рассылку окончательно: отправка началась</translation>
         </message>
         <message>
-            <location line="+40" />
+            <location line="+42" />
             <source> (copy)</source>
             <translation> (копия)</translation>
         </message>
@@ -2220,7 +2220,7 @@
             <translation>Удалить черновик</translation>
         </message>
         <message>
-            <location line="+14" />
+            <location line="+15" />
             <source>Cannot delete</source>
             <translation>Не удалось удалить</translation>
         </message>
@@ -3252,7 +3252,7 @@ Log file: {log}</source>
     <context>
         <name>app</name>
         <message>
-            <location filename="../../mailapp/ui/app.py" line="+71" />
+            <location filename="../../mailapp/ui/app.py" line="+84" />
             <location line="+56" />
             <source>mailapp</source>
             <translation>mailapp</translation>
@@ -3749,7 +3749,7 @@ Log file: {log}</source>
             <translation>Провайдер: песочница (письма остаются в локальной папке исходящих).</translation>
         </message>
         <message>
-            <location filename="../../mailapp/ui/mailings/confirm.py" line="+53" />
+            <location filename="../../mailapp/ui/mailings/confirm.py" line="+54" />
             <location line="+10" />
             <location line="+68" />
             <source>Pause mailing</source>
@@ -3805,15 +3805,15 @@ Log file: {log}</source>
         </message>
         <message>
             <location line="+50" />
-            <location line="+25" />
+            <location line="+27" />
             <source>Cannot start sending</source>
             <extracomment>(QMessageBox) a confirmation dialog is open. (int mailing id, str "start"/"pause"/"stop") the move committed. (int mailing id, BaseException) the move (or its preview) failed. (int mailing id) the user cancelled.</extracomment>
             <translation>Не удалось начать отправку</translation>
         </message>
         <message>
+            <location line="+19" />
+            <location line="+63" />
             <location line="+17" />
-            <location line="+59" />
-            <location line="+15" />
             <source>Cannot stop sending</source>
             <translation>Не удалось остановить отправку</translation>
         </message>
@@ -4024,12 +4024,12 @@ Log file: {log}</source>
         </message>
         <message>
             <location line="+1" />
-            <location line="+108" />
+            <location line="+98" />
             <source>Sending error</source>
             <translation>Ошибка отправки</translation>
         </message>
         <message>
-            <location line="-100" />
+            <location line="-90" />
             <source>Running</source>
             <translation>Запущена</translation>
         </message>
@@ -4044,7 +4044,7 @@ Log file: {log}</source>
             <translation>Массовая</translation>
         </message>
         <message>
-            <location line="+11" />
+            <location line="+6" />
             <source>Planned</source>
             <translation>Запланирован</translation>
         </message>
@@ -4079,27 +4079,27 @@ Log file: {log}</source>
             <translation>Отменён (нет email)</translation>
         </message>
         <message>
-            <location line="+3" />
+            <location line="+1" />
             <source>Cancelled (invalid email)</source>
             <translation>Отменён (неверный email)</translation>
         </message>
         <message>
-            <location line="+3" />
+            <location line="+1" />
             <source>Cancelled (duplicate email)</source>
             <translation>Отменён (дубль)</translation>
         </message>
         <message>
-            <location line="+3" />
+            <location line="+1" />
             <source>Cancelled (unsubscribed)</source>
             <translation>Отменён (отписан)</translation>
         </message>
         <message>
-            <location line="+3" />
+            <location line="+1" />
             <source>Cancelled (template error)</source>
             <translation>Отменён (ошибка шаблона)</translation>
         </message>
         <message>
-            <location line="+3" />
+            <location line="+1" />
             <source>Stopped (manually)</source>
             <translation>Остановлен (вручную)</translation>
         </message>
@@ -4109,7 +4109,7 @@ Log file: {log}</source>
             <translation>Остановлен (истёк срок)</translation>
         </message>
         <message>
-            <location line="+3" />
+            <location line="+1" />
             <source>Unsubscribed</source>
             <translation>Отписался</translation>
         </message>
@@ -4119,12 +4119,12 @@ Log file: {log}</source>
             <translation>Отменён (адрес недоступен)</translation>
         </message>
         <message>
-            <location line="+3" />
+            <location line="+1" />
             <source>Spam complaint</source>
             <translation>Жалоба на спам</translation>
         </message>
         <message>
-            <location line="+11" />
+            <location line="+20" />
             <source>Planned</source>
             <comment>a count of recipients</comment>
             <translation>Запланировано</translation>

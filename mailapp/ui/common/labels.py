@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QCoreApplication, QDateTime, QLocale
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDateTime, QLocale
 
 from mailapp.models import Event, MailingKind, MailingState, Response
 from mailapp.models.campaigns import CampaignState
@@ -64,45 +64,35 @@ def kind_name(kind: MailingKind) -> str:
     return QCoreApplication.translate("labels", "Bulk")
 
 
+# The responses' names, marked for translation and translated when asked
+# for: one translation a name, not one for every response.
+_RESPONSE_NAMES: dict[Response, str] = {
+    Response.PLANNED: QT_TRANSLATE_NOOP("labels", "Planned"),
+    Response.SENDING: QT_TRANSLATE_NOOP("labels", "Being handed to the provider"),
+    Response.SENT: QT_TRANSLATE_NOOP("labels", "Sent"),
+    Response.UNCONFIRMED: QT_TRANSLATE_NOOP("labels", "Sent, unconfirmed"),
+    Response.SOFT_BOUNCE: QT_TRANSLATE_NOOP("labels", "Soft bounce"),
+    Response.HARD_BOUNCE: QT_TRANSLATE_NOOP("labels", "Hard bounce"),
+    Response.CANCELLED_NO_EMAIL: QT_TRANSLATE_NOOP("labels", "Cancelled (email not provided)"),
+    Response.CANCELLED_INVALID_EMAIL: QT_TRANSLATE_NOOP("labels", "Cancelled (invalid email)"),
+    Response.CANCELLED_DUPLICATE: QT_TRANSLATE_NOOP("labels", "Cancelled (duplicate email)"),
+    Response.CANCELLED_UNSUBSCRIBED: QT_TRANSLATE_NOOP("labels", "Cancelled (unsubscribed)"),
+    Response.CANCELLED_TEMPLATE_ERROR: QT_TRANSLATE_NOOP("labels", "Cancelled (template error)"),
+    Response.STOPPED_MANUALLY: QT_TRANSLATE_NOOP("labels", "Stopped (manually)"),
+    Response.STOPPED_EXPIRED: QT_TRANSLATE_NOOP("labels", "Stopped (time to send expired)"),
+    Response.UNSUBSCRIBED: QT_TRANSLATE_NOOP("labels", "Unsubscribed"),
+    Response.CANCELLED_BOUNCED: QT_TRANSLATE_NOOP("labels", "Cancelled (address bounced before)"),
+    Response.SPAM_COMPLAINT: QT_TRANSLATE_NOOP("labels", "Spam complaint"),
+}
+
+
 def response_name(response: Response) -> str:
-    return response_names()[response]
+    return QCoreApplication.translate("labels", _RESPONSE_NAMES[response])
 
 
 def response_names() -> dict[Response, str]:
-    """Every response's name in the UI language (for a list of many rows,
-    made once a language instead of once a row)."""
-    return {
-        Response.PLANNED: QCoreApplication.translate("labels", "Planned"),
-        Response.SENDING: QCoreApplication.translate("labels", "Being handed to the provider"),
-        Response.SENT: QCoreApplication.translate("labels", "Sent"),
-        Response.UNCONFIRMED: QCoreApplication.translate("labels", "Sent, unconfirmed"),
-        Response.SOFT_BOUNCE: QCoreApplication.translate("labels", "Soft bounce"),
-        Response.HARD_BOUNCE: QCoreApplication.translate("labels", "Hard bounce"),
-        Response.CANCELLED_NO_EMAIL: QCoreApplication.translate(
-            "labels", "Cancelled (email not provided)"
-        ),
-        Response.CANCELLED_INVALID_EMAIL: QCoreApplication.translate(
-            "labels", "Cancelled (invalid email)"
-        ),
-        Response.CANCELLED_DUPLICATE: QCoreApplication.translate(
-            "labels", "Cancelled (duplicate email)"
-        ),
-        Response.CANCELLED_UNSUBSCRIBED: QCoreApplication.translate(
-            "labels", "Cancelled (unsubscribed)"
-        ),
-        Response.CANCELLED_TEMPLATE_ERROR: QCoreApplication.translate(
-            "labels", "Cancelled (template error)"
-        ),
-        Response.STOPPED_MANUALLY: QCoreApplication.translate("labels", "Stopped (manually)"),
-        Response.STOPPED_EXPIRED: QCoreApplication.translate(
-            "labels", "Stopped (time to send expired)"
-        ),
-        Response.UNSUBSCRIBED: QCoreApplication.translate("labels", "Unsubscribed"),
-        Response.CANCELLED_BOUNCED: QCoreApplication.translate(
-            "labels", "Cancelled (address bounced before)"
-        ),
-        Response.SPAM_COMPLAINT: QCoreApplication.translate("labels", "Spam complaint"),
-    }
+    """Every response's name in the UI language."""
+    return {response: response_name(response) for response in Response}
 
 
 def response_group_name(key: str) -> str:
