@@ -20,7 +20,14 @@ assert opened is not None, "the database did not open"
 window, services = opened
 window.show()
 deadline = time.monotonic() + 30
-while window.supervisor.child_pid is None and time.monotonic() < deadline:
+
+
+def worker_pid() -> int | None:
+    """The worker's, once the window has started it (after its first paint)."""
+    return window.supervisor.child_pid if window.supervisor is not None else None
+
+
+while worker_pid() is None and time.monotonic() < deadline:
     app.processEvents()
     time.sleep(0.02)
 app.processEvents()
@@ -39,7 +46,7 @@ print(
             "title": window.windowTitle(),
             "start_buttons": start_buttons,
             "icon_sizes": sorted(s.width() for s in app.windowIcon().availableSizes()),
-            "worker_pid": window.supervisor.child_pid,
+            "worker_pid": worker_pid(),
         }
     )
 )
