@@ -57,9 +57,29 @@ def supervise_worker(services: AppServices, window: MainWindow) -> WorkerSupervi
     return supervisor
 
 
+def _load_the_rest() -> None:
+    """Import what the work after the first paint needs (SQLAlchemy's ORM
+    and the mapped tables, through the worker's and the samples' services)."""
+    import mailapp.services.samples
+    import mailapp.ui.window.worker_supervisor  # noqa: F401
+
+
 def after_first_paint(services: AppServices, window: MainWindow) -> None:
     """What the start leaves until the window shows its first list: the
-    worker, the samples of a first start, and the collector's freeze."""
+    worker, the samples of a first start, and the collector's freeze.
+
+    Their imports (a fifth of a second) are made in a reader thread first:
+    made on the GUI thread they would freeze the window just shown, while
+    a reader thread hands the interpreter back to it every millisecond.
+    """
+    services.tasks.run(
+        _load_the_rest,
+        on_success=lambda _: _start_the_rest(services, window),
+        on_failure=lambda _: _start_the_rest(services, window),
+    )
+
+
+def _start_the_rest(services: AppServices, window: MainWindow) -> None:
     from mailapp.services import samples
 
     ctx = services.ctx

@@ -137,3 +137,60 @@ def test_the_window_paints_its_list_without_what_that_does_not_need(tmp_path: Pa
     for name in needed:
         assert name in modules
     assert [name for name in DEFERRED if _loaded(name, modules)] == []
+
+
+#: The same start, on until the window has its worker: says which thread
+#: imported SQLAlchemy's ORM (the work after the first paint needs it).
+_ORM_THREAD = """
+import os, sys, threading
+
+seen = []
+
+
+def hook(event, args):
+    if event == "import" and args[0] == "sqlalchemy.orm" and not seen:
+        seen.append(threading.current_thread() is threading.main_thread())
+        print("ORM IMPORTED IN THE GUI THREAD", seen[0], flush=True)
+
+
+sys.addaudithook(hook)
+
+from PySide6.QtCore import QTimer
+
+import mailapp.cli
+from mailapp.ui import app
+
+build = app.open_window
+
+
+def built(qapp, db_url):
+    opened = build(qapp, db_url)
+    window, _ = opened
+    timer = QTimer(window)
+    timer.timeout.connect(lambda: window.supervisor is not None and os._exit(0))
+    timer.start(20)
+    return opened
+
+
+app.open_window = built
+mailapp.cli.main(["--db", sys.argv[1]])
+"""
+
+
+def test_the_orm_is_loaded_off_the_gui_thread_after_the_first_paint(tmp_path: Path) -> None:
+    """A fifth of a second of imports: on the GUI thread it would freeze the
+    window it has just shown."""
+    url = f"sqlite:///{tmp_path / 'used.sqlite3'}"
+    ctx = AppContext.open(url)
+    samples.ensure_samples(ctx)
+    ctx.db.dispose()
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", MAILAPP_HOME=str(tmp_path))
+    proc = subprocess.run(
+        [sys.executable, "-c", _ORM_THREAD, url],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    lines = [x for x in proc.stdout.splitlines() if x.startswith("ORM IMPORTED")]
+    assert lines == ["ORM IMPORTED IN THE GUI THREAD False"], proc.stdout + proc.stderr[-2000:]
