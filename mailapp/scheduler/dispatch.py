@@ -128,7 +128,7 @@ class Dispatcher:
         leftover = [lane.lease for lane in lanes if lane.lease]
         if leftover:
             with suppress_db_errors("giving back the leases"):
-                leases.unregister(self.ctx, leftover)
+                leases.release(self.ctx, leftover)
 
     # -- lanes ---------------------------------------------------------------
 

@@ -97,6 +97,10 @@ class HotSql:
             f" AND {free})"
             " RETURNING id"
         )
+        #: A lane claims only while its lease row is there. On PostgreSQL it
+        #: holds the row while it claims, so a peer's release (which deletes
+        #: the row first) waits for the claim and then settles it.
+        self.lease_held = f"SELECT 1 FROM workers WHERE id = {p}{' FOR SHARE' if postgres else ''}"
         as_json = f"CAST({p} AS json)" if dialect.name == "postgresql" else p
         self.journal = (
             "INSERT INTO journal (time, mailing_id, event, type, params, message)"

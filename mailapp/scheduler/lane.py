@@ -136,7 +136,7 @@ class Lane(LaneWrites, threading.Thread):
             self._close_smtp()
             if self.lease and self.retired and not self.d.shutdown.is_set():
                 with suppress_db_errors("giving back a lease"):
-                    leases.unregister(self.ctx, [self.lease])
+                    leases.release(self.ctx, [self.lease])
                 self.lease = ""
             self.db.close()
 

@@ -138,7 +138,10 @@ class LaneWrites:
         sql, lease = self.sql, self.lease
         now = sql.time(self.ctx.db.now())
 
-        def claim(cursor: Any) -> list[Claimed]:
+        def claim(cursor: Any) -> list[Claimed] | None:
+            cursor.execute(sql.lease_held, (lease,))
+            if cursor.fetchone() is None:
+                return None
             cursor.execute(
                 sql.claim, (run.mailing_id, now, CLAIM_BATCH, lease, run.mailing_id, now)
             )
@@ -158,7 +161,10 @@ class LaneWrites:
                 claimed.append(Claimed(id=rid, email=email, contact=contact))
             return claimed
 
-        return self._db(run, claim)
+        claimed = self._db(run, claim)
+        if claimed is None:
+            raise LeaseLost(f"the lease of {self.name} was released by a peer")
+        return claimed
 
     def _begin(self, run: MailingRun, recipient_id: int, message_id: str) -> bool:
         """Mark the SMTP transaction begun, if the mailing may still send; the
@@ -227,13 +233,17 @@ class LaneWrites:
             # Still this lane's: either its own begin whose answer was lost,
             # or the mailing may not send now (expired, held).
             return "begun" if row_message_id == message_id else "halted"
-        if state not in SENDING_STATE_VALUES or response != Response.SENDING.value:
+        if state not in SENDING_STATE_VALUES or claimed_by == self.lease:
             # Stopped, paused, expired or put in error: the row was settled
             # by that move, not taken by a peer.
             return "halted"
-        taken = f"claimed by another lane ({claimed_by})" if claimed_by else "released by a peer"
-        self._incident(cursor, run, email, taken)
-        return "lost"
+        if response == Response.SENDING.value:
+            self._incident(cursor, run, email, f"claimed by another lane ({claimed_by})")
+            return "lost"
+        # Unclaimed: by a move of the mailing (a resume, an expiry), or by a
+        # peer that released the lease; only the lease row tells which.
+        cursor.execute(self.sql.lease_held, (self.lease,))
+        return "halted" if cursor.fetchone() is not None else "lost"
 
     def _write_sent(self, cursor: Any, pending: Accepted) -> int:
         """Record a 250; 1 when this write recorded it."""

@@ -81,18 +81,20 @@ def renew(ctx: AppContext, process_id: str) -> set[str]:
         return set(session.scalars(select(Worker.id).where(Worker.process_id == process_id)))
 
 
-def unregister(ctx: AppContext, leases: list[str]) -> None:
-    """Give up leases at shutdown: their claims are settled now."""
-    release_claims(ctx, leases)
-    with ctx.db.write() as session:
-        session.execute(delete(Worker).where(Worker.id.in_(leases)))
+def release(ctx: AppContext, leases: list[str]) -> tuple[int, int]:
+    """End leases and settle their claims; returns (unconfirmed, replanned).
 
-
-def release_claims(ctx: AppContext, leases: list[str]) -> tuple[int, int]:
-    """Settle the claims of dead leases; returns (unconfirmed, replanned)."""
+    Used for a dead peer's leases and for this process's own at shutdown.
+    One transaction, the lease rows first: a lane claims only while its
+    lease row is there (and on PostgreSQL holds it ``FOR SHARE`` while it
+    claims), so a claim either commits before the release, which then
+    settles it, or finds the lease gone. No row is left claimed under a
+    lease nobody holds.
+    """
     if not leases:
         return 0, 0
     with ctx.db.write() as session:
+        session.execute(delete(Worker).where(Worker.id.in_(leases)))
         unconfirmed = session.execute(
             update(Recipient)
             .where(
@@ -176,9 +178,7 @@ class Reaper:
                     .distinct()
                 )
             )
-        unconfirmed, replanned = release_claims(ctx, dead)
-        with ctx.db.write() as session:
-            session.execute(delete(Worker).where(Worker.id.in_(dead)))
+        unconfirmed, replanned = release(ctx, dead)
         if unconfirmed or replanned:
             log.warning(
                 "released claims of %d dead lanes: %d unconfirmed, %d planned again",

@@ -19,11 +19,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 
 from mailapp.delivery.ratelimit import RateLimiter
 from mailapp.delivery.smtp import SmtpConfig
-from mailapp.models import Mailing, MailingState, Recipient, Refused, Response, Worker
+from mailapp.models import Mailing, MailingState, Recipient, Refused, Response
 from mailapp.models.base import utcnow
 from mailapp.models.states import SENDING_STATES, can_schedule, can_start, stop_action
 from mailapp.scheduler import leases
@@ -212,9 +212,7 @@ class Guarantees(RuleBasedStateMachine):
         try:
             if self.stall_until_in_flight(self.mailing_ids[index]):
                 lease, _ = self.in_flight()[0]
-                leases.release_claims(self.ctx, [lease])
-                with self.ctx.db.write() as session:
-                    session.execute(delete(Worker).where(Worker.id == lease))
+                leases.release(self.ctx, [lease])
         finally:
             self.server.release_stalled()
         self.quiet()
