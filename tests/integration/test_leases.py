@@ -41,16 +41,25 @@ def take_lease_away(ctx: AppContext, lease: str) -> None:
     leases.release(ctx, [lease])
 
 
-def test_a_lane_whose_lease_was_released_sends_nothing_twice(
-    ctx: AppContext, server: TestSmtpServer, engine: MailEngine
-) -> None:
-    use_server(ctx, server, SmtpConnections="2")
-    bulk_contacts(ctx, 120)
+def sending_stalled(
+    ctx: AppContext, server: TestSmtpServer, contacts: int, lanes: int
+) -> tuple[int, str, int]:
+    """A mailing sending with every lane waiting for the 250 of its first
+    message; (mailing id, a lane's lease, the row it waits for)."""
+    use_server(ctx, server, SmtpConnections=str(lanes))
+    bulk_contacts(ctx, contacts)
     mailing_id = make_mailing(ctx)
     server.stall_after_dot = True
     lifecycle.start(ctx, mailing_id)
-    wait_until(lambda: len(in_flight(ctx)) == 2, 20, "both lanes inside a transaction")
+    wait_until(lambda: len(in_flight(ctx)) == lanes, 20, "every lane inside a transaction")
     lease, stalled_id = in_flight(ctx)[0]
+    return mailing_id, lease, stalled_id
+
+
+def test_a_lane_whose_lease_was_released_sends_nothing_twice(
+    ctx: AppContext, server: TestSmtpServer, engine: MailEngine
+) -> None:
+    mailing_id, lease, stalled_id = sending_stalled(ctx, server, 120, lanes=2)
 
     take_lease_away(ctx, lease)
     with ctx.db.read() as session:
@@ -78,13 +87,7 @@ def test_a_lane_whose_lease_is_gone_claims_nothing_under_it(
     Rows it claimed under the lease in that time would belong to nobody:
     only a reaper racing the lane's own transactions would settle them, and
     a 250 could then arrive for a row already counted as unconfirmed."""
-    use_server(ctx, server, SmtpConnections="1")
-    bulk_contacts(ctx, 200)
-    mailing_id = make_mailing(ctx)
-    server.stall_after_dot = True
-    lifecycle.start(ctx, mailing_id)
-    wait_until(lambda: len(in_flight(ctx)) == 1, 20, "the lane inside a transaction")
-    lease, stalled_id = in_flight(ctx)[0]
+    mailing_id, lease, stalled_id = sending_stalled(ctx, server, 200, lanes=1)
 
     take_lease_away(ctx, lease)
     server.release_stalled()
@@ -107,13 +110,7 @@ def test_claims_released_under_a_lane_are_never_begun_by_it(
     """Rows handed back to ``planned`` and claimed by another lane cannot be
     begun by the lane that held them first: begin names the lease and
     needs a row not begun yet."""
-    use_server(ctx, server, SmtpConnections="1")
-    bulk_contacts(ctx, 60)
-    mailing_id = make_mailing(ctx)
-    server.stall_after_dot = True
-    lifecycle.start(ctx, mailing_id)
-    wait_until(lambda: len(in_flight(ctx)) == 1, 20, "the lane inside a transaction")
-    lease, _ = in_flight(ctx)[0]
+    mailing_id, lease, _ = sending_stalled(ctx, server, 60, lanes=1)
     with ctx.db.read() as session:
         held = session.scalar(
             select(Recipient.id)
