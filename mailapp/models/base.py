@@ -41,3 +41,8 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def iso(value: datetime | None) -> str | None:
+    """A stored time as the command line's JSON gives it (ISO 8601, UTC)."""
+    return value.isoformat() if value is not None else None

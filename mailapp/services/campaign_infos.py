@@ -22,6 +22,7 @@ from mailapp.models import (
     Refused,
     Response,
 )
+from mailapp.models.base import iso
 from mailapp.models.campaign_tables import (
     Campaign,
     CampaignMove,
@@ -98,9 +99,6 @@ class CampaignInfo:
     last_run_at: datetime | None
 
     def as_json(self) -> dict[str, Any]:
-        def iso(value: datetime | None) -> str | None:
-            return value.isoformat() if value else None
-
         return {
             "id": self.id,
             "name": self.name,

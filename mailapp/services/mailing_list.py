@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Connection, Integer, String, Text, bindparam, text
 from sqlalchemy.types import TypeEngine
 
-from mailapp.models.base import UTCDateTime
+from mailapp.models.base import UTCDateTime, iso
 from mailapp.models.states import MailingKind, MailingState, Refused, Response
 from mailapp.services import counts as recipient_counts
 from mailapp.services.context import AppContext
@@ -72,9 +72,6 @@ class MailingInfo:
         )
 
     def as_json(self) -> dict[str, Any]:
-        def iso(value: datetime | None) -> str | None:
-            return value.isoformat() if value else None
-
         return {
             "id": self.id,
             "name": self.name,

@@ -16,6 +16,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from mailapp.models import Folder, Mailing, MailingKind, MailingState, Recipient, Refused, Response
+from mailapp.models.base import iso
 from mailapp.models.states import check_edit
 from mailapp.models.validation import require_email, require_header_text
 from mailapp.services.context import AppContext
@@ -56,7 +57,7 @@ class RecipientInfo:
         return {
             "email": self.email,
             "response": self.response.value,
-            "sent_at": self.sent_at.isoformat() if self.sent_at else None,
+            "sent_at": iso(self.sent_at),
             "message_id": self.message_id,
         }
 
