@@ -58,9 +58,14 @@ def supervise_worker(services: AppServices, window: MainWindow) -> WorkerSupervi
 
 
 def _load_the_rest() -> None:
-    """Import what the work after the first paint needs (SQLAlchemy's ORM
-    and the mapped tables, through the worker's and the samples' services)."""
+    """Import what the work after the first paint needs: SQLAlchemy's ORM
+    and the mapped tables, through the worker's and the samples' services,
+    and the services the window's commands change mailings with (each
+    imported where a command first needs it: 15 ms of the first click)."""
+    import mailapp.services.lifecycle
+    import mailapp.services.mailings
     import mailapp.services.samples
+    import mailapp.services.stops
     import mailapp.ui.window.worker_supervisor  # noqa: F401
 
 

@@ -3252,7 +3252,7 @@ Log file: {log}</source>
     <context>
         <name>app</name>
         <message>
-            <location filename="../../mailapp/ui/app.py" line="+84" />
+            <location filename="../../mailapp/ui/app.py" line="+109" />
             <location line="+56" />
             <source>mailapp</source>
             <translation>mailapp</translation>
