@@ -106,9 +106,11 @@ def run_worker(
     try:
         where = _describe_provider(ctx, engine)
         engine.start()
-        sys.stdout.write(f"mailapp worker ready ({where})\n")
+        ready = f"mailapp worker ready ({where})\n"
         if listener is not None:
-            sys.stdout.write(f"unsubscribe endpoint on {where_http}/u/TOKEN\n")
+            ready += f"unsubscribe endpoint on {where_http}/u/TOKEN\n"
+        # One write: whoever waits for the ready line finds the rest with it.
+        sys.stdout.write(ready)
         sys.stdout.flush()
         log.info("worker %s ready on %s", engine.process_id, ctx.db.dialect)
         while not stop_requested.wait(0.5):
