@@ -1,7 +1,7 @@
 """What the start leaves until the window has painted its first list.
 
-The collector's freeze (``settle_memory``) holds the interpreter for tens of
-milliseconds, a worker is a new Python process, and the samples' writer and
+The collector's freeze (``settle_memory``) must come after everything the
+start made, a worker is a new Python process, and the samples' writer and
 the worker's service load SQLAlchemy's ORM; the application runs them
 through :class:`AfterFirstList` (``after_first_paint``), so the list is on
 the screen first. A list that cannot be read does not leave that work

@@ -1,4 +1,5 @@
-"""The application collects garbage in the GUI thread only."""
+"""The application collects garbage in the GUI thread only, and never
+walks the objects of its start on that thread."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ def test_cycles_are_collected_by_the_gui_thread_and_never_by_a_worker(qtbot) -> 
     was_enabled = gc.isenabled()
     gc.enable()  # as in a fresh process (the window tests' fixture turns it off)
     collector = GuiThreadCollector(owner)
+    collector.settle()
     try:
         assert not gc.isenabled()
         threads: list[str] = []
@@ -42,6 +44,39 @@ def test_cycles_are_collected_by_the_gui_thread_and_never_by_a_worker(qtbot) -> 
         finally:
             gc.callbacks.remove(noted)
     finally:
-        owner.deleteLater()
+        with qtbot.waitSignal(owner.destroyed):  # its timer with it
+            owner.deleteLater()
+        gc.unfreeze()
         if not was_enabled:
             gc.disable()
+
+
+def test_the_start_is_frozen_without_a_pass_over_it(qtbot) -> None:
+    """A pass over everything the start made held the GUI thread for 50–60 ms
+    just after the window appeared: before the freeze the collector waits,
+    and the freeze itself runs none."""
+    owner = QObject()
+    collections: list[int] = []
+
+    def noted(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    collector = GuiThreadCollector(owner)
+    gc.callbacks.append(noted)
+    try:
+        qtbot.wait(int(collector.INTERVAL_MS * 1.5))
+        assert collections == []  # the start still being made: no pass
+
+        frozen = gc.get_freeze_count()
+        collector.settle()
+        assert collections == []
+        assert gc.get_freeze_count() > frozen
+
+        qtbot.waitUntil(lambda: bool(collections), timeout=3 * collector.INTERVAL_MS)
+        assert collections == [1]  # then the young generations, on the timer
+    finally:
+        gc.callbacks.remove(noted)
+        with qtbot.waitSignal(owner.destroyed):  # its timer with it
+            owner.deleteLater()
+        gc.unfreeze()
