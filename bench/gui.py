@@ -18,6 +18,7 @@ names where the longest stall was spent.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
@@ -40,6 +41,7 @@ from bench.common import (
     run_parts,
     sending_mailing,
 )
+from bench.host_probe import HostProbe
 
 TICK_MS = 5
 STALL_TARGET_MS = 16.0
@@ -47,38 +49,40 @@ P99_TARGET_MS = 4.0
 SHOW_TARGET_S = 0.7
 
 
-def _thread_times() -> tuple[int, int]:
-    """The calling thread's time on a core and waiting for one, in ns
-    (Linux schedstat; zeros where it is not available)."""
-    try:
-        with open("/proc/thread-self/schedstat", "rb") as stat:
-            ran, waited = stat.read().split()[:2]
-    except (OSError, ValueError):
-        return 0, 0
-    return int(ran), int(waited)
+class ThreadCounters:
+    """The scheduler's counters of the thread that makes this: its time on a
+    core and waiting for one, and the core it last ran on (Linux /proc).
 
+    The files are opened once and read again in place: opening them at
+    every firing of the meter's timer was the GUI thread's largest piece
+    of work while a mailing sent.
+    """
 
-_TICKS_PER_S = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    def __init__(self) -> None:
+        self._files: list[int] = []
+        with contextlib.suppress(OSError):
+            for name in ("schedstat", "stat"):
+                self._files.append(os.open(f"/proc/thread-self/{name}", os.O_RDONLY))
 
+    def times(self) -> tuple[int, int]:
+        """Time on a core and waiting for one, in ns (zeros where unknown)."""
+        try:
+            ran, waited = os.pread(self._files[0], 256, 0).split()[:2]
+            return int(ran), int(waited)
+        except (IndexError, OSError, ValueError):
+            return 0, 0
 
-def _stolen_ms() -> tuple[float, ...]:
-    """Time the host took from each of this machine's cores, in ms (the
-    ``steal`` column of /proc/stat, counted in steps of a clock tick)."""
-    try:
-        with open("/proc/stat", "rb") as stat:
-            lines = [x.split() for x in stat if x[:3] == b"cpu" and x[3:4].isdigit()]
-        return tuple(int(fields[8]) * 1000 / _TICKS_PER_S for fields in lines)
-    except (OSError, ValueError, IndexError):
-        return ()
+    def core(self) -> int:
+        """The core the thread last ran on (-1 where unknown)."""
+        try:
+            return int(os.pread(self._files[1], 4096, 0).rsplit(b")", 1)[1].split()[36])
+        except (IndexError, OSError, ValueError):
+            return -1
 
-
-def _thread_core() -> int:
-    """The core the calling thread last ran on (-1 where unknown)."""
-    try:
-        with open("/proc/thread-self/stat", "rb") as stat:
-            return int(stat.read().rsplit(b")", 1)[1].split()[36])
-    except (OSError, ValueError, IndexError):
-        return -1
+    def close(self) -> None:
+        for fd in self._files:
+            os.close(fd)
+        self._files = []
 
 
 @dataclass
@@ -91,10 +95,16 @@ class Gap:
     queued_ms: float
     #: The GUI thread's Python stack, when the watchdog saw the gap.
     stack: str = ""
-    #: Time the host took from the machine's cores about then.
-    stolen_ms: float = 0.0
     #: Garbage collection during the gap.
     collected_ms: float = 0.0
+    #: Time in which the GUI thread's core ran nothing of this machine's
+    #: (see bench.host_probe).
+    host_ms: float = 0.0
+
+    @property
+    def own_ms(self) -> float:
+        """The gap less the time the host took: what the window made."""
+        return max(0.0, self.ms - self.host_ms)
 
     @property
     def split(self) -> str:
@@ -105,6 +115,8 @@ class Gap:
         )
         if self.collected_ms:
             text += f" ({self.collected_ms:.1f} ms collecting garbage)"
+        if self.host_ms:
+            text += f"; {self.host_ms:.1f} ms taken by the host"
         return text
 
 
@@ -112,11 +124,10 @@ class StallMeter:
     """The gaps between firings of a 5 ms timer, less 5 ms.
 
     A virtual machine's cores are sometimes taken by its host, for up to
-    tens of milliseconds: the guest reads that as ``steal``, and no program
-    in it can help the gap it makes (the idle window shows them too). Each
-    gap is therefore marked with the time stolen about then; the longest
-    gap and the p99 are of the gaps with none, and the note gives the
-    longest of all and the share left out beside them.
+    tens of milliseconds, and no program in it can help the gap that makes
+    (the idle window shows them too). A :class:`HostProbe` on each core
+    tells when; the longest gap and the p99 are of each gap less the time
+    its core was taken, and the note gives the longest whole gap beside.
 
     A watchdog thread looks at the GUI thread's stack whenever the timer is
     more than ``sample_after_ms`` late, to say where a stall was spent. The
@@ -129,8 +140,7 @@ class StallMeter:
         from PySide6.QtCore import QTimer
 
         self.all_gaps: list[Gap] = []
-        #: Per tick: each core's stolen time, and the GUI thread's core.
-        self._stolen: list[tuple[float, ...]] = []
+        #: Per tick: the GUI thread's core.
         self._cores: list[int] = []
         self._last: float | None = None
         self._timer = QTimer()
@@ -141,16 +151,22 @@ class StallMeter:
         self._stop = threading.Event()
         self._watchdog: threading.Thread | None = None
         self._stall_stacks: list[str] = []
+        self._counters = ThreadCounters()  # made on the GUI thread, of it
         self._times = (0, 0)
         self._collections: list[tuple[float, float]] = []
         #: How long each garbage collection during the measure took.
         self.collections_ms: list[float] = []
         self._collecting_since = 0.0
+        self._probe = HostProbe()
+        #: Whether the host's time was told apart (see bench.host_probe).
+        self.probed = False
+        #: When each gap began and ended.
+        self._spans: list[tuple[float, float]] = []
 
     def start(self) -> None:
-        self._times = _thread_times()
-        self._stolen = [_stolen_ms()]
-        self._cores = [_thread_core()]
+        self.probed = self._probe.start()
+        self._times = self._counters.times()
+        self._cores = [self._counters.core()]
         self._last = time.perf_counter()
         gc.callbacks.append(self._on_collect)
         self._timer.start()
@@ -159,20 +175,17 @@ class StallMeter:
 
     def stop(self) -> None:
         self._timer.stop()
+        self._counters.close()
         self._stop.set()
         gc.callbacks.remove(self._on_collect)
         if self._watchdog is not None:
             self._watchdog.join()
-        # The host's steal is counted at the next timer interrupt of the core
-        # it hit: a gap is charged with what was counted up to two ticks on,
-        # on the cores the GUI thread was seen on at either end of the gap.
-        last = len(self._stolen) - 1
-        for i, gap in enumerate(self.all_gaps):
-            before, after = self._stolen[i], self._stolen[min(i + 3, last)]
+        self._probe.stop()
+        # The thread may have woken on either core it was seen on: a gap is
+        # charged only with what the host took from both.
+        for i, (gap, (begin, end)) in enumerate(zip(self.all_gaps, self._spans, strict=True)):
             cores = {self._cores[i], self._cores[i + 1]}
-            if -1 in cores:
-                cores = set(range(len(before)))
-            gap.stolen_ms = sum(after[c] - before[c] for c in cores if c < len(before))
+            gap.host_ms = self._probe.taken_ms(cores, begin, end)
 
     def _on_collect(self, phase: str, info: dict[str, int]) -> None:
         now = time.perf_counter()
@@ -184,11 +197,11 @@ class StallMeter:
 
     def _tick(self) -> None:
         now = time.perf_counter()
-        times = _thread_times()
-        self._stolen.append(_stolen_ms())
-        self._cores.append(_thread_core())
+        times = self._counters.times()
+        self._cores.append(self._counters.core())
         if self._last is not None:
             last = self._last
+            self._spans.append((last, now))
             collected = sum(min(end, now) - max(begin, last) for begin, end in self._collections)
             self.all_gaps.append(
                 Gap(
@@ -210,24 +223,23 @@ class StallMeter:
 
     @property
     def worst(self) -> Gap | None:
-        """The longest gap the host took nothing from."""
-        clean = [g for g in self.all_gaps if not g.stolen_ms]
-        return max(clean, key=lambda g: g.ms, default=None)
+        """The gap in which the window made the longest wait."""
+        return max(self.all_gaps, key=lambda g: g.own_ms, default=None)
 
     @property
     def worst_ms(self) -> float:
         worst = self.worst
-        return worst.ms if worst is not None else 0.0
+        return worst.own_ms if worst is not None else 0.0
 
     @property
     def worst_of_all_ms(self) -> float:
         return max(self.gaps, default=0.0)
 
     def over(self, ms: float) -> tuple[int, int]:
-        """How many gaps were longer than ``ms``, and how many of those had
-        time taken by the host."""
+        """How many whole gaps were longer than ``ms``, and how many of those
+        are not, less the time taken by the host."""
         long = [g for g in self.all_gaps if g.ms > ms]
-        return len(long), sum(1 for g in long if g.stolen_ms)
+        return len(long), sum(1 for g in long if g.own_ms <= ms)
 
     def _watch(self) -> None:
         while not self._stop.wait(0.004):
@@ -247,16 +259,16 @@ class StallMeter:
             self._stall_stacks.append(text or "(in Qt, no Python frame)")
 
     def percentile(self, p: float) -> float:
-        """Of the gaps the host took nothing from."""
-        ordered = sorted(g.ms for g in self.all_gaps if not g.stolen_ms)
+        """Of the gaps less the time taken by the host."""
+        ordered = sorted(g.own_ms for g in self.all_gaps)
         if not ordered:
             return 0.0
         return ordered[min(len(ordered) - 1, int(len(ordered) * p))]
 
     @property
-    def stolen_share(self) -> float:
-        """The share of gaps left out for time taken by the host."""
-        return sum(1 for g in self.all_gaps if g.stolen_ms) / max(1, len(self.all_gaps))
+    def host_taken_ms(self) -> float:
+        """All the time the host took from the gaps."""
+        return sum(g.host_ms for g in self.all_gaps)
 
 
 def _app():  # type: ignore[no-untyped-def]
@@ -295,12 +307,18 @@ def gap_row(figure: str, meter: StallMeter, idle: StallMeter, extra: str) -> Non
     """A stall figure beside its baseline: the same window standing idle just
     before, in the same process (what the machine itself adds to a gap)."""
     worst, p99 = meter.worst_ms, meter.percentile(0.99)
-    long, stolen = meter.over(STALL_TARGET_MS)
-    note = (
-        f"p99 {p99:.1f} ms (idle {idle.percentile(0.99):.1f} ms); {extra}; "
-        f"longest gap of all {meter.worst_of_all_ms:.1f} ms (idle {idle.worst_of_all_ms:.1f}); "
-        f"{long} gaps over {STALL_TARGET_MS:.0f} ms, {stolen} of them with time taken by the host; "
-        f"{meter.stolen_share:.0%} of all gaps had such time and are left out of the figures; "
+    long, hosts = meter.over(STALL_TARGET_MS)
+    note = f"p99 {p99:.1f} ms (idle {idle.percentile(0.99):.1f} ms); {extra}; "
+    if meter.probed:
+        note += (
+            f"gaps less the time the host took from the core: longest whole gap "
+            f"{meter.worst_of_all_ms:.1f} ms (idle {idle.worst_of_all_ms:.1f}); "
+            f"{long} whole gaps over {STALL_TARGET_MS:.0f} ms, {hosts} of them the host's; "
+            f"the host took {meter.host_taken_ms / 1000:.2f} s of the gaps; "
+        )
+    else:
+        note += "whole gaps: the host's time is not told apart without real-time priority; "
+    note += (
         f"{len(meter.collections_ms)} garbage collections, the longest "
         f"{max(meter.collections_ms, default=0):.1f} ms"
     )
