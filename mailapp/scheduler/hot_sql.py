@@ -99,8 +99,15 @@ class HotSql:
         )
         #: A lane claims only while its lease row is there. On PostgreSQL it
         #: holds the row while it claims, so a peer's release (which deletes
-        #: the row first) waits for the claim and then settles it.
-        self.lease_held = f"SELECT 1 FROM workers WHERE id = {p}{' FOR SHARE' if postgres else ''}"
+        #: the row first) waits for the claim and then settles it. A key
+        #: share: the process's heartbeat (an update of other columns)
+        #: neither waits for a claim nor holds one up.
+        key_share = " FOR KEY SHARE" if postgres else ""
+        self.lease_held = f"SELECT 1 FROM workers WHERE id = {p}{key_share}"
+        #: The lease row unless a release is deleting it, without waiting:
+        #: asked by a begin's transaction, which may hold a row that very
+        #: release waits for (waiting, the two would deadlock).
+        self.lease_kept = self.lease_held + (" SKIP LOCKED" if postgres else "")
         as_json = f"CAST({p} AS json)" if dialect.name == "postgresql" else p
         self.journal = (
             "INSERT INTO journal (time, mailing_id, event, type, params, message)"

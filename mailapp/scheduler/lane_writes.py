@@ -241,8 +241,9 @@ class LaneWrites:
             self._incident(cursor, run, email, f"claimed by another lane ({claimed_by})")
             return "lost"
         # Unclaimed: by a move of the mailing (a resume, an expiry), or by a
-        # peer that released the lease; only the lease row tells which.
-        cursor.execute(self.sql.lease_held, (self.lease,))
+        # peer that released the lease; only the lease row tells which. One
+        # a peer is deleting counts as gone: the lane stops under it anyway.
+        cursor.execute(self.sql.lease_kept, (self.lease,))
         return "halted" if cursor.fetchone() is not None else "lost"
 
     def _write_sent(self, cursor: Any, pending: Accepted) -> int:

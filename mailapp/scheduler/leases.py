@@ -86,8 +86,8 @@ def release(ctx: AppContext, leases: list[str]) -> tuple[int, int]:
 
     Used for a dead peer's leases and for this process's own at shutdown.
     One transaction, the lease rows first: a lane claims only while its
-    lease row is there (and on PostgreSQL holds it ``FOR SHARE`` while it
-    claims), so a claim either commits before the release, which then
+    lease row is there (and on PostgreSQL holds it ``FOR KEY SHARE`` while
+    it claims), so a claim either commits before the release, which then
     settles it, or finds the lease gone. No row is left claimed under a
     lease nobody holds.
     """

@@ -180,3 +180,54 @@ def test_a_live_lease_on_another_host_is_never_reaped_while_it_beats(
     reaper.reap(ctx)
     with ctx.db.read() as session:
         assert session.get(Worker, lease) is None
+
+
+def _waits(connection, statement: str, lease: str) -> bool:  # type: ignore[no-untyped-def]
+    """Whether ``statement`` waits for a lock (for longer than a second);
+    its transaction is ended either way."""
+    cursor = connection.cursor()
+    try:
+        cursor.execute("SET LOCAL lock_timeout = '1s'")
+        cursor.execute(statement, (lease,))
+        cursor.fetchall()
+    except Exception as exc:
+        if getattr(exc, "sqlstate", None) != "55P03":  # lock_not_available
+            raise
+        return True
+    finally:
+        connection.rollback()
+    return False
+
+
+def test_on_postgresql_lease_checks_wait_for_a_release_and_never_for_a_heartbeat(
+    postgres_url: str,
+) -> None:
+    """A claim checks its lease with a key share: a release (a delete) waits
+    for it, a heartbeat (an update) neither waits nor holds it up. A refused
+    begin checks without waiting: its transaction may hold a row the release
+    waits for, and waiting the two would deadlock."""
+    from mailapp.scheduler.hot_sql import HotSql
+
+    ctx = AppContext.open(postgres_url)
+    peer, lane = ctx.db.engine.raw_connection(), ctx.db.engine.raw_connection()
+    try:
+        sql = HotSql(ctx.db.engine.dialect)
+        lease = leases.register(ctx, leases.new_process_id())
+
+        peer.cursor().execute("UPDATE workers SET beat = beat + 1 WHERE id = %s", (lease,))
+        assert not _waits(lane, sql.lease_held, lease)  # a beat holds up no claim
+        assert not _waits(lane, sql.lease_kept, lease)
+        peer.rollback()
+
+        peer.cursor().execute("DELETE FROM workers WHERE id = %s", (lease,))  # a release
+        assert _waits(lane, sql.lease_held, lease)  # a claim waits for it
+        assert not _waits(lane, sql.lease_kept, lease)  # a refused begin does not...
+        cursor = lane.cursor()
+        cursor.execute(sql.lease_kept, (lease,))
+        assert cursor.fetchall() == []  # ...and counts the lease as gone
+        lane.rollback()
+        peer.rollback()
+    finally:
+        peer.close()
+        lane.close()
+        ctx.db.dispose()
