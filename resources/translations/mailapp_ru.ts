@@ -3252,7 +3252,7 @@ Log file: {log}</source>
     <context>
         <name>app</name>
         <message>
-            <location filename="../../mailapp/ui/app.py" line="+109" />
+            <location filename="../../mailapp/ui/app.py" line="+113" />
             <location line="+56" />
             <source>mailapp</source>
             <translation>mailapp</translation>
@@ -5400,13 +5400,13 @@ Sent to those “{original}” did not reach</source>
     <context>
         <name>toasts</name>
         <message>
-            <location filename="../../mailapp/ui/common/toasts.py" line="+83" />
+            <location filename="../../mailapp/ui/common/toasts.py" line="+93" />
             <location line="+1" />
             <source>Dismiss</source>
             <translation>Закрыть</translation>
         </message>
         <message>
-            <location line="+168" />
+            <location line="+178" />
             <source>Mailing #{id}</source>
             <extracomment>(Toast) a toast was shown. The journal events that are state changes worth a notification.</extracomment>
             <translation>Рассылка №{id}</translation>

@@ -10,6 +10,7 @@ not active.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import shiboken6
@@ -19,14 +20,14 @@ from PySide6.QtCore import (
     QEvent,
     QObject,
     QPropertyAnimation,
+    QRectF,
     Qt,
     QTimer,
     Signal,
     Slot,
 )
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QColor, QIcon, QPainter, QPaintEvent, QPalette, QPixmap
 from PySide6.QtWidgets import (
-    QFrame,
     QGraphicsOpacityEffect,
     QHBoxLayout,
     QLabel,
@@ -42,8 +43,20 @@ from mailapp.services.journal import JournalEntry
 from mailapp.ui.common import labels
 from mailapp.ui.common.app_icon import app_icon
 
+_BACKGROUND = QColor("#24292f")
+_ERROR_BACKGROUND = QColor("#a40e26")
+_TEXT = QColor("white")
 
-class Toast(QFrame):
+
+@functools.cache
+def _icon_pixmap(error: bool, style: QStyle) -> QPixmap:
+    """The toast's icon, drawn once a session (the style is the application's)."""
+    if error:
+        return style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical).pixmap(24, 24)
+    return app_icon().pixmap(24, 24)
+
+
+class Toast(QWidget):
     """One notification. ``closed`` (with the toast) once it has faded out."""
 
     closed = Signal(object)
@@ -55,30 +68,27 @@ class Toast(QFrame):
         super().__init__(parent)
         self.error = error
         self.setObjectName("toastError" if error else "toast")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setAutoFillBackground(True)
         self.setMinimumWidth(280)
         self.setMaximumWidth(380)
-        self.setStyleSheet(
-            "QFrame#toast, QFrame#toastError { border-radius: 6px; padding: 2px; }"
-            "QFrame#toast { background: #24292f; color: white; }"
-            "QFrame#toastError { background: #a40e26; color: white; }"
-            "QLabel { color: white; background: transparent; }"
-            "QToolButton { color: white; border: none; background: transparent; }"
-        )
-        icon = (
-            self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical)
-            if error
-            else app_icon()
-        )
+        # Colours by palette and a background painted here, not a style
+        # sheet: a sheet puts the toast and its children under Qt's style
+        # sheet engine, and each toast then took 3–4 ms of the GUI thread
+        # instead of 2, as a mailing starts or stops.
+        palette = self.palette()
+        for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.ButtonText):
+            palette.setColor(role, _TEXT)
+        self.setPalette(palette)
         self.icon_label = QLabel(self)
-        self.icon_label.setPixmap(icon.pixmap(24, 24))
+        self.icon_label.setPixmap(_icon_pixmap(error, self.style()))
         self.title_label = QLabel(title, self)
-        self.title_label.setStyleSheet("font-weight: bold;")
+        bold = self.title_label.font()
+        bold.setBold(True)
+        self.title_label.setFont(bold)
         self.title_label.setWordWrap(True)
         self.text_label = QLabel(text, self)
         self.text_label.setWordWrap(True)
         self.close_button = QToolButton(self)
+        self.close_button.setAutoRaise(True)
         self.close_button.setText("✕")
         self.close_button.setToolTip(QCoreApplication.translate("toasts", "Dismiss"))
         self.close_button.setAccessibleName(QCoreApplication.translate("toasts", "Dismiss"))
@@ -104,6 +114,16 @@ class Toast(QFrame):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.dismiss)
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        try:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(_ERROR_BACKGROUND if self.error else _BACKGROUND)
+            painter.drawRoundedRect(QRectF(self.rect()), 6, 6)
+        finally:
+            painter.end()
 
     def show_animated(self) -> None:
         self.show()
