@@ -96,10 +96,12 @@ class FollowUp:
 @dataclass(frozen=True)
 class ChainSummary:
     """A mailing's follow-ups (all generations, oldest first) and the people
-    reached by it and them together."""
+    reached by it and them together (None without follow-ups: counting
+    them reads every address handed over, 60–80 ms for 50,000, and the
+    analytics window asks every second while the mailing sends)."""
 
     follow_ups: tuple[FollowUp, ...]
-    reached: int
+    reached: int | None
 
 
 #: Responses after which the recipient surely has the message.
@@ -422,13 +424,15 @@ def summary(ctx: AppContext, mailing_id: int) -> ChainSummary:
             )
             for mid in later
         )
-        reached = (
-            session.scalar(
-                select(func.count(distinct(func.lower(Recipient.email)))).where(
-                    Recipient.mailing_id.in_([mailing_id, *later]),
-                    Recipient.response.in_([r.value for r in Response if r.handed_over]),
+        reached = None
+        if later:
+            reached = (
+                session.scalar(
+                    select(func.count(distinct(func.lower(Recipient.email)))).where(
+                        Recipient.mailing_id.in_([mailing_id, *later]),
+                        Recipient.response.in_([r.value for r in Response if r.handed_over]),
+                    )
                 )
+                or 0
             )
-            or 0
-        )
     return ChainSummary(follow_ups, reached)

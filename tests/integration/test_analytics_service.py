@@ -137,6 +137,39 @@ def test_a_three_day_mailing_is_counted_by_the_hour_of_the_viewer(ctx: AppContex
     assert p.series[0].start == datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
 
 
+def test_a_handover_on_a_bucket_edge_counts_in_the_bucket_it_starts(ctx: AppContext) -> None:
+    """Each bucket is a range of times, from its start up to the next one."""
+    mailing_id = _mailing(ctx)
+    edge = datetime(2026, 3, 1, 10, 1, 0, tzinfo=UTC)
+    times = [
+        edge - timedelta(microseconds=1),  # the bucket before
+        edge,  # this one
+        edge + timedelta(seconds=1, microseconds=999_999),
+        edge + timedelta(seconds=2),  # the next (2 s buckets)
+        edge + timedelta(seconds=100),  # the last: 100 s, buckets of 2 s
+    ]
+    with ctx.db.write() as session:
+        session.execute(
+            insert(Recipient),
+            [
+                {
+                    "mailing_id": mailing_id,
+                    "email": f"r{n}@example.com",
+                    "response": Response.SENT.value,
+                    "sent_at": moment,
+                }
+                for n, moment in enumerate(times)
+            ],
+        )
+
+    p = analytics.progress(ctx, mailing_id)
+
+    assert p.bucket == 2
+    assert [(b.start - edge).total_seconds() for b in p.series] == [-2, 0, 2, 100]
+    assert [b.count for b in p.series] == [1, 2, 1, 1]
+    assert (p.first_sent_at, p.last_sent_at) == (times[0], times[-1])
+
+
 def test_unknown_mailing_is_refused(ctx: AppContext) -> None:
     with pytest.raises(Refused):
         analytics.progress(ctx, 999)

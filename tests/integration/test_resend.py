@@ -328,3 +328,13 @@ def test_who_unsubscribed_after_the_email_arrived_is_never_sent_it_again(
     contacts.set_unsubscribed(ctx, [_contact_id(ctx, "b@example.com")], False)
     outcome = resend.resend(ctx, original)
     assert set(_responses(ctx, outcome.id)) == {"a@example.com"}
+
+
+def test_a_mailing_without_follow_ups_counts_nobody_reached(ctx: AppContext) -> None:
+    """Nothing shows the people reached without follow-ups, and counting them
+    reads every address handed over: the analytics window asks every second."""
+    add_contacts(ctx, EMAILS)
+    chain = resend.summary(ctx, make_mailing(ctx))
+
+    assert chain.follow_ups == ()
+    assert chain.reached is None
