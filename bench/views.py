@@ -77,7 +77,7 @@ def analytics_refresh(quick: bool) -> None:
 
     from mailapp.models import Response
     from mailapp.services.context import AppContext
-    from mailapp.ui.app import settle_memory
+    from mailapp.ui.app import GuiThreadCollector
     from mailapp.ui.mailings.analytics import AnalyticsWindow
     from mailapp.ui.services import make_services
 
@@ -98,7 +98,7 @@ def analytics_refresh(quick: bool) -> None:
         _spin(30, lambda: window.progress is not None and window.model.rowCount() == count)
         window.show_response(Response.SENT)
         _spin(30, lambda: window.model.rowCount() == count // 2 and not window.model.loading)
-        settle_memory()
+        GuiThreadCollector(app).settle()  # as the application collects
         _spin(0.5)
 
         idle = idle_meter(seconds / 2)
@@ -148,7 +148,7 @@ def outbox_open(quick: bool) -> None:
     from mailapp.delivery.sandbox import outbox_files
     from mailapp.paths import outbox_dir
     from mailapp.services.context import AppContext
-    from mailapp.ui.app import settle_memory
+    from mailapp.ui.app import GuiThreadCollector
     from mailapp.ui.services import make_services
     from mailapp.ui.settings.outbox import OutboxWindow
     from tests.support.outbox import fill_outbox
@@ -159,7 +159,7 @@ def outbox_open(quick: bool) -> None:
         ctx = AppContext.open(f"sqlite:///{Path(tmp) / 'outbox.sqlite3'}")
         services = make_services(ctx)
         services.bridge.start()
-        settle_memory()
+        GuiThreadCollector(app).settle()  # as the application collects
         started = time.perf_counter()
         listed = len(outbox_files(outbox_dir()))
         listing = time.perf_counter() - started

@@ -249,31 +249,26 @@ class GuiThreadCollector(QObject):
         self._timer.timeout.connect(self.collect)
 
     def settle(self) -> None:
-        """Freeze what the start made, then collect on the timer."""
-        settle_memory()
+        """Freeze what the start made, then collect on the timer.
+
+        Everything made so far (modules, the window, the services) lives as
+        long as the process; frozen, a full collection no longer walks it,
+        and such a pass no longer stalls the window for tens of milliseconds
+        while mailings send.
+
+        No collection comes first: it would be that very pass, on the GUI
+        thread just after the window appeared (50–60 ms over the 96,000
+        objects of a start), and it found 22 unreachable objects to free.
+        """
+        gc.freeze()
         self._timer.start()
 
     @Slot()
     def collect(self) -> None:
         # The young generations are cheap; the rare full pass walks little,
-        # since everything made at start is frozen (settle_memory).
+        # since everything made at start is frozen (settle).
         self._ticks += 1
         gc.collect(2 if self._ticks % self.FULL_EVERY == 0 else 1)
-
-
-def settle_memory() -> None:
-    """Keep the garbage collector's full passes short once the window is up.
-
-    Everything made so far (modules, the window, the services) lives as
-    long as the process; frozen, a full collection no longer walks it, and
-    such a pass no longer stalls the window for tens of milliseconds while
-    mailings send.
-
-    No collection comes first: it would be that very pass, on the GUI
-    thread just after the window appeared (50–60 ms over the 96,000
-    objects of a start), and it found 22 unreachable objects to free.
-    """
-    gc.freeze()
 
 
 def run_gui(db_url: str) -> int:

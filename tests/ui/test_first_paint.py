@@ -1,6 +1,6 @@
 """What the start leaves until the window has painted its first list.
 
-The collector's freeze (``settle_memory``) must come after everything the
+The collector's freeze (``GuiThreadCollector.settle``) must come after everything the
 start made, a worker is a new Python process, and the samples' writer and
 the worker's service load SQLAlchemy's ORM; the application runs them
 through :class:`AfterFirstList` (``after_first_paint``), so the list is on
