@@ -203,7 +203,7 @@ def _label_rects(chart: ColumnChart) -> list[tuple[float, float]]:
     plot = chart._plot()
     slot = plot.width() / len(chart.values())
     width = max(fm.horizontalAdvance(t) for t in chart._labels) + 12
-    lefts = [chart._label_left(i, slot, width) for i in chart.label_positions()]
+    lefts = [chart._label_left(plot, i, slot, width) for i in chart.label_positions()]
     return [(left, left + width) for left in lefts]
 
 
@@ -328,3 +328,18 @@ def test_escape_and_ctrl_w_close_the_window(qtbot, services: AppServices) -> Non
         window.table.setFocus()
         QTest.keyClick(window.table, key, modifier)
         assert not window.isVisible()
+
+
+def test_labels_make_room_for_a_larger_font(qtbot) -> None:
+    """The widest label is measured once a series; a new font measures again."""
+    chart = ColumnChart()
+    qtbot.addWidget(chart)
+    chart.resize(600, 200)
+    chart.set_series([f"10:{m:02d}" for m in range(60)], [1] * 60)
+    before = chart.label_positions()
+
+    larger = chart.font()
+    larger.setPointSizeF(larger.pointSizeF() * 2)
+    chart.setFont(larger)
+
+    assert len(chart.label_positions()) < len(before)

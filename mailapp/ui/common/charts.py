@@ -147,6 +147,9 @@ class ColumnChart(QWidget):
         self._phase = 0
         self._strides: tuple[int, ...] = _LABEL_STRIDES
         self._empty_text = ""
+        #: The widest label's width and margin, measured once a series and
+        #: font (a paint asked it of every label, twice).
+        self._label_width: float | None = None
         self._color = QColor("#2e86c1")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
@@ -165,6 +168,7 @@ class ColumnChart(QWidget):
         self._tips = tips or []
         self._phase = phase
         self._strides = strides or _LABEL_STRIDES
+        self._label_width: float | None = None
         self.update()
 
     def set_empty_text(self, text: str) -> None:
@@ -188,13 +192,25 @@ class ColumnChart(QWidget):
         top = fm.height() // 2 + 4
         return QRectF(axis_width, top, max(self.width() - axis_width - 6, 10), bottom - top)
 
-    def label_positions(self) -> list[int]:
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange:  # the labels take other room
+            self._label_width = None
+        super().changeEvent(event)
+
+    def _needed(self) -> float:
+        """The room a label takes under the axis."""
+        if self._label_width is None:
+            fm = self.fontMetrics()
+            self._label_width = max((fm.horizontalAdvance(t) for t in self._labels), default=0) + 12
+        return self._label_width
+
+    def label_positions(self, plot: QRectF | None = None) -> list[int]:
         """The bars that carry a label under the axis at the current width."""
         if not self._labels:
             return []
-        fm = self.fontMetrics()
-        slot = self._plot().width() / len(self._values)
-        needed = max(fm.horizontalAdvance(t) for t in self._labels) + 12
+        plot = plot or self._plot()
+        slot = plot.width() / len(self._values)
+        needed = self._needed()
         stride = next((s for s in self._strides if s * slot >= needed), None)
         if stride is None:
             stride = int(needed / slot) + 1
@@ -205,7 +221,7 @@ class ColumnChart(QWidget):
         # before it is left out (the first one rather than a regular one).
         kept: list[tuple[int, float]] = []
         for i in marks:
-            x = self._label_left(i, slot, needed)
+            x = self._label_left(plot, i, slot, needed)
             if kept and x < kept[-1][1] + needed:
                 if kept[-1][0] == 0 and len(kept) == 1 and self._phase % stride:
                     kept.pop()
@@ -214,8 +230,8 @@ class ColumnChart(QWidget):
             kept.append((i, x))
         return [i for i, _ in kept]
 
-    def _label_left(self, index: int, slot: float, width: float) -> float:
-        center = self._plot().left() + (index + 0.5) * slot
+    def _label_left(self, plot: QRectF, index: int, slot: float, width: float) -> float:
+        center = plot.left() + (index + 0.5) * slot
         return min(max(center - width / 2, 0.0), self.width() - width)
 
     def event(self, event: QEvent) -> bool:
@@ -281,21 +297,25 @@ class ColumnChart(QWidget):
         gap = 1.0 if slot > 3 else 0.0
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(self._color)
-        for n, value in enumerate(self._values):
-            height = plot.height() * value / top_value
-            painter.drawRect(
-                QRectF(plot.left() + n * slot + gap, plot.bottom() - height, slot - gap, height)
-            )
+        # One call for all the bars: each call into Qt from Python may wait
+        # for the interpreter lock behind a reader thread.
+        left, bottom, scale = plot.left(), plot.bottom(), plot.height() / top_value
+        painter.drawRects(
+            [
+                QRectF(left + n * slot + gap, bottom - value * scale, slot - gap, value * scale)
+                for n, value in enumerate(self._values)
+            ]
+        )
         painter.setPen(grid)
-        marks = self.label_positions()
+        marks = self.label_positions(plot)
         for i in marks:
             x = plot.left() + (i + 0.5) * slot
             painter.drawLine(QPointF(x, plot.bottom()), QPointF(x, plot.bottom() + 3))
         painter.setPen(text_color)
-        needed = max(fm.horizontalAdvance(t) for t in self._labels) + 12
+        needed = self._needed()
         for i in marks:
             painter.drawText(
-                QRectF(self._label_left(i, slot, needed), plot.bottom() + 3, needed, fm.height()),
+                QRectF(self._label_left(plot, i, slot, needed), bottom + 3, needed, fm.height()),
                 Qt.AlignmentFlag.AlignHCenter,
                 self._labels[i],
             )
