@@ -13,6 +13,7 @@ from mailapp.models import Contact, Recipient, Refused, Response
 from mailapp.services import analytics, mailings
 from mailapp.services.context import AppContext
 from mailapp.services.mailings import MailingInput
+from tests.support.data import handed_over
 
 T0 = datetime(2026, 3, 1, 10, 0, 5, tzinfo=UTC)
 
@@ -115,19 +116,7 @@ def test_the_bucket_follows_the_duration(span: timedelta, bucket: int) -> None:
 def test_a_three_day_mailing_is_counted_by_the_hour_of_the_viewer(ctx: AppContext) -> None:
     mailing_id = _mailing(ctx)
     _fill(ctx, mailing_id, {Response.PLANNED: 1})
-    with ctx.db.write() as session:
-        session.execute(
-            insert(Recipient),
-            [
-                {
-                    "mailing_id": mailing_id,
-                    "email": f"late{n}@example.com",
-                    "response": Response.SENT.value,
-                    "sent_at": T0 + timedelta(minutes=17 * n),
-                }
-                for n in range(3 * 24 * 60 // 17)
-            ],
-        )
+    handed_over(ctx, mailing_id, (T0 + timedelta(minutes=17 * n) for n in range(3 * 24 * 60 // 17)))
     offset = 5 * 3600 + 1800  # UTC+5:30: local hours start at hh:30 UTC
     p = analytics.progress(ctx, mailing_id, utc_offset=offset)
     assert p.bucket == 3600
@@ -148,19 +137,7 @@ def test_a_handover_on_a_bucket_edge_counts_in_the_bucket_it_starts(ctx: AppCont
         edge + timedelta(seconds=2),  # the next (2 s buckets)
         edge + timedelta(seconds=100),  # the last: 100 s, buckets of 2 s
     ]
-    with ctx.db.write() as session:
-        session.execute(
-            insert(Recipient),
-            [
-                {
-                    "mailing_id": mailing_id,
-                    "email": f"r{n}@example.com",
-                    "response": Response.SENT.value,
-                    "sent_at": moment,
-                }
-                for n, moment in enumerate(times)
-            ],
-        )
+    handed_over(ctx, mailing_id, times)
 
     p = analytics.progress(ctx, mailing_id)
 

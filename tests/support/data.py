@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
+
 from sqlalchemy import insert, select
 
-from mailapp.models import Contact, Folder, FolderMember, MailingKind
+from mailapp.models import Contact, Folder, FolderMember, MailingKind, Recipient, Response
 from mailapp.models.base import utcnow
 from mailapp.services import mailings
 from mailapp.services.context import AppContext
@@ -103,3 +106,20 @@ def make_mailing(
             folders=folders if kind is MailingKind.BULK else (),
         ),
     )
+
+
+def handed_over(ctx: AppContext, mailing_id: int, moments: Iterable[datetime]) -> None:
+    """Recipients of ``mailing_id`` sent at each of ``moments``, one address each."""
+    with ctx.db.write() as session:
+        session.execute(
+            insert(Recipient),
+            [
+                {
+                    "mailing_id": mailing_id,
+                    "email": f"r{n}@example.com",
+                    "response": Response.SENT.value,
+                    "sent_at": moment,
+                }
+                for n, moment in enumerate(moments)
+            ],
+        )

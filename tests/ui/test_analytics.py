@@ -22,7 +22,7 @@ from mailapp.ui.common import labels
 from mailapp.ui.common.charts import ColumnChart, HorizontalBarChart
 from mailapp.ui.mailings.analytics import AnalyticsWindow
 from mailapp.ui.services import AppServices
-from tests.support.data import add_contacts, make_mailing
+from tests.support.data import add_contacts, handed_over, make_mailing
 
 PLAN = {
     Response.SENT: 5,
@@ -271,19 +271,7 @@ def _spread(ctx: AppContext, count: int, span: timedelta) -> int:
     add_contacts(ctx, ["someone@example.com"])
     mailing_id = make_mailing(ctx, name="Long one")
     step = span / (count - 1)
-    with ctx.db.write() as session:
-        session.execute(
-            insert(Recipient),
-            [
-                {
-                    "mailing_id": mailing_id,
-                    "email": f"r{n}@example.com",
-                    "response": Response.SENT.value,
-                    "sent_at": T0 + step * n,
-                }
-                for n in range(count)
-            ],
-        )
+    handed_over(ctx, mailing_id, (T0 + step * n for n in range(count)))
     return mailing_id
 
 
