@@ -26,7 +26,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QColor, QIcon, QPainter, QPaintEvent, QPalette, QPixmap
+from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPaintEvent, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QGraphicsOpacityEffect,
     QHBoxLayout,
@@ -49,11 +49,14 @@ _TEXT = QColor("white")
 
 
 @functools.cache
-def _icon_pixmap(error: bool, style: QStyle) -> QPixmap:
-    """The toast's icon, drawn once a session (the style is the application's)."""
-    if error:
-        return style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical).pixmap(24, 24)
-    return app_icon().pixmap(24, 24)
+def _icon_image(error: bool, style: QStyle) -> QImage:
+    """The toast's icon, drawn once a session (the style is the application's).
+
+    Kept as an image: a pixmap kept by the module would outlive the
+    application at exit, which Qt does not allow."""
+    critical = QStyle.StandardPixmap.SP_MessageBoxCritical
+    icon = style.standardIcon(critical) if error else app_icon()
+    return icon.pixmap(24, 24).toImage()
 
 
 class Toast(QWidget):
@@ -79,7 +82,7 @@ class Toast(QWidget):
             palette.setColor(role, _TEXT)
         self.setPalette(palette)
         self.icon_label = QLabel(self)
-        self.icon_label.setPixmap(_icon_pixmap(error, self.style()))
+        self.icon_label.setPixmap(QPixmap.fromImage(_icon_image(error, self.style())))
         self.title_label = QLabel(title, self)
         bold = self.title_label.font()
         bold.setBold(True)
