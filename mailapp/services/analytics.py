@@ -214,7 +214,8 @@ def _series(
         *(bindparam(f"t{i}", start, type_=moment) for i, start in enumerate(starts)),
     )
     found = session.execute(statement).one()
-    return [BucketCount(start, int(n)) for start, n in zip(starts, found, strict=False) if n]
+    # The last start only ends the last bucket.
+    return [BucketCount(start, int(n)) for start, n in zip(starts[:-1], found, strict=True) if n]
 
 
 def _aware(value: Any) -> datetime | None:

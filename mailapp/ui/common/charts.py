@@ -168,7 +168,7 @@ class ColumnChart(QWidget):
         self._tips = tips or []
         self._phase = phase
         self._strides = strides or _LABEL_STRIDES
-        self._label_width: float | None = None
+        self._label_width = None
         self.update()
 
     def set_empty_text(self, text: str) -> None:
