@@ -283,16 +283,39 @@ def _app():  # type: ignore[no-untyped-def]
 
 
 def _spin(seconds: float, until=None) -> bool:  # type: ignore[no-untyped-def]
-    """Turn the event loop for ``seconds`` or until ``until()`` is true."""
-    from PySide6.QtCore import QCoreApplication, QEventLoop
+    """Run the event loop for ``seconds`` or until ``until()`` is true.
 
-    end = time.perf_counter() + seconds
-    while time.perf_counter() < end:
-        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
-        if until is not None and until():
-            return True
-        time.sleep(0.001)
-    return until is None
+    A real ``QEventLoop``, as ``app.exec()`` runs it: it sleeps in the
+    event dispatcher until the next event or timer. Polling with
+    ``processEvents`` and a 1 ms sleep between made every timer up to a
+    millisecond late, which the meters then counted as the window's gaps.
+    """
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    if until is not None and until():
+        return True
+    loop = QEventLoop()
+    met = False
+    deadline = QTimer()
+    deadline.setSingleShot(True)
+    deadline.timeout.connect(loop.quit)
+    deadline.start(int(seconds * 1000))
+    poll = QTimer()
+    if until is not None:
+
+        def check() -> None:
+            nonlocal met
+            if until():
+                met = True
+                loop.quit()
+
+        poll.setInterval(10)
+        poll.timeout.connect(check)
+        poll.start()
+    loop.exec()
+    poll.stop()
+    deadline.stop()
+    return until is None or met
 
 
 def _fill(url: str, count: int) -> None:
