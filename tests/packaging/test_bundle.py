@@ -15,6 +15,7 @@ import pytest
 
 import mailapp
 from mailapp.models import Response
+from mailapp.services.csv_reader import PARALLEL_BYTES
 from tests.packaging.packhelp import run, wait_gone
 
 pytestmark = pytest.mark.packaging
@@ -70,6 +71,27 @@ def test_the_command_line_runs_on_a_fresh_profile(
     assert (folder.parent / "data" / "mailapp.sqlite3").is_file()
     assert refused.returncode == 1
     assert refused.stderr.startswith("mailapp: ")
+
+
+def test_a_big_file_is_imported_by_a_reader_process_of_the_bundle(
+    bundle: Path, elsewhere: tuple[Path, dict[str, str]]
+) -> None:
+    """A file over PARALLEL_BYTES is read by a second process, started with
+    ``spawn`` from the bundle's own executable: that process must run the
+    reader, not the command line again."""
+    folder, env = elsewhere
+    csv = folder / "big.csv"
+    with csv.open("w", encoding="utf-8") as out:
+        out.write("email,first_name,last_name\n")
+        row = 0
+        while out.tell() <= PARALLEL_BYTES:
+            out.write(f"reader{row}@example.com,Firstname{row},Lastname{row}\n")
+            row += 1
+
+    imported = run([str(bundle), "contacts", "import", str(csv), "--json"], folder, env)
+
+    assert imported.returncode == 0, imported.stderr
+    assert json.loads(imported.stdout)["imported"] == row
 
 
 def test_the_window_shows_and_its_worker_is_the_same_executable(
