@@ -8,6 +8,8 @@ import subprocess
 import time
 from pathlib import Path
 
+from tests.support.processes import pid_alive
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -29,19 +31,6 @@ def run(command: list[str], cwd: Path, env: dict[str, str], timeout: float = 120
     return subprocess.run(
         command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
     )
-
-
-def pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    # A zombie is gone as far as we care (its parent, our child, has exited).
-    try:
-        status = Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][0]
-    except (FileNotFoundError, IndexError):
-        return False
-    return status != "Z"
 
 
 def wait_gone(pid: int, timeout: float) -> bool:

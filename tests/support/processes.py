@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from collections import Counter
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
@@ -111,3 +112,16 @@ def prepare_smtp_mailing(
 def delivered_to(server: TestSmtpServer) -> Counter[str]:
     """How many messages each address may have received."""
     return Counter(r for m in server.received if m.may_be_delivered for r in m.recipients)
+
+
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie is gone as far as we care (its parent, our child, has exited).
+    try:
+        status = Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][0]
+    except (FileNotFoundError, IndexError):
+        return False
+    return status != "Z"

@@ -6,20 +6,20 @@ A test mailing leaves thousands of files there, so nothing is read on the
 GUI thread and nothing is read whole until it is opened: the folder is
 listed off the GUI thread, the headers are read in batches (the newest
 first, so they show at once) and kept, so *Refresh* reads only new files.
-The chosen message's body is read when it is chosen; *Open in mail
-program* hands the ``.eml`` file to the desktop, *Open folder* the folder.
+A big folder's headers after the first batch are parsed by a process of
+its own (:class:`HeaderReader`), so that no thread of the window's holds
+its interpreter while the list paints. The chosen message's body is read
+when it is chosen; *Open in mail program* hands the ``.eml`` file to the
+desktop, *Open folder* the folder.
 """
 
 from __future__ import annotations
 
-import logging
-import time
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QItemSelection, QLocale, Qt, QTimer, QUrl, Slot
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -34,7 +34,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mailapp.delivery.sandbox import OutboxHeader, OutboxMessage, outbox_files, read_header
+from mailapp.delivery.header_reader import HeaderReader
+from mailapp.delivery.sandbox import OutboxHeader, OutboxMessage, outbox_files
 from mailapp.delivery.sandbox import read_message as read_whole_message
 from mailapp.paths import outbox_dir
 from mailapp.services import mailings
@@ -48,26 +49,14 @@ from mailapp.ui.settings.outbox_model import NO_MAILING, OutboxModel, sender_tex
 if TYPE_CHECKING:
     from mailapp.ui.services import AppServices
 
-log = logging.getLogger(__name__)
-
 #: Headers read in the first batch (shown at once) and in each batch after.
 FIRST_BATCH = 100
 BATCH = 500
+#: A listing with more headers than this to read has them read, after the
+#: first batch, by a process of its own (see :mod:`header_reader`).
+READER_PROCESS_FROM = 1000
 #: Typing pauses this long before the search runs.
 SEARCH_MS = 200
-
-
-def read_headers(paths: Sequence[Path]) -> list[OutboxHeader]:
-    """The headers of these files (in a reader thread); unreadable ones are
-    left out, as files half written by hand or removed meanwhile."""
-    found = []
-    for path in paths:
-        try:
-            found.append(read_header(path))
-        except (OSError, ValueError, LookupError, UnicodeError) as exc:
-            log.warning("skipping unreadable outbox file %s: %s", path.name, exc)
-        time.sleep(0)  # a waiting GUI thread takes the interpreter now, not in 1 ms
-    return found
 
 
 class OutboxWindow(QWidget):
@@ -78,11 +67,16 @@ class OutboxWindow(QWidget):
         #: True once every file of the last listing has its header read.
         self.indexed = False
         self._generation = 0
-        self._paths: list[Path] = []
+        #: The last listing, newest first: each file's name (made by the
+        #: listing thread: 10,000 ``Path.name`` here took milliseconds) and path.
+        self._files: list[tuple[str, Path]] = []
         self._next = 0
         self._cache: dict[str, OutboxHeader] = {}
         self._names: dict[int, str] = {}
         self._asked_names: set[int] = set()
+        self.reader = HeaderReader()
+        #: Whether this listing's batches after the first go to the reader.
+        self._to_reader = False
         self.message: OutboxMessage | None = None
         self.resize(1100, 700)
 
@@ -168,6 +162,10 @@ class OutboxWindow(QWidget):
         self._retranslate()
         self.refresh()
 
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.reader.close()
+        super().closeEvent(event)
+
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self._retranslate()
@@ -200,44 +198,49 @@ class OutboxWindow(QWidget):
         folder = self.folder
         submit(
             self._services.tasks,
-            lambda: outbox_files(folder),
-            lambda paths: self._listed(generation, paths),
+            lambda: [(path.name, path) for path in outbox_files(folder)],
+            lambda files: self._listed(generation, files),
             self._failed,
         )
 
-    def _listed(self, generation: int, paths: list[Path]) -> None:
+    def _listed(self, generation: int, files: list[tuple[str, Path]]) -> None:
         if not alive(self) or generation != self._generation:
             return
-        self._cache.update((h.path.name, h) for h in self.model.headers())
-        self.model.clear()
-        self._paths, self._next = paths, 0
+        self.model.clear()  # every header it showed is kept in the cache
+        self._files, self._next = files, 0
+        unread = sum(1 for name, _ in files if name not in self._cache)
+        self._to_reader = unread > READER_PROCESS_FROM
         self._read_batch(generation)
 
     def _read_batch(self, generation: int) -> None:
         """Append the next batch: from the kept headers when all are known,
         else read off the GUI thread."""
-        if self._next >= len(self._paths):
+        if self._next >= len(self._files):
             self._done()
             return
         size = FIRST_BATCH if self._next == 0 else BATCH
-        batch = self._paths[self._next : self._next + size]
+        batch = self._files[self._next : self._next + size]
         self._next += len(batch)
-        missing = [p for p in batch if p.name not in self._cache]
+        missing = [path for name, path in batch if name not in self._cache]
         if not missing:
             self._batch_read(generation, batch, [])
             return
+        reader, here = self.reader, not (self._to_reader and self._next > FIRST_BATCH)
         submit(
             self._services.tasks,
-            lambda: read_headers(missing),
+            lambda: reader.read(missing, here=here),
             lambda headers: self._batch_read(generation, batch, headers),
             self._failed,
         )
 
-    def _batch_read(self, generation: int, batch: list[Path], headers: list[OutboxHeader]) -> None:
+    def _batch_read(
+        self, generation: int, batch: list[tuple[str, Path]], headers: list[OutboxHeader]
+    ) -> None:
         if not alive(self) or generation != self._generation:
             return
         self._cache.update((h.path.name, h) for h in headers)
-        self.model.append([self._cache[p.name] for p in batch if p.name in self._cache])
+        cache = self._cache
+        self.model.append([cache[name] for name, _ in batch if name in cache])
         self._ask_names()
         self._name_mailings()
         self._show_status()
@@ -249,10 +252,10 @@ class OutboxWindow(QWidget):
     def _done(self) -> None:
         self.indexed = True
         self.refresh_button.setEnabled(True)
-        present = {p.name for p in self._paths}
+        present = {name for name, _ in self._files}
         self._cache = {k: v for k, v in self._cache.items() if k in present}
         self._show_status()
-        if not self._paths:
+        if not self._files:
             self.headers.setText(self.tr("Messages sent with the Sandbox provider appear here."))
             self.preview.show_message("", "")
 
@@ -269,7 +272,7 @@ class OutboxWindow(QWidget):
         total, shown = self.model.total(), self.model.rowCount()
         if not self.indexed:
             text = self.tr("Reading the outbox: {done} of {total}").format(
-                done=locale.toString(total), total=locale.toString(len(self._paths))
+                done=locale.toString(total), total=locale.toString(len(self._files))
             )
         elif not total:
             text = self.tr("The outbox is empty")
