@@ -331,3 +331,29 @@ def test_labels_make_room_for_a_larger_font(qtbot) -> None:
     chart.setFont(larger)
 
     assert len(chart.label_positions()) < len(before)
+
+
+def test_a_new_series_measures_only_its_new_labels(qtbot) -> None:
+    """The analytics refresh every second: the labels of before are known."""
+    chart = ColumnChart()
+    qtbot.addWidget(chart)
+    chart.resize(600, 200)
+    chart.set_series([f"10:{m:02d}" for m in range(59)], [1] * 59)
+    chart.label_positions()
+    measured: list[str] = []
+    metrics = chart.fontMetrics()
+
+    class Counting:
+        def horizontalAdvance(self, text: str) -> int:
+            measured.append(text)
+            return metrics.horizontalAdvance(text)
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(metrics, name)
+
+    chart.fontMetrics = Counting  # type: ignore[method-assign]
+    chart.set_series([f"10:{m:02d}" for m in range(60)], [1] * 60)
+    chart.label_positions()
+
+    assert "10:59" in measured
+    assert not {"10:00", "10:30", "10:58"} & set(measured)

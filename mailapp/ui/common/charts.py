@@ -147,9 +147,12 @@ class ColumnChart(QWidget):
         self._phase = 0
         self._strides: tuple[int, ...] = _LABEL_STRIDES
         self._empty_text = ""
-        #: The widest label's width and margin, measured once a series and
+        #: The widest label's width and margin, found once a series and
         #: font (a paint asked it of every label, twice).
         self._label_width: float | None = None
+        #: Each label's width in the font, kept across series: a refresh
+        #: every second brings the same labels again, and one new bucket.
+        self._widths: dict[str, int] = {}
         self._color = QColor("#2e86c1")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
@@ -195,13 +198,18 @@ class ColumnChart(QWidget):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.FontChange:  # the labels take other room
             self._label_width = None
+            self._widths.clear()
         super().changeEvent(event)
 
     def _needed(self) -> float:
         """The room a label takes under the axis."""
         if self._label_width is None:
-            fm = self.fontMetrics()
-            self._label_width = max((fm.horizontalAdvance(t) for t in self._labels), default=0) + 12
+            widths = self._widths
+            new = [t for t in self._labels if t not in widths]
+            if new:
+                fm = self.fontMetrics()
+                widths.update((t, fm.horizontalAdvance(t)) for t in new)
+            self._label_width = max((widths[t] for t in self._labels), default=0) + 12
         return self._label_width
 
     def label_positions(self, plot: QRectF | None = None) -> list[int]:
