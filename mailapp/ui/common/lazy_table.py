@@ -31,9 +31,15 @@ and accessibility through ``data()`` — stays Qt's own.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Protocol, cast
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, QPersistentModelIndex
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+)
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -44,17 +50,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mailapp.ui.common.lazy_model import LazyRowsModel
+from mailapp.ui.common.lazy_model import Shown
 
 _HAS_DISPLAY = QStyleOptionViewItem.ViewItemFeature.HasDisplay
 _TEXT = QPalette.ColorRole.Text
 
 
-class LazyRowsDelegate(QStyledItemDelegate):
-    """Fills a cell's style option from :meth:`LazyRowsModel.shown`; the
-    view has marked the option as one with a text already."""
+class ShownRows(Protocol):
+    """A model that keeps what a paint shows of each row, as
+    :meth:`LazyRowsModel.shown` does (the outbox's list does too)."""
 
-    def __init__(self, model: LazyRowsModel[Any], parent: QObject | None = None) -> None:
+    def shown(self, row_no: int) -> Shown: ...
+
+
+class LazyRowsDelegate(QStyledItemDelegate):
+    """Fills a cell's style option from the model's ``shown()``; the view
+    has marked the option as one with a text already."""
+
+    def __init__(self, model: ShownRows, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._model = model
 
@@ -71,13 +84,14 @@ class LazyRowsDelegate(QStyledItemDelegate):
 
 
 class LazyRowsTable(QTableView):
-    """The table of a :class:`LazyRowsModel`, given once: the delegate
-    paints from that model, so the table takes no other."""
+    """The table of a :class:`LazyRowsModel` or another model with a
+    ``shown()`` (:class:`ShownRows`), given once: the delegate paints from
+    that model, so the table takes no other."""
 
-    def __init__(self, model: LazyRowsModel[Any], parent: QWidget | None = None) -> None:
+    def __init__(self, model: QAbstractItemModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setModel(model)
-        self.setItemDelegate(LazyRowsDelegate(model, self))
+        self.setItemDelegate(LazyRowsDelegate(cast(ShownRows, model), self))
         font = QFont()  # only the strategy is set: the rest follows the window's font
         font.setStyleStrategy(QFont.StyleStrategy.PreferNoShaping)
         self.setFont(font)

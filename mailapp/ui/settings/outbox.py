@@ -24,12 +24,10 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -42,6 +40,7 @@ from mailapp.services import mailings
 from mailapp.ui.common import labels
 from mailapp.ui.common.html_preview import HtmlPreview
 from mailapp.ui.common.lazy_model import alive, submit
+from mailapp.ui.common.lazy_table import LazyRowsTable
 from mailapp.ui.common.tasks import error_text
 from mailapp.ui.common.window_keys import close_on_escape_and_ctrl_w
 from mailapp.ui.settings.outbox_model import NO_MAILING, OutboxModel, sender_text
@@ -94,15 +93,9 @@ class OutboxWindow(QWidget):
         self.mailing_filter.currentIndexChanged.connect(self._apply_filter)
 
         self.model = OutboxModel(self)
-        self.table = QTableView()
+        self.table = LazyRowsTable(self.model)
         self.table.setObjectName("outboxList")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
         header.resizeSection(OutboxModel.RECEIVED, 150)
@@ -169,6 +162,7 @@ class OutboxWindow(QWidget):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self._retranslate()
+            self.model.retranslate()
             self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 3)
             self._show_status()
             self._show(self.selected())
