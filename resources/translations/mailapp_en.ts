@@ -108,7 +108,7 @@
     <context>
         <name>OutboxWindow</name>
         <message numerus="yes">
-            <location filename="../../mailapp/ui/settings/outbox.py" line="+277" />
+            <location filename="../../mailapp/ui/settings/outbox.py" line="+274" />
             <source>%Ln message(s)</source>
             <translation>
                 <numerusform>%Ln message</numerusform>

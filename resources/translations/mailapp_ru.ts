@@ -2375,9 +2375,9 @@ Log file: {log}</source>
     <context>
         <name>OutboxModel</name>
         <message>
-            <location filename="../../mailapp/ui/settings/outbox_model.py" line="+111" />
+            <location filename="../../mailapp/ui/settings/outbox_model.py" line="+120" />
             <source>Received</source>
-            <extracomment>The mailing filter's value for messages of no mailing (test emails).</extracomment>
+            <extracomment>The mailing filter's value for messages of no mailing (test emails). ``id()`` of a header in :attr:`_all` → what a paint shows of it.</extracomment>
             <translation>Получено</translation>
         </message>
         <message>
@@ -2399,9 +2399,9 @@ Log file: {log}</source>
     <context>
         <name>OutboxWindow</name>
         <message>
-            <location filename="../../mailapp/ui/settings/outbox.py" line="+180" />
+            <location filename="../../mailapp/ui/settings/outbox.py" line="+172" />
             <source>Outbox</source>
-            <extracomment>Headers read in the first batch (shown at once) and in each batch after. Typing pauses this long before the search runs. True once every file of the last listing has its header read.</extracomment>
+            <extracomment>Headers read in the first batch (shown at once) and in each batch after. A listing with more headers than this to read has them read, after the first batch, by a process of its own (see :mod:`header_reader`). Typing pauses this long before the search runs. True once every file of the last listing has its header read. The last listing, newest first: each file's name (made by the listing thread: 10,000 ``Path.name`` here took milliseconds) and path. Whether this listing's batches after the first go to the reader.</extracomment>
             <translation>Исходящие</translation>
         </message>
         <message>
@@ -2410,7 +2410,7 @@ Log file: {log}</source>
             <translation>Обновить</translation>
         </message>
         <message numerus="yes">
-            <location line="+95" />
+            <location line="+100" />
             <source>%Ln message(s)</source>
             <translation>
                 <numerusform>%Ln письмо</numerusform>
@@ -2429,7 +2429,7 @@ Log file: {log}</source>
             <translation>Здесь появляются письма, отправленные через песочницу.</translation>
         </message>
         <message>
-            <location line="-75" />
+            <location line="-80" />
             <source>Search by recipient or subject</source>
             <translation>Поиск по получателю или теме</translation>
         </message>
@@ -2454,7 +2454,7 @@ Log file: {log}</source>
             <translation>Открыть папку</translation>
         </message>
         <message>
-            <location line="+76" />
+            <location line="+81" />
             <source>Cannot read the outbox: {error}</source>
             <translation>Не удалось прочитать исходящие: {error}</translation>
         </message>
@@ -5400,7 +5400,7 @@ Sent to those “{original}” did not reach</source>
     <context>
         <name>toasts</name>
         <message>
-            <location filename="../../mailapp/ui/common/toasts.py" line="+93" />
+            <location filename="../../mailapp/ui/common/toasts.py" line="+96" />
             <location line="+1" />
             <source>Dismiss</source>
             <translation>Закрыть</translation>
