@@ -125,9 +125,14 @@ class ParallelCsvSource:
             # A reader killed before a message is an end of file; killed
             # in the middle of one, the pipe says "end of file during
             # message" as an OSError.
+            # Killed, or out of memory: the import fails as a whole and
+            # changes nothing, as a refusal does.
             reader.join()
-            raise RuntimeError(
-                f"The process reading the file stopped (exit code {reader.exitcode})"
+            raise Refused(
+                "import_reader_stopped",
+                f"The process reading the file stopped (exit code {reader.exitcode}); "
+                "nothing was imported",
+                exit_code=reader.exitcode,
             ) from None
 
 

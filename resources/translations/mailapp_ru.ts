@@ -4955,7 +4955,12 @@ Sent to those “{original}” did not reach</source>
             <translation>Импорт отменен; ничего не изменено.</translation>
         </message>
         <message>
-            <location line="+4" />
+            <location line="+3" />
+            <source>The process reading the file stopped (exit code {exit_code}); nothing was imported.</source>
+            <translation>Процесс, читавший файл, остановился (код выхода {exit_code}); ничего не импортировано.</translation>
+        </message>
+        <message>
+            <location line="+5" />
             <source>“{file}” is not a file.</source>
             <translation>«{file}» — не файл.</translation>
         </message>

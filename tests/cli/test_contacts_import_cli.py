@@ -3,11 +3,17 @@ contract {"imported", "updated", "invalid", "duplicates", "errors"}."""
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import signal
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
 from mailapp.cli import main
+from mailapp.services import csv_reader
 from tests.cli.clihelp import Cli
 
 KEYS = ["imported", "updated", "invalid", "duplicates", "errors"]
@@ -74,3 +80,34 @@ def test_help_documents_skip_existing(capsys: pytest.CaptureFixture[str]) -> Non
     text = " ".join(capsys.readouterr().out.split())
     assert "--skip-existing" in text
     assert "leave contacts whose address is already stored unchanged" in text
+
+
+def test_a_reader_process_killed_midway_is_an_error_and_imports_nothing(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(csv_reader, "PARALLEL_BYTES", 0)  # this file is read by a process
+    path = tmp_path / "big.csv"
+    rows = "".join(f"user{i}@example.com,N\n" for i in range(60_000))
+    path.write_text("email,first_name\n" + rows, encoding="utf-8")
+    done = threading.Event()
+
+    def kill_the_reader() -> None:
+        while not done.is_set():
+            for child in multiprocessing.active_children():
+                if child.name == "mailapp-csv-reader" and child.pid is not None:
+                    os.kill(child.pid, signal.SIGKILL)
+                    return
+            time.sleep(0.01)
+
+    killer = threading.Thread(target=kill_the_reader)
+    killer.start()
+    try:
+        result = cli("contacts", "import", str(path))
+    finally:
+        done.set()
+        killer.join()
+
+    assert result.code == 1
+    assert result.err.startswith("mailapp: The process reading the file stopped")
+    assert "nothing was imported" in result.err
+    assert cli("contacts", "list", "--json").json() == []

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from mailapp.models import Refused
 from mailapp.services import contact_import, contacts, csv_reader
 from mailapp.services.context import AppContext
 from mailapp.services.csv_import import CsvSource
@@ -83,6 +84,8 @@ def test_a_reader_killed_midway_fails_the_import_and_changes_nothing(
             if child.name == "mailapp-csv-reader" and child.pid is not None:
                 os.kill(child.pid, signal.SIGKILL)
 
-    with pytest.raises(RuntimeError, match="stopped"):
+    with pytest.raises(Refused, match="stopped") as refused:
         contact_import.import_csv(ctx, path, folder="Imported", progress=progress)
+    assert refused.value.code == "import_reader_stopped"
+    assert refused.value.params == {"exit_code": -signal.SIGKILL}
     assert counts(ctx) == before

@@ -55,6 +55,7 @@ SAMPLES: dict[str, object] = {
     "file": "clients.csv",
     "problem": "missing",
     "limit_mb": 512,
+    "exit_code": -9,
     "encoding": "cp1251",
     "column": "email",
     "first": "E-mail",

@@ -353,6 +353,10 @@ def _contacts(p: _Params) -> dict[str, Callable[[], str]]:
         "import_cancelled": lambda: QCoreApplication.translate(
             "refusals", "The import was cancelled; nothing was changed."
         ),
+        "import_reader_stopped": lambda: QCoreApplication.translate(
+            "refusals",
+            "The process reading the file stopped (exit code {exit_code}); nothing was imported.",
+        ),
         "import_no_file": lambda: (
             QCoreApplication.translate("refusals", "“{file}” is not a file.")
             if p.get("problem") == "not_a_file"
