@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import threading
 import time
 from datetime import datetime
 from pathlib import Path
@@ -83,7 +84,7 @@ def test_a_killed_reader_leaves_the_rest_read_here(
     assert not pid_alive(pid)
 
 
-def test_close_returns_at_once_and_ends_the_process(tmp_path: Path) -> None:
+def test_close_ends_the_process_and_a_later_read_starts_another(tmp_path: Path) -> None:
     paths = fill_outbox(tmp_path, 5)
     reader = HeaderReader()
     reader.read(paths)
@@ -100,3 +101,33 @@ def test_close_returns_at_once_and_ends_the_process(tmp_path: Path) -> None:
     assert [h.path for h in reader.read(paths)] == paths
     assert reader.pid not in (None, pid)
     reader.close()
+
+
+def test_close_does_not_wait_for_a_batch_being_read(tmp_path: Path) -> None:
+    """The window closes from the GUI thread while a worker thread may be
+    waiting for a batch: close hands the end of the process to a thread."""
+    paths = fill_outbox(tmp_path, 5)
+    reader = HeaderReader()
+    reader.read(paths)
+    pid = reader.pid
+    assert pid is not None
+    held, release = threading.Event(), threading.Event()
+
+    def read_in_flight() -> None:  # what a worker thread's read holds
+        with reader._lock:
+            held.set()
+            release.wait(10)
+
+    worker = threading.Thread(target=read_in_flight)
+    worker.start()
+    held.wait(10)
+    reader.close()
+    # Had close waited for the batch, it would have returned only after it.
+    assert worker.is_alive()
+    assert pid_alive(pid)
+    release.set()
+    worker.join()
+    deadline = time.monotonic() + 10
+    while pid_alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not pid_alive(pid)
