@@ -124,14 +124,13 @@ class ParallelCsvSource:
         except (EOFError, OSError):
             # A reader killed before a message is an end of file; killed
             # in the middle of one, the pipe says "end of file during
-            # message" as an OSError.
-            # Killed, or out of memory: the import fails as a whole and
-            # changes nothing, as a refusal does.
+            # message" as an OSError. Killed or out of memory, the import
+            # fails as a whole and changes nothing, as a refusal does.
             reader.join()
             raise Refused(
                 "import_reader_stopped",
-                f"The process reading the file stopped (exit code {reader.exitcode}); "
-                "nothing was imported",
+                f"The process reading the file stopped (exit code {reader.exitcode}) "
+                "before the end of the file; nothing was imported. Run the import again",
                 exit_code=reader.exitcode,
             ) from None
 

@@ -2375,7 +2375,7 @@ Log file: {log}</source>
     <context>
         <name>OutboxModel</name>
         <message>
-            <location filename="../../mailapp/ui/settings/outbox_model.py" line="+120" />
+            <location filename="../../mailapp/ui/settings/outbox_model.py" line="+114" />
             <source>Received</source>
             <extracomment>The mailing filter's value for messages of no mailing (test emails). ``id()`` of a header in :attr:`_all` → what a paint shows of it.</extracomment>
             <translation>Получено</translation>
@@ -4956,11 +4956,11 @@ Sent to those “{original}” did not reach</source>
         </message>
         <message>
             <location line="+3" />
-            <source>The process reading the file stopped (exit code {exit_code}); nothing was imported.</source>
-            <translation>Процесс, читавший файл, остановился (код выхода {exit_code}); ничего не импортировано.</translation>
+            <source>The process reading the file stopped (exit code {exit_code}) before the end of the file; nothing was imported. Run the import again.</source>
+            <translation>Процесс, читавший файл, остановился (код выхода {exit_code}), не дочитав файл; ничего не импортировано. Запустите импорт ещё раз.</translation>
         </message>
         <message>
-            <location line="+5" />
+            <location line="+6" />
             <source>“{file}” is not a file.</source>
             <translation>«{file}» — не файл.</translation>
         </message>

@@ -355,7 +355,8 @@ def _contacts(p: _Params) -> dict[str, Callable[[], str]]:
         ),
         "import_reader_stopped": lambda: QCoreApplication.translate(
             "refusals",
-            "The process reading the file stopped (exit code {exit_code}); nothing was imported.",
+            "The process reading the file stopped (exit code {exit_code}) before the end of "
+            "the file; nothing was imported. Run the import again.",
         ),
         "import_no_file": lambda: (
             QCoreApplication.translate("refusals", "“{file}” is not a file.")

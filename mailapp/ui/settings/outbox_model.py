@@ -15,7 +15,7 @@ with one call into Python instead of Qt's seven ``data()`` calls.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
@@ -97,12 +97,6 @@ class OutboxModel(QAbstractTableModel):
 
     def total(self) -> int:
         return len(self._all)
-
-    def names(self) -> Iterable[str]:
-        return (h.path.name for h in self._all)
-
-    def headers(self) -> list[OutboxHeader]:
-        return list(self._all)
 
     # -- Qt model interface --------------------------------------------------------
 
